@@ -1,0 +1,50 @@
+/**
+ * Error names are part of the contract between handlers and state machine definitions:
+ * ASL `Retry` and `Catch` match on them, so definitions import these constants rather than
+ * spelling the names again.
+ */
+export const ErrorNames = {
+  invalidInput: 'InvalidInputError',
+  targetNotResolved: 'TargetNotResolvedError',
+  aliasChanged: 'AliasChangedError',
+  approvalRejected: 'ApprovalRejectedError',
+  /** Raised by Step Functions itself when a task exceeds its timeout. */
+  timeout: 'States.Timeout',
+  /** Step Functions' wildcard for any error except States.DataLimitExceeded and States.Runtime. */
+  all: 'States.ALL',
+} as const;
+
+/** The input of a step or an event failed validation; retrying cannot help. */
+export class InvalidInputError extends Error {
+  override readonly name = ErrorNames.invalidInput;
+}
+
+/** The alarm does not lead to exactly one Lambda alias the runbook can act on. */
+export class TargetNotResolvedError extends Error {
+  override readonly name = ErrorNames.targetNotResolved;
+}
+
+/** The alias no longer has the configuration the runbook decided on; someone else changed it. */
+export class AliasChangedError extends Error {
+  override readonly name = ErrorNames.aliasChanged;
+}
+
+/** A human rejected the proposed remediation. */
+export class ApprovalRejectedError extends Error {
+  override readonly name = ErrorNames.approvalRejected;
+}
+
+/**
+ * Throttling and server-side errors of the AWS APIs that steps call, as the SDK names them.
+ * Lambda service exceptions of the invocation itself are retried by the task's own policy.
+ */
+export const retryableAwsErrors = [
+  'Lambda.TooManyRequestsException',
+  'TooManyRequestsException',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'ServiceException',
+  'InternalServiceError',
+  'InternalError',
+] as const;

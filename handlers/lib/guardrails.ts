@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { environments } from './step-deps.js';
+
+/** Who must approve a remediation: nobody (`auto`) or a human. */
+export const approvalModes = ['auto', 'human'] as const;
+export type ApprovalMode = (typeof approvalModes)[number];
+
+/**
+ * Bounds on what the 5XX runbook may do, declared in the runbook's metadata and carried in the
+ * state machine definition so every execution shows the rules it ran under.
+ */
+export const spikeGuardrailsSchema = z.object({
+  /** A version published this many minutes or less before the alarm is a suspect. */
+  suspectWindowMinutes: z.number().int().positive(),
+  /** Approval per environment. */
+  approval: z.record(z.enum(environments), z.enum(approvalModes)),
+  /** How long a human has to answer before the runbook escalates. */
+  approvalTimeoutSeconds: z.number().int().positive(),
+  /** After the rollback, the error rate under which the alias counts as recovered. */
+  recoveredErrorRate: z.number().min(0).max(1),
+  /** Verification checks (one per wait) before the runbook gives up and escalates. */
+  maxVerifyChecks: z.number().int().positive(),
+});
+
+export type SpikeGuardrails = z.infer<typeof spikeGuardrailsSchema>;

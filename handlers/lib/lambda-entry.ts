@@ -1,0 +1,43 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { logAuditTrail } from './audit-trail.js';
+import { createAwsClients } from './aws-clients.js';
+import { InvalidInputError } from './errors.js';
+import { logger, metrics, tracer } from './observability.js';
+import { type Environment, environments, type StepCore, type StepDeps } from './step-deps.js';
+
+let deps: StepDeps | undefined;
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new InvalidInputError(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** Deps for a real Lambda: SDK clients traced by X-Ray, configuration from the function's environment. */
+function lambdaDeps(): StepDeps {
+  if (deps) return deps;
+  const environment = requiredEnv('RUNBOOK_ENVIRONMENT');
+  if (!(environments as readonly string[]).includes(environment)) {
+    throw new InvalidInputError(`RUNBOOK_ENVIRONMENT must be one of ${environments.join(', ')}`);
+  }
+  deps = {
+    clients: createAwsClients({ configure: (client) => tracer.captureAWSv3Client(client) }),
+    now: () => new Date(),
+    audit: logAuditTrail,
+    environment: environment as Environment,
+    topics: { escalation: requiredEnv('ESCALATION_TOPIC_ARN'), approvals: requiredEnv('APPROVAL_TOPIC_ARN') },
+  };
+  return deps;
+}
+
+/** Wraps a step core as a Lambda handler: Powertools middleware first, the core last. */
+export function lambdaEntry<I, O>(core: StepCore<I, O>) {
+  return middy<I, O>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics))
+    .handler((event) => core(event, lambdaDeps()));
+}

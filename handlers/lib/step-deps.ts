@@ -1,0 +1,27 @@
+import type { AuditTrail } from './audit-trail.js';
+import type { AwsClients } from './aws-clients.js';
+
+/** Deployment environments; approval policy differs between them. */
+export const environments = ['dev', 'staging', 'prod'] as const;
+export type Environment = (typeof environments)[number];
+
+/** Where steps send what people must see. */
+export interface NotificationTopics {
+  /** SNS topic ARN for escalations to on-call. */
+  readonly escalation: string;
+  /** SNS topic ARN for approval requests. */
+  readonly approvals: string;
+}
+
+/** What every step core receives besides its input: the world it acts on. */
+export interface StepDeps {
+  readonly clients: AwsClients;
+  /** Current time; a virtual clock in game days, the system clock in Lambda. */
+  readonly now: () => Date;
+  readonly audit: AuditTrail;
+  readonly environment: Environment;
+  readonly topics: NotificationTopics;
+}
+
+/** A step's pure core: typed input and AWS clients in, typed output out. */
+export type StepCore<I, O> = (input: I, deps: StepDeps) => Promise<O>;
