@@ -32,7 +32,6 @@ export interface Decision {
   /** The alias configuration a rollback sets: one version, no weighted routing. */
   readonly rollbackTo?: string;
   readonly approval: ApprovalMode;
-  readonly approvalTimeoutSeconds: number;
   readonly maxVerifyChecks: number;
   readonly recoveredErrorRate: number;
   /** One line for humans: what is proposed. */
@@ -51,7 +50,6 @@ export const decideRemediation: StepCore<DecideInput, Decision> = async (rawInpu
   const routed = new Set([evidence.alias.functionVersion, ...Object.keys(evidence.alias.additionalVersionWeights)]);
   const common = {
     approval: guardrails.approval[deps.environment] ?? 'human',
-    approvalTimeoutSeconds: guardrails.approvalTimeoutSeconds,
     maxVerifyChecks: guardrails.maxVerifyChecks,
     recoveredErrorRate: guardrails.recoveredErrorRate,
   } as const;

@@ -87,7 +87,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
     approvalFunction: fn['request-approval'],
     summaryPath: '$.decision.summary',
     evidencePath: '$.evidence',
-    timeoutSecondsPath: '$.decision.approvalTimeoutSeconds',
+    timeout: Duration.seconds(guardrails.approvalTimeoutSeconds),
   }).onDeclined(escalate);
 
   const startChecks = new Pass(scope, 'Start verification', {

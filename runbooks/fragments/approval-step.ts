@@ -1,3 +1,4 @@
+import type { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   type IChainable,
@@ -21,8 +22,11 @@ export interface ApprovalStepProps {
   readonly summaryPath: string;
   /** JSONPath of the evidence shown to approvers. */
   readonly evidencePath: string;
-  /** JSONPath of the number of seconds approvers have to answer. */
-  readonly timeoutSecondsPath: string;
+  /**
+   * How long approvers have to answer. Static on purpose: AWS reads `TimeoutSecondsPath` from the
+   * state input, the local engine from the effective parameters, so a path would diverge.
+   */
+  readonly timeout: Duration;
   /** Where the approver's answer is stored. Default: `$.approval`. */
   readonly resultPath?: string;
 }
@@ -42,13 +46,13 @@ export class ApprovalStep extends StateMachineFragment {
     this.task = new LambdaInvoke(this, id, {
       lambdaFunction: props.approvalFunction,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      taskTimeout: Timeout.at(props.timeoutSecondsPath),
+      taskTimeout: Timeout.duration(props.timeout),
       payload: TaskInput.fromObject({
         taskToken: JsonPath.taskToken,
         executionId: JsonPath.executionId,
         runbook: props.runbook,
         summary: JsonPath.stringAt(props.summaryPath),
-        timeoutSeconds: JsonPath.numberAt(props.timeoutSecondsPath),
+        timeoutSeconds: props.timeout.toSeconds(),
         evidence: JsonPath.objectAt(props.evidencePath),
       }),
       resultPath: props.resultPath ?? '$.approval',

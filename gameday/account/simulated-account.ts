@@ -1,0 +1,98 @@
+import { type AwsClients, createAwsClients } from '../../handlers/lib/aws-clients.js';
+import type { AccountIdentity } from './account-identity.js';
+import { EventBus } from './event-bus.js';
+import { MetricStore, minuteMs } from './metric-store.js';
+import { bindClient, type OperationLookup } from './sdk-binding.js';
+import { SimulatedApiGateway } from './simulated-api-gateway.js';
+import { SimulatedCloudWatch } from './simulated-cloudwatch.js';
+import { SimulatedLambda } from './simulated-lambda.js';
+import { SimulatedSns } from './simulated-sns.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/** Steady traffic the account serves every minute. */
+type Workload =
+  | { readonly kind: 'api'; readonly apiName: string; readonly requestsPerMinute: number }
+  | { readonly kind: 'alias'; readonly functionName: string; readonly alias: string; readonly invocationsPerMinute: number };
+
+export interface SimulatedAccountOptions {
+  readonly start: Date;
+  readonly accountId?: string;
+  readonly region?: string;
+}
+
+/**
+ * A simulated AWS account on a virtual clock: the services runbooks depend on, traffic that produces
+ * metrics every minute, alarms that evaluate them and EventBridge delivery of their state changes.
+ */
+export class SimulatedAccount {
+  readonly identity: AccountIdentity;
+  readonly clock: VirtualClock;
+  readonly metrics = new MetricStore();
+  readonly bus = new EventBus();
+  readonly cloudwatch: SimulatedCloudWatch;
+  readonly lambda: SimulatedLambda;
+  readonly apiGateway: SimulatedApiGateway;
+  readonly sns: SimulatedSns;
+  private readonly workloads: Workload[] = [];
+  private processedUntil: number;
+
+  constructor(options: SimulatedAccountOptions) {
+    this.identity = { accountId: options.accountId ?? '123456789012', region: options.region ?? 'eu-west-1' };
+    this.clock = new VirtualClock(options.start);
+    this.processedUntil = Math.floor(options.start.getTime() / minuteMs) * minuteMs;
+    this.cloudwatch = new SimulatedCloudWatch(this.identity, this.metrics, this.clock, this.bus);
+    this.lambda = new SimulatedLambda(this.identity, this.metrics, this.clock);
+    this.apiGateway = new SimulatedApiGateway(this.identity, this.lambda, this.metrics, this.clock);
+    this.sns = new SimulatedSns(this.identity, this.clock);
+  }
+
+  addWorkload(workload: Workload): void {
+    this.workloads.push(workload);
+  }
+
+  /**
+   * Moves virtual time forward. At every minute boundary crossed, the minute's traffic is served and
+   * every alarm evaluated, so alarms fire (and events are delivered) at the minute they would in AWS.
+   */
+  advance(seconds: number): void {
+    const target = this.clock.now().getTime() + seconds * 1000;
+    for (let boundary = this.processedUntil + minuteMs; boundary <= target; boundary += minuteMs) {
+      this.clock.set(boundary);
+      const minuteStart = new Date(boundary - minuteMs);
+      for (const w of this.workloads) {
+        if (w.kind === 'api') this.apiGateway.serve(w.apiName, w.requestsPerMinute, minuteStart);
+        else this.lambda.invokeAlias(w.functionName, w.alias, w.invocationsPerMinute, minuteStart);
+      }
+      this.cloudwatch.evaluateAlarms();
+      this.processedUntil = boundary;
+    }
+    this.clock.set(target);
+  }
+
+  /** SDK v3 clients answered by this account. */
+  clients(): AwsClients {
+    return createAwsClients({ region: this.identity.region, configure: (client) => bindClient(client, this.lookup) });
+  }
+
+  private readonly lookup: OperationLookup = (clientName, operation) => {
+    const services: Record<string, Record<string, (input: never) => unknown>> = {
+      LambdaClient: {
+        GetAlias: (input) => this.lambda.getAlias(input),
+        UpdateAlias: (input) => this.lambda.updateAlias(input),
+        CreateAlias: (input) => this.lambda.createAlias(input),
+        ListVersionsByFunction: (input) => this.lambda.listVersionsByFunction(input),
+      },
+      CloudWatchClient: {
+        GetMetricData: (input) => this.cloudwatch.getMetricData(input),
+        DescribeAlarms: (input) => this.cloudwatch.describeAlarms(input),
+        PutMetricAlarm: (input) => this.cloudwatch.putMetricAlarm(input),
+      },
+      APIGatewayClient: {
+        GetRestApis: (input) => this.apiGateway.getRestApis(input),
+        GetResources: (input) => this.apiGateway.getResources(input),
+      },
+      SNSClient: { Publish: (input) => this.sns.publish(input) },
+    };
+    return services[clientName]?.[operation] as ((input: unknown) => unknown) | undefined;
+  };
+}

@@ -1,0 +1,18 @@
+/** Time in a simulated account: moves only when told to, so hours of incident pass in milliseconds. */
+export class VirtualClock {
+  private current: number;
+
+  constructor(start: Date) {
+    this.current = start.getTime();
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  /** Moves time forward to `to` (never backwards). */
+  set(to: number): void {
+    if (to < this.current) throw new Error(`the virtual clock cannot go back from ${this.now().toISOString()}`);
+    this.current = to;
+  }
+}

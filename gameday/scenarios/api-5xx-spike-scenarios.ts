@@ -1,0 +1,58 @@
+import type { SimulatedAccount } from '../account/simulated-account.js';
+import type { Scenario, ScenarioWorld } from '../scenario.js';
+import { checkoutService, healthy } from './checkout-service.js';
+
+const runbook = 'api-5xx-spike';
+
+/** Publishes version 6, which fails 30% of requests, and points the alias at it. */
+function badDeploy(account: SimulatedAccount, world: ScenarioWorld): string {
+  const version = account.lambda.publishVersion(world.functionName, { errorRate: 0.3, durationMs: 140 });
+  account.lambda.updateAlias({ FunctionName: world.functionName, Name: world.alias, FunctionVersion: version });
+  return `deployed ${world.functionName} version ${version} (fails 30% of requests) to alias ${world.alias}`;
+}
+
+export const api5xxSpikeScenarios: readonly Scenario[] = [
+  {
+    id: 'bad-deploy',
+    runbook,
+    description: 'A new version fails 30% of requests; the runbook rolls the alias back and the alarm returns to OK.',
+    environment: 'dev',
+    approval: 'approve',
+    setup: checkoutService,
+    inject: badDeploy,
+    expected: { runbookOutcome: 'remediated', aliasVersion: '5', alarmState: 'OK', changes: 1, escalations: 0 },
+  },
+  {
+    id: 'no-recent-deploy',
+    runbook,
+    description: 'Errors start with no deploy (a failing dependency); the runbook escalates and changes nothing.',
+    environment: 'dev',
+    approval: 'approve',
+    setup: checkoutService,
+    inject: (account, world) => {
+      account.lambda.setBehaviour(world.functionName, '5', { ...healthy, errorRate: 0.3 });
+      return `${world.functionName} version 5 starts failing 30% of requests (a dependency is down); no deploy`;
+    },
+    expected: { runbookOutcome: 'escalated', aliasVersion: '5', alarmState: 'ALARM', changes: 0, escalations: 1 },
+  },
+  {
+    id: 'approval-rejected',
+    runbook,
+    description: 'A bad deploy in prod; the approver rejects the rollback, so nothing changes and on-call is paged.',
+    environment: 'prod',
+    approval: 'reject',
+    setup: checkoutService,
+    inject: badDeploy,
+    expected: { runbookOutcome: 'escalated', aliasVersion: '6', alarmState: 'ALARM', changes: 0, escalations: 1 },
+  },
+  {
+    id: 'approval-timeout',
+    runbook,
+    description: 'A bad deploy in prod; nobody answers the approval request in time, so the runbook escalates.',
+    environment: 'prod',
+    approval: 'no-answer',
+    setup: checkoutService,
+    inject: badDeploy,
+    expected: { runbookOutcome: 'escalated', aliasVersion: '6', alarmState: 'ALARM', changes: 0, escalations: 1 },
+  },
+];

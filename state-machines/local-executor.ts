@@ -1,0 +1,231 @@
+import './promise-with-resolvers.js';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { stepHandlers } from '../handlers/index.js';
+import { ErrorNames } from '../handlers/lib/errors.js';
+import type { StepDeps } from '../handlers/lib/step-deps.js';
+import type { Runbook } from '../runbooks/index.js';
+import type { AslDefinition, AslState, AslTaskState } from './asl-types.js';
+import { readPath } from './json-path.js';
+import { renderAsl } from './render-asl.js';
+import { stepOfTask } from './task-binding.js';
+
+/** What a human answers to an approval request. */
+export type ApprovalAnswer =
+  | { readonly decision: 'approve'; readonly by: string }
+  | { readonly decision: 'reject'; readonly by: string; readonly reason: string }
+  | { readonly decision: 'no-answer' };
+
+export interface ApprovalRequest {
+  readonly state: string;
+  readonly taskToken: string;
+  readonly payload: unknown;
+  readonly timeoutSeconds: number;
+}
+
+/** Plays the human at approval steps (`waitForTaskToken` tasks). */
+export type Approver = (request: ApprovalRequest) => ApprovalAnswer | Promise<ApprovalAnswer>;
+
+/** Something that happened in a local execution, stamped with the deps' (virtual) time. */
+export interface LocalExecutionEvent {
+  readonly at: Date;
+  readonly kind: 'entered' | 'failed' | 'retried' | 'caught' | 'waited' | 'approval';
+  readonly state: string;
+  readonly detail?: string;
+}
+
+export interface LocalRunOptions {
+  readonly deps: StepDeps;
+  readonly approver: Approver;
+  /** Moves virtual time forward; Wait states, retries and approval timeouts call it instead of sleeping. */
+  readonly advanceTime: (seconds: number) => void;
+  readonly executionName: string;
+  readonly onEvent?: (event: LocalExecutionEvent) => void;
+}
+
+export type LocalRunResult =
+  | { readonly status: 'SUCCEEDED'; readonly output: unknown }
+  | { readonly status: 'FAILED'; readonly error: string; readonly cause: string };
+
+/** An error whose `name` Step Functions' Retry and Catch match, as SendTaskFailure or a timeout produce. */
+class TaskFailure extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Compiled {
+  readonly definition: AslDefinition;
+  readonly machine: StateMachine;
+  readonly states: ReadonlyMap<string, AslState>;
+}
+
+const compiled = new Map<string, Compiled>();
+
+function collectStates(definition: AslDefinition, into: Map<string, AslState>): void {
+  for (const [name, state] of Object.entries(definition.States)) {
+    into.set(name, state);
+    if (state.Type === 'Parallel') for (const branch of state.Branches) collectStates(branch, into);
+    if (state.Type === 'Map') {
+      const processor = state.ItemProcessor ?? state.Iterator;
+      if (processor) collectStates(processor, into);
+    }
+  }
+}
+
+/** Renders and validates a runbook's state machine once; construction is the expensive part. */
+function compile(runbook: Runbook): Compiled {
+  const cached = compiled.get(runbook.id);
+  if (cached) return cached;
+  const definition = renderAsl(runbook);
+  const states = new Map<string, AslState>();
+  collectStates(definition, states);
+  // The engine insists on ARN-shaped resources; every Task is bound to an in-process handler anyway.
+  const runnable = JSON.parse(
+    JSON.stringify(definition).replace(/\$\{(\w+)FunctionArn\}/g, 'arn:aws:lambda:us-east-1:000000000000:function:$1'),
+  );
+  const machine = new StateMachine(runnable, { validationOptions: { checkArn: false } });
+  const result = { definition, machine, states };
+  compiled.set(runbook.id, result);
+  return result;
+}
+
+/** Lets queued execution events reach the consumer before a handler reads the (virtual) clock. */
+const drainEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a runbook's own ASL with aws-local-stepfunctions, each Task bound in-process to the step
+ * handler its definition names, on the deps given (a simulated account in game days). Wait states,
+ * retry intervals and approval timeouts advance virtual time instead of sleeping.
+ */
+export async function runLocally(runbook: Runbook, input: unknown, options: LocalRunOptions): Promise<LocalRunResult> {
+  const { machine, states } = compile(runbook);
+  const { deps } = options;
+  const startedAt = deps.now();
+  const emit = (kind: LocalExecutionEvent['kind'], state: string, detail?: string) =>
+    options.onEvent?.({ at: deps.now(), kind, state, ...(detail === undefined ? {} : { detail }) });
+  const executionArn = `arn:aws:states:local:000000000000:execution:${runbook.id}:${options.executionName}`;
+  const lastInput = new Map<string, unknown>();
+  const taskToken = `${options.executionName}/task-token`;
+
+  const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
+  for (const [name, state] of states) {
+    if (state.Type !== 'Task') continue;
+    const step = stepOfTask(state);
+    if (!step) throw new Error(`${runbook.id}: state "${name}" invokes no known step handler`);
+    const core = stepHandlers[step] as (input: unknown, deps: StepDeps) => Promise<unknown>;
+    taskHandlers[name] = isCallback(state)
+      ? async (parameters) => {
+          await drainEvents();
+          const payload = readPath(parameters, '$.Payload');
+          await core(payload, deps);
+          const timeoutSeconds = timeoutOf(state, lastInput.get(name));
+          const answer = await options.approver({
+            state: name,
+            taskToken,
+            payload,
+            timeoutSeconds,
+          });
+          switch (answer.decision) {
+            case 'approve':
+              emit('approval', name, `approved by ${answer.by}`);
+              return { approvedBy: answer.by, approvedAt: deps.now().toISOString() };
+            case 'reject':
+              emit('approval', name, `rejected by ${answer.by}: ${answer.reason}`);
+              throw new TaskFailure(ErrorNames.approvalRejected, `rejected by ${answer.by}: ${answer.reason}`);
+            case 'no-answer':
+              options.advanceTime(timeoutSeconds);
+              emit('approval', name, `no answer within ${timeoutSeconds}s`);
+              throw new TaskFailure(ErrorNames.timeout, `no answer within ${timeoutSeconds} seconds`);
+          }
+        }
+      : async (parameters) => {
+          await drainEvents();
+          return core(parameters, deps);
+        };
+  }
+
+  const zeroed = (names: string[]) => Object.fromEntries(names.map((n) => [n, 0]));
+  const execution = machine.run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: taskHandlers as never,
+      waitTimeOverrides: zeroed([...states].filter(([, s]) => s.Type === 'Wait').map(([n]) => n)),
+      retryIntervalOverrides: zeroed([...states].filter(([, s]) => 'Retry' in s && s.Retry).map(([n]) => n)),
+    },
+    context: {
+      Execution: {
+        Id: executionArn,
+        Name: options.executionName,
+        StartTime: startedAt.toISOString(),
+        Input: input,
+        RoleArn: 'arn:aws:iam::000000000000:role/local',
+      },
+      StateMachine: { Id: `arn:aws:states:local:000000000000:stateMachine:${runbook.id}`, Name: runbook.id },
+      // The local engine's context is static, so every callback task of one execution shares a token.
+      Task: { Token: taskToken },
+    } as never,
+  });
+
+  const consume = (async () => {
+    for await (const event of execution.eventLogs) {
+      switch (event.type) {
+        case 'StateEntered': {
+          lastInput.set(event.state.name, event.state.input);
+          emit('entered', event.state.name);
+          const state = states.get(event.state.name);
+          if (state?.Type === 'Wait') {
+            const seconds = waitSecondsOf(state, event.state.input, deps.now());
+            options.advanceTime(seconds);
+            emit('waited', event.state.name, `${seconds}s`);
+          }
+          break;
+        }
+        case 'StateFailed':
+          emit('failed', event.state.name, `${event.Error}: ${String(event.Cause ?? '')}`);
+          break;
+        case 'StateRetried': {
+          const interval = event.retry.retrier.IntervalSeconds ?? 1;
+          const backoff = event.retry.retrier.BackoffRate ?? 2;
+          const seconds = interval * backoff ** Math.max(0, event.retry.attempt - 1);
+          options.advanceTime(seconds);
+          emit('retried', event.state.name, `attempt ${event.retry.attempt} after ${seconds}s`);
+          break;
+        }
+        case 'StateCaught':
+          emit('caught', event.state.name, `→ ${event.catch.catcher.Next}`);
+          break;
+        default:
+          break;
+      }
+    }
+  })();
+
+  try {
+    const output = await execution.result;
+    await consume;
+    return { status: 'SUCCEEDED', output };
+  } catch (error) {
+    await consume.catch(() => undefined);
+    const failure = error as Error & { cause?: unknown };
+    return { status: 'FAILED', error: failure.name, cause: failure.message };
+  }
+}
+
+function isCallback(state: AslTaskState): boolean {
+  return state.Resource.endsWith('.waitForTaskToken');
+}
+
+function timeoutOf(state: AslTaskState, input: unknown): number {
+  if (state.TimeoutSeconds !== undefined) return state.TimeoutSeconds;
+  if (state.TimeoutSecondsPath) return Number(readPath(input, state.TimeoutSecondsPath));
+  return 60;
+}
+
+function waitSecondsOf(state: AslState & { Type: 'Wait' }, input: unknown, now: Date): number {
+  if (state.Seconds !== undefined) return state.Seconds;
+  if (state.SecondsPath) return Number(readPath(input, state.SecondsPath));
+  const timestamp = state.Timestamp ?? (state.TimestampPath ? String(readPath(input, state.TimestampPath)) : undefined);
+  return timestamp ? Math.max(0, (Date.parse(timestamp) - now.getTime()) / 1000) : 0;
+}
