@@ -1,0 +1,146 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatResult } from '../gameday/format-result.js';
+import { runScenario } from '../gameday/run-scenario.js';
+import { findScenario, scenarios } from '../gameday/scenarios/index.js';
+import { findRunbook, runbooks } from '../runbooks/index.js';
+import { diagramDocument, diagramPath, refreshDiagramsCommand } from '../state-machines/diagram-document.js';
+import { renderAsl } from '../state-machines/render-asl.js';
+import { renderMermaid } from '../state-machines/render-mermaid.js';
+
+const usage = `runbook: automated runbooks for AWS Lambda workloads
+
+Usage: runbook <command> [options]
+
+Commands:
+  list                       the runbook catalogue
+  show <runbook>             a runbook's trigger, approval policy, guardrails and steps
+  asl <runbook>              the state machine definition (ASL JSON) as deployed, with
+                             \${StepFunctionArn} placeholders for the step functions
+  diagram <runbook>          the runbook's Mermaid flowchart
+  diagrams [--check]         write diagrams/<runbook>.md for every runbook (--check: fail if stale)
+  simulate <scenario> [--json]
+                             run one game-day scenario on a simulated account
+  gameday [--json]           run every scenario (what \`npm start\` does)
+  scenarios                  the game-day scenarios
+
+Options:
+  --json                     machine-readable output
+  -h, --help                 this help`;
+
+/** A command-line mistake: printed with the usage hint, exit code 2. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function requireArg(value: string | undefined, what: string): string {
+  if (!value) throw new UsageError(`missing ${what}`);
+  return value;
+}
+
+async function simulate(ids: readonly string[], json: boolean): Promise<number> {
+  const results = [];
+  for (const id of ids) {
+    const result = await runScenario(findScenario(id));
+    results.push(result);
+    if (!json) console.log(`${formatResult(result)}\n`);
+  }
+  const failed = results.filter((r) => r.outcome === 'failed').length;
+  if (json) console.log(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
+  else if (results.length > 1) console.log(`${results.length} scenarios: ${results.length - failed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+function diagrams(check: boolean): number {
+  const stale: string[] = [];
+  for (const runbook of runbooks) {
+    const path = diagramPath(runbook);
+    const expected = diagramDocument(runbook);
+    let current = '';
+    try {
+      current = readFileSync(path, 'utf8');
+    } catch {
+      // A missing diagram is stale.
+    }
+    if (current === expected) continue;
+    if (check) stale.push(path);
+    else {
+      writeFileSync(path, expected);
+      console.log(`wrote ${path}`);
+    }
+  }
+  if (stale.length) {
+    console.error(`stale diagrams: ${stale.join(', ')}; run \`${refreshDiagramsCommand}\``);
+    return 1;
+  }
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, arg] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return command || values.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'list':
+      if (values.json) console.log(JSON.stringify(runbooks.map(({ id, title, description }) => ({ id, title, description })), null, 2));
+      else for (const r of runbooks) console.log(`${r.id.padEnd(16)} ${r.title}`);
+      return 0;
+    case 'show': {
+      const r = findRunbook(requireArg(arg, 'runbook id'));
+      const shown = { id: r.id, title: r.title, description: r.description, trigger: r.trigger, approval: r.approval, guardrails: r.guardrails, steps: r.steps };
+      if (values.json) console.log(JSON.stringify(shown, null, 2));
+      else {
+        console.log(`${r.title} (${r.id})\n\n${r.description}\n`);
+        console.log(`Trigger:    ${r.trigger.description}`);
+        console.log(`Approval:   ${Object.entries(r.approval).map(([env, mode]) => `${env}: ${mode}`).join(', ')}`);
+        console.log(`Guardrails: ${Object.entries(r.guardrails).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);
+        console.log(`Steps:      ${r.steps.join(', ')}`);
+      }
+      return 0;
+    }
+    case 'asl':
+      console.log(JSON.stringify(renderAsl(findRunbook(requireArg(arg, 'runbook id'))), null, 2));
+      return 0;
+    case 'diagram':
+      process.stdout.write(renderMermaid(renderAsl(findRunbook(requireArg(arg, 'runbook id')))));
+      return 0;
+    case 'diagrams':
+      return diagrams(values.check);
+    case 'scenarios':
+      for (const s of scenarios) console.log(`${s.id.padEnd(20)} ${s.runbook.padEnd(16)} ${s.description}`);
+      return 0;
+    case 'simulate':
+      return simulate([requireArg(arg, 'scenario id')], values.json);
+    case 'gameday':
+      return simulate(scenarios.map((s) => s.id), values.json);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+// The SDK's notice that Node 20 support ends is noise on every run; other warnings still show.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const name = typeof warning === 'string' ? rest[0] : warning.name;
+  const type = typeof name === 'object' && name !== null ? (name as { type?: string }).type : name;
+  if (type === 'NodeVersionSupportWarning' || String(warning).includes('NodeVersionSupportWarning')) return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    console.error(`runbook: ${error.message}`);
+    if (error.name === 'UsageError') console.error('run `runbook --help` for usage');
+    process.exitCode = 2;
+  },
+);
