@@ -47,7 +47,8 @@ async function simulate(ids: readonly string[], json: boolean): Promise<number> 
   }
   const failed = results.filter((r) => r.outcome === 'failed').length;
   if (json) console.log(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
-  else if (results.length > 1) console.log(`${results.length} scenarios: ${results.length - failed} passed, ${failed} failed`);
+  else if (results.length > 1)
+    console.log(`${results.length} scenarios: ${results.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
 
@@ -80,7 +81,11 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      json: { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, arg] = positionals;
   if (values.help || !command) {
@@ -89,18 +94,41 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'list':
-      if (values.json) console.log(JSON.stringify(runbooks.map(({ id, title, description }) => ({ id, title, description })), null, 2));
+      if (values.json)
+        console.log(
+          JSON.stringify(
+            runbooks.map(({ id, title, description }) => ({ id, title, description })),
+            null,
+            2,
+          ),
+        );
       else for (const r of runbooks) console.log(`${r.id.padEnd(16)} ${r.title}`);
       return 0;
     case 'show': {
       const r = findRunbook(requireArg(arg, 'runbook id'));
-      const shown = { id: r.id, title: r.title, description: r.description, trigger: r.trigger, approval: r.approval, guardrails: r.guardrails, steps: r.steps };
+      const shown = {
+        id: r.id,
+        title: r.title,
+        description: r.description,
+        trigger: r.trigger,
+        approval: r.approval,
+        guardrails: r.guardrails,
+        steps: r.steps,
+      };
       if (values.json) console.log(JSON.stringify(shown, null, 2));
       else {
         console.log(`${r.title} (${r.id})\n\n${r.description}\n`);
         console.log(`Trigger:    ${r.trigger.description}`);
-        console.log(`Approval:   ${Object.entries(r.approval).map(([env, mode]) => `${env}: ${mode}`).join(', ')}`);
-        console.log(`Guardrails: ${Object.entries(r.guardrails).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);
+        console.log(
+          `Approval:   ${Object.entries(r.approval)
+            .map(([env, mode]) => `${env}: ${mode}`)
+            .join(', ')}`,
+        );
+        console.log(
+          `Guardrails: ${Object.entries(r.guardrails)
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(', ')}`,
+        );
         console.log(`Steps:      ${r.steps.join(', ')}`);
       }
       return 0;
@@ -119,7 +147,10 @@ async function main(argv: string[]): Promise<number> {
     case 'simulate':
       return simulate([requireArg(arg, 'scenario id')], values.json);
     case 'gameday':
-      return simulate(scenarios.map((s) => s.id), values.json);
+      return simulate(
+        scenarios.map((s) => s.id),
+        values.json,
+      );
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

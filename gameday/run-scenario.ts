@@ -1,14 +1,23 @@
-import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { AlarmStateChangeEvent } from '../handlers/lib/alarm-event.js';
+import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import { logger } from '../handlers/lib/observability.js';
 import { findRunbook } from '../runbooks/index.js';
 import { type Approver, type LocalExecutionEvent, runLocally } from '../state-machines/local-executor.js';
 import type { BusEvent } from './account/event-bus.js';
 import { SimulatedAccount } from './account/simulated-account.js';
-import { scenarioStart } from './scenarios/checkout-service.js';
 import type { Scenario, ScenarioOutcome, ScriptedApproval } from './scenario.js';
+import { scenarioStart } from './scenarios/checkout-service.js';
 
-export type TimelineKind = 'fault' | 'alarm' | 'state' | 'wait' | 'retry' | 'error' | 'approval' | 'change' | 'notify';
+export type TimelineKind =
+  | 'fault'
+  | 'alarm'
+  | 'state'
+  | 'wait'
+  | 'retry'
+  | 'error'
+  | 'approval'
+  | 'change'
+  | 'notify';
 
 /** One line of a game day's story, in virtual time. */
 export interface TimelineEntry {
@@ -27,10 +36,15 @@ export interface ScenarioResult {
   readonly expected: ScenarioOutcome;
   readonly actual: ScenarioOutcome;
   /** Fields where actual differs from expected. */
-  readonly mismatches: string[];
+  readonly mismatches: (keyof ScenarioOutcome)[];
   readonly timeline: TimelineEntry[];
   readonly finalState: {
-    readonly alias: { readonly functionName: string; readonly alias: string; readonly functionVersion: string; readonly weights: Record<string, number> };
+    readonly alias: {
+      readonly functionName: string;
+      readonly alias: string;
+      readonly functionVersion: string;
+      readonly weights: Record<string, number>;
+    };
     readonly alarm: { readonly name: string; readonly state: string };
     readonly notifications: { readonly topic: string; readonly subject: string; readonly at: string }[];
   };
@@ -51,7 +65,11 @@ function scriptedApprover(answer: ScriptedApproval): Approver {
     case 'approve':
       return () => ({ decision: 'approve', by: 'scripted-approver' });
     case 'reject':
-      return () => ({ decision: 'reject', by: 'scripted-approver', reason: 'rollback not wanted during the sale' });
+      return () => ({
+        decision: 'reject',
+        by: 'scripted-approver',
+        reason: 'rollback not wanted during the sale',
+      });
     case 'no-answer':
       return () => ({ decision: 'no-answer' });
   }
@@ -70,15 +88,24 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const timeline: TimelineEntry[] = [];
   let faultAt = account.clock.now().getTime();
   const add = (kind: TimelineKind, text: string, at: Date = account.clock.now()) =>
-    timeline.push({ at: at.toISOString(), offsetSeconds: Math.round((at.getTime() - faultAt) / 1000), kind, text });
+    timeline.push({
+      at: at.toISOString(),
+      offsetSeconds: Math.round((at.getTime() - faultAt) / 1000),
+      kind,
+      text,
+    });
 
   const alarms: AlarmStateChangeEvent[] = [];
   let tracking = false;
-  account.bus.addRule({ source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] }, (event: BusEvent) => {
-    const detail = event.detail as AlarmStateChangeEvent['detail'];
-    if (tracking) add('alarm', `${detail.alarmName}: ${detail.previousState.value} → ${detail.state.value}`);
-    if (detail.state.value === 'ALARM') alarms.push(event as unknown as AlarmStateChangeEvent);
-  });
+  account.bus.addRule(
+    { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
+    (event: BusEvent) => {
+      const detail = event.detail as AlarmStateChangeEvent['detail'];
+      if (tracking)
+        add('alarm', `${detail.alarmName}: ${detail.previousState.value} → ${detail.state.value}`);
+      if (detail.state.value === 'ALARM') alarms.push(event as unknown as AlarmStateChangeEvent);
+    },
+  );
   let notified = 0;
   const flushNotifications = () => {
     for (const message of account.sns.published.slice(notified)) {
@@ -109,7 +136,10 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
         audit: {
           record: (entry) => {
             audit.push(entry);
-            add('change', `${entry.action} ${entry.target}: ${JSON.stringify(entry.before)} → ${JSON.stringify(entry.after)}`);
+            add(
+              'change',
+              `${entry.action} ${entry.target}: ${JSON.stringify(entry.before)} → ${JSON.stringify(entry.after)}`,
+            );
           },
         },
         environment: scenario.environment,
@@ -169,7 +199,10 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   };
 }
 
-function timelineFor(event: LocalExecutionEvent, add: (kind: TimelineKind, text: string, at?: Date) => void): void {
+function timelineFor(
+  event: LocalExecutionEvent,
+  add: (kind: TimelineKind, text: string, at?: Date) => void,
+): void {
   switch (event.kind) {
     case 'entered':
       add('state', event.state, event.at);

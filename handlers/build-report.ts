@@ -41,7 +41,12 @@ export interface RunbookReport {
   readonly observed: unknown;
   readonly decided: unknown;
   readonly approval: unknown;
-  readonly changed: { readonly what: string; readonly before: unknown; readonly after: unknown; readonly at: string }[];
+  readonly changed: {
+    readonly what: string;
+    readonly before: unknown;
+    readonly after: unknown;
+    readonly at: string;
+  }[];
   readonly verification: unknown;
   readonly escalation: unknown;
   readonly startedAt: string;
@@ -54,7 +59,9 @@ export const buildReport: StepCore<BuildReportInput, RunbookReport> = async (raw
   const input = parseInput(inputSchema, rawInput, 'build-report');
   const { state } = input;
   const finishedAt = deps.now().toISOString();
-  const target = state.evidence ? `${state.evidence.target.functionName}:${state.evidence.target.alias}` : 'unknown';
+  const target = state.evidence
+    ? `${state.evidence.target.functionName}:${state.evidence.target.alias}`
+    : 'unknown';
   const changed = state.rollback?.changed
     ? [
         {

@@ -47,7 +47,10 @@ export const decideRemediation: StepCore<DecideInput, Decision> = async (rawInpu
   const { evidence, guardrails } = parseInput(inputSchema, rawInput, 'decide-remediation');
   const alarmAt = Date.parse(evidence.alarm.stateChangedAt);
   const aliasName = `${evidence.target.functionName}:${evidence.target.alias}`;
-  const routed = new Set([evidence.alias.functionVersion, ...Object.keys(evidence.alias.additionalVersionWeights)]);
+  const routed = new Set([
+    evidence.alias.functionVersion,
+    ...Object.keys(evidence.alias.additionalVersionWeights),
+  ]);
   const common = {
     approval: guardrails.approval[deps.environment] ?? 'human',
     maxVerifyChecks: guardrails.maxVerifyChecks,

@@ -48,7 +48,9 @@ export const rollbackAlias: StepCore<RollbackInput, RollbackResult> = async (raw
     functionVersion: input.expected.functionVersion,
     additionalVersionWeights: input.expected.additionalVersionWeights,
   };
-  const current = await deps.clients.lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
+  const current = await deps.clients.lambda.send(
+    new GetAliasCommand({ FunctionName: functionName, Name: alias }),
+  );
   const currentConfig: AliasConfig = {
     functionVersion: current.FunctionVersion ?? '',
     additionalVersionWeights: current.RoutingConfig?.AdditionalVersionWeights ?? {},

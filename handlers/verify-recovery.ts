@@ -34,8 +34,11 @@ export interface Verification {
 export const verifyRecovery: StepCore<VerifyInput, Verification> = async (rawInput, deps) => {
   const input = parseInput(inputSchema, rawInput, 'verify-recovery');
   const now = deps.now();
-  const described = await deps.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [input.alarmName] }));
-  const alarmState = described.MetricAlarms?.[0]?.StateValue ?? described.CompositeAlarms?.[0]?.StateValue ?? 'UNKNOWN';
+  const described = await deps.clients.cloudwatch.send(
+    new DescribeAlarmsCommand({ AlarmNames: [input.alarmName] }),
+  );
+  const alarmState =
+    described.MetricAlarms?.[0]?.StateValue ?? described.CompositeAlarms?.[0]?.StateValue ?? 'UNKNOWN';
   const resource = {
     FunctionName: input.target.functionName,
     Resource: `${input.target.functionName}:${input.target.alias}`,

@@ -1,13 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import {
-  Choice,
-  Condition,
-  JsonPath,
-  Pass,
-  TaskInput,
-  Wait,
-  WaitTime,
-} from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { alarmStateChangeEventSchema } from '../handlers/lib/alarm-event.js';
@@ -50,7 +42,11 @@ function build(scope: Construct, fn: RunbookFunctions) {
 
   const escalate = step('Escalate to on-call', {
     lambdaFunction: fn.escalate,
-    payload: TaskInput.fromObject({ executionId: JsonPath.executionId, runbook: id, state: JsonPath.objectAt('$') }),
+    payload: TaskInput.fromObject({
+      executionId: JsonPath.executionId,
+      runbook: id,
+      state: JsonPath.objectAt('$'),
+    }),
     resultPath: '$.escalation',
   }).next(report);
 
@@ -116,16 +112,18 @@ function build(scope: Construct, fn: RunbookFunctions) {
   rollback.next(startChecks).next(settle).next(verify).next(recovered);
   approval.next(rollback);
 
-  return gather.next(decide).next(
-    new Choice(scope, 'Recent deploy to blame?')
-      .when(
-        Condition.stringEquals('$.decision.action', 'rollback'),
-        new Choice(scope, 'Approval required?')
-          .when(Condition.stringEquals('$.decision.approval', 'human'), approval)
-          .otherwise(rollback),
-      )
-      .otherwise(escalate),
-  );
+  return gather
+    .next(decide)
+    .next(
+      new Choice(scope, 'Recent deploy to blame?')
+        .when(
+          Condition.stringEquals('$.decision.action', 'rollback'),
+          new Choice(scope, 'Approval required?')
+            .when(Condition.stringEquals('$.decision.approval', 'human'), approval)
+            .otherwise(rollback),
+        )
+        .otherwise(escalate),
+    );
 }
 
 /** Rolls a Lambda alias back when a recent deploy explains a 5XX spike; escalates otherwise. */
@@ -138,7 +136,8 @@ export const api5xxSpike: Runbook = {
     'rolls the alias back (after approval where policy requires it) and verifies recovery; otherwise ' +
     'escalates with the evidence.',
   trigger: {
-    description: 'CloudWatch alarm on AWS/ApiGateway 5XXError (REST API backed by a Lambda alias) or AWS/Lambda Errors (Resource = function:alias)',
+    description:
+      'CloudWatch alarm on AWS/ApiGateway 5XXError (REST API backed by a Lambda alias) or AWS/Lambda Errors (Resource = function:alias)',
     metrics: [
       { namespace: 'AWS/ApiGateway', name: '5XXError' },
       { namespace: 'AWS/Lambda', name: 'Errors' },
@@ -147,6 +146,14 @@ export const api5xxSpike: Runbook = {
   inputSchema: alarmStateChangeEventSchema,
   approval: guardrails.approval,
   guardrails: { ...guardrails, lookbackMinutes, settleSeconds: settleTime.toSeconds() },
-  steps: ['gather-evidence', 'decide-remediation', 'request-approval', 'rollback-alias', 'verify-recovery', 'escalate', 'build-report'],
+  steps: [
+    'gather-evidence',
+    'decide-remediation',
+    'request-approval',
+    'rollback-alias',
+    'verify-recovery',
+    'escalate',
+    'build-report',
+  ],
   build,
 };

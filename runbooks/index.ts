@@ -8,7 +8,9 @@ export const runbooks: readonly Runbook[] = [api5xxSpike];
 export function findRunbook(id: string): Runbook {
   const runbook = runbooks.find((r) => r.id === id);
   if (!runbook) {
-    throw new UnknownRunbookError(`unknown runbook "${id}"; known runbooks: ${runbooks.map((r) => r.id).join(', ')}`);
+    throw new UnknownRunbookError(
+      `unknown runbook "${id}"; known runbooks: ${runbooks.map((r) => r.id).join(', ')}`,
+    );
   }
   return runbook;
 }

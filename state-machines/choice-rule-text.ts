@@ -21,10 +21,12 @@ const typeTests: Readonly<Record<string, string>> = {
 /** One comparison (`StringEquals`, `NumericGreaterThanPath`, `IsPresent`…) in words a reader follows. */
 function comparisonText(variable: string, key: string, value: unknown): string | undefined {
   const typeTest = typeTests[key];
-  if (typeTest) return value === false ? `${variable} ${typeTest.replace('is', 'is not')}` : `${variable} ${typeTest}`;
-  const match = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals|Matches)(Path)?$/.exec(
-    key,
-  );
+  if (typeTest)
+    return value === false ? `${variable} ${typeTest.replace('is', 'is not')}` : `${variable} ${typeTest}`;
+  const match =
+    /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals|Matches)(Path)?$/.exec(
+      key,
+    );
   if (!match?.[2]) return undefined;
   const operand = match[3] ? String(value) : JSON.stringify(value);
   return `${variable} ${operators[match[2]]} ${operand}`;

@@ -84,7 +84,10 @@ function compile(runbook: Runbook): Compiled {
   collectStates(definition, states);
   // The engine insists on ARN-shaped resources; every Task is bound to an in-process handler anyway.
   const runnable = JSON.parse(
-    JSON.stringify(definition).replace(/\$\{(\w+)FunctionArn\}/g, 'arn:aws:lambda:us-east-1:000000000000:function:$1'),
+    JSON.stringify(definition).replace(
+      /\$\{(\w+)FunctionArn\}/g,
+      'arn:aws:lambda:us-east-1:000000000000:function:$1',
+    ),
   );
   const machine = new StateMachine(runnable, { validationOptions: { checkArn: false } });
   const result = { definition, machine, states };
@@ -100,7 +103,11 @@ const drainEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
  * handler its definition names, on the deps given (a simulated account in game days). Wait states,
  * retry intervals and approval timeouts advance virtual time instead of sleeping.
  */
-export async function runLocally(runbook: Runbook, input: unknown, options: LocalRunOptions): Promise<LocalRunResult> {
+export async function runLocally(
+  runbook: Runbook,
+  input: unknown,
+  options: LocalRunOptions,
+): Promise<LocalRunResult> {
   const { machine, states } = compile(runbook);
   const { deps } = options;
   const startedAt = deps.now();
@@ -134,7 +141,10 @@ export async function runLocally(runbook: Runbook, input: unknown, options: Loca
               return { approvedBy: answer.by, approvedAt: deps.now().toISOString() };
             case 'reject':
               emit('approval', name, `rejected by ${answer.by}: ${answer.reason}`);
-              throw new TaskFailure(ErrorNames.approvalRejected, `rejected by ${answer.by}: ${answer.reason}`);
+              throw new TaskFailure(
+                ErrorNames.approvalRejected,
+                `rejected by ${answer.by}: ${answer.reason}`,
+              );
             case 'no-answer':
               options.advanceTime(timeoutSeconds);
               emit('approval', name, `no answer within ${timeoutSeconds}s`);
@@ -226,6 +236,7 @@ function timeoutOf(state: AslTaskState, input: unknown): number {
 function waitSecondsOf(state: AslState & { Type: 'Wait' }, input: unknown, now: Date): number {
   if (state.Seconds !== undefined) return state.Seconds;
   if (state.SecondsPath) return Number(readPath(input, state.SecondsPath));
-  const timestamp = state.Timestamp ?? (state.TimestampPath ? String(readPath(input, state.TimestampPath)) : undefined);
+  const timestamp =
+    state.Timestamp ?? (state.TimestampPath ? String(readPath(input, state.TimestampPath)) : undefined);
   return timestamp ? Math.max(0, (Date.parse(timestamp) - now.getTime()) / 1000) : 0;
 }

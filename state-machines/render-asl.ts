@@ -35,8 +35,9 @@ function substitute(value: unknown): unknown {
     return Object.fromEntries(entries.map(([k, v]) => [k, substitute(v)]));
   }
   if (typeof value === 'string') {
-    return value.replace(/arn:aws:lambda:us-east-1:123456789012:function:runbook-step-([a-z-]+)/g, (_m, step: string) =>
-      functionArnPlaceholder(step as StepName),
+    return value.replace(
+      /arn:aws:lambda:us-east-1:123456789012:function:runbook-step-([a-z-]+)/g,
+      (_m, step: string) => functionArnPlaceholder(step as StepName),
     );
   }
   return value;
@@ -48,7 +49,9 @@ function substitute(value: unknown): unknown {
  * `${StepNameFunctionArn}` placeholders.
  */
 export function renderAsl(runbook: Runbook): AslDefinition {
-  const stack = new Stack(new App(), 'Render', { env: { account: placeholderAccount, region: placeholderRegion } });
+  const stack = new Stack(new App(), 'Render', {
+    env: { account: placeholderAccount, region: placeholderRegion },
+  });
   const functions = Object.fromEntries(
     stepNames.map((step) => [step, LambdaFunction.fromFunctionArn(stack, `fn-${step}`, sentinelArn(step))]),
   ) as RunbookFunctions;

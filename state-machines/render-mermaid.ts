@@ -13,7 +13,9 @@ interface Diagram {
 
 /** A quoted Mermaid label, one line per part; quotes and angle brackets become entities. */
 function label(...lines: string[]): string {
-  const escaped = lines.map((line) => line.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;'));
+  const escaped = lines.map((line) =>
+    line.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;'),
+  );
   return `"${escaped.join('<br/>')}"`;
 }
 
@@ -59,7 +61,10 @@ function node(id: string, name: string, state: AslState): string {
     case 'Choice':
       return `  ${id}{${label(name)}}:::choice`;
     case 'Wait': {
-      const time = state.Seconds !== undefined ? `${state.Seconds}s` : (state.SecondsPath ?? state.Timestamp ?? state.TimestampPath);
+      const time =
+        state.Seconds !== undefined
+          ? `${state.Seconds}s`
+          : (state.SecondsPath ?? state.Timestamp ?? state.TimestampPath);
       return `  ${id}[/${label(`⏱ ${name}`, String(time))}/]:::wait`;
     }
     case 'Pass':
@@ -91,7 +96,9 @@ function renderGraph(diagram: Diagram, definition: AslDefinition, endTarget: str
       diagram.lines.push(`  ${join}(( )):::join`);
       branches.forEach((branch, index) => {
         if (!branch) return;
-        diagram.lines.push(`  subgraph ${id}_b${index}[${label(state.Type === 'Map' ? `${name}: each item` : `${name}: branch ${index + 1}`)}]`);
+        diagram.lines.push(
+          `  subgraph ${id}_b${index}[${label(state.Type === 'Map' ? `${name}: each item` : `${name}: branch ${index + 1}`)}]`,
+        );
         const start = renderGraph(diagram, branch, join);
         diagram.lines.push('  end');
         edge(diagram, id, start, 'next');
@@ -102,7 +109,9 @@ function renderGraph(diagram: Diagram, definition: AslDefinition, endTarget: str
       continueFrom(diagram, id, state, idOf, endTarget);
     }
     if ('Retry' in state && state.Retry?.length) edge(diagram, id, id, 'retry', retryText(state.Retry));
-    if ('Catch' in state) for (const catcher of state.Catch ?? []) edge(diagram, id, idOf(catcher.Next), 'catch', catchText(catcher));
+    if ('Catch' in state)
+      for (const catcher of state.Catch ?? [])
+        edge(diagram, id, idOf(catcher.Next), 'catch', catchText(catcher));
   }
   return idOf(definition.StartAt);
 }
@@ -115,12 +124,14 @@ function continueFrom(
   endTarget: string,
 ): void {
   if (state.Type === 'Choice') {
-    for (const rule of state.Choices) if (rule.Next) edge(diagram, from, idOf(rule.Next), 'next', choiceRuleText(rule));
+    for (const rule of state.Choices)
+      if (rule.Next) edge(diagram, from, idOf(rule.Next), 'next', choiceRuleText(rule));
     if (state.Default) edge(diagram, from, idOf(state.Default), 'next', 'otherwise');
     return;
   }
   if (state.Next) edge(diagram, from, idOf(state.Next), 'next');
-  else if (state.End || state.Type === 'Succeed' || state.Type === 'Fail') edge(diagram, from, endTarget, 'next');
+  else if (state.End || state.Type === 'Succeed' || state.Type === 'Fail')
+    edge(diagram, from, endTarget, 'next');
 }
 
 /**
@@ -129,14 +140,20 @@ function continueFrom(
  * approval and wait states marked, start and end nodes.
  */
 export function renderMermaid(definition: AslDefinition): string {
-  const diagram: Diagram = { lines: ['flowchart TD', '  start(["Start"]):::terminal', '  finish(["End"]):::terminal'], edgeKinds: [], nextId: 0 };
+  const diagram: Diagram = {
+    lines: ['flowchart TD', '  start(["Start"]):::terminal', '  finish(["End"]):::terminal'],
+    edgeKinds: [],
+    nextId: 0,
+  };
   const start = renderGraph(diagram, definition, 'finish');
   edge(diagram, 'start', start, 'next');
   const indices = (kind: EdgeKind) => diagram.edgeKinds.flatMap((k, i) => (k === kind ? [i] : []));
   const retries = indices('retry');
   const catches = indices('catch');
-  if (retries.length) diagram.lines.push(`  linkStyle ${retries.join(',')} stroke:#e69500,stroke-dasharray:3 3`);
-  if (catches.length) diagram.lines.push(`  linkStyle ${catches.join(',')} stroke:#d62728,stroke-dasharray:6 3`);
+  if (retries.length)
+    diagram.lines.push(`  linkStyle ${retries.join(',')} stroke:#e69500,stroke-dasharray:3 3`);
+  if (catches.length)
+    diagram.lines.push(`  linkStyle ${catches.join(',')} stroke:#d62728,stroke-dasharray:6 3`);
   diagram.lines.push(
     '  classDef terminal fill:#222,color:#fff,stroke:#222',
     '  classDef task fill:#e8f0fe,stroke:#3367d6',

@@ -22,7 +22,9 @@ function matches(pattern: unknown, value: unknown): boolean {
   if (Array.isArray(pattern)) return pattern.includes(value);
   if (pattern && typeof pattern === 'object') {
     if (!value || typeof value !== 'object') return false;
-    return Object.entries(pattern).every(([key, inner]) => matches(inner, (value as Record<string, unknown>)[key]));
+    return Object.entries(pattern).every(([key, inner]) =>
+      matches(inner, (value as Record<string, unknown>)[key]),
+    );
   }
   return false;
 }

@@ -34,7 +34,9 @@ export function statistic(stat: string, aggregate: Aggregate): number {
     case 'Maximum':
       return aggregate.max;
     default:
-      throw new Error(`the simulated CloudWatch supports Sum, Average, SampleCount, Minimum and Maximum, not ${stat}`);
+      throw new Error(
+        `the simulated CloudWatch supports Sum, Average, SampleCount, Minimum and Maximum, not ${stat}`,
+      );
   }
 }
 
@@ -43,7 +45,11 @@ export class MetricStore {
   private readonly series = new Map<string, Map<number, Aggregate>>();
 
   /** Records `count` values summing to `sum` (with their min and max) in the minute containing `at`. */
-  record(metric: MetricKey, at: Date, values: { sum: number; count: number; min: number; max: number }): void {
+  record(
+    metric: MetricKey,
+    at: Date,
+    values: { sum: number; count: number; min: number; max: number },
+  ): void {
     const key = keyOf(metric);
     let minutes = this.series.get(key);
     if (!minutes) {
@@ -66,7 +72,13 @@ export class MetricStore {
    * Datapoints of `stat` per period, for periods starting in [start, end); periods with no data
    * are absent, as in CloudWatch.
    */
-  query(metric: MetricKey, stat: string, periodSeconds: number, start: Date, end: Date): { at: Date; value: number }[] {
+  query(
+    metric: MetricKey,
+    stat: string,
+    periodSeconds: number,
+    start: Date,
+    end: Date,
+  ): { at: Date; value: number }[] {
     const minutes = this.series.get(keyOf(metric));
     if (!minutes) return [];
     const periodMs = periodSeconds * 1000;

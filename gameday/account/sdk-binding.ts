@@ -4,7 +4,10 @@ import type { AnyAwsClient } from '../../handlers/lib/aws-clients.js';
 export type SimulatedOperations = Readonly<Record<string, (input: never) => unknown>>;
 
 /** Answers an SDK call: the service (by client name, e.g. `LambdaClient`) and operation to run. */
-export type OperationLookup = (clientName: string, operation: string) => ((input: unknown) => unknown) | undefined;
+export type OperationLookup = (
+  clientName: string,
+  operation: string,
+) => ((input: unknown) => unknown) | undefined;
 
 interface HandlerContext {
   readonly clientName?: string;
@@ -38,7 +41,10 @@ export function bindClient(client: AnyAwsClient, lookup: OperationLookup): void 
       }
       const result = await run(args.input);
       requests += 1;
-      const output = { ...(result as object), $metadata: { httpStatusCode: 200, requestId: `sim-${requests}`, attempts: 1 } };
+      const output = {
+        ...(result as object),
+        $metadata: { httpStatusCode: 200, requestId: `sim-${requests}`, attempts: 1 },
+      };
       return { output, response: { statusCode: 200, headers: {} } };
     },
     { step: 'initialize', name: 'simulatedAccount', priority: 'high' },

@@ -12,7 +12,12 @@ import { VirtualClock } from './virtual-clock.js';
 /** Steady traffic the account serves every minute. */
 type Workload =
   | { readonly kind: 'api'; readonly apiName: string; readonly requestsPerMinute: number }
-  | { readonly kind: 'alias'; readonly functionName: string; readonly alias: string; readonly invocationsPerMinute: number };
+  | {
+      readonly kind: 'alias';
+      readonly functionName: string;
+      readonly alias: string;
+      readonly invocationsPerMinute: number;
+    };
 
 export interface SimulatedAccountOptions {
   readonly start: Date;
@@ -71,7 +76,10 @@ export class SimulatedAccount {
 
   /** SDK v3 clients answered by this account. */
   clients(): AwsClients {
-    return createAwsClients({ region: this.identity.region, configure: (client) => bindClient(client, this.lookup) });
+    return createAwsClients({
+      region: this.identity.region,
+      configure: (client) => bindClient(client, this.lookup),
+    });
   }
 
   private readonly lookup: OperationLookup = (clientName, operation) => {

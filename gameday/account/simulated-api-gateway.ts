@@ -5,9 +5,9 @@ import {
   type GetRestApisCommandOutput,
   NotFoundException,
 } from '@aws-sdk/client-api-gateway';
-import { stableUuid } from './simulated-cloudwatch.js';
 import type { AccountIdentity } from './account-identity.js';
 import type { MetricStore } from './metric-store.js';
+import { stableUuid } from './simulated-cloudwatch.js';
 import type { SimulatedLambda } from './simulated-lambda.js';
 import type { VirtualClock } from './virtual-clock.js';
 
@@ -88,10 +88,18 @@ export class SimulatedApiGateway {
     const api = this.apis.find((a) => a.name === apiName);
     if (!api) throw new Error(`no REST API named ${apiName}`);
     const failed = this.lambda.invokeAlias(api.functionName, api.alias, count, at);
-    const dimensionSets: Record<string, string>[] = [{ ApiName: api.name }, { ApiName: api.name, Stage: api.stage }];
+    const dimensionSets: Record<string, string>[] = [
+      { ApiName: api.name },
+      { ApiName: api.name, Stage: api.stage },
+    ];
     for (const dimensions of dimensionSets) {
       const rate = (n: number) => ({ sum: n, count, min: n === count ? 1 : 0, max: n > 0 ? 1 : 0 });
-      this.metrics.record({ namespace: 'AWS/ApiGateway', name: 'Count', dimensions }, at, { sum: count, count, min: 1, max: 1 });
+      this.metrics.record({ namespace: 'AWS/ApiGateway', name: 'Count', dimensions }, at, {
+        sum: count,
+        count,
+        min: 1,
+        max: 1,
+      });
       this.metrics.record({ namespace: 'AWS/ApiGateway', name: '5XXError', dimensions }, at, rate(failed));
       this.metrics.record({ namespace: 'AWS/ApiGateway', name: '4XXError', dimensions }, at, rate(0));
     }

@@ -73,16 +73,35 @@ export class SimulatedCloudWatch {
   ) {}
 
   putMetricAlarm(input: PutMetricAlarmCommandInput): void {
-    const { AlarmName, Namespace, MetricName, Statistic, Period, EvaluationPeriods, Threshold, ComparisonOperator } =
-      input;
-    if (!AlarmName || !Namespace || !MetricName || !Statistic || !Period || !EvaluationPeriods || Threshold === undefined) {
+    const {
+      AlarmName,
+      Namespace,
+      MetricName,
+      Statistic,
+      Period,
+      EvaluationPeriods,
+      Threshold,
+      ComparisonOperator,
+    } = input;
+    if (
+      !AlarmName ||
+      !Namespace ||
+      !MetricName ||
+      !Statistic ||
+      !Period ||
+      !EvaluationPeriods ||
+      Threshold === undefined
+    ) {
       throw new InvalidParameterValueException({
         message: 'the simulated CloudWatch models single-metric alarms with a statistic and threshold',
         $metadata: {},
       });
     }
     if (!ComparisonOperator || !comparisons[ComparisonOperator]) {
-      throw new InvalidParameterValueException({ message: `unsupported ComparisonOperator ${ComparisonOperator}`, $metadata: {} });
+      throw new InvalidParameterValueException({
+        message: `unsupported ComparisonOperator ${ComparisonOperator}`,
+        $metadata: {},
+      });
     }
     const dimensions = Object.fromEntries((input.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']));
     this.alarms.set(AlarmName, {
@@ -115,7 +134,10 @@ export class SimulatedCloudWatch {
   getMetricData(input: GetMetricDataCommandInput): Omit<GetMetricDataCommandOutput, '$metadata'> {
     const { StartTime, EndTime } = input;
     if (!StartTime || !EndTime || StartTime >= EndTime) {
-      throw new InvalidParameterValueException({ message: 'StartTime must be before EndTime', $metadata: {} });
+      throw new InvalidParameterValueException({
+        message: 'StartTime must be before EndTime',
+        $metadata: {},
+      });
     }
     const results = (input.MetricDataQueries ?? []).map((query) => {
       const stat = query.MetricStat;
@@ -173,7 +195,9 @@ export class SimulatedCloudWatch {
     else value = 'OK';
     if (value === alarm.state.value) return;
 
-    const shown = points.map((p) => `${Number(p.value.toFixed(6))} (${p.at.toISOString().slice(0, 16)})`).join(', ');
+    const shown = points
+      .map((p) => `${Number(p.value.toFixed(6))} (${p.at.toISOString().slice(0, 16)})`)
+      .join(', ');
     const reason =
       value === 'INSUFFICIENT_DATA'
         ? `Insufficient Data: ${alarm.evaluationPeriods} datapoints were unknown.`
@@ -259,4 +283,3 @@ export class SimulatedCloudWatch {
     };
   }
 }
-

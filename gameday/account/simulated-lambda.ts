@@ -106,8 +106,13 @@ export class SimulatedLambda {
 
   createAlias(input: CreateAliasCommandInput): AliasConfiguration {
     const fn = this.fn(input.FunctionName ?? '');
-    if (!input.Name || fn.aliases.has(input.Name)) throw invalid(`alias ${input.Name} already exists or has no name`);
-    const weights = this.checkRouting(fn, input.FunctionVersion ?? '', input.RoutingConfig?.AdditionalVersionWeights);
+    if (!input.Name || fn.aliases.has(input.Name))
+      throw invalid(`alias ${input.Name} already exists or has no name`);
+    const weights = this.checkRouting(
+      fn,
+      input.FunctionVersion ?? '',
+      input.RoutingConfig?.AdditionalVersionWeights,
+    );
     const alias: SimulatedAlias = {
       name: input.Name,
       functionVersion: input.FunctionVersion ?? '',
@@ -128,7 +133,8 @@ export class SimulatedLambda {
     const alias = this.alias(fn, input.Name ?? '');
     if (input.RevisionId !== undefined && input.RevisionId !== alias.revisionId) {
       throw new PreconditionFailedException({
-        message: 'The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id',
+        message:
+          'The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id',
         $metadata: {},
         Type: 'User',
       });
@@ -143,10 +149,17 @@ export class SimulatedLambda {
     return this.describeAlias(fn, alias);
   }
 
-  listVersionsByFunction(input: ListVersionsByFunctionCommandInput): Omit<ListVersionsByFunctionCommandOutput, '$metadata'> {
+  listVersionsByFunction(
+    input: ListVersionsByFunctionCommandInput,
+  ): Omit<ListVersionsByFunctionCommandOutput, '$metadata'> {
     const fn = this.fn(input.FunctionName ?? '');
     const all = [
-      { Version: '$LATEST', FunctionName: fn.name, FunctionArn: `${fn.arn}:$LATEST`, LastModified: lambdaTimestamp(this.clock.now()) },
+      {
+        Version: '$LATEST',
+        FunctionName: fn.name,
+        FunctionArn: `${fn.arn}:$LATEST`,
+        LastModified: lambdaTimestamp(this.clock.now()),
+      },
       ...[...fn.versions.values()].map((v) => ({
         Version: v.version,
         FunctionName: fn.name,
@@ -165,7 +178,10 @@ export class SimulatedLambda {
   }
 
   /** The version an alias sends most traffic to and its weighted extras, for scenario assertions. */
-  aliasConfig(functionName: string, aliasName: string): { functionVersion: string; weights: Record<string, number> } {
+  aliasConfig(
+    functionName: string,
+    aliasName: string,
+  ): { functionVersion: string; weights: Record<string, number> } {
     const alias = this.alias(this.fn(functionName), aliasName);
     return { functionVersion: alias.functionVersion, weights: { ...alias.weights } };
   }
@@ -179,7 +195,9 @@ export class SimulatedLambda {
   invokeAlias(functionName: string, aliasName: string, count: number, at: Date): number {
     const fn = this.fn(functionName);
     const alias = this.alias(fn, aliasName);
-    const shares = Object.entries(alias.weights).map(([version, weight]) => [version, Math.round(count * weight)] as const);
+    const shares = Object.entries(alias.weights).map(
+      ([version, weight]) => [version, Math.round(count * weight)] as const,
+    );
     const extra = shares.reduce((sum, [, n]) => sum + n, 0);
     let errors = 0;
     for (const [version, invocations] of [[alias.functionVersion, count - extra] as const, ...shares]) {
@@ -212,7 +230,12 @@ export class SimulatedLambda {
           min: behaviour.durationMs,
           max: behaviour.durationMs,
         });
-        this.metrics.record({ namespace: 'AWS/Lambda', name: 'Throttles', dimensions }, at, { sum: 0, count: 1, min: 0, max: 0 });
+        this.metrics.record({ namespace: 'AWS/Lambda', name: 'Throttles', dimensions }, at, {
+          sum: 0,
+          count: 1,
+          min: 0,
+          max: 0,
+        });
       }
     }
     return errors;
@@ -228,7 +251,8 @@ export class SimulatedLambda {
     if (entries.length > 1) throw invalid('an alias can route to at most one additional version');
     for (const [version, weight] of entries) {
       this.version(fn, version);
-      if (version === functionVersion) throw invalid('the additional version must differ from the primary version');
+      if (version === functionVersion)
+        throw invalid('the additional version must differ from the primary version');
       if (!(weight >= 0 && weight <= 1)) throw invalid(`weight ${weight} is not between 0.0 and 1.0`);
     }
     return Object.fromEntries(entries);
@@ -245,7 +269,9 @@ export class SimulatedLambda {
       Name: alias.name,
       FunctionVersion: alias.functionVersion,
       RevisionId: alias.revisionId,
-      ...(Object.keys(alias.weights).length ? { RoutingConfig: { AdditionalVersionWeights: { ...alias.weights } } } : {}),
+      ...(Object.keys(alias.weights).length
+        ? { RoutingConfig: { AdditionalVersionWeights: { ...alias.weights } } }
+        : {}),
     };
   }
 

@@ -12,7 +12,8 @@ export class VirtualClock {
 
   /** Moves time forward to `to` (never backwards). */
   set(to: number): void {
-    if (to < this.current) throw new Error(`the virtual clock cannot go back from ${this.now().toISOString()}`);
+    if (to < this.current)
+      throw new Error(`the virtual clock cannot go back from ${this.now().toISOString()}`);
     this.current = to;
   }
 }

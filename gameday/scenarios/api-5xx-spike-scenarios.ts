@@ -7,7 +7,11 @@ const runbook = 'api-5xx-spike';
 /** Publishes version 6, which fails 30% of requests, and points the alias at it. */
 function badDeploy(account: SimulatedAccount, world: ScenarioWorld): string {
   const version = account.lambda.publishVersion(world.functionName, { errorRate: 0.3, durationMs: 140 });
-  account.lambda.updateAlias({ FunctionName: world.functionName, Name: world.alias, FunctionVersion: version });
+  account.lambda.updateAlias({
+    FunctionName: world.functionName,
+    Name: world.alias,
+    FunctionVersion: version,
+  });
   return `deployed ${world.functionName} version ${version} (fails 30% of requests) to alias ${world.alias}`;
 }
 
@@ -15,17 +19,25 @@ export const api5xxSpikeScenarios: readonly Scenario[] = [
   {
     id: 'bad-deploy',
     runbook,
-    description: 'A new version fails 30% of requests; the runbook rolls the alias back and the alarm returns to OK.',
+    description:
+      'A new version fails 30% of requests; the runbook rolls the alias back and the alarm returns to OK.',
     environment: 'dev',
     approval: 'approve',
     setup: checkoutService,
     inject: badDeploy,
-    expected: { runbookOutcome: 'remediated', aliasVersion: '5', alarmState: 'OK', changes: 1, escalations: 0 },
+    expected: {
+      runbookOutcome: 'remediated',
+      aliasVersion: '5',
+      alarmState: 'OK',
+      changes: 1,
+      escalations: 0,
+    },
   },
   {
     id: 'no-recent-deploy',
     runbook,
-    description: 'Errors start with no deploy (a failing dependency); the runbook escalates and changes nothing.',
+    description:
+      'Errors start with no deploy (a failing dependency); the runbook escalates and changes nothing.',
     environment: 'dev',
     approval: 'approve',
     setup: checkoutService,
@@ -33,26 +45,46 @@ export const api5xxSpikeScenarios: readonly Scenario[] = [
       account.lambda.setBehaviour(world.functionName, '5', { ...healthy, errorRate: 0.3 });
       return `${world.functionName} version 5 starts failing 30% of requests (a dependency is down); no deploy`;
     },
-    expected: { runbookOutcome: 'escalated', aliasVersion: '5', alarmState: 'ALARM', changes: 0, escalations: 1 },
+    expected: {
+      runbookOutcome: 'escalated',
+      aliasVersion: '5',
+      alarmState: 'ALARM',
+      changes: 0,
+      escalations: 1,
+    },
   },
   {
     id: 'approval-rejected',
     runbook,
-    description: 'A bad deploy in prod; the approver rejects the rollback, so nothing changes and on-call is paged.',
+    description:
+      'A bad deploy in prod; the approver rejects the rollback, so nothing changes and on-call is paged.',
     environment: 'prod',
     approval: 'reject',
     setup: checkoutService,
     inject: badDeploy,
-    expected: { runbookOutcome: 'escalated', aliasVersion: '6', alarmState: 'ALARM', changes: 0, escalations: 1 },
+    expected: {
+      runbookOutcome: 'escalated',
+      aliasVersion: '6',
+      alarmState: 'ALARM',
+      changes: 0,
+      escalations: 1,
+    },
   },
   {
     id: 'approval-timeout',
     runbook,
-    description: 'A bad deploy in prod; nobody answers the approval request in time, so the runbook escalates.',
+    description:
+      'A bad deploy in prod; nobody answers the approval request in time, so the runbook escalates.',
     environment: 'prod',
     approval: 'no-answer',
     setup: checkoutService,
     inject: badDeploy,
-    expected: { runbookOutcome: 'escalated', aliasVersion: '6', alarmState: 'ALARM', changes: 0, escalations: 1 },
+    expected: {
+      runbookOutcome: 'escalated',
+      aliasVersion: '6',
+      alarmState: 'ALARM',
+      changes: 0,
+      escalations: 1,
+    },
   },
 ];

@@ -12,7 +12,9 @@ export class UnknownScenarioError extends Error {
 export function findScenario(id: string): Scenario {
   const scenario = scenarios.find((s) => s.id === id);
   if (!scenario) {
-    throw new UnknownScenarioError(`unknown scenario "${id}"; known scenarios: ${scenarios.map((s) => s.id).join(', ')}`);
+    throw new UnknownScenarioError(
+      `unknown scenario "${id}"; known scenarios: ${scenarios.map((s) => s.id).join(', ')}`,
+    );
   }
   return scenario;
 }

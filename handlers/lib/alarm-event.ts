@@ -69,7 +69,9 @@ export type AlarmStateValue = z.infer<typeof alarmStateValue>;
 export function parseAlarmEvent(raw: unknown): AlarmStateChangeEvent {
   const parsed = alarmStateChangeEventSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`,
+    );
     throw new InvalidInputError(`not a CloudWatch alarm state-change event: ${problems.join('; ')}`);
   }
   return parsed.data;

@@ -16,7 +16,8 @@ export interface AliasTarget {
   readonly apiName?: string;
 }
 
-const functionArnPattern = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9_$-]+))?$/;
+const functionArnPattern =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9_$-]+))?$/;
 const integrationUriPattern = /\/functions\/(arn:aws[a-z-]*:lambda:[^/]+)\/invocations$/;
 
 /** Splits `name:qualifier` (the Lambda `Resource` dimension) or a function ARN into its parts. */
@@ -24,7 +25,8 @@ export function parseFunctionReference(reference: string): { functionName: strin
   const arn = functionArnPattern.exec(reference);
   if (arn?.[1]) return arn[2] ? { functionName: arn[1], qualifier: arn[2] } : { functionName: arn[1] };
   const [functionName, qualifier, ...rest] = reference.split(':');
-  if (!functionName || rest.length > 0) throw new TargetNotResolvedError(`not a function reference: ${reference}`);
+  if (!functionName || rest.length > 0)
+    throw new TargetNotResolvedError(`not a function reference: ${reference}`);
   return qualifier ? { functionName, qualifier } : { functionName };
 }
 
@@ -33,7 +35,10 @@ export function parseFunctionReference(reference: string): { functionName: strin
  * (`function:alias`), or from a REST API's `ApiName` dimension by reading which alias its Lambda
  * integrations invoke. Anything ambiguous is refused rather than guessed.
  */
-export async function resolveAliasTarget(event: AlarmStateChangeEvent, clients: AwsClients): Promise<AliasTarget> {
+export async function resolveAliasTarget(
+  event: AlarmStateChangeEvent,
+  clients: AwsClients,
+): Promise<AliasTarget> {
   const stats = alarmMetricStats(event);
   for (const { metric } of stats) {
     const resource = metric.dimensions.Resource;
@@ -63,7 +68,9 @@ async function aliasBehindApi(
   const apiIds: string[] = [];
   let position: string | undefined;
   do {
-    const page: GetRestApisCommandOutput = await clients.apiGateway.send(new GetRestApisCommand({ limit: 500, position }));
+    const page: GetRestApisCommandOutput = await clients.apiGateway.send(
+      new GetRestApisCommand({ limit: 500, position }),
+    );
     for (const api of page.items ?? []) if (api.name === apiName && api.id) apiIds.push(api.id);
     position = page.position;
   } while (position);
@@ -91,7 +98,9 @@ async function aliasBehindApi(
   }
   const { functionName, qualifier } = parseFunctionReference([...aliases][0] as string);
   if (!qualifier || /^\d+$/.test(qualifier)) {
-    throw new TargetNotResolvedError(`API ${apiName} invokes ${functionName} without an alias; nothing to roll back`);
+    throw new TargetNotResolvedError(
+      `API ${apiName} invokes ${functionName} without an alias; nothing to roll back`,
+    );
   }
   return { functionName, alias: qualifier };
 }

@@ -1,4 +1,8 @@
-import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import {
+  type CloudWatchClient,
+  GetMetricDataCommand,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
 
 /** A metric to read: namespace, name, dimensions and the statistic over each period. */
 export interface MetricSpec {

@@ -1,0 +1,73 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export interface PlatformFunctionProps {
+  /** Path of the handler module, exporting `handler`. */
+  readonly entry: string;
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Default: 30 seconds. */
+  readonly timeout?: Duration;
+  /** Default: 256 MB. */
+  readonly memorySize?: number;
+  /** Where the function's error alarm notifies. */
+  readonly alarmTopic: ITopic;
+  /** Default: one year (audit records live in these logs). */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * Every platform Lambda comes from here, with the defaults the platform itself must meet: newest
+ * Node.js runtime, arm64, X-Ray tracing, a log group with retention, and an alarm on errors.
+ * The step functions are invoked synchronously by Step Functions, which retries and catches
+ * their errors, so they need no asynchronous-invocation DLQ.
+ */
+export class PlatformFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly errorsAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize ?? 256,
+      logGroup,
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: 'lambda-runbooks',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        sourceMap: true,
+        // ESM bundles of CommonJS dependencies need a real `require`.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    this.errorsAlarm = new Alarm(this, 'Errors', {
+      metric: this.function.metricErrors({ period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: `A runbook step (${id}) failed`,
+    });
+    this.errorsAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
+  }
+}

@@ -1,0 +1,143 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { stepNames } from '../handlers/index.js';
+import type { Environment } from '../handlers/lib/step-deps.js';
+import type { Runbook, RunbookFunctions } from '../runbooks/index.js';
+import { stepLogicalName } from '../state-machines/render-asl.js';
+import { nagAcknowledgements } from './nag-acknowledgements.js';
+import { PlatformFunction } from './platform-function.js';
+import { stepPolicy } from './step-permissions.js';
+
+export interface RunbooksStackProps extends StackProps {
+  readonly runbooks: readonly Runbook[];
+  /** Selects each runbook's approval policy. */
+  readonly environment: Environment;
+  /** Lambda function ARNs (wildcards allowed) the runbooks may act on. Default: every function in the account and region. */
+  readonly targetFunctionArns?: readonly string[];
+}
+
+/**
+ * The platform: one Lambda per step handler, one state machine per runbook built by the runbook's
+ * own `build`, EventBridge rules from alarm state changes to runbooks, topics for approvals and
+ * escalations, and the platform's own alarms.
+ */
+export class RunbooksStack extends Stack {
+  readonly stateMachines = new Map<string, StateMachine>();
+
+  constructor(scope: Construct, id: string, props: RunbooksStackProps) {
+    super(scope, id, props);
+    const key = new Key(this, 'Key', {
+      enableKeyRotation: true,
+      description: 'Encrypts runbook topics and queues',
+    });
+    const topic = (name: string) => new Topic(this, name, { masterKey: key, enforceSSL: true });
+    const escalations = topic('Escalations');
+    const approvals = topic('Approvals');
+    const platformAlarms = topic('PlatformAlarms');
+
+    const targetFunctionArns = props.targetFunctionArns ?? [
+      `arn:${this.partition}:lambda:${this.region}:${this.account}:function:*`,
+    ];
+    const functions = Object.fromEntries(
+      stepNames.map((step) => {
+        const fn = new PlatformFunction(this, stepLogicalName(step), {
+          entry: fileURLToPath(new URL(`../handlers/${step}.ts`, import.meta.url)),
+          environment: {
+            RUNBOOK_ENVIRONMENT: props.environment,
+            ESCALATION_TOPIC_ARN: escalations.topicArn,
+            APPROVAL_TOPIC_ARN: approvals.topicArn,
+          },
+          alarmTopic: platformAlarms,
+        });
+        const statements = stepPolicy(this, step, { targetFunctionArns });
+        for (const statement of statements) fn.function.addToRolePolicy(statement);
+        if (step === 'escalate') escalations.grantPublish(fn.function);
+        if (step === 'request-approval') approvals.grantPublish(fn.function);
+        nagAcknowledgements.stepFunction(fn, statements);
+        return [step, fn.function];
+      }),
+    ) as unknown as RunbookFunctions;
+
+    const triggerDlq = new Queue(this, 'TriggerDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    nagAcknowledgements.deadLetterQueue(triggerDlq);
+
+    for (const runbook of props.runbooks) {
+      const definitionScope = new Construct(this, `${runbook.id}-definition`);
+      const logGroup = new LogGroup(this, `${runbook.id}-logs`, {
+        retention: RetentionDays.ONE_YEAR,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      const machine = new StateMachine(this, runbook.id, {
+        stateMachineName: `runbook-${runbook.id}`,
+        comment: runbook.title,
+        definitionBody: DefinitionBody.fromChainable(runbook.build(definitionScope, functions)),
+        tracingEnabled: true,
+        logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+        timeout: Duration.hours(6),
+      });
+      this.stateMachines.set(runbook.id, machine);
+      nagAcknowledgements.stateMachine(machine, Object.values(functions));
+
+      new Rule(this, `${runbook.id}-trigger`, {
+        description: `Starts ${runbook.id} when a matching CloudWatch alarm goes to ALARM`,
+        eventPattern: {
+          source: ['aws.cloudwatch'],
+          detailType: ['CloudWatch Alarm State Change'],
+          detail: {
+            state: { value: ['ALARM'] },
+            configuration: {
+              metrics: {
+                metricStat: {
+                  metric: {
+                    namespace: [...new Set(runbook.trigger.metrics.map((m) => m.namespace))],
+                    name: [...new Set(runbook.trigger.metrics.map((m) => m.name))],
+                  },
+                },
+              },
+            },
+          },
+        },
+        targets: [
+          new SfnStateMachine(machine, {
+            deadLetterQueue: triggerDlq,
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(2),
+          }),
+        ],
+      });
+
+      new Alarm(this, `${runbook.id}-failed`, {
+        metric: machine.metricFailed({ period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `Runbook ${runbook.id} failed to finish`,
+      }).addAlarmAction(new SnsAction(platformAlarms));
+    }
+
+    new Alarm(this, 'TriggerDeadLettersVisible', {
+      metric: triggerDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'Alarm events could not start a runbook',
+    }).addAlarmAction(new SnsAction(platformAlarms));
+  }
+}

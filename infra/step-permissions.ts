@@ -1,0 +1,64 @@
+import type { Stack } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { StepName } from '../handlers/index.js';
+
+/** What the steps may act on. */
+export interface StepScope {
+  /** Lambda function ARNs (wildcards allowed) the runbooks may inspect and roll back. */
+  readonly targetFunctionArns: readonly string[];
+}
+
+/**
+ * The IAM statements each step needs, and no more: one entry per AWS API the step's code calls.
+ * SNS publishing is granted separately on the topics themselves.
+ */
+export function stepPolicy(stack: Stack, step: StepName, scope: StepScope): PolicyStatement[] {
+  const functions = scope.targetFunctionArns.flatMap((arn) => [arn, `${arn}:*`]);
+  const alarms = `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`;
+  // GetMetricData does not support resource-level permissions.
+  const readMetrics = new PolicyStatement({
+    effect: Effect.ALLOW,
+    actions: ['cloudwatch:GetMetricData'],
+    resources: ['*'],
+  });
+  const describeAlarms = new PolicyStatement({
+    effect: Effect.ALLOW,
+    actions: ['cloudwatch:DescribeAlarms'],
+    resources: [alarms],
+  });
+  switch (step) {
+    case 'gather-evidence':
+      return [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:GetAlias', 'lambda:ListVersionsByFunction'],
+          resources: functions,
+        }),
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['apigateway:GET'],
+          resources: [
+            `arn:${stack.partition}:apigateway:${stack.region}::/restapis`,
+            `arn:${stack.partition}:apigateway:${stack.region}::/restapis/*/resources`,
+          ],
+        }),
+        readMetrics,
+        describeAlarms,
+      ];
+    case 'rollback-alias':
+      return [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:GetAlias', 'lambda:UpdateAlias'],
+          resources: functions,
+        }),
+      ];
+    case 'verify-recovery':
+      return [readMetrics, describeAlarms];
+    case 'decide-remediation':
+    case 'request-approval':
+    case 'escalate':
+    case 'build-report':
+      return [];
+  }
+}
