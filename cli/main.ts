@@ -156,14 +156,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// The SDK's notice that Node 20 support ends is noise on every run; other warnings still show.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const name = typeof warning === 'string' ? rest[0] : warning.name;
-  const type = typeof name === 'object' && name !== null ? (name as { type?: string }).type : name;
-  if (type === 'NodeVersionSupportWarning' || String(warning).includes('NodeVersionSupportWarning')) return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
+// The SDK's notice that its Node 20 support ends is noise on every local run.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -6,7 +6,8 @@ import type { StepCore } from './lib/step-deps.js';
 const inputSchema = z.object({
   executionId: z.string().min(1),
   runbook: z.string().min(1),
-  startedAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'is not a timestamp'),
+  /** When the alarm fired: `durationSeconds` is the time from detection to this report. */
+  alarmAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'is not a timestamp'),
   state: z
     .object({
       evidence: z
@@ -49,7 +50,7 @@ export interface RunbookReport {
   }[];
   readonly verification: unknown;
   readonly escalation: unknown;
-  readonly startedAt: string;
+  readonly alarmAt: string;
   readonly finishedAt: string;
   readonly durationSeconds: number;
 }
@@ -59,6 +60,7 @@ export const buildReport: StepCore<BuildReportInput, RunbookReport> = async (raw
   const input = parseInput(inputSchema, rawInput, 'build-report');
   const { state } = input;
   const finishedAt = deps.now().toISOString();
+  const alarmAt = new Date(input.alarmAt);
   const target = state.evidence
     ? `${state.evidence.target.functionName}:${state.evidence.target.alias}`
     : 'unknown';
@@ -88,9 +90,9 @@ export const buildReport: StepCore<BuildReportInput, RunbookReport> = async (raw
     changed,
     verification: state.verification ?? null,
     escalation: state.escalation ?? null,
-    startedAt: input.startedAt,
+    alarmAt: alarmAt.toISOString(),
     finishedAt,
-    durationSeconds: Math.round((Date.parse(finishedAt) - Date.parse(input.startedAt)) / 1000),
+    durationSeconds: Math.round((Date.parse(finishedAt) - alarmAt.getTime()) / 1000),
   };
 };
 

@@ -33,7 +33,9 @@ function build(scope: Construct, fn: RunbookFunctions) {
     payload: TaskInput.fromObject({
       executionId: JsonPath.executionId,
       runbook: id,
-      startedAt: JsonPath.stringAt('$$.Execution.StartTime'),
+      // Measured from the alarm, which is what on-call cares about (and the local engine stamps
+      // $$.Execution.StartTime with wall-clock time, not the simulation's).
+      alarmAt: JsonPath.stringAt('$.detail.state.timestamp'),
       state: JsonPath.objectAt('$'),
     }),
     resultPath: '$.report',

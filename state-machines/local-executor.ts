@@ -110,7 +110,6 @@ export async function runLocally(
 ): Promise<LocalRunResult> {
   const { machine, states } = compile(runbook);
   const { deps } = options;
-  const startedAt = deps.now();
   const emit = (kind: LocalExecutionEvent['kind'], state: string, detail?: string) =>
     options.onEvent?.({ at: deps.now(), kind, state, ...(detail === undefined ? {} : { detail }) });
   const executionArn = `arn:aws:states:local:000000000000:execution:${runbook.id}:${options.executionName}`;
@@ -168,7 +167,6 @@ export async function runLocally(
       Execution: {
         Id: executionArn,
         Name: options.executionName,
-        StartTime: startedAt.toISOString(),
         Input: input,
         RoleArn: 'arn:aws:iam::000000000000:role/local',
       },

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../gameday/run-scenario.js';
+import type { Scenario } from '../../gameday/scenario.js';
+import { findScenario, scenarios } from '../../gameday/scenarios/index.js';
+import { api5xxSpike } from '../../runbooks/api-5xx-spike.js';
+import { runLocally } from '../../state-machines/local-executor.js';
+import { alarmEvent } from '../support/alarm-event.js';
+import { checkoutAccount } from '../support/checkout-account.js';
+
+describe('api-5xx-spike state machine, run locally on the simulated account', () => {
+  it.each(scenarios.filter((s) => s.runbook === 'api-5xx-spike').map((s) => [s.id, s] as const))(
+    'meets the expectation of scenario %s',
+    async (_id, scenario) => {
+      const result = await runScenario(scenario);
+      expect(result.actual).toEqual(scenario.expected);
+      expect(result.outcome).toBe('passed');
+    },
+  );
+
+  it('rolls back, waits in virtual time and reports the change with its duration (bad-deploy)', async () => {
+    const result = await runScenario(findScenario('bad-deploy'));
+    const states = result.timeline.filter((e) => e.kind === 'state').map((e) => e.text);
+    expect(states).toEqual([
+      'Gather evidence',
+      'Decide',
+      'Recent deploy to blame?',
+      'Approval required?',
+      'Roll back alias',
+      'Start verification',
+      'Let the alias settle',
+      'Verify recovery',
+      'Recovered?',
+      'Report',
+    ]);
+    expect(result.runbookSeconds).toBe(180);
+    expect(result.wallMs).toBeLessThan(30_000);
+    const report = result.report as {
+      outcome: string;
+      changed: { before: unknown; after: unknown }[];
+      durationSeconds: number;
+    };
+    expect(report.outcome).toBe('remediated');
+    expect(report.durationSeconds).toBe(180);
+    expect(report.changed).toEqual([
+      expect.objectContaining({
+        what: 'alias checkout-api:live',
+        before: { functionVersion: '6', additionalVersionWeights: {} },
+        after: { functionVersion: '5', additionalVersionWeights: {} },
+      }),
+    ]);
+  });
+
+  it('asks a human in prod and changes nothing when rejected', async () => {
+    const result = await runScenario(findScenario('approval-rejected'));
+    const topics = result.finalState.notifications.map((n) => n.topic.split(':').pop());
+    expect(topics).toEqual(['runbook-approvals', 'runbook-escalations']);
+    expect((result.report as { summary: string }).summary).toMatch(/ApprovalRejectedError.*nothing changed/);
+  });
+
+  it('escalates after the approval timeout passes in virtual time', async () => {
+    const result = await runScenario(findScenario('approval-timeout'));
+    expect(result.runbookSeconds).toBe(900);
+    expect((result.report as { escalation: { reason: string } }).escalation.reason).toMatch(
+      /^States.Timeout/,
+    );
+  });
+
+  it('escalates when the rollback does not bring the error rate down', async () => {
+    const base = findScenario('bad-deploy');
+    const brokenEverywhere: Scenario = {
+      ...base,
+      id: 'rollback-does-not-help',
+      inject: (account, world) => {
+        account.lambda.setBehaviour(world.functionName, '5', { errorRate: 0.3, durationMs: 100 });
+        return base.inject(account, world);
+      },
+      expected: {
+        runbookOutcome: 'escalated',
+        aliasVersion: '5',
+        alarmState: 'ALARM',
+        changes: 1,
+        escalations: 1,
+      },
+    };
+    const result = await runScenario(brokenEverywhere);
+    expect(result.actual).toEqual(brokenEverywhere.expected);
+    expect(result.timeline.filter((e) => e.text === 'Verify recovery')).toHaveLength(3);
+    expect((result.report as { summary: string }).summary).toMatch(
+      /not recovered after 3 verification checks.*changed: alias/,
+    );
+  });
+
+  it('escalates without changes when the alarm leads to no alias', async () => {
+    const { account, deps } = checkoutAccount();
+    const event = alarmEvent({
+      metric: { namespace: 'AWS/ApiGateway', name: '5XXError', dimensions: { ApiName: 'payments' } },
+    });
+    const result = await runLocally(api5xxSpike, event, {
+      deps,
+      approver: () => ({ decision: 'approve', by: 'test' }),
+      advanceTime: (s) => account.advance(s),
+      executionName: 'unknown-api',
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    const report = (result as { output: { outcome: string; summary: string } }).output;
+    expect(report.outcome).toBe('escalated');
+    expect(report.summary).toMatch(/TargetNotResolvedError.*nothing changed/);
+    expect(account.lambda.aliasConfig('checkout-api', 'live').functionVersion).toBe('5');
+  });
+});
