@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { stepNames } from '../handlers/index.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { Runbook, RunbookFunctions } from '../runbooks/index.js';
-import { stepLogicalName } from '../state-machines/render-asl.js';
+import { definitionComment, stepLogicalName } from '../state-machines/render-asl.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
 import { stepPolicy } from './step-permissions.js';
@@ -84,11 +84,11 @@ export class RunbooksStack extends Stack {
       });
       const machine = new StateMachine(this, runbook.id, {
         stateMachineName: `runbook-${runbook.id}`,
-        comment: runbook.title,
+        comment: definitionComment(runbook),
         definitionBody: DefinitionBody.fromChainable(runbook.build(definitionScope, functions)),
         tracingEnabled: true,
         logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
-        timeout: Duration.hours(6),
+        timeout: runbook.timeout,
       });
       this.stateMachines.set(runbook.id, machine);
       nagAcknowledgements.stateMachine(machine, Object.values(functions));

@@ -148,6 +148,7 @@ export const api5xxSpike: Runbook = {
   inputSchema: alarmStateChangeEventSchema,
   approval: guardrails.approval,
   guardrails: { ...guardrails, lookbackMinutes, settleSeconds: settleTime.toSeconds() },
+  timeout: Duration.hours(2),
   steps: [
     'gather-evidence',
     'decide-remediation',

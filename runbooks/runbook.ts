@@ -1,3 +1,4 @@
+import type { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -31,6 +32,8 @@ export interface Runbook {
   readonly approval: Readonly<Record<Environment, ApprovalMode>>;
   /** Bounds on every remediation, carried into the definition. */
   readonly guardrails: Readonly<Record<string, unknown>>;
+  /** Longest an execution may run before Step Functions stops it (the definition's TimeoutSeconds). */
+  readonly timeout: Duration;
   /** Step handlers the definition uses. */
   readonly steps: readonly StepName[];
   readonly build: (scope: Construct, functions: RunbookFunctions) => IChainable;

@@ -43,6 +43,11 @@ function substitute(value: unknown): unknown {
   return value;
 }
 
+/** The top-level Comment of a runbook's definition, deployed and rendered alike. */
+export function definitionComment(runbook: Runbook): string {
+  return `${runbook.title}: ${runbook.description}`;
+}
+
 /**
  * Renders a runbook's ASL without a synth: its `build` runs on a throwaway stack whose functions
  * are imported by placeholder ARN, and the graph is resolved to JSON. Function ARNs come out as
@@ -58,5 +63,9 @@ export function renderAsl(runbook: Runbook): AslDefinition {
   const chain = runbook.build(stack, functions);
   const graph = new StateGraph(chain.startState, runbook.id);
   const json = stack.resolve(graph.toGraphJson()) as Record<string, unknown>;
-  return substitute({ Comment: `${runbook.title}: ${runbook.description}`, ...json }) as AslDefinition;
+  return substitute({
+    Comment: definitionComment(runbook),
+    ...json,
+    TimeoutSeconds: runbook.timeout.toSeconds(),
+  }) as AslDefinition;
 }

@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { functionArnPlaceholder } from '../../state-machines/render-asl.js';
+import { validateAsl } from '../../state-machines/validate-asl.js';
+
+const run = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      'cli/main.ts',
+      ...args,
+    ]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+describe('runbook CLI', () => {
+  it('lists the catalogue', async () => {
+    const { code, stdout } = await run('list');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^api-5xx-spike\s+5XX error spike$/m);
+  });
+
+  it('simulates a scenario and prints one JSON object with outcome, timeline and final state', async () => {
+    const { code, stdout } = await run('simulate', 'bad-deploy', '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({
+      scenario: 'bad-deploy',
+      runbook: 'api-5xx-spike',
+      outcome: 'passed',
+      expected: { aliasVersion: '5' },
+      actual: { aliasVersion: '5', alarmState: 'OK' },
+      finalState: {
+        alias: { functionName: 'checkout-api', alias: 'live', functionVersion: '5' },
+        alarm: { state: 'OK' },
+      },
+    });
+    expect(result.timeline.map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(['fault', 'alarm', 'state', 'change']),
+    );
+  });
+
+  it('prints ASL that validates, with placeholders for the step functions', async () => {
+    const { code, stdout } = await run('asl', 'api-5xx-spike');
+    expect(code).toBe(0);
+    const asl = JSON.parse(stdout);
+    expect(validateAsl(asl).valid).toBe(true);
+    expect(asl.States['Roll back alias'].Resource).toBe(functionArnPlaceholder('rollback-alias'));
+  });
+
+  it('names the known runbooks when asked for an unknown one', async () => {
+    const { code, stderr } = await run('show', 'api-4xx');
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown runbook "api-4xx"; known runbooks: api-5xx-spike');
+  });
+
+  it('names the known scenarios when asked for an unknown one', async () => {
+    const { code, stderr } = await run('simulate', 'meteor-strike');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown scenario "meteor-strike"; known scenarios: bad-deploy, /);
+  });
+
+  it('rejects an unknown command with a usage hint', async () => {
+    const { code, stderr } = await run('frobnicate');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown command "frobnicate"[\s\S]*runbook --help/);
+  });
+
+  it('reports committed diagrams as current', async () => {
+    const { code } = await run('diagrams', '--check');
+    expect(code).toBe(0);
+  });
+});

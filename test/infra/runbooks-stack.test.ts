@@ -1,0 +1,129 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it } from 'vitest';
+import { stepNames } from '../../handlers/index.js';
+import { createApp } from '../../infra/app.js';
+import { runbooks } from '../../runbooks/index.js';
+import { functionArnPlaceholder, renderAsl, stepLogicalName } from '../../state-machines/render-asl.js';
+
+// Bundling is skipped: these tests check the template, not esbuild.
+const app = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const { stack } = createApp(app());
+const template = Template.fromStack(stack);
+
+/** Turns a deployed DefinitionString back into ASL with the same placeholders `runbook asl` prints. */
+function deployedDefinition(definitionString: unknown): unknown {
+  const functionsByLogicalId = new Map(
+    stepNames.map((step) => {
+      const [logicalId] = Object.keys(template.findResources('AWS::Lambda::Function', {})).filter((id) =>
+        id.startsWith(`${stepLogicalName(step)}Function`),
+      );
+      return [logicalId, step] as const;
+    }),
+  );
+  const resolve = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const v = value as Record<string, unknown>;
+    if (v.Ref === 'AWS::Partition') return 'aws';
+    if (v['Fn::GetAtt']) {
+      const [id] = v['Fn::GetAtt'] as [string, string];
+      const step = functionsByLogicalId.get(id);
+      if (!step) throw new Error(`unexpected reference to ${id}`);
+      return functionArnPlaceholder(step);
+    }
+    if (v['Fn::Join']) {
+      const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map(resolve).join(sep);
+    }
+    throw new Error(`unexpected intrinsic ${JSON.stringify(value)}`);
+  };
+  return JSON.parse(resolve(definitionString));
+}
+
+describe('RunbooksStack', () => {
+  it.each(runbooks.map((r) => [r.id, r] as const))(
+    'deploys the %s definition exactly as the runbook renders it',
+    (id, runbook) => {
+      const machines = template.findResources('AWS::StepFunctions::StateMachine', {
+        Properties: { StateMachineName: `runbook-${id}` },
+      });
+      const [machine] = Object.values(machines);
+      expect(deployedDefinition(machine?.Properties.DefinitionString)).toEqual(renderAsl(runbook));
+    },
+  );
+
+  it('traces, logs and alarms every state machine', () => {
+    template.allResourcesProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+    });
+    template.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { MetricName: 'ExecutionsFailed' },
+      runbooks.length,
+    );
+  });
+
+  it('deploys each step as an arm64 Lambda on the newest Node.js runtime with tracing and retained logs', () => {
+    template.resourceCountIs('AWS::Lambda::Function', stepNames.length);
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Environment: { Variables: Match.objectLike({ RUNBOOK_ENVIRONMENT: 'dev' }) },
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors' }, stepNames.length);
+  });
+
+  it('starts the 5XX runbook from CloudWatch alarm state changes to ALARM, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: Match.objectLike({
+          state: { value: ['ALARM'] },
+          configuration: {
+            metrics: {
+              metricStat: {
+                metric: { namespace: ['AWS/ApiGateway', 'AWS/Lambda'], name: ['5XXError', 'Errors'] },
+              },
+            },
+          },
+        }),
+      },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
+    });
+  });
+
+  it('lets only the rollback step update aliases', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const updaters = Object.entries(policies)
+      .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('lambda:UpdateAlias'))
+      .map(([id]) => id);
+    expect(updaters).toHaveLength(1);
+    expect(updaters[0]).toMatch(/^RollbackAlias/);
+  });
+
+  it('encrypts the topics and the trigger dead-letter queue', () => {
+    template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('passes the cdk-nag AwsSolutions checks', () => {
+    expect(() => createApp(app()).app.synth()).not.toThrow();
+  });
+
+  it('fails synthesis when a resource breaks an AwsSolutions rule', () => {
+    const { app: broken } = createApp(app());
+    new Queue(broken.node.children.find((c) => c instanceof Stack) as Stack, 'Unencrypted', {});
+    expect(() => broken.synth()).toThrow();
+  });
+
+  it('rejects an unknown environment', () => {
+    expect(() => createApp(new App({ context: { 'runbooks:environment': 'qa' } }))).toThrow(
+      /must be one of dev, staging, prod/,
+    );
+  });
+});
