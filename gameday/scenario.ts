@@ -1,4 +1,4 @@
-import type { Environment, NotificationTopics } from '../handlers/lib/step-deps.js';
+import type { Environment } from '../handlers/lib/step-deps.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
 
 /** How the scripted approver answers approval requests. */
@@ -7,6 +7,8 @@ export type ScriptedApproval = 'approve' | 'reject' | 'no-answer';
 /** What the simulated world looks like at the end, compared field by field with the expectation. */
 export interface ScenarioOutcome {
   readonly runbookOutcome: 'remediated' | 'escalated' | 'execution-failed' | 'not-started';
+  /** Executions the dispatcher started. */
+  readonly executions: number;
   readonly aliasVersion: string;
   readonly alarmState: string;
   readonly changes: number;
@@ -15,7 +17,6 @@ export interface ScenarioOutcome {
 
 /** The parts of the account the runbook acts on, as set up by a scenario. */
 export interface ScenarioWorld {
-  readonly topics: NotificationTopics;
   readonly alarmName: string;
   readonly functionName: string;
   readonly alias: string;
@@ -32,4 +33,6 @@ export interface Scenario {
   /** Injects the fault; returns what was done, for the timeline. */
   readonly inject: (account: SimulatedAccount, world: ScenarioWorld) => string;
   readonly expected: ScenarioOutcome;
+  /** How many times EventBridge delivers each alarm event (it guarantees at least once). Default: 1. */
+  readonly deliveries?: number;
 }

@@ -3,6 +3,7 @@ import { decideRemediation } from './decide-remediation.js';
 import { escalate } from './escalate.js';
 import { gatherEvidence } from './gather-evidence.js';
 import type { StepCore } from './lib/step-deps.js';
+import { releaseLease } from './release-lease.js';
 import { requestApproval } from './request-approval.js';
 import { rollbackAlias } from './rollback-alias.js';
 import { verifyRecovery } from './verify-recovery.js';
@@ -19,6 +20,7 @@ export const stepHandlers = {
   'verify-recovery': verifyRecovery,
   escalate,
   'build-report': buildReport,
+  'release-lease': releaseLease,
 } as const satisfies Record<string, StepCore<never, unknown>>;
 
 export type StepName = keyof typeof stepHandlers;

@@ -54,7 +54,11 @@ export const nagAcknowledgements = {
       },
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason: 'What SNS needs to publish to the KMS-encrypted topics.',
+        reason: 'What SNS and DynamoDB need to use the platform key (encrypted topics and lease table).',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason: 'Part of encrypt/decrypt on the platform key, scoped to that one key.',
       },
     );
     acknowledgeWildcards(

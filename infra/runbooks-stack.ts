@@ -2,8 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -11,6 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { stepNames } from '../handlers/index.js';
+import type { RouteRule } from '../handlers/lib/alarm-routing.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { Runbook, RunbookFunctions } from '../runbooks/index.js';
 import { definitionComment, stepLogicalName } from '../state-machines/render-asl.js';
@@ -24,12 +27,17 @@ export interface RunbooksStackProps extends StackProps {
   readonly environment: Environment;
   /** Lambda function ARNs (wildcards allowed) the runbooks may act on. Default: every function in the account and region. */
   readonly targetFunctionArns?: readonly string[];
+  /** Routing table for alarms without a `runbook` tag. Default: none (tagged alarms only). */
+  readonly routes?: readonly RouteRule[];
 }
+
+/** How much longer than a runbook's timeout its lease lasts, should nothing release it. */
+const leaseMarginSeconds = 900;
 
 /**
  * The platform: one Lambda per step handler, one state machine per runbook built by the runbook's
- * own `build`, EventBridge rules from alarm state changes to runbooks, topics for approvals and
- * escalations, and the platform's own alarms.
+ * own `build`, the dispatcher that alarm state changes reach through EventBridge, the lease table,
+ * topics for approvals and escalations, and the platform's own alarms.
  */
 export class RunbooksStack extends Stack {
   readonly stateMachines = new Map<string, StateMachine>();
@@ -48,6 +56,15 @@ export class RunbooksStack extends Stack {
     const targetFunctionArns = props.targetFunctionArns ?? [
       `arn:${this.partition}:lambda:${this.region}:${this.account}:function:*`,
     ];
+    const leases = new Table(this, 'Leases', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'ttl',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const functions = Object.fromEntries(
       stepNames.map((step) => {
         const fn = new PlatformFunction(this, stepLogicalName(step), {
@@ -56,13 +73,15 @@ export class RunbooksStack extends Stack {
             RUNBOOK_ENVIRONMENT: props.environment,
             ESCALATION_TOPIC_ARN: escalations.topicArn,
             APPROVAL_TOPIC_ARN: approvals.topicArn,
+            LEASE_TABLE_NAME: leases.tableName,
           },
           alarmTopic: platformAlarms,
         });
-        const statements = stepPolicy(this, step, { targetFunctionArns });
+        const statements = stepPolicy(this, step, { targetFunctionArns, leaseTableArn: leases.tableArn });
         for (const statement of statements) fn.function.addToRolePolicy(statement);
         if (step === 'escalate') escalations.grantPublish(fn.function);
         if (step === 'request-approval') approvals.grantPublish(fn.function);
+        if (step === 'release-lease') key.grantEncryptDecrypt(fn.function);
         nagAcknowledgements.stepFunction(fn, statements);
         return [step, fn.function];
       }),
@@ -93,34 +112,6 @@ export class RunbooksStack extends Stack {
       this.stateMachines.set(runbook.id, machine);
       nagAcknowledgements.stateMachine(machine, Object.values(functions));
 
-      new Rule(this, `${runbook.id}-trigger`, {
-        description: `Starts ${runbook.id} when a matching CloudWatch alarm goes to ALARM`,
-        eventPattern: {
-          source: ['aws.cloudwatch'],
-          detailType: ['CloudWatch Alarm State Change'],
-          detail: {
-            state: { value: ['ALARM'] },
-            configuration: {
-              metrics: {
-                metricStat: {
-                  metric: {
-                    namespace: [...new Set(runbook.trigger.metrics.map((m) => m.namespace))],
-                    name: [...new Set(runbook.trigger.metrics.map((m) => m.name))],
-                  },
-                },
-              },
-            },
-          },
-        },
-        targets: [
-          new SfnStateMachine(machine, {
-            deadLetterQueue: triggerDlq,
-            retryAttempts: 8,
-            maxEventAge: Duration.hours(2),
-          }),
-        ],
-      });
-
       new Alarm(this, `${runbook.id}-failed`, {
         metric: machine.metricFailed({ period: Duration.minutes(5) }),
         threshold: 1,
@@ -130,6 +121,77 @@ export class RunbooksStack extends Stack {
         alarmDescription: `Runbook ${runbook.id} failed to finish`,
       }).addAlarmAction(new SnsAction(platformAlarms));
     }
+
+    const dispatcher = new PlatformFunction(this, 'Dispatcher', {
+      entry: fileURLToPath(new URL('../handlers/dispatch-alarm.ts', import.meta.url)),
+      environment: {
+        DISPATCHER_CONFIG: this.toJsonString({
+          routes: props.routes ?? [],
+          leaseTable: leases.tableName,
+          runbooks: Object.fromEntries(
+            props.runbooks.map((r) => [
+              r.id,
+              {
+                stateMachineArn: this.stateMachines.get(r.id)?.stateMachineArn,
+                leaseSeconds: r.timeout.toSeconds() + leaseMarginSeconds,
+                cooldownSeconds: r.cooldown.toSeconds(),
+              },
+            ]),
+          ),
+        }),
+      },
+      alarmTopic: platformAlarms,
+    });
+    const dispatcherStatements = [
+      new PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [...this.stateMachines.values()].map((m) => m.stateMachineArn),
+      }),
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [leases.tableArn],
+      }),
+      new PolicyStatement({
+        actions: ['cloudwatch:ListTagsForResource'],
+        resources: [`arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`],
+      }),
+      ...stepPolicy(this, 'gather-evidence', { targetFunctionArns, leaseTableArn: leases.tableArn }).filter(
+        (p) => p.actions.includes('apigateway:GET'),
+      ),
+    ];
+    for (const statement of dispatcherStatements) dispatcher.function.addToRolePolicy(statement);
+    key.grantEncryptDecrypt(dispatcher.function);
+    nagAcknowledgements.stepFunction(dispatcher, dispatcherStatements);
+
+    new Rule(this, 'AlarmTrigger', {
+      description: 'Sends every CloudWatch alarm transition to ALARM to the runbook dispatcher',
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      targets: [
+        new LambdaFunction(dispatcher.function, {
+          deadLetterQueue: triggerDlq,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+    new Rule(this, 'ReleaseLeasesOfFailedRuns', {
+      description: 'Releases the target lease of runbook executions that fail, time out or are aborted',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: [...this.stateMachines.values()].map((m) => m.stateMachineArn),
+        },
+      },
+      targets: [
+        new LambdaFunction(functions['release-lease'], { deadLetterQueue: triggerDlq, retryAttempts: 8 }),
+      ],
+    });
 
     new Alarm(this, 'TriggerDeadLettersVisible', {
       metric: triggerDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),

@@ -6,6 +6,8 @@ import type { StepName } from '../handlers/index.js';
 export interface StepScope {
   /** Lambda function ARNs (wildcards allowed) the runbooks may inspect and roll back. */
   readonly targetFunctionArns: readonly string[];
+  /** ARN of the lease table. */
+  readonly leaseTableArn: string;
 }
 
 /**
@@ -55,6 +57,14 @@ export function stepPolicy(stack: Stack, step: StepName, scope: StepScope): Poli
       ];
     case 'verify-recovery':
       return [readMetrics, describeAlarms];
+    case 'release-lease':
+      return [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+          resources: [scope.leaseTableArn],
+        }),
+      ];
     case 'decide-remediation':
     case 'request-approval':
     case 'escalate':

@@ -6,6 +6,7 @@ import { alarmStateChangeEventSchema } from '../handlers/lib/alarm-event.js';
 import { ErrorNames } from '../handlers/lib/errors.js';
 import type { SpikeGuardrails } from '../handlers/lib/guardrails.js';
 import { ApprovalStep } from './fragments/approval-step.js';
+import { releaseLeaseStep } from './fragments/release-lease-step.js';
 import { retryTransient } from './retry-policy.js';
 import type { Runbook, RunbookFunctions } from './runbook.js';
 
@@ -41,6 +42,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
     resultPath: '$.report',
     outputPath: '$.report',
   });
+  report.next(releaseLeaseStep(scope, fn));
 
   const escalate = step('Escalate to on-call', {
     lambdaFunction: fn.escalate,
@@ -149,6 +151,7 @@ export const api5xxSpike: Runbook = {
   approval: guardrails.approval,
   guardrails: { ...guardrails, lookbackMinutes, settleSeconds: settleTime.toSeconds() },
   timeout: Duration.hours(2),
+  cooldown: Duration.minutes(30),
   steps: [
     'gather-evidence',
     'decide-remediation',
@@ -157,6 +160,7 @@ export const api5xxSpike: Runbook = {
     'verify-recovery',
     'escalate',
     'build-report',
+    'release-lease',
   ],
   build,
 };

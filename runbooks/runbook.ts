@@ -34,6 +34,8 @@ export interface Runbook {
   readonly guardrails: Readonly<Record<string, unknown>>;
   /** Longest an execution may run before Step Functions stops it (the definition's TimeoutSeconds). */
   readonly timeout: Duration;
+  /** After a run, how long this runbook leaves the same target alone unless a human forces it. */
+  readonly cooldown: Duration;
   /** Step handlers the definition uses. */
   readonly steps: readonly StepName[];
   readonly build: (scope: Construct, functions: RunbookFunctions) => IChainable;

@@ -11,8 +11,13 @@ import { stepOfTask } from './task-binding.js';
 
 /** What a human answers to an approval request. */
 export type ApprovalAnswer =
-  | { readonly decision: 'approve'; readonly by: string }
-  | { readonly decision: 'reject'; readonly by: string; readonly reason: string }
+  | { readonly decision: 'approve'; readonly by: string; readonly afterSeconds?: number }
+  | {
+      readonly decision: 'reject';
+      readonly by: string;
+      readonly reason: string;
+      readonly afterSeconds?: number;
+    }
   | { readonly decision: 'no-answer' };
 
 export interface ApprovalRequest {
@@ -37,7 +42,7 @@ export interface LocalRunOptions {
   readonly deps: StepDeps;
   readonly approver: Approver;
   /** Moves virtual time forward; Wait states, retries and approval timeouts call it instead of sleeping. */
-  readonly advanceTime: (seconds: number) => void;
+  readonly advanceTime: (seconds: number) => void | Promise<void>;
   readonly executionName: string;
   readonly onEvent?: (event: LocalExecutionEvent) => void;
 }
@@ -115,6 +120,12 @@ export async function runLocally(
   const executionArn = `arn:aws:states:local:000000000000:execution:${runbook.id}:${options.executionName}`;
   const lastInput = new Map<string, unknown>();
   const taskToken = `${options.executionName}/task-token`;
+  // Time the event consumer is still advancing (for a Wait or a retry) when the next task starts.
+  let advancing: Promise<void> = Promise.resolve();
+  const settled = async () => {
+    await drainEvents();
+    await advancing;
+  };
 
   const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
   for (const [name, state] of states) {
@@ -124,7 +135,7 @@ export async function runLocally(
     const core = stepHandlers[step] as (input: unknown, deps: StepDeps) => Promise<unknown>;
     taskHandlers[name] = isCallback(state)
       ? async (parameters) => {
-          await drainEvents();
+          await settled();
           const payload = readPath(parameters, '$.Payload');
           await core(payload, deps);
           const timeoutSeconds = timeoutOf(state, lastInput.get(name));
@@ -134,6 +145,9 @@ export async function runLocally(
             payload,
             timeoutSeconds,
           });
+          if (answer.decision !== 'no-answer' && answer.afterSeconds) {
+            await options.advanceTime(Math.min(answer.afterSeconds, timeoutSeconds));
+          }
           switch (answer.decision) {
             case 'approve':
               emit('approval', name, `approved by ${answer.by}`);
@@ -145,13 +159,13 @@ export async function runLocally(
                 `rejected by ${answer.by}: ${answer.reason}`,
               );
             case 'no-answer':
-              options.advanceTime(timeoutSeconds);
+              await options.advanceTime(timeoutSeconds);
               emit('approval', name, `no answer within ${timeoutSeconds}s`);
               throw new TaskFailure(ErrorNames.timeout, `no answer within ${timeoutSeconds} seconds`);
           }
         }
       : async (parameters) => {
-          await drainEvents();
+          await settled();
           return core(parameters, deps);
         };
   }
@@ -185,7 +199,8 @@ export async function runLocally(
           const state = states.get(event.state.name);
           if (state?.Type === 'Wait') {
             const seconds = waitSecondsOf(state, event.state.input, deps.now());
-            options.advanceTime(seconds);
+            advancing = advancing.then(() => options.advanceTime(seconds));
+            await advancing;
             emit('waited', event.state.name, `${seconds}s`);
           }
           break;
@@ -197,7 +212,8 @@ export async function runLocally(
           const interval = event.retry.retrier.IntervalSeconds ?? 1;
           const backoff = event.retry.retrier.BackoffRate ?? 2;
           const seconds = interval * backoff ** Math.max(0, event.retry.attempt - 1);
-          options.advanceTime(seconds);
+          advancing = advancing.then(() => options.advanceTime(seconds));
+          await advancing;
           emit('retried', event.state.name, `attempt ${event.retry.attempt} after ${seconds}s`);
           break;
         }

@@ -5,8 +5,10 @@ import { MetricStore, minuteMs } from './metric-store.js';
 import { bindClient, type OperationLookup } from './sdk-binding.js';
 import { SimulatedApiGateway } from './simulated-api-gateway.js';
 import { SimulatedCloudWatch } from './simulated-cloudwatch.js';
+import { SimulatedDynamoDb } from './simulated-dynamodb.js';
 import { SimulatedLambda } from './simulated-lambda.js';
 import { SimulatedSns } from './simulated-sns.js';
+import { SimulatedStepFunctions } from './simulated-step-functions.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** Steady traffic the account serves every minute. */
@@ -38,6 +40,8 @@ export class SimulatedAccount {
   readonly lambda: SimulatedLambda;
   readonly apiGateway: SimulatedApiGateway;
   readonly sns: SimulatedSns;
+  readonly dynamodb = new SimulatedDynamoDb();
+  readonly stepFunctions: SimulatedStepFunctions;
   private readonly workloads: Workload[] = [];
   private processedUntil: number;
 
@@ -49,6 +53,7 @@ export class SimulatedAccount {
     this.lambda = new SimulatedLambda(this.identity, this.metrics, this.clock);
     this.apiGateway = new SimulatedApiGateway(this.identity, this.lambda, this.metrics, this.clock);
     this.sns = new SimulatedSns(this.identity, this.clock);
+    this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
   }
 
   addWorkload(workload: Workload): void {
@@ -94,7 +99,15 @@ export class SimulatedAccount {
         GetMetricData: (input) => this.cloudwatch.getMetricData(input),
         DescribeAlarms: (input) => this.cloudwatch.describeAlarms(input),
         PutMetricAlarm: (input) => this.cloudwatch.putMetricAlarm(input),
+        ListTagsForResource: (input) => this.cloudwatch.listTagsForResource(input),
       },
+      DynamoDBClient: {
+        GetItem: (input) => this.dynamodb.getItem(input),
+        PutItem: (input) => this.dynamodb.putItem(input),
+        UpdateItem: (input) => this.dynamodb.updateItem(input),
+        DeleteItem: (input) => this.dynamodb.deleteItem(input),
+      },
+      SFNClient: { StartExecution: (input) => this.stepFunctions.startExecution(input) },
       APIGatewayClient: {
         GetRestApis: (input) => this.apiGateway.getRestApis(input),
         GetResources: (input) => this.apiGateway.getResources(input),

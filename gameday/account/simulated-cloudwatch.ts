@@ -5,8 +5,10 @@ import {
   type GetMetricDataCommandInput,
   type GetMetricDataCommandOutput,
   InvalidParameterValueException,
+  type ListTagsForResourceCommandInput,
   type MetricAlarm,
   type PutMetricAlarmCommandInput,
+  ResourceNotFound,
   type StateValue,
 } from '@aws-sdk/client-cloudwatch';
 import type { AccountIdentity } from './account-identity.js';
@@ -33,6 +35,7 @@ interface SimulatedAlarm {
   readonly threshold: number;
   readonly comparison: string;
   readonly treatMissingData: string;
+  readonly tags: Record<string, string>;
   state: AlarmState;
 }
 
@@ -65,12 +68,30 @@ export function stableUuid(seed: string): string {
 export class SimulatedCloudWatch {
   private readonly alarms = new Map<string, SimulatedAlarm>();
 
+  /**
+   * Whether state-change events carry the alarm's tags as `alarmTags` (CloudWatch's tag propagation);
+   * off by default, as in AWS.
+   */
+  tagPropagation = false;
+
   constructor(
     private readonly identity: AccountIdentity,
     readonly metrics: MetricStore,
     private readonly clock: VirtualClock,
     private readonly bus: EventBus,
   ) {}
+
+  listTagsForResource(input: ListTagsForResourceCommandInput): { Tags: { Key: string; Value: string }[] } {
+    const alarm = [...this.alarms.values()].find((a) => a.arn === input.ResourceARN);
+    if (!alarm) throw new ResourceNotFound({ message: `no alarm ${input.ResourceARN}`, $metadata: {} });
+    return { Tags: Object.entries(alarm.tags).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  /** Re-sends an alarm's last state change, as EventBridge's at-least-once delivery may. */
+  redeliverLast(name: string): void {
+    const event = this.bus.delivered.findLast((e) => e.detail.alarmName === name);
+    if (event) this.bus.put(event);
+  }
 
   putMetricAlarm(input: PutMetricAlarmCommandInput): void {
     const {
@@ -116,6 +137,7 @@ export class SimulatedCloudWatch {
       threshold: Threshold,
       comparison: ComparisonOperator,
       treatMissingData: input.TreatMissingData ?? 'missing',
+      tags: Object.fromEntries((input.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
       state: {
         value: 'INSUFFICIENT_DATA',
         reason: 'Unchecked: Initial alarm creation',
@@ -237,6 +259,7 @@ export class SimulatedCloudWatch {
       resources: [alarm.arn],
       detail: {
         alarmName: alarm.name,
+        ...(this.tagPropagation ? { alarmTags: { ...alarm.tags } } : {}),
         state: state(alarm.state),
         previousState: state(previous),
         configuration: {

@@ -27,6 +27,7 @@ export const api5xxSpikeScenarios: readonly Scenario[] = [
     inject: badDeploy,
     expected: {
       runbookOutcome: 'remediated',
+      executions: 1,
       aliasVersion: '5',
       alarmState: 'OK',
       changes: 1,
@@ -47,6 +48,7 @@ export const api5xxSpikeScenarios: readonly Scenario[] = [
     },
     expected: {
       runbookOutcome: 'escalated',
+      executions: 1,
       aliasVersion: '5',
       alarmState: 'ALARM',
       changes: 0,
@@ -64,6 +66,7 @@ export const api5xxSpikeScenarios: readonly Scenario[] = [
     inject: badDeploy,
     expected: {
       runbookOutcome: 'escalated',
+      executions: 1,
       aliasVersion: '6',
       alarmState: 'ALARM',
       changes: 0,
@@ -81,10 +84,68 @@ export const api5xxSpikeScenarios: readonly Scenario[] = [
     inject: badDeploy,
     expected: {
       runbookOutcome: 'escalated',
+      executions: 1,
       aliasVersion: '6',
       alarmState: 'ALARM',
       changes: 0,
       escalations: 1,
+    },
+  },
+  {
+    id: 'duplicate-delivery',
+    runbook,
+    description:
+      'EventBridge delivers the alarm event three times; exactly one execution rolls the alias back.',
+    environment: 'dev',
+    approval: 'approve',
+    setup: checkoutService,
+    inject: badDeploy,
+    deliveries: 3,
+    expected: {
+      runbookOutcome: 'remediated',
+      executions: 1,
+      aliasVersion: '5',
+      alarmState: 'OK',
+      changes: 1,
+      escalations: 0,
+    },
+  },
+  {
+    id: 'target-locked',
+    runbook,
+    description:
+      'A Lambda errors alarm starts the runbook in prod; while it waits for approval, the API alarm on the same alias fires and is recorded, not run.',
+    environment: 'prod',
+    approval: 'approve',
+    setup: (account) => {
+      const world = checkoutService(account);
+      account.cloudwatch.putMetricAlarm({
+        AlarmName: 'checkout-api-live-errors',
+        AlarmDescription: 'Errors on checkout-api:live',
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [
+          { Name: 'FunctionName', Value: world.functionName },
+          { Name: 'Resource', Value: `${world.functionName}:${world.alias}` },
+        ],
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 50,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        Tags: [{ Key: 'runbook', Value: 'api-5xx-spike' }],
+      });
+      return world;
+    },
+    inject: badDeploy,
+    expected: {
+      runbookOutcome: 'remediated',
+      executions: 1,
+      aliasVersion: '5',
+      alarmState: 'OK',
+      changes: 1,
+      escalations: 0,
     },
   },
 ];

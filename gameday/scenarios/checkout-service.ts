@@ -11,7 +11,8 @@ export const healthy = { errorRate: 0.001, durationMs: 120 } as const;
 /**
  * A checkout REST API (`checkout`, stage `prod`) backed by the `checkout-api` function's `live`
  * alias on version 5 (published days ago), serving 600 requests a minute, and an alarm on the API's
- * 5XX rate: Average 5XXError over 1-minute periods above 5% in 2 of the last 3 minutes.
+ * 5XX rate: Average 5XXError over 1-minute periods above 5% in 2 of the last 3 minutes, tagged
+ * `runbook=api-5xx-spike`.
  */
 export function checkoutService(account: SimulatedAccount): ScenarioWorld {
   const functionName = 'checkout-api';
@@ -37,10 +38,7 @@ export function checkoutService(account: SimulatedAccount): ScenarioWorld {
     Threshold: 0.05,
     ComparisonOperator: 'GreaterThanThreshold',
     TreatMissingData: 'notBreaching',
+    Tags: [{ Key: 'runbook', Value: 'api-5xx-spike' }],
   });
-  const topics = {
-    escalation: account.sns.createTopic('runbook-escalations'),
-    approvals: account.sns.createTopic('runbook-approvals'),
-  };
-  return { topics, alarmName, functionName, alias };
+  return { alarmName, functionName, alias };
 }

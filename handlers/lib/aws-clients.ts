@@ -1,6 +1,9 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 
 /** Every AWS client a step may use. Steps receive these; they never construct their own. */
@@ -9,6 +12,9 @@ export interface AwsClients {
   readonly cloudwatch: CloudWatchClient;
   readonly apiGateway: APIGatewayClient;
   readonly sns: SNSClient;
+  readonly sfn: SFNClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly secretsManager: SecretsManagerClient;
 }
 
 /** A client of any service: what a binding needs to attach middleware to it. */
@@ -29,6 +35,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     cloudwatch: new CloudWatchClient(config),
     apiGateway: new APIGatewayClient(config),
     sns: new SNSClient(config),
+    sfn: new SFNClient(config),
+    dynamodb: new DynamoDBClient(config),
+    secretsManager: new SecretsManagerClient(config),
   };
   if (options.configure) {
     for (const client of Object.values(clients)) options.configure(client);

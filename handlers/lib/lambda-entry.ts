@@ -29,15 +29,21 @@ function lambdaDeps(): StepDeps {
     audit: logAuditTrail,
     environment: environment as Environment,
     topics: { escalation: requiredEnv('ESCALATION_TOPIC_ARN'), approvals: requiredEnv('APPROVAL_TOPIC_ARN') },
+    leaseTable: requiredEnv('LEASE_TABLE_NAME'),
   };
   return deps;
 }
 
-/** Wraps a step core as a Lambda handler: Powertools middleware first, the core last. */
-export function lambdaEntry<I, O>(core: StepCore<I, O>) {
+/** A Lambda handler with the platform's Powertools middleware: logger context, tracing, metrics. */
+export function withPowertools<I, O>(handler: (event: I) => Promise<O>) {
   return middy<I, O>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics))
-    .handler((event) => core(event, lambdaDeps()));
+    .handler(handler);
+}
+
+/** Wraps a step core as a Lambda handler: Powertools middleware first, the core last. */
+export function lambdaEntry<I, O>(core: StepCore<I, O>) {
+  return withPowertools((event: I) => core(event, lambdaDeps()));
 }

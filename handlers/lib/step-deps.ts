@@ -21,6 +21,8 @@ export interface StepDeps {
   readonly audit: AuditTrail;
   readonly environment: Environment;
   readonly topics: NotificationTopics;
+  /** DynamoDB table of target leases and cool-downs. */
+  readonly leaseTable: string;
 }
 
 /** A step's pure core: typed input and AWS clients in, typed output out. */

@@ -65,36 +65,79 @@ describe('RunbooksStack', () => {
     );
   });
 
-  it('deploys each step as an arm64 Lambda on the newest Node.js runtime with tracing and retained logs', () => {
-    template.resourceCountIs('AWS::Lambda::Function', stepNames.length);
+  it('deploys each step and the dispatcher as arm64 Lambdas on the newest Node.js runtime with tracing and retained logs', () => {
+    template.resourceCountIs('AWS::Lambda::Function', stepNames.length + 1);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
-      Environment: { Variables: Match.objectLike({ RUNBOOK_ENVIRONMENT: 'dev' }) },
     });
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Environment: {
+          Variables: Match.objectLike({ RUNBOOK_ENVIRONMENT: 'dev', LEASE_TABLE_NAME: Match.anyValue() }),
+        },
+      },
+      stepNames.length,
+    );
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors' }, stepNames.length);
+    template.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { MetricName: 'Errors' },
+      stepNames.length + 1,
+    );
   });
 
-  it('starts the 5XX runbook from CloudWatch alarm state changes to ALARM, with a dead-letter queue', () => {
+  it('sends every alarm transition to ALARM to the dispatcher, with retries and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.cloudwatch'],
         'detail-type': ['CloudWatch Alarm State Change'],
-        detail: Match.objectLike({
-          state: { value: ['ALARM'] },
-          configuration: {
-            metrics: {
-              metricStat: {
-                metric: { namespace: ['AWS/ApiGateway', 'AWS/Lambda'], name: ['5XXError', 'Errors'] },
-              },
-            },
-          },
-        }),
+        detail: { state: { value: ['ALARM'] } },
       },
-      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DispatcherFunction'), 'Arn'] },
+          DeadLetterConfig: Match.anyValue(),
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+        }),
+      ],
     });
+  });
+
+  it('releases the lease of runs that fail, time out or are aborted', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: Match.objectLike({ status: ['FAILED', 'TIMED_OUT', 'ABORTED'] }),
+      },
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReleaseLeaseFunction'), 'Arn'] } }),
+      ],
+    });
+  });
+
+  it('keeps leases in an encrypted table with point-in-time recovery and expiry', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS' }),
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+  });
+
+  it('lets the dispatcher start only the runbook state machines', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const starters = Object.entries(policies).filter(([, p]) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('states:StartExecution'),
+    );
+    expect(starters.map(([id]) => id)).toEqual([expect.stringMatching(/^DispatcherFunction/)]);
+    const statement = (
+      starters[0]?.[1].Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]
+    ).find((st) => st.Action === 'states:StartExecution');
+    expect(statement?.Resource).toEqual({ Ref: expect.stringMatching(/^api5xxspike/) });
   });
 
   it('lets only the rollback step update aliases', () => {

@@ -31,6 +31,7 @@ describe('api-5xx-spike state machine, run locally on the simulated account', ()
       'Verify recovery',
       'Recovered?',
       'Report',
+      'Release target',
     ]);
     expect(result.runbookSeconds).toBe(180);
     expect(result.wallMs).toBeLessThan(30_000);
@@ -76,6 +77,7 @@ describe('api-5xx-spike state machine, run locally on the simulated account', ()
       },
       expected: {
         runbookOutcome: 'escalated',
+        executions: 1,
         aliasVersion: '5',
         alarmState: 'ALARM',
         changes: 1,

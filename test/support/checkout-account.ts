@@ -1,20 +1,20 @@
 import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import type { ScenarioWorld } from '../../gameday/scenario.js';
 import { checkoutService, scenarioStart } from '../../gameday/scenarios/checkout-service.js';
+import { SimulatedPlatform } from '../../gameday/simulated-platform.js';
 import type { AuditRecord } from '../../handlers/lib/audit-trail.js';
 import type { StepDeps } from '../../handlers/lib/step-deps.js';
 
-/** A fresh checkout account (API → checkout-api:live on version 5) and step deps bound to it. */
+/**
+ * A fresh checkout account (API → checkout-api:live on version 5) with the platform deployed, and
+ * step deps bound to it that collect audit records.
+ */
 export function checkoutAccount(environment: StepDeps['environment'] = 'dev') {
   const account = new SimulatedAccount({ start: scenarioStart });
   const world: ScenarioWorld = checkoutService(account);
   const audit: AuditRecord[] = [];
-  const deps: StepDeps = {
-    clients: account.clients(),
-    now: () => account.clock.now(),
-    audit: { record: (entry) => audit.push(entry) },
-    environment,
-    topics: world.topics,
-  };
-  return { account, world, audit, deps };
+  const platform = new SimulatedPlatform(account, environment, () => ({ decision: 'approve', by: 'test' }), {
+    onAudit: (entry) => audit.push(entry),
+  });
+  return { account, world, audit, platform, deps: platform.stepDeps };
 }

@@ -4,7 +4,7 @@ import { checkoutAccount } from '../../support/checkout-account.js';
 
 describe('escalate', () => {
   it('pages on-call through the escalation topic with the reason and the evidence', async () => {
-    const { account, deps, world } = checkoutAccount();
+    const { account, deps, platform } = checkoutAccount();
     const result = await escalate(
       {
         executionId: 'exec-1',
@@ -15,7 +15,7 @@ describe('escalate', () => {
     );
     expect(result.reason).toBe('no recent deploy');
     const [message] = account.sns.published;
-    expect(message?.topicArn).toBe(world.topics.escalation);
+    expect(message?.topicArn).toBe(platform.topics.escalation);
     expect(JSON.parse(message?.message ?? '{}')).toMatchObject({
       reason: 'no recent deploy',
       evidence: { alarm: 'x' },

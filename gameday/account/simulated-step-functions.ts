@@ -1,0 +1,113 @@
+import {
+  ExecutionAlreadyExists,
+  InvalidName,
+  type StartExecutionCommandInput,
+  StateMachineDoesNotExist,
+} from '@aws-sdk/client-sfn';
+import type { AccountIdentity } from './account-identity.js';
+import type { EventBus } from './event-bus.js';
+import type { VirtualClock } from './virtual-clock.js';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** An execution as the simulated account records it. */
+export interface SimulatedExecution {
+  readonly executionArn: string;
+  readonly stateMachine: string;
+  readonly name: string;
+  readonly input: string;
+  readonly startDate: Date;
+  status: ExecutionStatus;
+}
+
+/**
+ * Step Functions as the dispatcher sees it: StartExecution with AWS's name rules. A name is unique
+ * per state machine; repeating it while the execution is open with identical input returns the same
+ * execution, otherwise ExecutionAlreadyExists
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+ * Started executions queue up for the game-day runner, which runs their definitions locally and
+ * reports how they ended; the end is announced on EventBridge like Step Functions does.
+ */
+export class SimulatedStepFunctions {
+  private readonly machines = new Set<string>();
+  private readonly executions = new Map<string, SimulatedExecution>();
+  readonly pending: SimulatedExecution[] = [];
+
+  constructor(
+    private readonly identity: AccountIdentity,
+    private readonly clock: VirtualClock,
+    private readonly bus: EventBus,
+  ) {}
+
+  createStateMachine(name: string): string {
+    const arn = `arn:aws:states:${this.identity.region}:${this.identity.accountId}:stateMachine:${name}`;
+    this.machines.add(arn);
+    return arn;
+  }
+
+  startExecution(input: StartExecutionCommandInput): { executionArn: string; startDate: Date } {
+    const machine = input.stateMachineArn ?? '';
+    if (!this.machines.has(machine))
+      throw new StateMachineDoesNotExist({
+        message: `State Machine Does Not Exist: '${machine}'`,
+        $metadata: {},
+      });
+    const name = input.name ?? `auto-${this.executions.size + 1}`;
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name))
+      throw new InvalidName({ message: `Invalid Name: '${name}'`, $metadata: {} });
+    const key = `${machine}|${name}`;
+    const existing = this.executions.get(key);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === (input.input ?? '{}')) {
+        return { executionArn: existing.executionArn, startDate: existing.startDate };
+      }
+      throw new ExecutionAlreadyExists({
+        message: `Execution Already Exists: '${existing.executionArn}'`,
+        $metadata: {},
+      });
+    }
+    const execution: SimulatedExecution = {
+      executionArn: `${machine.replace(':stateMachine:', ':execution:')}:${name}`,
+      stateMachine: machine,
+      name,
+      input: input.input ?? '{}',
+      startDate: this.clock.now(),
+      status: 'RUNNING',
+    };
+    this.executions.set(key, execution);
+    this.pending.push(execution);
+    return { executionArn: execution.executionArn, startDate: execution.startDate };
+  }
+
+  /** Records how an execution ended and emits "Step Functions Execution Status Change". */
+  finish(execution: SimulatedExecution, status: Exclude<ExecutionStatus, 'RUNNING'>): void {
+    execution.status = status;
+    this.bus.put({
+      version: '0',
+      id: `${execution.name}-${status}`,
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: this.identity.accountId,
+      time: this.clock
+        .now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+      region: this.identity.region,
+      resources: [execution.executionArn],
+      detail: {
+        executionArn: execution.executionArn,
+        stateMachineArn: execution.stateMachine,
+        name: execution.name,
+        status,
+        startDate: execution.startDate.getTime(),
+        stopDate: this.clock.now().getTime(),
+        input: execution.input,
+      },
+    });
+  }
+
+  /** Every execution started so far. */
+  all(): SimulatedExecution[] {
+    return [...this.executions.values()];
+  }
+}

@@ -1,0 +1,144 @@
+import { type DispatcherConfig, type DispatchOutcome, dispatchAlarm } from '../handlers/dispatch-alarm.js';
+import type { AuditRecord } from '../handlers/lib/audit-trail.js';
+import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
+import { releaseLease } from '../handlers/release-lease.js';
+import { findRunbook, type Runbook, runbooks } from '../runbooks/index.js';
+import {
+  type Approver,
+  type LocalExecutionEvent,
+  type LocalRunResult,
+  runLocally,
+} from '../state-machines/local-executor.js';
+import type { BusEvent } from './account/event-bus.js';
+import type { SimulatedAccount } from './account/simulated-account.js';
+import type { SimulatedExecution } from './account/simulated-step-functions.js';
+
+/** Where a lease outlives a runbook's timeout, so a crashed run cannot hold a target for long. */
+const leaseMarginSeconds = 900;
+
+export interface PlatformObserver {
+  readonly onDispatch?: (event: BusEvent, outcome: DispatchOutcome) => void;
+  readonly onStateEvent?: (execution: SimulatedExecution, event: LocalExecutionEvent) => void;
+  readonly onAudit?: (record: AuditRecord) => void;
+  readonly onFinished?: (execution: SimulatedExecution, result: LocalRunResult) => void;
+}
+
+/**
+ * The platform deployed into a simulated account, wired as the CDK app wires it in AWS: alarm
+ * state changes → dispatcher → Step Functions (run locally) → step handlers; failed executions →
+ * lease release. Events arriving while a runbook runs are dispatched at once, so locks and
+ * duplicates behave as they would with concurrent deliveries.
+ */
+export class SimulatedPlatform {
+  readonly topics: { escalation: string; approvals: string };
+  readonly leaseTable = 'runbook-leases';
+  readonly stepDeps: StepDeps;
+  readonly dispatcherConfig: DispatcherConfig;
+  readonly results = new Map<string, LocalRunResult>();
+  private readonly inbox: BusEvent[] = [];
+  private readonly releases: Promise<unknown>[] = [];
+  private readonly machines = new Map<string, Runbook>();
+
+  constructor(
+    private readonly account: SimulatedAccount,
+    environment: Environment,
+    private readonly approver: Approver,
+    private readonly observer: PlatformObserver = {},
+  ) {
+    this.topics = {
+      escalation: account.sns.createTopic('runbook-escalations'),
+      approvals: account.sns.createTopic('runbook-approvals'),
+    };
+    account.dynamodb.createTable(this.leaseTable, ['pk']);
+    const deployed: DispatcherConfig['runbooks'] = {};
+    for (const runbook of runbooks) {
+      const arn = account.stepFunctions.createStateMachine(`runbook-${runbook.id}`);
+      this.machines.set(arn, runbook);
+      deployed[runbook.id] = {
+        stateMachineArn: arn,
+        leaseSeconds: runbook.timeout.toSeconds() + leaseMarginSeconds,
+        cooldownSeconds: runbook.cooldown.toSeconds(),
+      };
+    }
+    this.dispatcherConfig = { routes: [], runbooks: deployed, leaseTable: this.leaseTable };
+    const clients = account.clients();
+    this.stepDeps = {
+      clients,
+      now: () => account.clock.now(),
+      audit: { record: (entry) => observer.onAudit?.(entry) },
+      environment,
+      topics: this.topics,
+      leaseTable: this.leaseTable,
+    };
+    account.bus.addRule(
+      {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      (event) => this.inbox.push(event),
+    );
+    account.bus.addRule(
+      {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      (event) => this.releases.push(releaseLease(event as never, this.stepDeps)),
+    );
+  }
+
+  /**
+   * Moves virtual time forward a minute at a time, dispatching the alarms that fire in each minute
+   * before the next, as EventBridge delivers them within seconds.
+   */
+  async advance(seconds: number): Promise<void> {
+    let left = seconds;
+    while (left > 0) {
+      const step = Math.min(60, left);
+      this.account.advance(step);
+      left -= step;
+      await this.dispatchInbox();
+    }
+  }
+
+  /** Dispatches pending events and runs every started execution until nothing is left to do. */
+  async settle(): Promise<void> {
+    await this.dispatchInbox();
+    for (
+      let execution = this.account.stepFunctions.pending.shift();
+      execution;
+      execution = this.account.stepFunctions.pending.shift()
+    ) {
+      await this.run(execution);
+      await Promise.all(this.releases.splice(0));
+      await this.dispatchInbox();
+    }
+  }
+
+  private async dispatchInbox(): Promise<void> {
+    const deps = {
+      clients: this.stepDeps.clients,
+      now: this.stepDeps.now,
+      metrics: { count: () => undefined },
+      config: this.dispatcherConfig,
+    };
+    for (const event of this.inbox.splice(0)) {
+      this.observer.onDispatch?.(event, await dispatchAlarm(event, deps));
+    }
+  }
+
+  private async run(execution: SimulatedExecution): Promise<void> {
+    const runbook = this.machines.get(execution.stateMachine) ?? findRunbook(execution.stateMachine);
+    const result = await runLocally(runbook, JSON.parse(execution.input), {
+      deps: this.stepDeps,
+      approver: this.approver,
+      advanceTime: (seconds) => this.advance(seconds),
+      executionName: execution.name,
+      onEvent: (event) => this.observer.onStateEvent?.(execution, event),
+    });
+    this.results.set(execution.name, result);
+    this.account.stepFunctions.finish(execution, result.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED');
+    this.observer.onFinished?.(execution, result);
+  }
+}
