@@ -12,8 +12,9 @@ type Token = { kind: 'word' | 'op' | 'paren' | 'comma'; text: string };
 function tokenize(expression: string): Token[] {
   const tokens: Token[] = [];
   const pattern = /\s*(?:(<>|<=|>=|=|<|>)|([(),])|([#:]?[A-Za-z0-9_.-]+))/gy;
-  let match: RegExpExecArray | null;
-  while (pattern.lastIndex < expression.length && (match = pattern.exec(expression))) {
+  while (pattern.lastIndex < expression.length) {
+    const match = pattern.exec(expression);
+    if (!match) break;
     if (match[1]) tokens.push({ kind: 'op', text: match[1] });
     else if (match[2]) tokens.push({ kind: match[2] === ',' ? 'comma' : 'paren', text: match[2] });
     else if (match[3]) tokens.push({ kind: 'word', text: match[3] });
