@@ -134,9 +134,11 @@ describe('RunbooksStack', () => {
       JSON.stringify(p.Properties.PolicyDocument).includes('states:StartExecution'),
     );
     expect(starters.map(([id]) => id)).toEqual([expect.stringMatching(/^DispatcherFunction/)]);
-    const statement = (
-      starters[0]?.[1].Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]
-    ).find((st) => st.Action === 'states:StartExecution');
+    const statements = (starters[0]?.[1].Properties.PolicyDocument.Statement ?? []) as {
+      Action: unknown;
+      Resource: unknown;
+    }[];
+    const statement = statements.find((st) => st.Action === 'states:StartExecution');
     expect(statement?.Resource).toEqual({ Ref: expect.stringMatching(/^api5xxspike/) });
   });
 
