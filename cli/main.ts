@@ -7,6 +7,7 @@ import { findRunbook, runbooks } from '../runbooks/index.js';
 import { diagramDocument, diagramPath, refreshDiagramsCommand } from '../state-machines/diagram-document.js';
 import { renderAsl } from '../state-machines/render-asl.js';
 import { renderMermaid } from '../state-machines/render-mermaid.js';
+import { formatPlan, planFromFile } from './dispatch-command.js';
 
 const usage = `runbook: automated runbooks for AWS Lambda workloads
 
@@ -23,6 +24,10 @@ Commands:
                              run one game-day scenario on a simulated account
   gameday [--json]           run every scenario (what \`npm start\` does)
   scenarios                  the game-day scenarios
+  dispatch --event <file> [--routes <file>] [--dry-run]
+                             what an alarm state-change event would start, or why it starts
+                             nothing (routing by the event's alarm tags and the routing table in
+                             cdk.json); never starts anything, so --dry-run is implied
 
 Options:
   --json                     machine-readable output
@@ -84,6 +89,9 @@ async function main(argv: string[]): Promise<number> {
     options: {
       json: { type: 'boolean', default: false },
       check: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      event: { type: 'string' },
+      routes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -146,6 +154,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'simulate':
       return simulate([requireArg(arg, 'scenario id')], values.json);
+    case 'dispatch': {
+      const plan = planFromFile(requireArg(values.event, '--event <file>'), values.routes);
+      console.log(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+      return 0;
+    }
     case 'gameday':
       return simulate(
         scenarios.map((s) => s.id),
@@ -165,7 +178,8 @@ main(process.argv.slice(2)).then(
   },
   (error: Error) => {
     console.error(`runbook: ${error.message}`);
-    if (error.name === 'UsageError') console.error('run `runbook --help` for usage');
+    if (error.name === 'UsageError' || error.name === 'TypeError')
+      console.error('run `runbook --help` for usage');
     process.exitCode = 2;
   },
 );

@@ -1,5 +1,12 @@
 /** A documented-shape alarm state-change event, for tests that need one without running an account. */
-export function alarmEvent(overrides: { metric?: Record<string, unknown>; alarmName?: string } = {}) {
+export function alarmEvent(
+  overrides: {
+    metric?: Record<string, unknown>;
+    alarmName?: string;
+    timestamp?: string;
+    tags?: Record<string, string>;
+  } = {},
+) {
   const alarmName = overrides.alarmName ?? 'checkout-5xx-rate';
   return {
     version: '0',
@@ -12,6 +19,7 @@ export function alarmEvent(overrides: { metric?: Record<string, unknown>; alarmN
     resources: [`arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${alarmName}`],
     detail: {
       alarmName,
+      ...(overrides.tags ? { alarmTags: overrides.tags } : {}),
       configuration: {
         description: '5XX responses above 5%',
         metrics: [
@@ -31,7 +39,11 @@ export function alarmEvent(overrides: { metric?: Record<string, unknown>; alarmN
         ],
       },
       previousState: { reason: 'ok', timestamp: '2026-03-02T09:00:00.000+0000', value: 'OK' },
-      state: { reason: 'Threshold Crossed', timestamp: '2026-03-02T09:32:00.000+0000', value: 'ALARM' },
+      state: {
+        reason: 'Threshold Crossed',
+        timestamp: overrides.timestamp ?? '2026-03-02T09:32:00.000+0000',
+        value: 'ALARM',
+      },
     },
   };
 }

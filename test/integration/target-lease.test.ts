@@ -1,0 +1,94 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
+import { TargetLeases } from '../../handlers/lib/target-lease.js';
+import { createTable, startDynalite } from '../support/dynalite-server.js';
+
+const t0 = new Date('2026-03-02T09:00:00Z');
+const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+
+// The same behaviour is asserted against dynalite (a DynamoDB implementation) and against the
+// simulated account's DynamoDB, so the game day's leases behave like the deployed ones.
+const backends: [string, () => Promise<{ client: DynamoDBClient; stop: () => Promise<void> }>][] = [
+  [
+    'dynalite on loopback',
+    async () => {
+      const server = await startDynalite();
+      await createTable(server.client, 'leases', 'pk');
+      return server;
+    },
+  ],
+  [
+    'the simulated account',
+    async () => {
+      const account = new SimulatedAccount({ start: t0 });
+      account.dynamodb.createTable('leases', ['pk']);
+      return { client: account.clients().dynamodb, stop: async () => undefined };
+    },
+  ],
+];
+
+describe.each(backends)('TargetLeases on %s', (_name, start) => {
+  let backend: { client: DynamoDBClient; stop: () => Promise<void> };
+  let leases: TargetLeases;
+  let target = 0;
+  const nextTarget = () => `lambda:fn-${++target}:live`;
+
+  beforeAll(async () => {
+    backend = await start();
+    leases = new TargetLeases(backend.client, 'leases');
+  });
+  afterAll(() => backend.stop());
+
+  it('grants a free target and refuses it to another execution', async () => {
+    const t = nextTarget();
+    expect(await leases.acquire(t, 'exec-a', 'api-5xx-spike', 600, t0)).toEqual({
+      acquired: true,
+      reentrant: false,
+      started: false,
+    });
+    const second = await leases.acquire(t, 'exec-b', 'dlq-replay', 600, later(10));
+    expect(second).toMatchObject({ acquired: false, heldBy: { holder: 'exec-a', runbook: 'api-5xx-spike' } });
+  });
+
+  it('lets the holder acquire again (a redelivered event) and remembers that it started', async () => {
+    const t = nextTarget();
+    await leases.acquire(t, 'exec-a', 'api-5xx-spike', 600, t0);
+    await leases.markStarted(t, 'exec-a');
+    expect(await leases.acquire(t, 'exec-a', 'api-5xx-spike', 600, later(5))).toEqual({
+      acquired: true,
+      reentrant: true,
+      started: true,
+    });
+  });
+
+  it('hands over an expired lease', async () => {
+    const t = nextTarget();
+    await leases.acquire(t, 'exec-a', 'api-5xx-spike', 60, t0);
+    expect(await leases.acquire(t, 'exec-b', 'api-5xx-spike', 60, later(120))).toMatchObject({
+      acquired: true,
+      reentrant: false,
+    });
+  });
+
+  it('releases only the holder’s lease and starts the cool-down', async () => {
+    const t = nextTarget();
+    await leases.acquire(t, 'exec-a', 'api-5xx-spike', 600, t0);
+    expect(await leases.release(t, 'exec-b', 'api-5xx-spike', 0, later(1))).toBe(false);
+    expect((await leases.acquire(t, 'exec-c', 'api-5xx-spike', 600, later(2))).acquired).toBe(false);
+    expect(await leases.release(t, 'exec-a', 'api-5xx-spike', 1800, later(3))).toBe(true);
+    expect(await leases.release(t, 'exec-a', 'api-5xx-spike', 1800, later(4))).toBe(false);
+    expect(await leases.cooldownUntil('api-5xx-spike', t, later(5))).toEqual(later(4 + 1800));
+    expect(await leases.cooldownUntil('dlq-replay', t, later(5))).toBeUndefined();
+    expect(await leases.cooldownUntil('api-5xx-spike', t, later(4 + 1801))).toBeUndefined();
+    expect((await leases.acquire(t, 'exec-c', 'api-5xx-spike', 600, later(6))).acquired).toBe(true);
+  });
+
+  it('lets exactly one of many concurrent acquirers win', async () => {
+    const t = nextTarget();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => leases.acquire(t, `exec-${i}`, 'api-5xx-spike', 600, t0)),
+    );
+    expect(results.filter((r) => r.acquired)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,35 @@
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+
+/** A DynamoDB-compatible server on loopback, with a client pointed at it. */
+export async function startDynalite(): Promise<{ client: DynamoDBClient; stop: () => Promise<void> }> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    client,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        client.destroy();
+        server.close((error?: Error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** Creates a table keyed by one string attribute. */
+export async function createTable(client: DynamoDBClient, name: string, key: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}

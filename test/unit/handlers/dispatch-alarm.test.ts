@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { dispatchAlarm } from '../../../handlers/dispatch-alarm.js';
+import { InvalidInputError } from '../../../handlers/lib/errors.js';
+import { releaseLease } from '../../../handlers/release-lease.js';
+import { dispatchFixture } from '../../support/dispatch-fixture.js';
+
+describe('dispatchAlarm', () => {
+  it('starts the tagged runbook once, with the alarm event and the dispatch context as input', async () => {
+    const { deps, alarmEvent, started } = dispatchFixture();
+    const event = alarmEvent();
+    const outcome = await dispatchAlarm(event, deps);
+    expect(outcome).toMatchObject({
+      action: 'start',
+      runbook: 'api-5xx-spike',
+      target: 'lambda:checkout-api:live',
+      reason: 'routed by tag runbook=api-5xx-spike',
+    });
+    const [execution] = started();
+    expect(execution?.name).toBe(outcome.executionName);
+    expect(JSON.parse(execution?.input ?? '{}')).toMatchObject({
+      detail: { alarmName: 'checkout-5xx-rate' },
+      dispatch: {
+        runbook: 'api-5xx-spike',
+        target: 'lambda:checkout-api:live',
+        requestedBy: 'alarm',
+        cooldownSeconds: 1800,
+      },
+    });
+  });
+
+  it('treats redelivered events as duplicates, not errors', async () => {
+    const { deps, alarmEvent, started, counted } = dispatchFixture();
+    const event = alarmEvent();
+    await dispatchAlarm(event, deps);
+    const again = await dispatchAlarm(structuredClone(event), deps);
+    expect(again).toMatchObject({ action: 'ignore', reason: expect.stringMatching(/^duplicate delivery/) });
+    expect(started()).toHaveLength(1);
+    expect(counted).toContain('DuplicateAlarmEvents');
+  });
+
+  it('records a trigger for a locked target and runs nothing', async () => {
+    const { deps, alarmEvent, started, counted } = dispatchFixture();
+    const event = alarmEvent();
+    await dispatchAlarm(event, deps);
+    const other = {
+      ...event,
+      detail: {
+        ...event.detail,
+        state: { ...(event.detail.state as object), timestamp: '2026-03-02T09:40:00.000+0000' },
+      },
+    };
+    const outcome = await dispatchAlarm(other, deps);
+    expect(outcome).toMatchObject({
+      action: 'ignore',
+      reason: expect.stringMatching(/^target lambda:checkout-api:live is locked by api-5xx-spike execution /),
+    });
+    expect(started()).toHaveLength(1);
+    expect(counted).toContain('LockedTargetTriggers');
+  });
+
+  it('respects the cool-down after a run unless a human forces it', async () => {
+    const { deps, alarmEvent, started, platform } = dispatchFixture();
+    const event = alarmEvent();
+    const first = await dispatchAlarm(event, deps);
+    const execution = started()[0];
+    await releaseLease(
+      { executionName: first.executionName ?? '', executionInput: JSON.parse(execution?.input ?? '{}') },
+      platform.stepDeps,
+    );
+    const next = {
+      ...event,
+      detail: {
+        ...event.detail,
+        state: { ...(event.detail.state as object), timestamp: '2026-03-02T09:45:00.000+0000' },
+      },
+    };
+    expect(await dispatchAlarm(next, deps)).toMatchObject({
+      action: 'ignore',
+      reason: expect.stringMatching(/^cool-down: /),
+    });
+    expect(await dispatchAlarm(next, deps, { requestedBy: 'U123', force: true })).toMatchObject({
+      action: 'start',
+    });
+    expect(started()).toHaveLength(2);
+  });
+
+  it('reads tags from CloudWatch when the event does not carry them', async () => {
+    const { deps, alarmEvent } = dispatchFixture();
+    const event = alarmEvent();
+    expect(event.detail.alarmTags).toBeUndefined();
+    expect((await dispatchAlarm(event, deps)).action).toBe('start');
+  });
+
+  it('routes untagged alarms by the routing table', async () => {
+    const { deps, alarmEvent, account } = dispatchFixture();
+    account.cloudwatch.tagPropagation = true;
+    const event = alarmEvent();
+    const untagged = { ...event, detail: { ...event.detail, alarmTags: {} } };
+    expect(await dispatchAlarm(untagged, deps)).toMatchObject({
+      action: 'ignore',
+      reason: expect.stringMatching(/^no route/),
+    });
+    const routed = {
+      ...deps,
+      config: { ...deps.config, routes: [{ runbook: 'api-5xx-spike', alarmNamePrefix: 'checkout-' }] },
+    };
+    expect(await dispatchAlarm(untagged, routed)).toMatchObject({
+      action: 'start',
+      reason: 'routed by routing table',
+    });
+  });
+
+  it('ignores OK transitions and names unknown runbooks in tags', async () => {
+    const { deps, alarmEvent, started } = dispatchFixture();
+    const event = alarmEvent();
+    const ok = {
+      ...event,
+      detail: { ...event.detail, state: { ...(event.detail.state as object), value: 'OK' } },
+    };
+    expect(await dispatchAlarm(ok, deps)).toMatchObject({
+      action: 'ignore',
+      reason: expect.stringMatching(/^state is OK/),
+    });
+    const unknown = { ...event, detail: { ...event.detail, alarmTags: { runbook: 'reboot-everything' } } };
+    expect(await dispatchAlarm(unknown, deps)).toMatchObject({
+      action: 'ignore',
+      reason: 'tag runbook=reboot-everything names no known runbook (known: api-5xx-spike)',
+    });
+    expect(started()).toHaveLength(0);
+  });
+
+  it('routes composite alarms only when tagged', async () => {
+    const { deps, alarmEvent } = dispatchFixture();
+    const event = alarmEvent();
+    const composite = {
+      ...event,
+      detail: { ...event.detail, alarmTags: {}, configuration: { alarmRule: 'ALARM(a) OR ALARM(b)' } },
+    };
+    const routes = {
+      ...deps,
+      config: { ...deps.config, routes: [{ runbook: 'api-5xx-spike', alarmNamePrefix: 'checkout' }] },
+    };
+    expect(await dispatchAlarm(composite, routes)).toMatchObject({
+      reason: expect.stringMatching(/^composite alarms start a runbook only when tagged/),
+    });
+    const tagged = {
+      ...composite,
+      detail: {
+        ...composite.detail,
+        alarmTags: { runbook: 'api-5xx-spike', 'runbook-target': 'lambda:checkout-api:live' },
+      },
+    };
+    expect(await dispatchAlarm(tagged, routes)).toMatchObject({
+      action: 'start',
+      target: 'lambda:checkout-api:live',
+    });
+  });
+
+  it('rejects a malformed event with a specific error and starts nothing', async () => {
+    const { deps, alarmEvent, started, account } = dispatchFixture();
+    const event = alarmEvent();
+    await expect(
+      dispatchAlarm({ ...event, resources: ['arn:aws:sqs:eu-west-1:123456789012:q'] }, deps),
+    ).rejects.toThrow(/resources\.0: is not a CloudWatch alarm ARN/);
+    await expect(dispatchAlarm('not json', deps)).rejects.toBeInstanceOf(InvalidInputError);
+    expect(started()).toHaveLength(0);
+    expect(account.dynamodb.scan('runbook-leases')).toEqual([]);
+  });
+
+  it('releases the lease when the execution cannot be started', async () => {
+    const { deps, alarmEvent, account } = dispatchFixture();
+    const event = alarmEvent();
+    const broken = {
+      ...deps,
+      config: {
+        ...deps.config,
+        runbooks: {
+          'api-5xx-spike': {
+            stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:missing',
+            leaseSeconds: 600,
+            cooldownSeconds: 0,
+          },
+        },
+      },
+    };
+    await expect(dispatchAlarm(event, broken)).rejects.toThrow(/State Machine Does Not Exist/);
+    expect(account.dynamodb.scan('runbook-leases')).toEqual([]);
+  });
+});
