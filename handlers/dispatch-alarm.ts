@@ -131,26 +131,25 @@ export async function dispatchAlarm(
   if (!deployed) throw new InvalidInputError(`runbook ${plan.runbook} is not deployed`);
   const leases = new TargetLeases(deps.clients.dynamodb, deps.config.leaseTable);
   const now = deps.now();
-  if (!request.force) {
-    const until = await leases.cooldownUntil(plan.runbook, target, now);
-    if (until)
-      return ignored(
-        plan,
-        `cool-down: ${plan.runbook} acted on ${target}; it may again after ${until.toISOString()}`,
-        'CooledDownTriggers',
-        deps,
-        target,
-      );
-  }
-  const lease = await leases.acquire(target, plan.executionName, plan.runbook, deployed.leaseSeconds, now);
+  const lease = await leases.acquire(target, plan.executionName, plan.runbook, deployed.leaseSeconds, now, {
+    ignoreCooldown: request.force,
+  });
   if (!lease.acquired) {
-    return ignored(
-      plan,
-      `target ${target} is locked by ${lease.heldBy.runbook} execution ${lease.heldBy.holder}`,
-      'LockedTargetTriggers',
-      deps,
-      target,
-    );
+    return 'heldBy' in lease
+      ? ignored(
+          plan,
+          `target ${target} is locked by ${lease.heldBy.runbook} execution ${lease.heldBy.holder}`,
+          'LockedTargetTriggers',
+          deps,
+          target,
+        )
+      : ignored(
+          plan,
+          `cool-down: ${plan.runbook} acted on ${target}; it may again after ${lease.coolingDownUntil.toISOString()}`,
+          'CooledDownTriggers',
+          deps,
+          target,
+        );
   }
   if (lease.reentrant && lease.started) {
     return ignored(

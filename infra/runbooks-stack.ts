@@ -148,7 +148,7 @@ export class RunbooksStack extends Stack {
         resources: [...this.stateMachines.values()].map((m) => m.stateMachineArn),
       }),
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         resources: [leases.tableArn],
       }),
       new PolicyStatement({

@@ -61,7 +61,7 @@ export function stepPolicy(stack: Stack, step: StepName, scope: StepScope): Poli
       return [
         new PolicyStatement({
           effect: Effect.ALLOW,
-          actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+          actions: ['dynamodb:UpdateItem'],
           resources: [scope.leaseTableArn],
         }),
       ];

@@ -29,7 +29,7 @@ export class SimulatedDynamoDb {
   getItem(input: GetItemCommandInput): { Item?: Item } {
     const table = this.table(input.TableName);
     const item = table.items.get(this.keyOf(table, input.Key));
-    return item ? { Item: structuredClone(item) } : {};
+    return item ? { Item: { ...item } } : {};
   }
 
   putItem(input: PutItemCommandInput): { Attributes?: Item } {
@@ -38,7 +38,7 @@ export class SimulatedDynamoDb {
     const key = this.keyOf(table, item);
     const old = table.items.get(key);
     this.check(input, old);
-    table.items.set(key, structuredClone(item));
+    table.items.set(key, { ...item });
     return input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {};
   }
 
@@ -52,7 +52,7 @@ export class SimulatedDynamoDb {
       values: input.ExpressionAttributeValues ?? {},
     });
     table.items.set(key, updated);
-    if (input.ReturnValues === 'ALL_NEW') return { Attributes: structuredClone(updated) };
+    if (input.ReturnValues === 'ALL_NEW') return { Attributes: { ...updated } };
     return input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {};
   }
 
@@ -67,7 +67,7 @@ export class SimulatedDynamoDb {
 
   /** Every item of a table, for scenario reports. */
   scan(tableName: string): Item[] {
-    return [...this.table(tableName).items.values()].map((item) => structuredClone(item));
+    return [...this.table(tableName).items.values()].map((item) => ({ ...item }));
   }
 
   private check(
@@ -88,9 +88,7 @@ export class SimulatedDynamoDb {
     throw new ConditionalCheckFailedException({
       message: 'The conditional request failed',
       $metadata: {},
-      ...(input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old
-        ? { Item: structuredClone(old) }
-        : {}),
+      ...(input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old ? { Item: { ...old } } : {}),
     });
   }
 

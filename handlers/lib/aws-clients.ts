@@ -29,7 +29,12 @@ export interface AwsClientOptions {
 
 /** Builds the SDK v3 clients for every step. The one place clients are created. */
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  const config = options.region === undefined ? {} : { region: options.region };
+  // Middleware is only added at construction (tracing, the simulator binding), so the SDK may
+  // resolve each command's stack once instead of on every request.
+  const config = {
+    cacheMiddleware: true,
+    ...(options.region === undefined ? {} : { region: options.region }),
+  };
   const clients: AwsClients = {
     lambda: new LambdaClient(config),
     cloudwatch: new CloudWatchClient(config),

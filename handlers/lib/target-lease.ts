@@ -1,6 +1,5 @@
 import {
   ConditionalCheckFailedException,
-  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -18,18 +17,31 @@ export interface LeaseHolder {
 
 export type LeaseResult =
   | { readonly acquired: true; readonly reentrant: boolean; readonly started: boolean }
-  | { readonly acquired: false; readonly heldBy: LeaseHolder };
+  | { readonly acquired: false; readonly heldBy: LeaseHolder }
+  | { readonly acquired: false; readonly coolingDownUntil: Date };
 
-const leaseKey = (target: string) => `lease#${target}`;
-const cooldownKey = (runbook: string, target: string) => `cooldown#${runbook}#${target}`;
+/** One item per target: the current lease, if any, and each runbook's cool-down on that target. */
+interface LeaseItem {
+  readonly pk: string;
+  readonly holder?: string;
+  readonly runbook?: string;
+  readonly expiresAt?: number;
+  readonly started?: boolean;
+  readonly [cooldown: `cooldown_${string}`]: number | undefined;
+}
+
 const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
+const keyOf = (target: string) => marshall({ pk: `target#${target}` });
+const cooldownAttribute = (runbook: string) => `cooldown_${runbook}` as const;
+/** Items outlive their lease and cool-down by a day, then DynamoDB's TTL removes them. */
+const ttlAfter = (...times: number[]) => Math.max(...times) + 86_400;
 
 /**
  * Per-target leases in DynamoDB: one runbook execution acts on a target at a time. Acquiring is one
- * conditional write that succeeds only when the target is free or its lease expired, so two
- * dispatchers racing on one target cannot both win; when it fails, a consistent read tells a
- * redelivery of the holder's own event (re-entrant) from another execution holding the target.
- * Items carry a `ttl` so DynamoDB deletes expired ones.
+ * conditional write that succeeds only when the target is free (or its lease expired) and the
+ * runbook's cool-down on it is over, so two dispatchers racing on one target cannot both win. A
+ * failed write returns the item, which tells a redelivery of the holder's own event (re-entrant)
+ * from another execution holding the target or a cool-down.
  */
 export class TargetLeases {
   constructor(
@@ -43,41 +55,69 @@ export class TargetLeases {
     runbook: string,
     leaseSeconds: number,
     now: Date,
+    options: { readonly ignoreCooldown?: boolean } = {},
   ): Promise<LeaseResult> {
-    const expiresAt = epochSeconds(now) + leaseSeconds;
+    const nowSeconds = epochSeconds(now);
+    const expiresAt = nowSeconds + leaseSeconds;
+    const free = '(attribute_not_exists(holder) OR expiresAt < :now)';
+    const cooled = '(attribute_not_exists(#cooldown) OR #cooldown <= :now)';
+    let current: LeaseItem | undefined;
     try {
       await this.dynamodb.send(
-        new PutItemCommand({
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Item: marshall({
-            pk: leaseKey(target),
-            holder,
-            runbook,
-            expiresAt,
-            started: false,
-            ttl: expiresAt + 86_400,
+          Key: keyOf(target),
+          UpdateExpression:
+            'SET holder = :holder, runbook = :runbook, expiresAt = :expires, started = :false, #ttl = :ttl',
+          ConditionExpression: options.ignoreCooldown ? free : `${free} AND ${cooled}`,
+          ExpressionAttributeNames: {
+            '#ttl': 'ttl',
+            ...(options.ignoreCooldown ? {} : { '#cooldown': cooldownAttribute(runbook) }),
+          },
+          ExpressionAttributeValues: marshall({
+            ':holder': holder,
+            ':runbook': runbook,
+            ':expires': expiresAt,
+            ':false': false,
+            ':now': nowSeconds,
+            ':ttl': ttlAfter(expiresAt),
           }),
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: marshall({ ':now': epochSeconds(now) }),
+          // The failed write then returns the item, saving a read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { acquired: true, reentrant: false, started: false };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error.Item) current = unmarshall(error.Item) as LeaseItem;
     }
-    const current = await this.dynamodb.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: marshall({ pk: leaseKey(target) }),
-        ConsistentRead: true,
-      }),
-    );
-    const heldBy = current.Item ? (unmarshall(current.Item) as LeaseHolder) : undefined;
-    if (heldBy?.holder === holder) return { acquired: true, reentrant: true, started: heldBy.started };
-    // Released between the write and the read: report the race rather than retry it here.
+    if (!current) {
+      // Servers that do not return the old item on failure: read it.
+      const read = await this.dynamodb.send(
+        new GetItemCommand({ TableName: this.tableName, Key: keyOf(target), ConsistentRead: true }),
+      );
+      if (read.Item) current = unmarshall(read.Item) as LeaseItem;
+    }
+    if (current?.holder === holder)
+      return { acquired: true, reentrant: true, started: current.started === true };
+    if (current?.holder !== undefined && (current.expiresAt ?? 0) >= nowSeconds) {
+      return {
+        acquired: false,
+        heldBy: {
+          holder: current.holder,
+          runbook: current.runbook ?? 'unknown',
+          expiresAt: current.expiresAt ?? 0,
+          started: current.started === true,
+        },
+      };
+    }
+    const cooldown = current?.[cooldownAttribute(runbook)];
+    if (cooldown !== undefined && cooldown > nowSeconds)
+      return { acquired: false, coolingDownUntil: new Date(cooldown * 1000) };
+    // Released or expired between the write and the read: report the race rather than retry it here.
     return {
       acquired: false,
-      heldBy: heldBy ?? { holder: 'unknown', runbook: 'unknown', expiresAt: 0, started: false },
+      heldBy: { holder: 'unknown', runbook: 'unknown', expiresAt: 0, started: false },
     };
   }
 
@@ -86,7 +126,7 @@ export class TargetLeases {
     await this.dynamodb.send(
       new UpdateItemCommand({
         TableName: this.tableName,
-        Key: marshall({ pk: leaseKey(target) }),
+        Key: keyOf(target),
         UpdateExpression: 'SET started = :true',
         ConditionExpression: 'holder = :holder',
         ExpressionAttributeValues: marshall({ ':true': true, ':holder': holder }),
@@ -95,8 +135,9 @@ export class TargetLeases {
   }
 
   /**
-   * Releases the holder's lease (a no-op when it holds none) and starts the runbook's cool-down on
-   * the target. Safe to repeat: the runbook's last state and the failure rule may both call it.
+   * Releases the holder's lease and starts the runbook's cool-down on the target; returns false (and
+   * changes nothing) when the holder holds no lease. Safe to repeat: the runbook's last state and the
+   * failure rule may both call it.
    */
   async release(
     target: string,
@@ -105,39 +146,30 @@ export class TargetLeases {
     cooldownSeconds: number,
     now: Date,
   ): Promise<boolean> {
-    let released = true;
+    const until = epochSeconds(now) + cooldownSeconds;
     try {
       await this.dynamodb.send(
-        new DeleteItemCommand({
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: marshall({ pk: leaseKey(target) }),
+          Key: keyOf(target),
+          UpdateExpression:
+            cooldownSeconds > 0
+              ? 'SET #cooldown = :until, #ttl = :ttl REMOVE holder, runbook, expiresAt, started'
+              : 'REMOVE holder, runbook, expiresAt, started',
           ConditionExpression: 'holder = :holder',
-          ExpressionAttributeValues: marshall({ ':holder': holder }),
+          ExpressionAttributeNames:
+            cooldownSeconds > 0 ? { '#cooldown': cooldownAttribute(runbook), '#ttl': 'ttl' } : undefined,
+          ExpressionAttributeValues: marshall(
+            cooldownSeconds > 0
+              ? { ':holder': holder, ':until': until, ':ttl': ttlAfter(until) }
+              : { ':holder': holder },
+          ),
         }),
       );
+      return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      released = false;
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
-    if (cooldownSeconds > 0) {
-      const until = epochSeconds(now) + cooldownSeconds;
-      await this.dynamodb.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: marshall({ pk: cooldownKey(runbook, target), until, after: holder, ttl: until + 86_400 }),
-        }),
-      );
-    }
-    return released;
-  }
-
-  /** When the runbook's cool-down on the target ends, if it is still running. */
-  async cooldownUntil(runbook: string, target: string, now: Date): Promise<Date | undefined> {
-    const found = await this.dynamodb.send(
-      new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: cooldownKey(runbook, target) }) }),
-    );
-    if (!found.Item) return undefined;
-    const { until } = unmarshall(found.Item) as { until: number };
-    return until > epochSeconds(now) ? new Date(until * 1000) : undefined;
   }
 }

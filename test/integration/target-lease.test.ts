@@ -71,17 +71,37 @@ describe.each(backends)('TargetLeases on %s', (_name, start) => {
     });
   });
 
-  it('releases only the holder’s lease and starts the cool-down', async () => {
+  it('releases only the holder’s lease and starts that runbook’s cool-down on the target', async () => {
     const t = nextTarget();
     await leases.acquire(t, 'exec-a', 'api-5xx-spike', 600, t0);
     expect(await leases.release(t, 'exec-b', 'api-5xx-spike', 0, later(1))).toBe(false);
     expect((await leases.acquire(t, 'exec-c', 'api-5xx-spike', 600, later(2))).acquired).toBe(false);
     expect(await leases.release(t, 'exec-a', 'api-5xx-spike', 1800, later(3))).toBe(true);
     expect(await leases.release(t, 'exec-a', 'api-5xx-spike', 1800, later(4))).toBe(false);
-    expect(await leases.cooldownUntil('api-5xx-spike', t, later(5))).toEqual(later(4 + 1800));
-    expect(await leases.cooldownUntil('dlq-replay', t, later(5))).toBeUndefined();
-    expect(await leases.cooldownUntil('api-5xx-spike', t, later(4 + 1801))).toBeUndefined();
-    expect((await leases.acquire(t, 'exec-c', 'api-5xx-spike', 600, later(6))).acquired).toBe(true);
+    expect(await leases.acquire(t, 'exec-c', 'api-5xx-spike', 600, later(5))).toEqual({
+      acquired: false,
+      coolingDownUntil: later(3 + 1800),
+    });
+    expect(await leases.acquire(t, 'exec-d', 'dlq-replay', 600, later(6))).toMatchObject({ acquired: true });
+    expect(await leases.release(t, 'exec-d', 'dlq-replay', 0, later(7))).toBe(true);
+    expect(await leases.acquire(t, 'exec-e', 'api-5xx-spike', 600, later(3 + 1800))).toMatchObject({
+      acquired: true,
+    });
+  });
+
+  it('lets a human override the cool-down, never the lock', async () => {
+    const t = nextTarget();
+    await leases.acquire(t, 'exec-a', 'api-5xx-spike', 600, t0);
+    await leases.release(t, 'exec-a', 'api-5xx-spike', 1800, later(1));
+    expect(
+      await leases.acquire(t, 'exec-b', 'api-5xx-spike', 600, later(2), { ignoreCooldown: true }),
+    ).toMatchObject({ acquired: true });
+    expect(
+      await leases.acquire(t, 'exec-c', 'api-5xx-spike', 600, later(3), { ignoreCooldown: true }),
+    ).toMatchObject({
+      acquired: false,
+      heldBy: { holder: 'exec-b' },
+    });
   });
 
   it('lets exactly one of many concurrent acquirers win', async () => {
