@@ -32,6 +32,7 @@ export interface PlatformObserver {
 export class SimulatedPlatform {
   readonly topics: { escalation: string; approvals: string };
   readonly leaseTable = 'runbook-leases';
+  readonly idempotencyTable = 'runbook-idempotency';
   readonly stepDeps: StepDeps;
   readonly dispatcherConfig: DispatcherConfig;
   readonly results = new Map<string, LocalRunResult>();
@@ -50,6 +51,7 @@ export class SimulatedPlatform {
       approvals: account.sns.createTopic('runbook-approvals'),
     };
     account.dynamodb.createTable(this.leaseTable, ['pk']);
+    account.dynamodb.createTable(this.idempotencyTable, ['id']);
     const deployed: DispatcherConfig['runbooks'] = {};
     for (const runbook of runbooks) {
       const arn = account.stepFunctions.createStateMachine(`runbook-${runbook.id}`);
@@ -69,6 +71,7 @@ export class SimulatedPlatform {
       environment,
       topics: this.topics,
       leaseTable: this.leaseTable,
+      idempotencyTable: this.idempotencyTable,
     };
     account.bus.addRule(
       {

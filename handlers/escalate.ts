@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idempotentStep } from './lib/idempotent-step.js';
 import { lambdaEntry } from './lib/lambda-entry.js';
 import { notify } from './lib/notify.js';
 import { parseInput } from './lib/parse-input.js';
@@ -55,7 +56,7 @@ function reasonFor(state: z.infer<typeof inputSchema>['state']): string {
 }
 
 /** Hands the incident to on-call with the evidence gathered so far. Changes nothing else. */
-export const escalate: StepCore<EscalateInput, Escalation> = async (rawInput, deps) => {
+const escalateOnce: StepCore<EscalateInput, Escalation> = async (rawInput, deps) => {
   const input = parseInput(inputSchema, rawInput, 'escalate');
   const reason = reasonFor(input.state);
   const escalatedAt = deps.now().toISOString();
@@ -70,5 +71,8 @@ export const escalate: StepCore<EscalateInput, Escalation> = async (rawInput, de
   });
   return { reason, escalatedAt, messageId };
 };
+
+/** The step, idempotent on `executionId`: a retry returns the first result instead of acting twice. */
+export const escalate = idempotentStep('escalate', escalateOnce, 'executionId');
 
 export const handler = lambdaEntry(escalate);

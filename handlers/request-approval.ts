@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idempotentStep } from './lib/idempotent-step.js';
 import { lambdaEntry } from './lib/lambda-entry.js';
 import { notify } from './lib/notify.js';
 import { parseInput } from './lib/parse-input.js';
@@ -24,7 +25,7 @@ export interface ApprovalRequested {
  * Asks a human to approve a remediation. Runs as a `waitForTaskToken` task: the execution waits
  * until someone answers with SendTaskSuccess / SendTaskFailure using the token, or the task times out.
  */
-export const requestApproval: StepCore<RequestApprovalInput, ApprovalRequested> = async (rawInput, deps) => {
+const requestApprovalOnce: StepCore<RequestApprovalInput, ApprovalRequested> = async (rawInput, deps) => {
   const input = parseInput(inputSchema, rawInput, 'request-approval');
   const requestedAt = deps.now().toISOString();
   const messageId = await notify(deps, deps.topics.approvals, `Approval needed: ${input.runbook}`, {
@@ -37,5 +38,12 @@ export const requestApproval: StepCore<RequestApprovalInput, ApprovalRequested> 
   });
   return { requestedAt, messageId };
 };
+
+/** The step, idempotent on `[executionId, taskToken]`: a retry returns the first result instead of acting twice. */
+export const requestApproval = idempotentStep(
+  'request-approval',
+  requestApprovalOnce,
+  '[executionId, taskToken]',
+);
 
 export const handler = lambdaEntry(requestApproval);

@@ -1,6 +1,7 @@
 import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import { AliasChangedError } from './lib/errors.js';
+import { idempotentStep } from './lib/idempotent-step.js';
 import { lambdaEntry } from './lib/lambda-entry.js';
 import { parseInput } from './lib/parse-input.js';
 import type { StepCore } from './lib/step-deps.js';
@@ -40,7 +41,7 @@ function sameRouting(a: Record<string, number>, b: Record<string, number>): bool
  * the expected nor the target state, so a human's concurrent change is never overwritten; the
  * update itself is conditional on the revision id seen when the decision was made.
  */
-export const rollbackAlias: StepCore<RollbackInput, RollbackResult> = async (rawInput, deps) => {
+const rollbackAliasOnce: StepCore<RollbackInput, RollbackResult> = async (rawInput, deps) => {
   const input = parseInput(inputSchema, rawInput, 'rollback-alias');
   const { functionName, alias } = input.target;
   const target: AliasConfig = { functionVersion: input.rollbackTo, additionalVersionWeights: {} };
@@ -94,5 +95,8 @@ export const rollbackAlias: StepCore<RollbackInput, RollbackResult> = async (raw
   });
   return { changed: true, before: currentConfig, after, rolledBackAt };
 };
+
+/** The step, idempotent on `[executionId, rollbackTo]`: a retry returns the first result instead of acting twice. */
+export const rollbackAlias = idempotentStep('rollback-alias', rollbackAliasOnce, '[executionId, rollbackTo]');
 
 export const handler = lambdaEntry(rollbackAlias);

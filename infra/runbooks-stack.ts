@@ -56,15 +56,24 @@ export class RunbooksStack extends Stack {
     const targetFunctionArns = props.targetFunctionArns ?? [
       `arn:${this.partition}:lambda:${this.region}:${this.account}:function:*`,
     ];
-    const leases = new Table(this, 'Leases', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: 'ttl',
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const table = (id: string, partitionKey: string, ttl: string) =>
+      new Table(this, id, {
+        partitionKey: { name: partitionKey, type: AttributeType.STRING },
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        encryption: TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: key,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        timeToLiveAttribute: ttl,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    const leases = table('Leases', 'pk', 'ttl');
+    // Powertools idempotency's default attribute names.
+    const idempotency = table('Idempotency', 'id', 'expiration');
+    const stepScope = {
+      targetFunctionArns,
+      leaseTableArn: leases.tableArn,
+      idempotencyTableArn: idempotency.tableArn,
+    };
     const functions = Object.fromEntries(
       stepNames.map((step) => {
         const fn = new PlatformFunction(this, stepLogicalName(step), {
@@ -74,14 +83,17 @@ export class RunbooksStack extends Stack {
             ESCALATION_TOPIC_ARN: escalations.topicArn,
             APPROVAL_TOPIC_ARN: approvals.topicArn,
             LEASE_TABLE_NAME: leases.tableName,
+            IDEMPOTENCY_TABLE_NAME: idempotency.tableName,
           },
           alarmTopic: platformAlarms,
         });
-        const statements = stepPolicy(this, step, { targetFunctionArns, leaseTableArn: leases.tableArn });
+        const statements = stepPolicy(this, step, stepScope);
         for (const statement of statements) fn.function.addToRolePolicy(statement);
         if (step === 'escalate') escalations.grantPublish(fn.function);
         if (step === 'request-approval') approvals.grantPublish(fn.function);
-        if (step === 'release-lease') key.grantEncryptDecrypt(fn.function);
+        if (['release-lease', 'escalate', 'request-approval', 'rollback-alias'].includes(step)) {
+          key.grantEncryptDecrypt(fn.function);
+        }
         nagAcknowledgements.stepFunction(fn, statements);
         return [step, fn.function];
       }),
@@ -155,9 +167,7 @@ export class RunbooksStack extends Stack {
         actions: ['cloudwatch:ListTagsForResource'],
         resources: [`arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`],
       }),
-      ...stepPolicy(this, 'gather-evidence', { targetFunctionArns, leaseTableArn: leases.tableArn }).filter(
-        (p) => p.actions.includes('apigateway:GET'),
-      ),
+      ...stepPolicy(this, 'gather-evidence', stepScope).filter((p) => p.actions.includes('apigateway:GET')),
     ];
     for (const statement of dispatcherStatements) dispatcher.function.addToRolePolicy(statement);
     key.grantEncryptDecrypt(dispatcher.function);

@@ -8,6 +8,8 @@ export interface StepScope {
   readonly targetFunctionArns: readonly string[];
   /** ARN of the lease table. */
   readonly leaseTableArn: string;
+  /** ARN of the idempotency table. */
+  readonly idempotencyTableArn: string;
 }
 
 /**
@@ -15,6 +17,22 @@ export interface StepScope {
  * SNS publishing is granted separately on the topics themselves.
  */
 export function stepPolicy(stack: Stack, step: StepName, scope: StepScope): PolicyStatement[] {
+  return [...apiPolicy(stack, step, scope), ...idempotencyPolicy(step, scope)];
+}
+
+/** Steps made idempotent with Powertools read and write their records in the idempotency table. */
+function idempotencyPolicy(step: StepName, scope: StepScope): PolicyStatement[] {
+  if (!['escalate', 'request-approval', 'rollback-alias'].includes(step)) return [];
+  return [
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resources: [scope.idempotencyTableArn],
+    }),
+  ];
+}
+
+function apiPolicy(stack: Stack, step: StepName, scope: StepScope): PolicyStatement[] {
   const functions = scope.targetFunctionArns.flatMap((arn) => [arn, `${arn}:*`]);
   const alarms = `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`;
   // GetMetricData does not support resource-level permissions.

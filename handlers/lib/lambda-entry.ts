@@ -30,6 +30,7 @@ function lambdaDeps(): StepDeps {
     environment: environment as Environment,
     topics: { escalation: requiredEnv('ESCALATION_TOPIC_ARN'), approvals: requiredEnv('APPROVAL_TOPIC_ARN') },
     leaseTable: requiredEnv('LEASE_TABLE_NAME'),
+    idempotencyTable: requiredEnv('IDEMPOTENCY_TABLE_NAME'),
   };
   return deps;
 }

@@ -23,6 +23,8 @@ export interface StepDeps {
   readonly topics: NotificationTopics;
   /** DynamoDB table of target leases and cool-downs. */
   readonly leaseTable: string;
+  /** DynamoDB table of idempotency records of steps with side effects. */
+  readonly idempotencyTable: string;
 }
 
 /** A step's pure core: typed input and AWS clients in, typed output out. */

@@ -126,6 +126,11 @@ describe('RunbooksStack', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
     });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS' }),
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
   });
 
   it('lets the dispatcher start only the runbook state machines', () => {

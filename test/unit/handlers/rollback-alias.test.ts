@@ -45,13 +45,21 @@ describe('rollbackAlias', () => {
     });
   });
 
-  it('changes nothing when retried after it succeeded', async () => {
+  it('returns the first result when the step is retried, without acting again', async () => {
     const { account, world, audit, deps, input } = badDeploy();
-    await rollbackAlias(input, deps);
+    const first = await rollbackAlias(input, deps);
     const retry = await rollbackAlias(input, deps);
-    expect(retry.changed).toBe(false);
+    expect(retry).toEqual(first);
     expect(audit).toHaveLength(1);
     expect(account.lambda.aliasConfig(world.functionName, world.alias).functionVersion).toBe('5');
+  });
+
+  it('changes nothing when the alias is already where another run put it', async () => {
+    const { audit, deps, input } = badDeploy();
+    await rollbackAlias(input, deps);
+    const other = await rollbackAlias({ ...input, executionId: 'exec-2' }, deps);
+    expect(other.changed).toBe(false);
+    expect(audit).toHaveLength(1);
   });
 
   it('removes canary routing when rolling back', async () => {
