@@ -33,6 +33,7 @@ export class SimulatedPlatform {
   readonly topics: { escalation: string; approvals: string };
   readonly leaseTable = 'runbook-leases';
   readonly idempotencyTable = 'runbook-idempotency';
+  readonly approvalTable = 'runbook-approvals';
   readonly stepDeps: StepDeps;
   readonly dispatcherConfig: DispatcherConfig;
   readonly results = new Map<string, LocalRunResult>();
@@ -52,6 +53,7 @@ export class SimulatedPlatform {
     };
     account.dynamodb.createTable(this.leaseTable, ['pk']);
     account.dynamodb.createTable(this.idempotencyTable, ['id']);
+    account.dynamodb.createTable(this.approvalTable, ['approvalId']);
     const deployed: DispatcherConfig['runbooks'] = {};
     for (const runbook of runbooks) {
       const arn = account.stepFunctions.createStateMachine(`runbook-${runbook.id}`);
@@ -72,6 +74,7 @@ export class SimulatedPlatform {
       topics: this.topics,
       leaseTable: this.leaseTable,
       idempotencyTable: this.idempotencyTable,
+      approvalTable: this.approvalTable,
     };
     account.bus.addRule(
       {
@@ -127,7 +130,9 @@ export class SimulatedPlatform {
       config: this.dispatcherConfig,
     };
     for (const event of this.inbox.splice(0)) {
-      this.observer.onDispatch?.(event, await dispatchAlarm(event, deps));
+      // Dispatch first: an optional call skips evaluating its arguments when there is no observer.
+      const outcome = await dispatchAlarm(event, deps);
+      this.observer.onDispatch?.(event, outcome);
     }
   }
 
@@ -141,7 +146,11 @@ export class SimulatedPlatform {
       onEvent: (event) => this.observer.onStateEvent?.(execution, event),
     });
     this.results.set(execution.name, result);
-    this.account.stepFunctions.finish(execution, result.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED');
+    this.account.stepFunctions.finish(
+      execution,
+      result.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
+      result.status === 'SUCCEEDED' ? result.output : undefined,
+    );
     this.observer.onFinished?.(execution, result);
   }
 }

@@ -87,7 +87,10 @@ function build(scope: Construct, fn: RunbookFunctions) {
     approvalFunction: fn['request-approval'],
     summaryPath: '$.decision.summary',
     evidencePath: '$.evidence',
-    timeout: Duration.seconds(guardrails.approvalTimeoutSeconds),
+    tiers: [
+      { group: 'on-call', timeout: Duration.seconds(guardrails.approvalTimeoutSeconds) },
+      { group: 'incident-leads', timeout: Duration.seconds(guardrails.approvalTimeoutSeconds) },
+    ],
   }).onDeclined(escalate);
 
   const startChecks = new Pass(scope, 'Start verification', {

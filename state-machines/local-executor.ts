@@ -11,11 +11,24 @@ import { stepOfTask } from './task-binding.js';
 
 /** What a human answers to an approval request. */
 export type ApprovalAnswer =
-  | { readonly decision: 'approve'; readonly by: string; readonly afterSeconds?: number }
+  | {
+      readonly decision: 'approve';
+      readonly by: string;
+      readonly afterSeconds?: number;
+      /** The task's output, as SendTaskSuccess sent it. Default: who approved and when. */
+      readonly output?: unknown;
+    }
   | {
       readonly decision: 'reject';
       readonly by: string;
       readonly reason: string;
+      readonly afterSeconds?: number;
+    }
+  /** SendTaskFailure with any error: the task fails with it. */
+  | {
+      readonly decision: 'fail';
+      readonly error: string;
+      readonly cause: string;
       readonly afterSeconds?: number;
     }
   | { readonly decision: 'no-answer' };
@@ -151,13 +164,16 @@ export async function runLocally(
           switch (answer.decision) {
             case 'approve':
               emit('approval', name, `approved by ${answer.by}`);
-              return { approvedBy: answer.by, approvedAt: deps.now().toISOString() };
+              return answer.output ?? { approvedBy: answer.by, approvedAt: deps.now().toISOString() };
             case 'reject':
               emit('approval', name, `rejected by ${answer.by}: ${answer.reason}`);
               throw new TaskFailure(
                 ErrorNames.approvalRejected,
                 `rejected by ${answer.by}: ${answer.reason}`,
               );
+            case 'fail':
+              emit('approval', name, `${answer.error}: ${answer.cause}`);
+              throw new TaskFailure(answer.error, answer.cause);
             case 'no-answer':
               await options.advanceTime(timeoutSeconds);
               emit('approval', name, `no answer within ${timeoutSeconds}s`);

@@ -107,7 +107,12 @@ export class SimulatedAccount {
         UpdateItem: (input) => this.dynamodb.updateItem(input),
         DeleteItem: (input) => this.dynamodb.deleteItem(input),
       },
-      SFNClient: { StartExecution: (input) => this.stepFunctions.startExecution(input) },
+      SFNClient: {
+        StartExecution: (input) => this.stepFunctions.startExecution(input),
+        DescribeExecution: (input) => this.stepFunctions.describeExecution(input),
+        SendTaskSuccess: (input) => this.stepFunctions.sendTaskSuccess(input),
+        SendTaskFailure: (input) => this.stepFunctions.sendTaskFailure(input),
+      },
       APIGatewayClient: {
         GetRestApis: (input) => this.apiGateway.getRestApis(input),
         GetResources: (input) => this.apiGateway.getResources(input),

@@ -15,6 +15,8 @@ export interface PublishedMessage {
 /** SNS topics that keep what was published to them, so scenarios can read what people were told. */
 export class SimulatedSns {
   private readonly topics = new Set<string>();
+  private readonly subscribers = new Map<string, ((message: PublishedMessage) => Promise<void>)[]>();
+  private deliveries: Promise<void>[] = [];
   readonly published: PublishedMessage[] = [];
 
   constructor(
@@ -33,13 +35,30 @@ export class SimulatedSns {
       throw new NotFoundException({ message: 'Topic does not exist', $metadata: {} });
     }
     const messageId = stableUuid(`${input.TopicArn}|${this.published.length}`);
-    this.published.push({
+    const message: PublishedMessage = {
       topicArn: input.TopicArn,
       messageId,
       subject: input.Subject ?? '',
       message: input.Message ?? '',
       at: this.clock.now(),
-    });
+    };
+    this.published.push(message);
+    // SNS invokes subscribed functions asynchronously, after Publish has answered.
+    for (const deliver of this.subscribers.get(input.TopicArn) ?? []) {
+      this.deliveries.push(
+        new Promise<void>((resolve) => setImmediate(resolve)).then(() => deliver(message)),
+      );
+    }
     return { MessageId: messageId };
+  }
+
+  /** Delivers every later message of a topic to `deliver`, as a Lambda subscription does. */
+  subscribe(topicArn: string, deliver: (message: PublishedMessage) => Promise<void>): void {
+    this.subscribers.set(topicArn, [...(this.subscribers.get(topicArn) ?? []), deliver]);
+  }
+
+  /** Waits for the deliveries under way; rejects with the first subscriber error. */
+  async delivered(): Promise<void> {
+    while (this.deliveries.length > 0) await Promise.all(this.deliveries.splice(0));
   }
 }

@@ -1,8 +1,17 @@
 import {
+  type DescribeExecutionCommandInput,
+  type DescribeExecutionCommandOutput,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidName,
+  InvalidOutput,
+  InvalidToken,
+  type SendTaskFailureCommandInput,
+  type SendTaskSuccessCommandInput,
   type StartExecutionCommandInput,
   StateMachineDoesNotExist,
+  TaskDoesNotExist,
+  TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { AccountIdentity } from './account-identity.js';
 import type { EventBus } from './event-bus.js';
@@ -18,7 +27,18 @@ export interface SimulatedExecution {
   readonly input: string;
   readonly startDate: Date;
   status: ExecutionStatus;
+  stopDate?: Date;
+  output?: string;
 }
+
+/** What a callback task was sent: SendTaskSuccess's output or SendTaskFailure's error. */
+export type TaskAnswer =
+  | { readonly kind: 'success'; readonly output: string }
+  | { readonly kind: 'failure'; readonly error: string; readonly cause: string };
+
+type TaskState =
+  | { readonly kind: 'open'; readonly answer: (answer: TaskAnswer) => void }
+  | { readonly kind: 'closed' | 'timed-out' };
 
 /**
  * Step Functions as the dispatcher sees it: StartExecution with AWS's name rules. A name is unique
@@ -31,6 +51,7 @@ export interface SimulatedExecution {
 export class SimulatedStepFunctions {
   private readonly machines = new Set<string>();
   private readonly executions = new Map<string, SimulatedExecution>();
+  private readonly tasks = new Map<string, TaskState>();
   readonly pending: SimulatedExecution[] = [];
 
   constructor(
@@ -79,9 +100,81 @@ export class SimulatedStepFunctions {
     return { executionArn: execution.executionArn, startDate: execution.startDate };
   }
 
+  describeExecution(input: DescribeExecutionCommandInput): Omit<DescribeExecutionCommandOutput, '$metadata'> {
+    const execution = [...this.executions.values()].find((e) => e.executionArn === input.executionArn);
+    if (!execution) {
+      throw new ExecutionDoesNotExist({
+        message: `Execution Does Not Exist: '${input.executionArn}'`,
+        $metadata: {},
+      });
+    }
+    return {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachine,
+      name: execution.name,
+      status: execution.status,
+      startDate: execution.startDate,
+      input: execution.input,
+      ...(execution.stopDate ? { stopDate: execution.stopDate } : {}),
+      ...(execution.output === undefined ? {} : { output: execution.output }),
+    };
+  }
+
+  /**
+   * A callback (`waitForTaskToken`) task waiting for its token: resolves with what SendTaskSuccess
+   * or SendTaskFailure sends, or `undefined` once `timedOut` settles first, after which the token
+   * answers TaskTimedOut as in AWS
+   * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html).
+   */
+  awaitTask(taskToken: string, timedOut: Promise<void>): Promise<TaskAnswer | undefined> {
+    return new Promise((resolve) => {
+      this.tasks.set(taskToken, {
+        kind: 'open',
+        answer: (answer) => {
+          this.tasks.set(taskToken, { kind: 'closed' });
+          resolve(answer);
+        },
+      });
+      void timedOut.then(() => {
+        if (this.tasks.get(taskToken)?.kind !== 'open') return;
+        this.tasks.set(taskToken, { kind: 'timed-out' });
+        resolve(undefined);
+      });
+    });
+  }
+
+  sendTaskSuccess(input: SendTaskSuccessCommandInput): Record<string, never> {
+    try {
+      JSON.parse(input.output ?? '');
+    } catch {
+      throw new InvalidOutput({ message: 'Invalid Output: not JSON', $metadata: {} });
+    }
+    this.openTask(input.taskToken).answer({ kind: 'success', output: input.output ?? '{}' });
+    return {};
+  }
+
+  sendTaskFailure(input: SendTaskFailureCommandInput): Record<string, never> {
+    this.openTask(input.taskToken).answer({
+      kind: 'failure',
+      error: input.error ?? '',
+      cause: input.cause ?? '',
+    });
+    return {};
+  }
+
+  private openTask(taskToken: string | undefined): Extract<TaskState, { kind: 'open' }> {
+    const task = taskToken === undefined ? undefined : this.tasks.get(taskToken);
+    if (!task) throw new InvalidToken({ message: 'Invalid Token', $metadata: {} });
+    if (task.kind === 'timed-out') throw new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} });
+    if (task.kind === 'closed') throw new TaskDoesNotExist({ message: 'Task Does Not Exist', $metadata: {} });
+    return task as Extract<TaskState, { kind: 'open' }>;
+  }
+
   /** Records how an execution ended and emits "Step Functions Execution Status Change". */
-  finish(execution: SimulatedExecution, status: Exclude<ExecutionStatus, 'RUNNING'>): void {
+  finish(execution: SimulatedExecution, status: Exclude<ExecutionStatus, 'RUNNING'>, output?: unknown): void {
     execution.status = status;
+    execution.stopDate = this.clock.now();
+    if (output !== undefined) execution.output = JSON.stringify(output);
     this.bus.put({
       version: '0',
       id: `${execution.name}-${status}`,

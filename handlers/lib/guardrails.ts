@@ -14,7 +14,7 @@ export const spikeGuardrailsSchema = z.object({
   suspectWindowMinutes: z.number().int().positive(),
   /** Approval per environment. */
   approval: z.record(z.enum(environments), z.enum(approvalModes)),
-  /** How long a human has to answer before the runbook escalates. */
+  /** How long each approver group has to answer before the next is asked (the last: the runbook escalates). */
   approvalTimeoutSeconds: z.number().int().positive(),
   /** After the rollback, the error rate under which the alias counts as recovered. */
   recoveredErrorRate: z.number().min(0).max(1),

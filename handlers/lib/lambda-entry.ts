@@ -31,6 +31,7 @@ function lambdaDeps(): StepDeps {
     topics: { escalation: requiredEnv('ESCALATION_TOPIC_ARN'), approvals: requiredEnv('APPROVAL_TOPIC_ARN') },
     leaseTable: requiredEnv('LEASE_TABLE_NAME'),
     idempotencyTable: requiredEnv('IDEMPOTENCY_TABLE_NAME'),
+    approvalTable: requiredEnv('APPROVAL_TABLE_NAME'),
   };
   return deps;
 }

@@ -25,6 +25,8 @@ export interface StepDeps {
   readonly leaseTable: string;
   /** DynamoDB table of idempotency records of steps with side effects. */
   readonly idempotencyTable: string;
+  /** DynamoDB table of approval requests and their answers. */
+  readonly approvalTable: string;
 }
 
 /** A step's pure core: typed input and AWS clients in, typed output out. */

@@ -58,9 +58,14 @@ describe('api-5xx-spike state machine, run locally on the simulated account', ()
     expect((result.report as { summary: string }).summary).toMatch(/ApprovalRejectedError.*nothing changed/);
   });
 
-  it('escalates after the approval timeout passes in virtual time', async () => {
+  it('asks the next approver group when one does not answer, and escalates after the last', async () => {
     const result = await runScenario(findScenario('approval-timeout'));
-    expect(result.runbookSeconds).toBe(900);
+    expect(result.runbookSeconds).toBe(1800);
+    expect(result.finalState.notifications.map((n) => n.subject)).toEqual([
+      'Approval needed (on-call): api-5xx-spike',
+      'Approval needed (incident-leads): api-5xx-spike',
+      expect.stringMatching(/^Escalation: api-5xx-spike: States.Timeout/),
+    ]);
     expect((result.report as { escalation: { reason: string } }).escalation.reason).toMatch(
       /^States.Timeout/,
     );

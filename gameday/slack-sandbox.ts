@@ -1,0 +1,163 @@
+import type { DispatchOutcome } from '../handlers/dispatch-alarm.js';
+import type { AuditRecord } from '../handlers/lib/audit-trail.js';
+import type { Environment } from '../handlers/lib/step-deps.js';
+import type { ApprovalNotice } from '../handlers/request-approval.js';
+import { type AccessPolicy, policyFor } from '../slack/access-policy.js';
+import { postApprovalRequest } from '../slack/approval-answers.js';
+import { type ChatApi, type ChatMessage, postToResponseUrl, type ResponseUrlMessage } from '../slack/chat.js';
+import { type LocalServer, serveLocally } from '../slack/local-server.js';
+import type { SlackDeps } from '../slack/slack-deps.js';
+import { handleSlackRequest } from '../slack/slack-http.js';
+import { runSlackWork } from '../slack/slack-work.js';
+import { SimulatedAccount } from './account/simulated-account.js';
+import { callbackApprover } from './callback-approver.js';
+import { checkoutService, scenarioStart } from './scenarios/checkout-service.js';
+import { findScenario } from './scenarios/index.js';
+import { SimulatedPlatform } from './simulated-platform.js';
+
+/** A message as the sandbox's workspace holds it, updates applied. */
+export interface SandboxMessage {
+  readonly channel: string;
+  readonly ts: string;
+  message: ChatMessage;
+}
+
+/** A Slack workspace that keeps what the platform posts, and tells `onMessage` about it. */
+class SandboxChat implements ChatApi {
+  readonly messages: SandboxMessage[] = [];
+  readonly responses: ResponseUrlMessage[] = [];
+
+  constructor(
+    private readonly onMessage: (what: string, message: SandboxMessage | ResponseUrlMessage) => void,
+  ) {}
+
+  async post(channel: string, message: ChatMessage) {
+    const posted = { channel, ts: `${1_700_000_000 + this.messages.length}.000100`, message };
+    this.messages.push(posted);
+    this.onMessage('posted', posted);
+    return { channel, ts: posted.ts };
+  }
+
+  async update(channel: string, ts: string, message: ChatMessage) {
+    const found = this.messages.find((m) => m.channel === channel && m.ts === ts);
+    if (!found) throw new Error(`message_not_found: ${channel} ${ts}`);
+    found.message = message;
+    this.onMessage('updated', found);
+  }
+
+  async respond(responseUrl: string, message: ResponseUrlMessage) {
+    this.responses.push(message);
+    this.onMessage('responded', message);
+    await postToResponseUrl(responseUrl, message);
+  }
+}
+
+export interface SlackSandboxOptions {
+  readonly port: number;
+  readonly signingSecret: string;
+  readonly environment: Environment;
+  readonly policy: AccessPolicy;
+  /** A game-day scenario whose fault is injected once the account has warmed up, so its alarm fires. */
+  readonly inject?: string;
+  /** Real milliseconds per second of approval timeout. Default 1000 (real time). */
+  readonly msPerSecond?: number;
+  readonly onMessage?: (what: string, message: SandboxMessage | ResponseUrlMessage) => void;
+}
+
+export interface SlackSandbox {
+  readonly server: LocalServer;
+  readonly account: SimulatedAccount;
+  readonly platform: SimulatedPlatform;
+  readonly chat: SandboxChat;
+  readonly audit: AuditRecord[];
+  /** What the dispatcher did with each alarm event. */
+  readonly dispatches: DispatchOutcome[];
+  /** Failures of work done in the background (requests handed off, executions). */
+  readonly errors: Error[];
+  /** Resolves once no request, delivery or execution is in progress. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The Slack endpoints served on loopback against a simulated account with the platform deployed:
+ * the checkout service, warmed up, optionally with a scenario's fault injected. Approvals wait for
+ * real SendTaskSuccess / SendTaskFailure calls, which the interactivity endpoint makes.
+ */
+export async function startSlackSandbox(options: SlackSandboxOptions): Promise<SlackSandbox> {
+  const account = new SimulatedAccount({ start: scenarioStart });
+  const world = checkoutService(account);
+  const audit: AuditRecord[] = [];
+  const dispatches: DispatchOutcome[] = [];
+  const platform = new SimulatedPlatform(
+    account,
+    options.environment,
+    callbackApprover(account.stepFunctions, options.msPerSecond),
+    { onAudit: (entry) => audit.push(entry), onDispatch: (_event, outcome) => dispatches.push(outcome) },
+  );
+  const chat = new SandboxChat(options.onMessage ?? (() => undefined));
+  const deps: SlackDeps = {
+    clients: account.clients(),
+    now: () => account.clock.now(),
+    environment: options.environment,
+    policy: policyFor(options.policy, options.environment),
+    chat,
+    audit: { record: (entry) => audit.push(entry) },
+    metrics: { count: () => undefined },
+    approvalTable: platform.approvalTable,
+    dispatcher: platform.dispatcherConfig,
+  };
+  account.sns.subscribe(platform.topics.approvals, (published) =>
+    postApprovalRequest(JSON.parse(published.message) as ApprovalNotice, deps),
+  );
+
+  const inFlight = new Set<Promise<unknown>>();
+  const errors: Error[] = [];
+  const track = (work: Promise<unknown>) => {
+    const tracked = work.catch((error: Error) => errors.push(error)).finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+  // Executions run in the background: an approval keeps its run waiting for a person's click.
+  const runExecutions = () => track(platform.settle());
+
+  await platform.advance(30 * 60);
+  await platform.settle();
+  if (options.inject) {
+    const scenario = findScenario(options.inject);
+    scenario.inject(account, world);
+    track(
+      (async () => {
+        for (let minute = 0; minute < 30 && account.stepFunctions.all().length === 0; minute += 1) {
+          await platform.advance(60);
+        }
+        runExecutions();
+      })(),
+    );
+  }
+
+  const server = await serveLocally(options.port, (request) =>
+    handleSlackRequest(request, {
+      environment: options.environment,
+      now: () => new Date(),
+      signingSecret: async () => options.signingSecret,
+      defer: async (work) => track(runSlackWork(work, deps).then(runExecutions)),
+    }),
+  );
+  return {
+    server,
+    account,
+    platform,
+    chat,
+    audit,
+    dispatches,
+    errors,
+    async idle() {
+      while (inFlight.size > 0) {
+        await Promise.all([...inFlight]);
+        await account.sns.delivered();
+      }
+      await account.sns.delivered();
+    },
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../handlers/lib/errors.js';
+import { type Environment, environments } from '../handlers/lib/step-deps.js';
+
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack user id (U…/W…)');
+const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'is not a Slack channel id (C…/G…)');
+
+const environmentPolicySchema = z.object({
+  /** Who may start which runbooks (`*` = all) from Slack. */
+  starters: z.array(
+    z.object({ users: z.array(slackUserId).min(1), runbooks: z.array(z.string().min(1)).min(1) }),
+  ),
+  /** Approver groups named by the runbooks' escalation orders: where they are asked, who may answer. */
+  approverGroups: z.record(
+    z.string().min(1),
+    z.object({ channel: slackChannelId, approvers: z.array(slackUserId).min(1) }),
+  ),
+});
+
+/** Who may do what from Slack, per environment. Configuration, not code: see examples/slack-access.json. */
+export const accessPolicySchema = z.object({
+  environments: z.partialRecord(z.enum(environments), environmentPolicySchema),
+});
+
+export type AccessPolicy = z.infer<typeof accessPolicySchema>;
+export type EnvironmentPolicy = z.infer<typeof environmentPolicySchema>;
+
+/** A decision with the reason people are shown when it is no. */
+export type Permission = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
+
+const allowed: Permission = { allowed: true };
+
+/** Parses a policy document; the error names the offending field. */
+export function parseAccessPolicy(raw: unknown): AccessPolicy {
+  const parsed = accessPolicySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidInputError(
+      `Slack access policy: ${issue?.path.join('.') || '(root)'} ${issue?.message}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** The policy of one environment; a deployment without one lets nobody do anything. */
+export function policyFor(policy: AccessPolicy, environment: Environment): EnvironmentPolicy {
+  return policy.environments[environment] ?? { starters: [], approverGroups: {} };
+}
+
+export function mayStart(policy: EnvironmentPolicy, user: string, runbook: string): Permission {
+  const permitted = policy.starters.some(
+    (rule) => rule.users.includes(user) && (rule.runbooks.includes('*') || rule.runbooks.includes(runbook)),
+  );
+  return permitted ? allowed : { allowed: false, reason: `you may not start ${runbook} here` };
+}
+
+/**
+ * Whether `user` may answer an approval asked of `group`. In prod nobody approves a run they
+ * started themselves (four eyes); elsewhere the group membership is enough.
+ */
+export function mayApprove(
+  policy: EnvironmentPolicy,
+  environment: Environment,
+  approval: { readonly group: string; readonly requestedBy: string },
+  user: string,
+): Permission {
+  const group = policy.approverGroups[approval.group];
+  if (!group?.approvers.includes(user)) {
+    return { allowed: false, reason: `you are not an approver of ${approval.group}` };
+  }
+  if (environment === 'prod' && approval.requestedBy === `slack:${user}`) {
+    return { allowed: false, reason: 'in prod you cannot approve a run you started yourself' };
+  }
+  return allowed;
+}

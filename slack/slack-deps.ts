@@ -1,0 +1,22 @@
+import type { DispatcherConfig } from '../handlers/dispatch-alarm.js';
+import type { AuditTrail } from '../handlers/lib/audit-trail.js';
+import type { AwsClients } from '../handlers/lib/aws-clients.js';
+import type { PlatformMetrics } from '../handlers/lib/platform-metrics.js';
+import type { Environment } from '../handlers/lib/step-deps.js';
+import type { EnvironmentPolicy } from './access-policy.js';
+import type { ChatApi } from './chat.js';
+
+/** What the Slack side of the platform acts on: AWS, Slack, and who may do what. */
+export interface SlackDeps {
+  readonly clients: AwsClients;
+  readonly now: () => Date;
+  readonly environment: Environment;
+  readonly policy: EnvironmentPolicy;
+  readonly chat: ChatApi;
+  readonly audit: AuditTrail;
+  readonly metrics: PlatformMetrics;
+  /** DynamoDB table of approval requests. */
+  readonly approvalTable: string;
+  /** The deployed runbooks and lease table, as the dispatcher knows them. */
+  readonly dispatcher: DispatcherConfig;
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import type { Environment } from '../handlers/lib/step-deps.js';
+import type { ApprovalAnswer } from './approval-answers.js';
+import { approvalActions } from './approval-message.js';
+import type { ChatMessage } from './chat.js';
+import { SlackSignatureError, verifySlackRequest } from './signature.js';
+import {
+  answerNow,
+  type DeferredCommand,
+  parseSlashCommand,
+  SlashCommandUsageError,
+  usageMessage,
+} from './slash-command.js';
+
+/** An HTTP request as the endpoints see it (header names in lower case). */
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** Work that calls AWS, handed off so Slack gets its answer within three seconds. */
+export type SlackWork =
+  | {
+      readonly kind: 'command';
+      readonly command: DeferredCommand;
+      readonly user: string;
+      readonly responseUrl: string;
+    }
+  | { readonly kind: 'approval'; readonly answer: ApprovalAnswer; readonly responseUrl: string };
+
+export interface SlackEndpointDeps {
+  readonly environment: Environment;
+  readonly now: () => Date;
+  /** The app's signing secret (from Secrets Manager in AWS). */
+  readonly signingSecret: () => Promise<string>;
+  /** Hands work off to run after the response (an asynchronous invocation in AWS). */
+  readonly defer: (work: SlackWork) => Promise<void>;
+}
+
+export const slackPaths = { commands: '/slack/commands', interactions: '/slack/interactions' } as const;
+
+const json = (status: number, body: unknown): HttpResponse => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+const ephemeral = (message: ChatMessage) => json(200, { response_type: 'ephemeral', ...message });
+
+const commandSchema = z.object({
+  user_id: z.string().min(1),
+  text: z.string().default(''),
+  response_url: z.string().url(),
+});
+
+const blockActionsSchema = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id: z.string().min(1) }),
+  response_url: z.string().url().optional(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
+});
+
+const bad = (message: string) => json(400, { error: message });
+
+async function slashCommand(body: URLSearchParams, deps: SlackEndpointDeps): Promise<HttpResponse> {
+  const parsed = commandSchema.safeParse(Object.fromEntries(body));
+  if (!parsed.success) return bad('not a slash command request');
+  let command: ReturnType<typeof parseSlashCommand>;
+  try {
+    command = parseSlashCommand(parsed.data.text);
+  } catch (error) {
+    if (error instanceof SlashCommandUsageError) return ephemeral(usageMessage(error.message));
+    throw error;
+  }
+  if (command.kind === 'help' || command.kind === 'list') return ephemeral(answerNow(command, deps));
+  await deps.defer({
+    kind: 'command',
+    command,
+    user: parsed.data.user_id,
+    responseUrl: parsed.data.response_url,
+  });
+  return ephemeral({
+    text: command.kind === 'start' ? `Starting \`${command.runbook}\`…` : 'Looking it up…',
+  });
+}
+
+async function interaction(body: URLSearchParams, deps: SlackEndpointDeps): Promise<HttpResponse> {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body.get('payload') ?? '');
+  } catch {
+    return bad('payload is not JSON');
+  }
+  const parsed = blockActionsSchema.safeParse(payload);
+  if (!parsed.success) return json(200, {});
+  const [action] = parsed.data.actions;
+  const decision =
+    action?.action_id === approvalActions.approve
+      ? 'approve'
+      : action?.action_id === approvalActions.reject
+        ? 'reject'
+        : undefined;
+  if (!decision || !action?.value || !parsed.data.response_url) return json(200, {});
+  await deps.defer({
+    kind: 'approval',
+    answer: { approvalId: action.value, decision, user: parsed.data.user.id },
+    responseUrl: parsed.data.response_url,
+  });
+  return json(200, {});
+}
+
+/**
+ * The Slack endpoints: `POST /slack/commands` (the `/runbook` slash command) and
+ * `POST /slack/interactions` (Approve / Reject). A request without a valid signature is answered
+ * 401 before anything else is read from it.
+ */
+export async function handleSlackRequest(
+  request: HttpRequest,
+  deps: SlackEndpointDeps,
+): Promise<HttpResponse> {
+  const route = Object.values(slackPaths).find((p) => p === request.path);
+  if (!route) return json(404, { error: `no endpoint ${request.path}` });
+  if (request.method !== 'POST') return json(405, { error: 'POST only' });
+  try {
+    verifySlackRequest(
+      {
+        timestamp: request.headers['x-slack-request-timestamp'],
+        signature: request.headers['x-slack-signature'],
+        rawBody: request.body,
+      },
+      await deps.signingSecret(),
+      deps.now(),
+    );
+  } catch (error) {
+    if (error instanceof SlackSignatureError) return json(401, { error: error.message });
+    throw error;
+  }
+  const body = new URLSearchParams(request.body);
+  return route === slackPaths.commands ? slashCommand(body, deps) : interaction(body, deps);
+}

@@ -1,0 +1,152 @@
+import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
+import type { DispatchOutcome } from '../handlers/dispatch-alarm.js';
+import { InvalidInputError } from '../handlers/lib/errors.js';
+import { startManually } from '../handlers/lib/manual-start.js';
+import { runbooks } from '../runbooks/index.js';
+import { mayStart } from './access-policy.js';
+import type { ChatMessage } from './chat.js';
+import type { SlackDeps } from './slack-deps.js';
+
+/** What `/runbook <text>` asks for. */
+export type SlashCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'list' }
+  | { readonly kind: 'start'; readonly runbook: string; readonly alarm: string; readonly force: boolean }
+  | { readonly kind: 'status'; readonly execution: string };
+
+/** Commands answered from the request alone; the rest call AWS and answer through `response_url`. */
+export type ImmediateCommand = Extract<SlashCommand, { kind: 'help' | 'list' }>;
+export type DeferredCommand = Exclude<SlashCommand, ImmediateCommand>;
+
+/** A command people mistyped: answered with what is wrong and the usage. */
+export class SlashCommandUsageError extends Error {
+  override readonly name = 'SlashCommandUsageError';
+}
+
+const usage = [
+  '`/runbook list`: the runbooks and when they ask for approval',
+  '`/runbook start <runbook> alarm=<alarm name> [force=true]`: run a runbook on what the alarm watches (`force` skips the cool-down)',
+  '`/runbook status <execution name or ARN>`: how a run is going',
+  '`/runbook help`: this text',
+].join('\n');
+
+const startKeys = new Set(['alarm', 'force']);
+
+/** Parses the text after `/runbook`. */
+export function parseSlashCommand(text: string): SlashCommand {
+  const [verb = 'help', ...args] = text.trim().split(/\s+/).filter(Boolean);
+  switch (verb.toLowerCase()) {
+    case 'help':
+      return { kind: 'help' };
+    case 'list':
+      return { kind: 'list' };
+    case 'status': {
+      if (args.length !== 1) throw new SlashCommandUsageError('status takes one execution name or ARN');
+      return { kind: 'status', execution: args[0] as string };
+    }
+    case 'start': {
+      const [runbook, ...pairs] = args;
+      if (!runbook) throw new SlashCommandUsageError('start needs a runbook id');
+      const params = new Map<string, string>();
+      for (const pair of pairs) {
+        const match = /^([a-zA-Z]+)=(.+)$/.exec(pair);
+        if (!match) throw new SlashCommandUsageError(`"${pair}" is not key=value`);
+        const [, key = '', value = ''] = match;
+        if (!startKeys.has(key)) throw new SlashCommandUsageError(`unknown parameter ${key}`);
+        params.set(key, value);
+      }
+      const alarm = params.get('alarm');
+      if (!alarm) throw new SlashCommandUsageError('start needs alarm=<alarm name>');
+      const force = params.get('force') ?? 'false';
+      if (force !== 'true' && force !== 'false') throw new SlashCommandUsageError('force is true or false');
+      return { kind: 'start', runbook, alarm, force: force === 'true' };
+    }
+    default:
+      throw new SlashCommandUsageError(`unknown command "${verb}"`);
+  }
+}
+
+export function usageMessage(problem?: string): ChatMessage {
+  return { text: `${problem ? `${problem}.\n` : ''}${usage}` };
+}
+
+/** `help` and `list`: no AWS call, so they are answered within Slack's three seconds. */
+export function answerNow(command: ImmediateCommand, deps: Pick<SlackDeps, 'environment'>): ChatMessage {
+  if (command.kind === 'help') return usageMessage();
+  const lines = runbooks.map(
+    (r) => `• \`${r.id}\`: ${r.title}; approval in ${deps.environment}: ${r.approval[deps.environment]}`,
+  );
+  return { text: `Runbooks in ${deps.environment}:\n${lines.join('\n')}` };
+}
+
+function startAnswer(outcome: DispatchOutcome): ChatMessage {
+  if (outcome.action === 'ignore') return { text: `Nothing started: ${outcome.reason}` };
+  return {
+    text: `Started \`${outcome.runbook}\` on \`${outcome.target}\` as \`${outcome.executionName}\`. Follow it with \`/runbook status ${outcome.executionName}\`.`,
+  };
+}
+
+async function describe(execution: string, deps: SlackDeps) {
+  const candidates = execution.startsWith('arn:')
+    ? [execution]
+    : Object.values(deps.dispatcher.runbooks).map(
+        (r) => `${r.stateMachineArn.replace(':stateMachine:', ':execution:')}:${execution}`,
+      );
+  for (const executionArn of candidates) {
+    try {
+      return await deps.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    } catch (error) {
+      if (!(error instanceof ExecutionDoesNotExist)) throw error;
+    }
+  }
+  return undefined;
+}
+
+function parsedJson(text: string | undefined): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text ?? '');
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+async function statusAnswer(execution: string, deps: SlackDeps): Promise<ChatMessage> {
+  const described = await describe(execution, deps);
+  if (!described) return { text: `No execution named \`${execution}\` in this environment.` };
+  const dispatch = parsedJson(described.input).dispatch as Record<string, unknown> | undefined;
+  const report = parsedJson(described.output);
+  const lines = [
+    `\`${described.name}\`: *${described.status}*`,
+    `Runbook \`${String(dispatch?.runbook ?? described.stateMachineArn?.split(':').pop())}\` on \`${String(dispatch?.target ?? 'unknown target')}\`, started by ${String(dispatch?.requestedBy ?? 'unknown')} at ${described.startDate?.toISOString()}`,
+    ...(described.stopDate ? [`Ended at ${described.stopDate.toISOString()}`] : []),
+    ...(typeof report.summary === 'string' ? [`Report: ${report.summary}`] : []),
+  ];
+  return { text: lines.join('\n') };
+}
+
+/** `start` and `status`, on behalf of a Slack user; the answer goes back through `response_url`. */
+export async function answerLater(
+  command: DeferredCommand,
+  user: string,
+  deps: SlackDeps,
+): Promise<ChatMessage> {
+  if (command.kind === 'status') return statusAnswer(command.execution, deps);
+  const permission = mayStart(deps.policy, user, command.runbook);
+  if (!permission.allowed) return { text: `Not started: ${permission.reason}.` };
+  try {
+    const outcome = await startManually(
+      {
+        runbook: command.runbook,
+        alarmName: command.alarm,
+        requestedBy: `slack:${user}`,
+        force: command.force,
+      },
+      { clients: deps.clients, now: deps.now, metrics: deps.metrics, config: deps.dispatcher },
+    );
+    return startAnswer(outcome);
+  } catch (error) {
+    if (error instanceof InvalidInputError) return { text: `Not started: ${error.message}.` };
+    throw error;
+  }
+}
