@@ -8,6 +8,7 @@ import { diagramDocument, diagramPath, refreshDiagramsCommand } from '../state-m
 import { renderAsl } from '../state-machines/render-asl.js';
 import { renderMermaid } from '../state-machines/render-mermaid.js';
 import { formatPlan, planFromFile } from './dispatch-command.js';
+import { slackServe } from './slack-serve-command.js';
 
 const usage = `runbook: automated runbooks for AWS Lambda workloads
 
@@ -28,6 +29,11 @@ Commands:
                              what an alarm state-change event would start, or why it starts
                              nothing (routing by the event's alarm tags and the routing table in
                              cdk.json); never starts anything, so --dry-run is implied
+  slack serve --port <n> [--env <env>] [--policy <file>] [--inject <scenario>]
+                             the Slack endpoints (POST /slack/commands, /slack/interactions) on
+                             127.0.0.1 against a simulated account; requests must be signed with
+                             SLACK_SIGNING_SECRET. --env: default staging; --policy: who may do
+                             what, default examples/slack-access.json; --inject: a scenario's fault
 
 Options:
   --json                     machine-readable output
@@ -92,6 +98,10 @@ async function main(argv: string[]): Promise<number> {
       'dry-run': { type: 'boolean', default: false },
       event: { type: 'string' },
       routes: { type: 'string' },
+      port: { type: 'string' },
+      env: { type: 'string', default: 'staging' },
+      policy: { type: 'string', default: 'examples/slack-access.json' },
+      inject: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -159,6 +169,9 @@ async function main(argv: string[]): Promise<number> {
       console.log(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
       return 0;
     }
+    case 'slack':
+      if (arg !== 'serve') throw new UsageError('slack takes one subcommand: serve');
+      return slackServe({ port: values.port, env: values.env, policy: values.policy, inject: values.inject });
     case 'gameday':
       return simulate(
         scenarios.map((s) => s.id),
@@ -178,7 +191,7 @@ main(process.argv.slice(2)).then(
   },
   (error: Error) => {
     console.error(`runbook: ${error.message}`);
-    if (error.name === 'UsageError' || error.name === 'TypeError')
+    if (error.name === 'UsageError' || error.name === 'TypeError' || error.name === 'InvalidInputError')
       console.error('run `runbook --help` for usage');
     process.exitCode = 2;
   },

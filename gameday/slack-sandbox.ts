@@ -2,6 +2,7 @@ import type { DispatchOutcome } from '../handlers/dispatch-alarm.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { ApprovalNotice } from '../handlers/request-approval.js';
+import { runbooks } from '../runbooks/index.js';
 import { type AccessPolicy, policyFor } from '../slack/access-policy.js';
 import { postApprovalRequest } from '../slack/approval-answers.js';
 import { type ChatApi, type ChatMessage, postToResponseUrl, type ResponseUrlMessage } from '../slack/chat.js';
@@ -138,6 +139,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
   const server = await serveLocally(options.port, (request) =>
     handleSlackRequest(request, {
       environment: options.environment,
+      catalogue: runbooks,
       now: () => new Date(),
       signingSecret: async () => options.signingSecret,
       defer: async (work) => track(runSlackWork(work, deps).then(runExecutions)),

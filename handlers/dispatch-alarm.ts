@@ -209,11 +209,8 @@ export async function dispatchAlarm(
   }
 }
 
-let lambdaDeps: DispatcherDeps | undefined;
-
-/** Deps in Lambda: configuration from `DISPATCHER_CONFIG` (JSON, validated), traced SDK clients. */
-function dispatcherDeps(): DispatcherDeps {
-  if (lambdaDeps) return lambdaDeps;
+/** The dispatcher configuration deployed in `DISPATCHER_CONFIG` (JSON), validated. */
+export function dispatcherConfigFromEnv(): DispatcherConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(process.env.DISPATCHER_CONFIG ?? '');
@@ -222,11 +219,18 @@ function dispatcherDeps(): DispatcherDeps {
   }
   const parsed = dispatcherConfigSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(`DISPATCHER_CONFIG: ${parsed.error.message}`);
-  lambdaDeps = {
+  return parsed.data;
+}
+
+let lambdaDeps: DispatcherDeps | undefined;
+
+/** Deps in Lambda: configuration from the environment, traced SDK clients. */
+function dispatcherDeps(): DispatcherDeps {
+  lambdaDeps ??= {
     clients: createAwsClients({ configure: (client) => tracer.captureAWSv3Client(client) }),
     now: () => new Date(),
     metrics: powertoolsMetrics,
-    config: parsed.data,
+    config: dispatcherConfigFromEnv(),
   };
   return lambdaDeps;
 }

@@ -1,7 +1,9 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type Environment, environments } from '../handlers/lib/step-deps.js';
 import { runbooks } from '../runbooks/index.js';
+import { type AccessPolicy, parseAccessPolicy, policyFor } from '../slack/access-policy.js';
 import { RunbooksStack } from './runbooks-stack.js';
 
 /** Builds the CDK app; `cdk.json` runs this file, tests call `createApp` directly. */
@@ -13,14 +15,40 @@ export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
     );
   }
   const targets = app.node.tryGetContext('runbooks:targetFunctionArns') as string[] | undefined;
+  const slackAccessFile = app.node.tryGetContext('runbooks:slackAccess') as string | undefined;
+  const slackAccess = slackAccessFile
+    ? readSlackAccess(slackAccessFile, environment as Environment)
+    : undefined;
   const stack = new RunbooksStack(app, `LambdaRunbooks-${environment}`, {
     runbooks,
     environment: environment as Environment,
     ...(targets ? { targetFunctionArns: targets } : {}),
+    ...(slackAccess ? { slackAccess } : {}),
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
+  if (!slackAccess) {
+    Annotations.of(stack).addWarningV2(
+      'runbooks:slackAccess',
+      'No Slack access policy (context runbooks:slackAccess): nobody can start or approve runbooks from Slack.',
+    );
+  }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
+}
+
+/** Reads the Slack access policy and checks it names every approver group the runbooks ask. */
+function readSlackAccess(file: string, environment: Environment): AccessPolicy {
+  const policy = parseAccessPolicy(JSON.parse(readFileSync(file, 'utf8')));
+  const groups = policyFor(policy, environment).approverGroups;
+  for (const runbook of runbooks) {
+    const missing = runbook.approverGroups.filter((group) => !groups[group]);
+    if (missing.length && runbook.approval[environment] === 'human') {
+      throw new Error(
+        `${file}: ${environment} has no approver group ${missing.join(', ')}, which ${runbook.id} asks`,
+      );
+    }
+  }
+  return policy;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

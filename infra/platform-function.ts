@@ -8,8 +8,10 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 export interface PlatformFunctionProps {
-  /** Path of the handler module, exporting `handler`. */
+  /** Path of the handler module. */
   readonly entry: string;
+  /** The module's export to run. Default: `handler`. */
+  readonly handler?: string;
   readonly environment?: Readonly<Record<string, string>>;
   /** Default: 30 seconds. */
   readonly timeout?: Duration;
@@ -39,7 +41,7 @@ export class PlatformFunction extends Construct {
     });
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,
-      handler: 'handler',
+      handler: props.handler ?? 'handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,

@@ -16,9 +16,11 @@ import { stepNames } from '../handlers/index.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { Runbook, RunbookFunctions } from '../runbooks/index.js';
+import type { AccessPolicy } from '../slack/access-policy.js';
 import { definitionComment, stepLogicalName } from '../state-machines/render-asl.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
+import { SlackEndpoints } from './slack-endpoints.js';
 import { stepPolicy } from './step-permissions.js';
 
 export interface RunbooksStackProps extends StackProps {
@@ -29,6 +31,8 @@ export interface RunbooksStackProps extends StackProps {
   readonly targetFunctionArns?: readonly string[];
   /** Routing table for alarms without a `runbook` tag. Default: none (tagged alarms only). */
   readonly routes?: readonly RouteRule[];
+  /** Who may start and approve from Slack. Default: nobody. */
+  readonly slackAccess?: AccessPolicy;
 }
 
 /** How much longer than a runbook's timeout its lease lasts, should nothing release it. */
@@ -69,10 +73,12 @@ export class RunbooksStack extends Stack {
     const leases = table('Leases', 'pk', 'ttl');
     // Powertools idempotency's default attribute names.
     const idempotency = table('Idempotency', 'id', 'expiration');
+    const approvalTable = table('ApprovalRequests', 'approvalId', 'ttl');
     const stepScope = {
       targetFunctionArns,
       leaseTableArn: leases.tableArn,
       idempotencyTableArn: idempotency.tableArn,
+      approvalTableArn: approvalTable.tableArn,
     };
     const functions = Object.fromEntries(
       stepNames.map((step) => {
@@ -84,6 +90,7 @@ export class RunbooksStack extends Stack {
             APPROVAL_TOPIC_ARN: approvals.topicArn,
             LEASE_TABLE_NAME: leases.tableName,
             IDEMPOTENCY_TABLE_NAME: idempotency.tableName,
+            APPROVAL_TABLE_NAME: approvalTable.tableName,
           },
           alarmTopic: platformAlarms,
         });
@@ -134,26 +141,28 @@ export class RunbooksStack extends Stack {
       }).addAlarmAction(new SnsAction(platformAlarms));
     }
 
+    const dispatcherConfig = this.toJsonString({
+      routes: props.routes ?? [],
+      leaseTable: leases.tableName,
+      runbooks: Object.fromEntries(
+        props.runbooks.map((r) => [
+          r.id,
+          {
+            stateMachineArn: this.stateMachines.get(r.id)?.stateMachineArn,
+            leaseSeconds: r.timeout.toSeconds() + leaseMarginSeconds,
+            cooldownSeconds: r.cooldown.toSeconds(),
+          },
+        ]),
+      ),
+    });
     const dispatcher = new PlatformFunction(this, 'Dispatcher', {
       entry: fileURLToPath(new URL('../handlers/dispatch-alarm.ts', import.meta.url)),
-      environment: {
-        DISPATCHER_CONFIG: this.toJsonString({
-          routes: props.routes ?? [],
-          leaseTable: leases.tableName,
-          runbooks: Object.fromEntries(
-            props.runbooks.map((r) => [
-              r.id,
-              {
-                stateMachineArn: this.stateMachines.get(r.id)?.stateMachineArn,
-                leaseSeconds: r.timeout.toSeconds() + leaseMarginSeconds,
-                cooldownSeconds: r.cooldown.toSeconds(),
-              },
-            ]),
-          ),
-        }),
-      },
+      environment: { DISPATCHER_CONFIG: dispatcherConfig },
       alarmTopic: platformAlarms,
     });
+    const resolveTargets = stepPolicy(this, 'gather-evidence', stepScope).filter((p) =>
+      p.actions.includes('apigateway:GET'),
+    );
     const dispatcherStatements = [
       new PolicyStatement({
         actions: ['states:StartExecution'],
@@ -167,7 +176,7 @@ export class RunbooksStack extends Stack {
         actions: ['cloudwatch:ListTagsForResource'],
         resources: [`arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`],
       }),
-      ...stepPolicy(this, 'gather-evidence', stepScope).filter((p) => p.actions.includes('apigateway:GET')),
+      ...resolveTargets,
     ];
     for (const statement of dispatcherStatements) dispatcher.function.addToRolePolicy(statement);
     key.grantEncryptDecrypt(dispatcher.function);
@@ -201,6 +210,21 @@ export class RunbooksStack extends Stack {
       targets: [
         new LambdaFunction(functions['release-lease'], { deadLetterQueue: triggerDlq, retryAttempts: 8 }),
       ],
+    });
+
+    new SlackEndpoints(this, 'Slack', {
+      environment: props.environment,
+      catalogue: props.runbooks,
+      accessPolicy: props.slackAccess ?? { environments: {} },
+      key,
+      approvals,
+      approvalTable,
+      leaseTable: leases,
+      stateMachines: [...this.stateMachines.values()],
+      dispatcherConfig,
+      resolveTargets,
+      alarmTopic: platformAlarms,
+      deadLetters: triggerDlq,
     });
 
     new Alarm(this, 'TriggerDeadLettersVisible', {

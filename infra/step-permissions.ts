@@ -10,6 +10,8 @@ export interface StepScope {
   readonly leaseTableArn: string;
   /** ARN of the idempotency table. */
   readonly idempotencyTableArn: string;
+  /** ARN of the approval requests table. */
+  readonly approvalTableArn: string;
 }
 
 /**
@@ -83,8 +85,15 @@ function apiPolicy(stack: Stack, step: StepName, scope: StepScope): PolicyStatem
           resources: [scope.leaseTableArn],
         }),
       ];
-    case 'decide-remediation':
     case 'request-approval':
+      return [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resources: [scope.approvalTableArn],
+        }),
+      ];
+    case 'decide-remediation':
     case 'escalate':
     case 'build-report':
       return [];

@@ -20,6 +20,12 @@ const guardrails: SpikeGuardrails = {
   maxVerifyChecks: 3,
 };
 
+/** Who approves a rollback: on-call first; if nobody answers in time, the incident leads. */
+const approverTiers = [
+  { group: 'on-call', timeout: Duration.seconds(guardrails.approvalTimeoutSeconds) },
+  { group: 'incident-leads', timeout: Duration.seconds(guardrails.approvalTimeoutSeconds) },
+] as const;
+
 /** Minutes of metrics gathered before the alarm. */
 const lookbackMinutes = 60;
 /** Time given to the alias after a change before each verification check. */
@@ -87,10 +93,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
     approvalFunction: fn['request-approval'],
     summaryPath: '$.decision.summary',
     evidencePath: '$.evidence',
-    tiers: [
-      { group: 'on-call', timeout: Duration.seconds(guardrails.approvalTimeoutSeconds) },
-      { group: 'incident-leads', timeout: Duration.seconds(guardrails.approvalTimeoutSeconds) },
-    ],
+    tiers: approverTiers,
   }).onDeclined(escalate);
 
   const startChecks = new Pass(scope, 'Start verification', {
@@ -152,6 +155,7 @@ export const api5xxSpike: Runbook = {
   },
   inputSchema: alarmStateChangeEventSchema,
   approval: guardrails.approval,
+  approverGroups: approverTiers.map((tier) => tier.group),
   guardrails: { ...guardrails, lookbackMinutes, settleSeconds: settleTime.toSeconds() },
   timeout: Duration.hours(2),
   cooldown: Duration.minutes(30),

@@ -30,6 +30,8 @@ export interface Runbook {
   readonly inputSchema: z.ZodType;
   /** Whether a human approves the remediation, per environment. */
   readonly approval: Readonly<Record<Environment, ApprovalMode>>;
+  /** Approver groups asked, in escalation order, when approval is required. */
+  readonly approverGroups: readonly string[];
   /** Bounds on every remediation, carried into the definition. */
   readonly guardrails: Readonly<Record<string, unknown>>;
   /** Longest an execution may run before Step Functions stops it (the definition's TimeoutSeconds). */

@@ -6,6 +6,7 @@ import type { ChatMessage } from './chat.js';
 import { SlackSignatureError, verifySlackRequest } from './signature.js';
 import {
   answerNow,
+  type CatalogueEntry,
   type DeferredCommand,
   parseSlashCommand,
   SlashCommandUsageError,
@@ -38,6 +39,7 @@ export type SlackWork =
 
 export interface SlackEndpointDeps {
   readonly environment: Environment;
+  readonly catalogue: readonly CatalogueEntry[];
   readonly now: () => Date;
   /** The app's signing secret (from Secrets Manager in AWS). */
   readonly signingSecret: () => Promise<string>;

@@ -1,11 +1,19 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import type { DispatchOutcome } from '../handlers/dispatch-alarm.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
+import type { ApprovalMode } from '../handlers/lib/guardrails.js';
 import { startManually } from '../handlers/lib/manual-start.js';
-import { runbooks } from '../runbooks/index.js';
+import type { Environment } from '../handlers/lib/step-deps.js';
 import { mayStart } from './access-policy.js';
 import type { ChatMessage } from './chat.js';
 import type { SlackDeps } from './slack-deps.js';
+
+/** What `/runbook list` shows of a runbook (the catalogue is deployed as data, not code). */
+export interface CatalogueEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly approval: Readonly<Record<Environment, ApprovalMode>>;
+}
 
 /** What `/runbook <text>` asks for. */
 export type SlashCommand =
@@ -71,9 +79,12 @@ export function usageMessage(problem?: string): ChatMessage {
 }
 
 /** `help` and `list`: no AWS call, so they are answered within Slack's three seconds. */
-export function answerNow(command: ImmediateCommand, deps: Pick<SlackDeps, 'environment'>): ChatMessage {
+export function answerNow(
+  command: ImmediateCommand,
+  deps: { readonly environment: Environment; readonly catalogue: readonly CatalogueEntry[] },
+): ChatMessage {
   if (command.kind === 'help') return usageMessage();
-  const lines = runbooks.map(
+  const lines = deps.catalogue.map(
     (r) => `• \`${r.id}\`: ${r.title}; approval in ${deps.environment}: ${r.approval[deps.environment]}`,
   );
   return { text: `Runbooks in ${deps.environment}:\n${lines.join('\n')}` };

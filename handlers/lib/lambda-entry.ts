@@ -10,24 +10,30 @@ import { type Environment, environments, type StepCore, type StepDeps } from './
 
 let deps: StepDeps | undefined;
 
-function requiredEnv(name: string): string {
+/** A required environment variable of a deployed function. */
+export function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new InvalidInputError(`environment variable ${name} is not set`);
   return value;
 }
 
-/** Deps for a real Lambda: SDK clients traced by X-Ray, configuration from the function's environment. */
-function lambdaDeps(): StepDeps {
-  if (deps) return deps;
+/** The environment a function is deployed in (`RUNBOOK_ENVIRONMENT`). */
+export function deployedEnvironment(): Environment {
   const environment = requiredEnv('RUNBOOK_ENVIRONMENT');
   if (!(environments as readonly string[]).includes(environment)) {
     throw new InvalidInputError(`RUNBOOK_ENVIRONMENT must be one of ${environments.join(', ')}`);
   }
+  return environment as Environment;
+}
+
+/** Deps for a real Lambda: SDK clients traced by X-Ray, configuration from the function's environment. */
+function lambdaDeps(): StepDeps {
+  if (deps) return deps;
   deps = {
     clients: createAwsClients({ configure: (client) => tracer.captureAWSv3Client(client) }),
     now: () => new Date(),
     audit: logAuditTrail,
-    environment: environment as Environment,
+    environment: deployedEnvironment(),
     topics: { escalation: requiredEnv('ESCALATION_TOPIC_ARN'), approvals: requiredEnv('APPROVAL_TOPIC_ARN') },
     leaseTable: requiredEnv('LEASE_TABLE_NAME'),
     idempotencyTable: requiredEnv('IDEMPOTENCY_TABLE_NAME'),

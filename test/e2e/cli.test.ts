@@ -77,3 +77,47 @@ describe('runbook CLI', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('runbook slack serve', () => {
+  it('serves signed Slack requests on loopback and answers 401 to forged ones', async () => {
+    const { spawn } = await import('node:child_process');
+    const { sendSigned } = await import('../support/slack-client.js');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'cli/main.ts', 'slack', 'serve', '--port', '0'],
+      {
+        env: { ...process.env, SLACK_SIGNING_SECRET: 'cli-test-secret' },
+      },
+    );
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk) => {
+          out += chunk;
+          const match = /Slack endpoints on (http:\/\/127\.0\.0\.1:\d+)\/slack\/commands/.exec(out);
+          if (match?.[1]) resolve(match[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      const form = {
+        command: '/runbook',
+        user_id: 'U01ONCALL',
+        text: 'list',
+        response_url: 'http://127.0.0.1:9/none',
+      };
+      const forged = await sendSigned(`${base}/slack/commands`, form, { secret: 'guessed' });
+      expect(forged.status).toBe(401);
+      const signed = await sendSigned(`${base}/slack/commands`, form, { secret: 'cli-test-secret' });
+      expect(signed.status).toBe(200);
+      expect(signed.body.text).toMatch(/^Runbooks in staging:/);
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
+  it('refuses to serve without a signing secret', async () => {
+    const { code, stderr } = await run('slack', 'serve', '--port', '0');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/set SLACK_SIGNING_SECRET/);
+  });
+});

@@ -65,8 +65,9 @@ describe('RunbooksStack', () => {
     );
   });
 
-  it('deploys each step and the dispatcher as arm64 Lambdas on the newest Node.js runtime with tracing and retained logs', () => {
-    template.resourceCountIs('AWS::Lambda::Function', stepNames.length + 1);
+  it('deploys each step, the dispatcher and the three Slack functions as arm64 Lambdas on the newest Node.js runtime with tracing and retained logs', () => {
+    const platformFunctions = stepNames.length + 1 + 3;
+    template.resourceCountIs('AWS::Lambda::Function', platformFunctions);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -82,11 +83,7 @@ describe('RunbooksStack', () => {
       stepNames.length,
     );
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
-    template.resourcePropertiesCountIs(
-      'AWS::CloudWatch::Alarm',
-      { MetricName: 'Errors' },
-      stepNames.length + 1,
-    );
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors' }, platformFunctions);
   });
 
   it('sends every alarm transition to ALARM to the dispatcher, with retries and a dead-letter queue', () => {
@@ -133,18 +130,65 @@ describe('RunbooksStack', () => {
     });
   });
 
-  it('lets the dispatcher start only the runbook state machines', () => {
+  it('lets only the dispatcher and the Slack worker start the runbook state machines', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const starters = Object.entries(policies).filter(([, p]) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('states:StartExecution'),
     );
-    expect(starters.map(([id]) => id)).toEqual([expect.stringMatching(/^DispatcherFunction/)]);
+    expect(starters.map(([id]) => id)).toEqual([
+      expect.stringMatching(/^DispatcherFunction/),
+      expect.stringMatching(/^SlackWorkerFunction/),
+    ]);
     const statements = (starters[0]?.[1].Properties.PolicyDocument.Statement ?? []) as {
       Action: unknown;
       Resource: unknown;
     }[];
     const statement = statements.find((st) => st.Action === 'states:StartExecution');
     expect(statement?.Resource).toEqual({ Ref: expect.stringMatching(/^api5xxspike/) });
+  });
+
+  it('serves Slack through a Function URL whose function can only hand work to the worker', () => {
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+    const policies = template.findResources('AWS::IAM::Policy');
+    const [endpointPolicy] = Object.entries(policies).filter(([id]) => id.startsWith('SlackEndpoint'));
+    const actions = (
+      (endpointPolicy?.[1].Properties.PolicyDocument.Statement ?? []) as { Action: unknown }[]
+    ).flatMap((st) => st.Action);
+    expect(actions).toContain('lambda:InvokeFunction');
+    expect(actions).toContain('secretsmanager:GetSecretValue');
+    expect(
+      actions.filter((a) => String(a).startsWith('states:') || String(a).startsWith('dynamodb:')),
+    ).toEqual([]);
+  });
+
+  it('keeps Slack credentials in Secrets Manager, never in function environments', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const variables = functions.flatMap((f) => Object.keys(f.Properties.Environment?.Variables ?? {}));
+    expect(variables).toContain('SLACK_SECRET_ARN');
+    expect(variables.filter((v) => /TOKEN|SIGNING/.test(v))).toEqual([]);
+  });
+
+  it('delivers approval requests to the Slack notifier', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SlackNotifierFunction'), 'Arn'] },
+      RedrivePolicy: Match.anyValue(),
+    });
+  });
+
+  it('refuses a Slack access policy that lacks an approver group a runbook asks', () => {
+    expect(() =>
+      createApp(
+        new App({
+          context: {
+            'aws:cdk:bundling-stacks': [],
+            'runbooks:environment': 'prod',
+            'runbooks:slackAccess': 'test/fixtures/slack-access-without-leads.json',
+          },
+        }),
+      ),
+    ).toThrow(/prod has no approver group incident-leads, which api-5xx-spike asks/);
   });
 
   it('lets only the rollback step update aliases', () => {

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { startSlackSandbox } from '../gameday/slack-sandbox.js';
+import { InvalidInputError } from '../handlers/lib/errors.js';
+import { type Environment, environments } from '../handlers/lib/step-deps.js';
+import { parseAccessPolicy } from '../slack/access-policy.js';
+import { approvalActions } from '../slack/approval-message.js';
+
+export interface SlackServeOptions {
+  readonly port: string | undefined;
+  readonly env: string;
+  readonly policy: string;
+  readonly inject: string | undefined;
+}
+
+/**
+ * `runbook slack serve`: the Slack endpoints on 127.0.0.1 against a simulated account. Runs until
+ * interrupted; what the platform posts to Slack is printed, with the approval ids to click with.
+ */
+export async function slackServe(options: SlackServeOptions): Promise<number> {
+  const signingSecret = process.env.SLACK_SIGNING_SECRET;
+  if (!signingSecret)
+    throw new InvalidInputError('set SLACK_SIGNING_SECRET to the secret requests are signed with');
+  const port = Number(options.port);
+  if (!options.port || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidInputError('--port must be a TCP port number');
+  }
+  if (!(environments as readonly string[]).includes(options.env)) {
+    throw new InvalidInputError(`--env must be one of ${environments.join(', ')}`);
+  }
+  const policy = parseAccessPolicy(JSON.parse(readFileSync(options.policy, 'utf8')));
+  const sandbox = await startSlackSandbox({
+    port,
+    signingSecret,
+    environment: options.env as Environment,
+    policy,
+    ...(options.inject ? { inject: options.inject } : {}),
+    onMessage: (what, message) => {
+      const shown =
+        'channel' in message ? `${message.channel} ${message.ts}: ${message.message.text}` : message.text;
+      console.log(`[slack ${what}] ${shown}`);
+      const buttons = 'channel' in message ? JSON.stringify(message.message.blocks ?? []) : '';
+      const approvalId = new RegExp(`"action_id":"${approvalActions.approve}"[^}]*?"value":"([^"]+)"`).exec(
+        buttons,
+      )?.[1];
+      if (approvalId) console.log(`  approval id (button value): ${approvalId}`);
+    },
+  });
+  console.log(
+    `Slack endpoints on ${sandbox.server.url}/slack/commands and ${sandbox.server.url}/slack/interactions`,
+  );
+  console.log(
+    `environment ${options.env}, access policy ${options.policy}${options.inject ? `, fault: ${options.inject}` : ''}`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await sandbox.close();
+  for (const error of sandbox.errors) console.error(`background error: ${error.message}`);
+  return 0;
+}
