@@ -20,7 +20,7 @@ export function idempotentStep<I, O>(
 ): StepCore<I, O> {
   // One persistence layer (and wrapped function) per DynamoDB client and table: the layer keeps the
   // first configuration it sees.
-  const wrapped = new Map<DynamoDBClient, Map<string, (input: I, deps: StepDeps) => Promise<O>>>();
+  const wrapped = new WeakMap<DynamoDBClient, Map<string, (input: I, deps: StepDeps) => Promise<O>>>();
   return (input, deps) => {
     let byTable = wrapped.get(deps.clients.dynamodb);
     if (!byTable) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SlackSandbox, startSlackSandbox } from '../../gameday/slack-sandbox.js';
 import { ApprovalRecords } from '../../handlers/lib/approval-records.js';
@@ -23,13 +24,14 @@ afterEach(async () => {
   receiver = undefined;
 });
 
-async function start(environment: Environment, inject?: string) {
+async function start(environment: Environment, inject?: string, msPerSecond?: number) {
   sandbox = await startSlackSandbox({
     port: 0,
     signingSecret: secret,
     environment,
     policy,
     ...(inject ? { inject } : {}),
+    ...(msPerSecond ? { msPerSecond } : {}),
   });
   receiver = await responseUrlReceiver();
   return { sandbox, receiver };
@@ -65,8 +67,8 @@ function approvalIdOf(s: SlackSandbox): string {
   return value;
 }
 
-async function untilApprovalPosted(s: SlackSandbox) {
-  for (let i = 0; i < 400 && s.chat.messages.length === 0; i += 1)
+async function untilApprovalPosted(s: SlackSandbox, count = 1) {
+  for (let i = 0; i < 400 && s.chat.messages.length < count; i += 1)
     await new Promise((r) => setTimeout(r, 25));
 }
 
@@ -190,6 +192,31 @@ describe('Slack endpoints served locally against the simulated account', { timeo
     await s.idle();
     const report = [...s.platform.results.values()][0] as { output: { outcome: string } };
     expect(report.output.outcome).toBe('escalated');
+    expect(s.account.lambda.aliasConfig('checkout-api', 'live').functionVersion).toBe('6');
+  });
+
+  it('asks the next approver group when nobody answers, and escalates with nothing changed after the last', async () => {
+    // Approval timeouts pass a thousand times faster than real time.
+    const { sandbox: s, receiver: r } = await start('staging', 'bad-deploy', 1);
+    await untilApprovalPosted(s, 2);
+    const [first, second] = s.chat.messages;
+    expect(second?.channel).toBe('C02LEADS');
+    expect(JSON.stringify(second?.message.blocks)).toMatch(/Escalated to \*incident-leads\* \(2 of 2\)/);
+    expect(first?.message.text).toMatch(/^No answer in time: api-5xx-spike/);
+    expect(JSON.stringify(first?.message.blocks)).toMatch(/Escalated to \*incident-leads\*/);
+    // The on-call engineer's late click on the first request changes nothing.
+    const firstId = s.account.dynamodb
+      .scan(s.platform.approvalTable)
+      .map((item) => unmarshall(item))
+      .find((record) => record.group === 'on-call')?.approvalId;
+    await click(s, r.url, onCall, approvalActions.approve, String(firstId));
+    await s.idle();
+    expect(r.received.at(-1)?.text).toMatch(/already closed \(expired by timeout\)/);
+    const report = [...s.platform.results.values()][0] as {
+      output: { outcome: string; escalation: { reason: string } };
+    };
+    expect(report.output.outcome).toBe('escalated');
+    expect(report.output.escalation.reason).toMatch(/^States.Timeout/);
     expect(s.account.lambda.aliasConfig('checkout-api', 'live').functionVersion).toBe('6');
   });
 });
