@@ -15,6 +15,8 @@ import type { SimulatedExecution } from './account/simulated-step-functions.js';
 
 /** Where a lease outlives a runbook's timeout, so a crashed run cannot hold a target for long. */
 const leaseMarginSeconds = 900;
+/** The timeout of the platform's step functions in AWS (PlatformFunction's default). */
+const stepTimeoutMs = 30_000;
 
 export interface PlatformObserver {
   readonly onDispatch?: (event: BusEvent, outcome: DispatchOutcome) => void;
@@ -75,6 +77,8 @@ export class SimulatedPlatform {
       leaseTable: this.leaseTable,
       idempotencyTable: this.idempotencyTable,
       approvalTable: this.approvalTable,
+      // Each step gets the platform functions' Lambda timeout.
+      remainingTimeMs: () => stepTimeoutMs,
     };
     account.bus.addRule(
       {

@@ -1,6 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import type { StepCore, StepDeps } from './step-deps.js';
 
 /** How long a step's result is remembered: longer than any runbook runs. */
@@ -20,30 +21,37 @@ export function idempotentStep<I, O>(
 ): StepCore<I, O> {
   // One persistence layer (and wrapped function) per DynamoDB client and table: the layer keeps the
   // first configuration it sees.
-  const wrapped = new WeakMap<DynamoDBClient, Map<string, (input: I, deps: StepDeps) => Promise<O>>>();
+  const wrapped = new WeakMap<
+    DynamoDBClient,
+    Map<string, { fn: (input: I, deps: StepDeps) => Promise<O>; config: IdempotencyConfig }>
+  >();
   return (input, deps) => {
     let byTable = wrapped.get(deps.clients.dynamodb);
     if (!byTable) {
       byTable = new Map();
       wrapped.set(deps.clients.dynamodb, byTable);
     }
-    let fn = byTable.get(deps.idempotencyTable);
-    if (!fn) {
-      fn = makeIdempotent((stepInput: I, stepDeps: StepDeps) => core(stepInput, stepDeps), {
+    let entry = byTable.get(deps.idempotencyTable);
+    if (!entry) {
+      const config = new IdempotencyConfig({
+        eventKeyJmesPath,
+        throwOnNoIdempotencyKey: true,
+        expiresAfterSeconds: rememberSeconds,
+      });
+      const fn = makeIdempotent((stepInput: I, stepDeps: StepDeps) => core(stepInput, stepDeps), {
         persistenceStore: new DynamoDBPersistenceLayer({
           tableName: deps.idempotencyTable,
           awsSdkV3Client: deps.clients.dynamodb,
         }),
-        config: new IdempotencyConfig({
-          eventKeyJmesPath,
-          throwOnNoIdempotencyKey: true,
-          expiresAfterSeconds: rememberSeconds,
-        }),
+        config,
         keyPrefix: `lambda-runbooks.${step}`,
         dataIndexArgument: 0,
       }) as (input: I, deps: StepDeps) => Promise<O>;
-      byTable.set(deps.idempotencyTable, fn);
+      entry = { fn, config };
+      byTable.set(deps.idempotencyTable, entry);
     }
-    return fn(input, deps);
+    // Only the remaining time is read from the context: the in-progress record expires with the invocation.
+    entry.config.registerLambdaContext({ getRemainingTimeInMillis: deps.remainingTimeMs } as Context);
+    return entry.fn(input, deps);
   };
 }

@@ -2,13 +2,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { logAuditTrail } from './audit-trail.js';
 import { createAwsClients } from './aws-clients.js';
 import { InvalidInputError } from './errors.js';
 import { logger, metrics, tracer } from './observability.js';
 import { type Environment, environments, type StepCore, type StepDeps } from './step-deps.js';
 
-let deps: StepDeps | undefined;
+let deps: Omit<StepDeps, 'remainingTimeMs'> | undefined;
 
 /** A required environment variable of a deployed function. */
 export function requiredEnv(name: string): string {
@@ -27,7 +28,7 @@ export function deployedEnvironment(): Environment {
 }
 
 /** Deps for a real Lambda: SDK clients traced by X-Ray, configuration from the function's environment. */
-function lambdaDeps(): StepDeps {
+function lambdaDeps(): Omit<StepDeps, 'remainingTimeMs'> {
   if (deps) return deps;
   deps = {
     clients: createAwsClients({ configure: (client) => tracer.captureAWSv3Client(client) }),
@@ -43,7 +44,7 @@ function lambdaDeps(): StepDeps {
 }
 
 /** A Lambda handler with the platform's Powertools middleware: logger context, tracing, metrics. */
-export function withPowertools<I, O>(handler: (event: I) => Promise<O>) {
+export function withPowertools<I, O>(handler: (event: I, context: Context) => Promise<O>) {
   return middy<I, O>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
@@ -53,5 +54,7 @@ export function withPowertools<I, O>(handler: (event: I) => Promise<O>) {
 
 /** Wraps a step core as a Lambda handler: Powertools middleware first, the core last. */
 export function lambdaEntry<I, O>(core: StepCore<I, O>) {
-  return withPowertools((event: I) => core(event, lambdaDeps()));
+  return withPowertools((event: I, context) =>
+    core(event, { ...lambdaDeps(), remainingTimeMs: () => context.getRemainingTimeInMillis() }),
+  );
 }

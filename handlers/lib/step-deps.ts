@@ -27,6 +27,11 @@ export interface StepDeps {
   readonly idempotencyTable: string;
   /** DynamoDB table of approval requests and their answers. */
   readonly approvalTable: string;
+  /**
+   * Milliseconds the current invocation has left (Lambda's `getRemainingTimeInMillis`), so an
+   * idempotency record of an invocation that times out expires with it and a retry can act.
+   */
+  readonly remainingTimeMs: () => number;
 }
 
 /** A step's pure core: typed input and AWS clients in, typed output out. */
