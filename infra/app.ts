@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { z } from 'zod';
+import { routeRuleSchema } from '../handlers/lib/alarm-routing.js';
 import { type Environment, environments } from '../handlers/lib/step-deps.js';
 import { runbooks } from '../runbooks/index.js';
 import { type AccessPolicy, parseAccessPolicy, policyFor } from '../slack/access-policy.js';
@@ -15,6 +17,7 @@ export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
     );
   }
   const targets = app.node.tryGetContext('runbooks:targetFunctionArns') as string[] | undefined;
+  const routes = z.array(routeRuleSchema).parse(app.node.tryGetContext('runbooks:routes') ?? []);
   const slackAccessFile = app.node.tryGetContext('runbooks:slackAccess') as string | undefined;
   const slackAccess = slackAccessFile
     ? readSlackAccess(slackAccessFile, environment as Environment)
@@ -23,6 +26,7 @@ export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
     runbooks,
     environment: environment as Environment,
     ...(targets ? { targetFunctionArns: targets } : {}),
+    routes,
     ...(slackAccess ? { slackAccess } : {}),
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });

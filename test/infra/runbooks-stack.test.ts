@@ -177,6 +177,18 @@ describe('RunbooksStack', () => {
     });
   });
 
+  it('deploys the routing table from the runbooks:routes context into the dispatcher', () => {
+    const routes = [{ runbook: 'api-5xx-spike', alarmNamePrefix: 'payments-' }];
+    const { stack: routed } = createApp(
+      new App({ context: { 'aws:cdk:bundling-stacks': [], 'runbooks:routes': routes } }),
+    );
+    const dispatcher = Object.entries(Template.fromStack(routed).findResources('AWS::Lambda::Function')).find(
+      ([id]) => id.startsWith('DispatcherFunction'),
+    );
+    const config = JSON.stringify(dispatcher?.[1].Properties.Environment.Variables.DISPATCHER_CONFIG);
+    expect(config).toContain('\\"alarmNamePrefix\\":\\"payments-\\"');
+  });
+
   it('refuses a Slack access policy that lacks an approver group a runbook asks', () => {
     expect(() =>
       createApp(
