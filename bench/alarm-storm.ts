@@ -1,5 +1,5 @@
-import { SimulatedAccount } from '../gameday/account/simulated-account.js';
-import { type DispatcherDeps, dispatchAlarm } from '../handlers/dispatch-alarm.js';
+import { dispatcherAccount } from '../gameday/dispatcher-account.js';
+import { dispatchAlarm } from '../handlers/dispatch-alarm.js';
 import { parseAlarmEvent } from '../handlers/lib/alarm-event.js';
 import { planDispatch } from '../handlers/lib/alarm-routing.js';
 import { logger } from '../handlers/lib/observability.js';
@@ -81,19 +81,11 @@ export async function alarmStorm(): Promise<BenchResult[]> {
     });
   const baselineSeconds = (performance.now() - baselineStart) / 1000;
 
-  const account = new SimulatedAccount({ start: new Date('2026-03-02T10:00:00Z') });
-  account.dynamodb.createTable('leases', ['pk']);
-  const stateMachineArn = account.stepFunctions.createStateMachine('runbook-api-5xx-spike');
-  const deps: DispatcherDeps = {
-    clients: account.clients(),
-    now: () => account.clock.now(),
-    metrics: { count: () => undefined },
-    config: {
-      routes: [],
-      leaseTable: 'leases',
-      runbooks: { 'api-5xx-spike': { stateMachineArn, leaseSeconds: 8100, cooldownSeconds: 1800 } },
-    },
-  };
+  const { account, deps } = dispatcherAccount({
+    start: new Date('2026-03-02T10:00:00Z'),
+    leaseSeconds: 8100,
+    cooldownSeconds: 1800,
+  });
   const start = performance.now();
   let started = 0;
   for (const event of events) if ((await dispatchAlarm(event, deps)).action === 'start') started += 1;

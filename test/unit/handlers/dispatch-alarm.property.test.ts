@@ -1,26 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SimulatedAccount } from '../../../gameday/account/simulated-account.js';
-import { type DispatcherDeps, dispatchAlarm } from '../../../handlers/dispatch-alarm.js';
+import { dispatcherAccount } from '../../../gameday/dispatcher-account.js';
+import { dispatchAlarm } from '../../../handlers/dispatch-alarm.js';
 import { InvalidInputError } from '../../../handlers/lib/errors.js';
 import { alarmEvent } from '../../support/alarm-event.js';
 
-function platformAccount() {
-  const account = new SimulatedAccount({ start: new Date('2026-03-02T09:00:00Z') });
-  account.dynamodb.createTable('leases', ['pk']);
-  const stateMachineArn = account.stepFunctions.createStateMachine('runbook-api-5xx-spike');
-  const deps: DispatcherDeps = {
-    clients: account.clients(),
-    now: () => account.clock.now(),
-    metrics: { count: () => undefined },
-    config: {
-      routes: [],
-      leaseTable: 'leases',
-      runbooks: { 'api-5xx-spike': { stateMachineArn, leaseSeconds: 3600, cooldownSeconds: 0 } },
-    },
-  };
-  return { account, deps };
-}
+const platformAccount = () =>
+  dispatcherAccount({ start: new Date('2026-03-02T09:00:00Z'), leaseSeconds: 3600, cooldownSeconds: 0 });
 
 /** A valid event with one field, at any depth, replaced by an arbitrary value or removed. */
 const mutatedEvent = fc

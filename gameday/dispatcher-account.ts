@@ -1,0 +1,36 @@
+import type { DispatcherDeps } from '../handlers/dispatch-alarm.js';
+import { SimulatedAccount } from './account/simulated-account.js';
+
+export interface DispatcherAccountOptions {
+  readonly start: Date;
+  readonly leaseSeconds: number;
+  readonly cooldownSeconds: number;
+}
+
+/**
+ * The least of the platform the dispatcher needs, in a fresh simulated account: the lease table and
+ * the `api-5xx-spike` state machine, with dispatcher deps bound to them.
+ */
+export function dispatcherAccount(options: DispatcherAccountOptions) {
+  const account = new SimulatedAccount({ start: options.start });
+  const leaseTable = 'leases';
+  account.dynamodb.createTable(leaseTable, ['pk']);
+  const stateMachineArn = account.stepFunctions.createStateMachine('runbook-api-5xx-spike');
+  const deps: DispatcherDeps = {
+    clients: account.clients(),
+    now: () => account.clock.now(),
+    metrics: { count: () => undefined },
+    config: {
+      routes: [],
+      leaseTable,
+      runbooks: {
+        'api-5xx-spike': {
+          stateMachineArn,
+          leaseSeconds: options.leaseSeconds,
+          cooldownSeconds: options.cooldownSeconds,
+        },
+      },
+    },
+  };
+  return { account, deps, leaseTable };
+}
