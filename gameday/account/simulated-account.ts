@@ -8,6 +8,7 @@ import { SimulatedCloudWatch } from './simulated-cloudwatch.js';
 import { SimulatedDynamoDb } from './simulated-dynamodb.js';
 import { SimulatedLambda } from './simulated-lambda.js';
 import { SimulatedSns } from './simulated-sns.js';
+import { SimulatedSqs } from './simulated-sqs.js';
 import { SimulatedStepFunctions } from './simulated-step-functions.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -42,6 +43,7 @@ export class SimulatedAccount {
   readonly sns: SimulatedSns;
   readonly dynamodb = new SimulatedDynamoDb();
   readonly stepFunctions: SimulatedStepFunctions;
+  readonly sqs: SimulatedSqs;
   private readonly workloads: Workload[] = [];
   private processedUntil: number;
 
@@ -54,6 +56,7 @@ export class SimulatedAccount {
     this.apiGateway = new SimulatedApiGateway(this.identity, this.lambda, this.metrics, this.clock);
     this.sns = new SimulatedSns(this.identity, this.clock);
     this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
+    this.sqs = new SimulatedSqs(this.identity, this.clock);
   }
 
   addWorkload(workload: Workload): void {
@@ -73,10 +76,12 @@ export class SimulatedAccount {
         if (w.kind === 'api') this.apiGateway.serve(w.apiName, w.requestsPerMinute, minuteStart);
         else this.lambda.invokeAlias(w.functionName, w.alias, w.invocationsPerMinute, minuteStart);
       }
+      this.sqs.tick(new Date(boundary));
       this.cloudwatch.evaluateAlarms();
       this.processedUntil = boundary;
     }
     this.clock.set(target);
+    this.sqs.tick();
   }
 
   /** SDK v3 clients answered by this account. */
@@ -94,6 +99,8 @@ export class SimulatedAccount {
         UpdateAlias: (input) => this.lambda.updateAlias(input),
         CreateAlias: (input) => this.lambda.createAlias(input),
         ListVersionsByFunction: (input) => this.lambda.listVersionsByFunction(input),
+        GetFunctionConfiguration: (input) => this.lambda.getFunctionConfiguration(input),
+        ListEventSourceMappings: (input) => this.lambda.listEventSourceMappings(input),
       },
       CloudWatchClient: {
         GetMetricData: (input) => this.cloudwatch.getMetricData(input),
@@ -118,6 +125,20 @@ export class SimulatedAccount {
         GetResources: (input) => this.apiGateway.getResources(input),
       },
       SNSClient: { Publish: (input) => this.sns.publish(input) },
+      SQSClient: {
+        GetQueueUrl: (input) => this.sqs.getQueueUrl(input),
+        GetQueueAttributes: (input) => this.sqs.getQueueAttributes(input),
+        SetQueueAttributes: (input) => this.sqs.setQueueAttributes(input),
+        ListDeadLetterSourceQueues: (input) => this.sqs.listDeadLetterSourceQueues(input),
+        SendMessage: (input) => this.sqs.sendMessage(input),
+        SendMessageBatch: (input) => this.sqs.sendMessageBatch(input),
+        ReceiveMessage: (input) => this.sqs.receiveMessage(input),
+        DeleteMessageBatch: (input) => this.sqs.deleteMessageBatch(input),
+        ChangeMessageVisibilityBatch: (input) => this.sqs.changeMessageVisibilityBatch(input),
+        StartMessageMoveTask: (input) => this.sqs.startMessageMoveTask(input),
+        ListMessageMoveTasks: (input) => this.sqs.listMessageMoveTasks(input),
+        CancelMessageMoveTask: (input) => this.sqs.cancelMessageMoveTask(input),
+      },
     };
     return services[clientName]?.[operation] as ((input: unknown) => unknown) | undefined;
   };

@@ -65,6 +65,7 @@ function invalid(message: string): InvalidParameterValueException {
  */
 export class SimulatedLambda {
   private readonly functions = new Map<string, SimulatedFunction>();
+  private readonly eventSources: { eventSourceArn: string; functionArn: string }[] = [];
   private revisions = 0;
 
   constructor(
@@ -206,39 +207,78 @@ export class SimulatedLambda {
       const failed = Math.round(invocations * behaviour.errorRate);
       errors += failed;
       const resource = `${fn.name}:${alias.name}`;
-      const dimensionSets: Record<string, string>[] = [
-        { FunctionName: fn.name },
-        { FunctionName: fn.name, Resource: resource },
-        { FunctionName: fn.name, Resource: resource, ExecutedVersion: version },
-      ];
-      for (const dimensions of dimensionSets) {
-        this.metrics.record({ namespace: 'AWS/Lambda', name: 'Invocations', dimensions }, at, {
-          sum: invocations,
-          count: invocations,
-          min: 1,
-          max: 1,
-        });
-        this.metrics.record({ namespace: 'AWS/Lambda', name: 'Errors', dimensions }, at, {
-          sum: failed,
-          count: invocations,
-          min: failed > 0 ? (failed === invocations ? 1 : 0) : 0,
-          max: failed > 0 ? 1 : 0,
-        });
-        this.metrics.record({ namespace: 'AWS/Lambda', name: 'Duration', dimensions }, at, {
-          sum: invocations * behaviour.durationMs,
-          count: invocations,
-          min: behaviour.durationMs,
-          max: behaviour.durationMs,
-        });
-        this.metrics.record({ namespace: 'AWS/Lambda', name: 'Throttles', dimensions }, at, {
-          sum: 0,
-          count: 1,
-          min: 0,
-          max: 0,
-        });
-      }
+      this.recordMetrics(
+        [
+          { FunctionName: fn.name },
+          { FunctionName: fn.name, Resource: resource },
+          { FunctionName: fn.name, Resource: resource, ExecutedVersion: version },
+        ],
+        invocations,
+        failed,
+        behaviour.durationMs,
+        at,
+      );
     }
     return errors;
+  }
+
+  /** Records invocations of a function not reached through an alias (an SQS consumer, say). */
+  recordInvocations(functionName: string, invocations: number, errors: number, at: Date): void {
+    this.fn(functionName);
+    if (invocations > 0) this.recordMetrics([{ FunctionName: functionName }], invocations, errors, 100, at);
+  }
+
+  /** Maps an event source (an SQS queue) to a function, as an event source mapping does. */
+  mapEventSource(eventSourceArn: string, functionName: string): void {
+    this.eventSources.push({ eventSourceArn, functionArn: this.fn(functionName).arn });
+  }
+
+  getFunctionConfiguration(input: { FunctionName?: string }) {
+    const fn = this.fn(input.FunctionName ?? '');
+    return { FunctionName: fn.name, FunctionArn: fn.arn, Timeout: fn.timeoutSeconds };
+  }
+
+  listEventSourceMappings(input: { EventSourceArn?: string; FunctionName?: string }) {
+    return {
+      EventSourceMappings: this.eventSources
+        .filter((m) => !input.EventSourceArn || m.eventSourceArn === input.EventSourceArn)
+        .map((m) => ({ EventSourceArn: m.eventSourceArn, FunctionArn: m.functionArn, State: 'Enabled' })),
+    };
+  }
+
+  private recordMetrics(
+    dimensionSets: Record<string, string>[],
+    invocations: number,
+    failed: number,
+    durationMs: number,
+    at: Date,
+  ): void {
+    for (const dimensions of dimensionSets) {
+      this.metrics.record({ namespace: 'AWS/Lambda', name: 'Invocations', dimensions }, at, {
+        sum: invocations,
+        count: invocations,
+        min: 1,
+        max: 1,
+      });
+      this.metrics.record({ namespace: 'AWS/Lambda', name: 'Errors', dimensions }, at, {
+        sum: failed,
+        count: invocations,
+        min: failed > 0 ? (failed === invocations ? 1 : 0) : 0,
+        max: failed > 0 ? 1 : 0,
+      });
+      this.metrics.record({ namespace: 'AWS/Lambda', name: 'Duration', dimensions }, at, {
+        sum: invocations * durationMs,
+        count: invocations,
+        min: durationMs,
+        max: durationMs,
+      });
+      this.metrics.record({ namespace: 'AWS/Lambda', name: 'Throttles', dimensions }, at, {
+        sum: 0,
+        count: 1,
+        min: 0,
+        max: 0,
+      });
+    }
   }
 
   private checkRouting(

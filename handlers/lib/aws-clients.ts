@@ -5,6 +5,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 /** Every AWS client a step may use. Steps receive these; they never construct their own. */
 export interface AwsClients {
@@ -15,6 +16,7 @@ export interface AwsClients {
   readonly sfn: SFNClient;
   readonly dynamodb: DynamoDBClient;
   readonly secretsManager: SecretsManagerClient;
+  readonly sqs: SQSClient;
 }
 
 /** A client of any service: what a binding needs to attach middleware to it. */
@@ -43,6 +45,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     sfn: new SFNClient(config),
     dynamodb: new DynamoDBClient(config),
     secretsManager: new SecretsManagerClient(config),
+    sqs: new SQSClient(config),
   };
   if (options.configure) {
     for (const client of Object.values(clients)) options.configure(client);
