@@ -79,6 +79,8 @@ export class SimulatedPlatform {
       approvalTable: this.approvalTable,
       // Each step gets the platform functions' Lambda timeout.
       remainingTimeMs: () => stepTimeoutMs,
+      // While a step waits, the account lives on: consumers consume, move tasks move.
+      sleep: async (ms) => account.advance(ms / 1000),
     };
     account.bus.addRule(
       {

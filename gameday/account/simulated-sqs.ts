@@ -47,6 +47,16 @@ export interface SqsFaults {
   readonly failedEntryRate?: number;
   /** Virtual milliseconds every call takes. */
   readonly latencyMs?: number;
+  /**
+   * Share of successful SendMessageBatch calls after which the caller dies (a Lambda timeout or
+   * crash): the messages were sent, the caller never learns it and never deletes them.
+   */
+  readonly crashAfterSendRate?: number;
+}
+
+/** The caller died mid-batch, as Lambda reports a timed-out invocation. */
+export class SimulatedCrash extends Error {
+  override readonly name = 'Sandbox.Timedout';
 }
 
 interface StoredMessage {
@@ -317,6 +327,9 @@ export class SimulatedSqs {
         ...(entry.MessageDeduplicationId ? { MessageDeduplicationId: entry.MessageDeduplicationId } : {}),
       });
       Successful.push({ Id: entry.Id, MessageId: messageId, MD5OfMessageBody: md5(entry.MessageBody ?? '') });
+    }
+    if (this.faults.crashAfterSendRate && this.random() < this.faults.crashAfterSendRate) {
+      throw new SimulatedCrash('the invocation timed out after SendMessageBatch');
     }
     return { Successful, Failed };
   }

@@ -33,6 +33,7 @@ function lambdaDeps(): Omit<StepDeps, 'remainingTimeMs'> {
   deps = {
     clients: createAwsClients({ configure: (client) => tracer.captureAWSv3Client(client) }),
     now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     audit: logAuditTrail,
     environment: deployedEnvironment(),
     topics: { escalation: requiredEnv('ESCALATION_TOPIC_ARN'), approvals: requiredEnv('APPROVAL_TOPIC_ARN') },

@@ -32,6 +32,8 @@ export interface StepDeps {
    * idempotency record of an invocation that times out expires with it and a retry can act.
    */
   readonly remainingTimeMs: () => number;
+  /** Waits; virtual time in game days, real time in Lambda. */
+  readonly sleep: (ms: number) => Promise<void>;
 }
 
 /** A step's pure core: typed input and AWS clients in, typed output out. */

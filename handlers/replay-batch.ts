@@ -1,0 +1,298 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  type Message,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+} from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { withBackoff } from './lib/backoff.js';
+import { failureSignature, unparseableSignature } from './lib/failure-signature.js';
+import { lambdaEntry } from './lib/lambda-entry.js';
+import { parseInput } from './lib/parse-input.js';
+import { replayAttributes } from './lib/replay-attributes.js';
+import type { StepCore, StepDeps } from './lib/step-deps.js';
+import { TokenBucket } from './lib/token-bucket.js';
+
+/** SQS's limits on one batch call: 10 entries, 256 KB in all. */
+const batchEntries = 10;
+const batchBytes = 262_144;
+/** Time an invocation keeps for itself after its loop: the last batch's calls and the answer. */
+const marginMs = 5_000;
+/** Long enough for a batch to be sent and deleted, however the backoff goes, before SQS shows it again. */
+const inFlightSeconds = 120;
+/** Messages that came back to the DLQ during this run stay hidden from it for this long (SQS's maximum). */
+const landedBackHiddenSeconds = 43_200;
+
+const progressSchema = z.object({
+  replayed: z.number().int().min(0),
+  quarantined: z.number().int().min(0),
+  landedBack: z.number().int().min(0),
+  failedEntries: z.number().int().min(0),
+  retries: z.number().int().min(0),
+  invocations: z.number().int().min(0),
+});
+
+const inputSchema = z.object({
+  executionId: z.string().min(1),
+  dlqUrl: z.string().url(),
+  sourceUrl: z.string().url(),
+  quarantineUrl: z.string().url(),
+  fifo: z.boolean(),
+  ratePerSecond: z.number().positive(),
+  /** The most messages this run moves out of the DLQ (replayed plus quarantined). */
+  maxMessages: z.number().int().positive(),
+  /** A message replayed this many times already is quarantined instead. */
+  maxReplays: z.number().int().positive(),
+  /** Failure signatures the plan quarantines. */
+  quarantineSignatures: z.array(z.string()),
+  /** Stop once this share of the replayed messages came back (after `stopAfterLandedBack` of them). */
+  stopRatio: z.number().min(0).max(1),
+  stopAfterLandedBack: z.number().int().positive(),
+  /** The longest one invocation works; Step Functions loops over invocations. */
+  budgetSeconds: z.number().positive(),
+  progress: progressSchema,
+});
+
+export type ReplayBatchInput = z.input<typeof inputSchema>;
+export type ReplayProgress = z.infer<typeof progressSchema>;
+
+export interface ReplayBatchResult extends ReplayProgress {
+  /** The DLQ showed no more messages to move, or the run's maximum was reached. */
+  readonly done: boolean;
+  /** Too many replayed messages came back: the consumer still fails. */
+  readonly stopped: boolean;
+  readonly reason: string;
+}
+
+const stringAttribute = (value: string): MessageAttributeValue => ({
+  DataType: 'String',
+  StringValue: value,
+});
+
+const entrySize = (entry: SendMessageBatchRequestEntry) =>
+  Buffer.byteLength(entry.MessageBody ?? '') +
+  Object.entries(entry.MessageAttributes ?? {}).reduce(
+    (sum, [name, value]) =>
+      sum +
+      Buffer.byteLength(name) +
+      Buffer.byteLength(value.DataType ?? '') +
+      Buffer.byteLength(value.StringValue ?? '') +
+      (value.BinaryValue?.length ?? 0),
+    0,
+  );
+
+/** Splits entries into batches SQS accepts: at most 10 entries and 256 KB each. */
+function batches(entries: SendMessageBatchRequestEntry[]): SendMessageBatchRequestEntry[][] {
+  const result: SendMessageBatchRequestEntry[][] = [];
+  let current: SendMessageBatchRequestEntry[] = [];
+  let size = 0;
+  for (const entry of entries) {
+    const bytes = entrySize(entry);
+    if (current.length === batchEntries || (current.length > 0 && size + bytes > batchBytes)) {
+      result.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(entry);
+    size += bytes;
+  }
+  if (current.length) result.push(current);
+  return result;
+}
+
+type Input = z.infer<typeof inputSchema>;
+
+/** What happens to one received message. */
+type Disposition = 'replay' | 'quarantine' | 'landed-back';
+
+function dispose(message: Message, input: Input): Disposition {
+  const attributes = message.MessageAttributes ?? {};
+  if (attributes[replayAttributes.execution]?.StringValue === input.executionId) return 'landed-back';
+  const replays = Number(attributes[replayAttributes.replayCount]?.StringValue ?? '0');
+  const signature = failureSignature(message.Body ?? '');
+  if (
+    signature === unparseableSignature ||
+    input.quarantineSignatures.includes(signature) ||
+    replays >= input.maxReplays
+  ) {
+    return 'quarantine';
+  }
+  return 'replay';
+}
+
+/** The message to send: body and attributes unchanged, plus where it came from; FIFO ids kept. */
+function entryFor(
+  message: Message,
+  index: number,
+  input: Input,
+  disposition: 'replay' | 'quarantine',
+): SendMessageBatchRequestEntry {
+  const attributes = message.MessageAttributes ?? {};
+  const originalId = attributes[replayAttributes.originalId]?.StringValue ?? message.MessageId ?? '';
+  const replays = Number(attributes[replayAttributes.replayCount]?.StringValue ?? '0');
+  return {
+    Id: String(index),
+    MessageBody: message.Body ?? '',
+    MessageAttributes: {
+      ...attributes,
+      [replayAttributes.originalId]: stringAttribute(originalId),
+      ...(disposition === 'replay'
+        ? {
+            [replayAttributes.replayCount]: stringAttribute(String(replays + 1)),
+            [replayAttributes.execution]: stringAttribute(input.executionId),
+          }
+        : { [replayAttributes.quarantinedBy]: stringAttribute(input.executionId) }),
+    },
+    ...(input.fifo
+      ? {
+          MessageGroupId: message.Attributes?.MessageGroupId ?? originalId,
+          // Unique per message and run: a resend after a crash is dropped by SQS, a later run's is not.
+          MessageDeduplicationId: `${originalId}.${replays + 1}.${input.executionId.split(':').pop()}`.slice(
+            -128,
+          ),
+        }
+      : {}),
+  };
+}
+
+/**
+ * Moves messages out of a dead-letter queue for up to `budgetSeconds`: receives batches of 10,
+ * sends each message back to its source queue (or to the quarantine queue when it can never
+ * succeed), and deletes from the DLQ only the entries SQS confirmed sending. Sends are paced by a
+ * token bucket at `ratePerSecond`; throttling and server errors back off with full jitter; entries
+ * that failed on their own are made visible again for a later batch. A message that comes back to
+ * the DLQ during the run is counted and left there; too many of them stop the run. A retried
+ * invocation only moves what is still in the DLQ; a crash between send and delete can send a
+ * message twice, which its original-id attribute (and, on FIFO queues, its deduplication id) lets
+ * consumers drop.
+ */
+export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async (rawInput, deps) => {
+  const input = parseInput(inputSchema, rawInput, 'replay-batch');
+  const progress: ReplayProgress = { ...input.progress, invocations: input.progress.invocations + 1 };
+  const started = deps.now().getTime();
+  const deadline = started + Math.min(input.budgetSeconds * 1000, deps.remainingTimeMs() - marginMs);
+  const bucket = new TokenBucket(input.ratePerSecond, deps.now, deps.sleep);
+  const call = async <T>(fn: () => Promise<T>) => {
+    const { value, retries } = await withBackoff(fn, {
+      baseMs: 100,
+      capMs: 10_000,
+      maxAttempts: 8,
+      sleep: deps.sleep,
+    });
+    progress.retries += retries;
+    return value;
+  };
+  const result = (done: boolean, stopped: boolean, reason: string): ReplayBatchResult => ({
+    ...progress,
+    done,
+    stopped,
+    reason,
+  });
+
+  while (deps.now().getTime() < deadline) {
+    if (
+      progress.landedBack >= input.stopAfterLandedBack &&
+      progress.landedBack > input.stopRatio * progress.replayed
+    ) {
+      return result(
+        false,
+        true,
+        `${progress.landedBack} of ${progress.replayed} replayed messages came back to the DLQ`,
+      );
+    }
+    const room = input.maxMessages - progress.replayed - progress.quarantined;
+    if (room <= 0) return result(true, false, `moved the most messages one run may (${input.maxMessages})`);
+    const received = await call(() =>
+      deps.clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: input.dlqUrl,
+          MaxNumberOfMessages: Math.min(batchEntries, room),
+          VisibilityTimeout: inFlightSeconds,
+          WaitTimeSeconds: 1,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+        }),
+      ),
+    );
+    const messages = received.Messages ?? [];
+    if (messages.length === 0) return result(true, false, 'the DLQ has no more visible messages');
+
+    const byId = new Map(messages.map((m, i) => [String(i), m]));
+    const landedBack = messages.filter((m) => dispose(m, input) === 'landed-back');
+    const toSource = messages.flatMap((m, i) =>
+      dispose(m, input) === 'replay' ? [entryFor(m, i, input, 'replay')] : [],
+    );
+    const toQuarantine = messages.flatMap((m, i) =>
+      dispose(m, input) === 'quarantine' ? [entryFor(m, i, input, 'quarantine')] : [],
+    );
+
+    const sent: string[] = [];
+    const failed: string[] = [];
+    for (const [queueUrl, entries] of [
+      [input.sourceUrl, toSource],
+      [input.quarantineUrl, toQuarantine],
+    ] as const) {
+      for (const batch of batches(entries)) {
+        if (queueUrl === input.sourceUrl) await bucket.take(batch.length);
+        const answer = await call(() =>
+          deps.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch })),
+        );
+        sent.push(...(answer.Successful ?? []).map((e) => e.Id ?? ''));
+        failed.push(...(answer.Failed ?? []).map((e) => e.Id ?? ''));
+      }
+    }
+    // Only what SQS confirmed sending leaves the DLQ.
+    const confirmed = sent.map((id) => byId.get(id)).filter((m): m is Message => m !== undefined);
+    if (confirmed.length) {
+      const deleted = await call(() =>
+        deps.clients.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: input.dlqUrl,
+            Entries: confirmed.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+          }),
+        ),
+      );
+      const deletedIds = new Set((deleted.Successful ?? []).map((e) => Number(e.Id)));
+      confirmed.forEach((message, i) => {
+        if (!deletedIds.has(i)) return;
+        const wasReplayed = toSource.some((e) => byId.get(e.Id ?? '') === message);
+        if (wasReplayed) progress.replayed += 1;
+        else progress.quarantined += 1;
+      });
+    }
+    progress.failedEntries += failed.length;
+    progress.landedBack += landedBack.length;
+    const releases = [
+      ...failed.map((id) => ({ message: byId.get(id), seconds: 0 })),
+      ...landedBack.map((message) => ({ message, seconds: landedBackHiddenSeconds })),
+    ].filter((r): r is { message: Message; seconds: number } => r.message !== undefined);
+    if (releases.length) await changeVisibility(releases, input.dlqUrl, deps, call);
+  }
+  return result(false, false, 'the invocation used its time budget');
+};
+
+/** Failed entries become visible again at once; messages that came back stay out of this run's way. */
+async function changeVisibility(
+  releases: { message: Message; seconds: number }[],
+  queueUrl: string,
+  deps: StepDeps,
+  call: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+  await call(() =>
+    deps.clients.sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: releases.map((r, i) => ({
+          Id: String(i),
+          ReceiptHandle: r.message.ReceiptHandle ?? '',
+          VisibilityTimeout: r.seconds,
+        })),
+      }),
+    ),
+  );
+}
+
+export const handler = lambdaEntry(replayBatch);

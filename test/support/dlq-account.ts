@@ -1,0 +1,54 @@
+import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
+import { replayAttributes } from '../../handlers/lib/replay-attributes.js';
+import type { StepDeps } from '../../handlers/lib/step-deps.js';
+import type { ReplayBatchInput } from '../../handlers/replay-batch.js';
+
+/** An account with an orders queue, its DLQ (after 3 receives) and a quarantine queue. */
+export function dlqAccount(options: { fifo?: boolean } = {}) {
+  const account = new SimulatedAccount({ start: new Date('2026-03-02T09:00:00Z') });
+  const suffix = options.fifo ? '.fifo' : '';
+  const fifo = options.fifo ? { FifoQueue: 'true' } : {};
+  const dlqUrl = account.sqs.createQueue({ QueueName: `orders-dlq${suffix}`, Attributes: fifo }).QueueUrl;
+  const dlqArn = account.sqs.getQueueAttributes({ QueueUrl: dlqUrl }).Attributes.QueueArn;
+  const sourceUrl = account.sqs.createQueue({
+    QueueName: `orders${suffix}`,
+    Attributes: {
+      ...fifo,
+      VisibilityTimeout: '180',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }),
+    },
+  }).QueueUrl;
+  const quarantineUrl = account.sqs.createQueue({
+    QueueName: `orders-quarantine${suffix}`,
+    Attributes: fifo,
+  }).QueueUrl;
+  account.sqs.calls.clear();
+  const deps = {
+    clients: account.clients(),
+    now: () => account.clock.now(),
+    sleep: async (ms: number) => account.advance(ms / 1000),
+    remainingTimeMs: () => 30_000,
+  } as unknown as StepDeps;
+  const input = (overrides: Partial<ReplayBatchInput> = {}): ReplayBatchInput => ({
+    executionId: 'arn:aws:states:eu-west-1:123456789012:execution:runbook-dlq-replay:test',
+    dlqUrl,
+    sourceUrl,
+    quarantineUrl,
+    fifo: options.fifo ?? false,
+    ratePerSecond: 500,
+    maxMessages: 100_000,
+    maxReplays: 3,
+    quarantineSignatures: [],
+    stopRatio: 0.1,
+    stopAfterLandedBack: 10,
+    budgetSeconds: 20,
+    progress: { replayed: 0, quarantined: 0, landedBack: 0, failedEntries: 0, retries: 0, invocations: 0 },
+    ...overrides,
+  });
+  /** The original ids of every message in the three queues, in flight or not. */
+  const originalIds = (url: string) =>
+    account.sqs
+      .contents(url)
+      .map((m) => m.attributes[replayAttributes.originalId]?.StringValue ?? m.messageId);
+  return { account, deps, dlqUrl, sourceUrl, quarantineUrl, input, originalIds };
+}
