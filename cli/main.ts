@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatResult } from '../gameday/format-result.js';
-import { runScenario } from '../gameday/run-scenario.js';
-import { findScenario, scenarios } from '../gameday/scenarios/index.js';
+import { allScenarios, runScenarioById } from '../gameday/scenarios/index.js';
 import { findRunbook, runbooks } from '../runbooks/index.js';
 import { diagramDocument, diagramPath, refreshDiagramsCommand } from '../state-machines/diagram-document.js';
 import { renderAsl } from '../state-machines/render-asl.js';
@@ -52,7 +51,7 @@ function requireArg(value: string | undefined, what: string): string {
 async function simulate(ids: readonly string[], json: boolean): Promise<number> {
   const results = [];
   for (const id of ids) {
-    const result = await runScenario(findScenario(id));
+    const result = await runScenarioById(id);
     results.push(result);
     if (!json) console.log(`${formatResult(result)}\n`);
   }
@@ -160,7 +159,8 @@ async function main(argv: string[]): Promise<number> {
     case 'diagrams':
       return diagrams(values.check);
     case 'scenarios':
-      for (const s of scenarios) console.log(`${s.id.padEnd(20)} ${s.runbook.padEnd(16)} ${s.description}`);
+      for (const s of allScenarios)
+        console.log(`${s.id.padEnd(20)} ${s.runbook.padEnd(16)} ${s.description}`);
       return 0;
     case 'simulate':
       return simulate([requireArg(arg, 'scenario id')], values.json);
@@ -174,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
       return slackServe({ port: values.port, env: values.env, policy: values.policy, inject: values.inject });
     case 'gameday':
       return simulate(
-        scenarios.map((s) => s.id),
+        allScenarios.map((s) => s.id),
         values.json,
       );
     default:

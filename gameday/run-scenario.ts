@@ -68,7 +68,7 @@ const warmUpMinutes = 30;
 /** How long the scripted approver takes to answer: people read before they click. */
 const approverSeconds = 240;
 
-function scriptedApprover(answer: ScriptedApproval): Approver {
+export function scriptedApprover(answer: ScriptedApproval): Approver {
   switch (answer) {
     case 'approve':
       return () => ({ decision: 'approve', by: 'scripted-approver', afterSeconds: approverSeconds });
@@ -227,7 +227,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   };
 }
 
-function timelineFor(
+export function timelineFor(
   event: LocalExecutionEvent,
   add: (kind: TimelineKind, text: string, at?: Date) => void,
 ): void {

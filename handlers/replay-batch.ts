@@ -185,12 +185,23 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
     progress.retries += retries;
     return value;
   };
-  const result = (done: boolean, stopped: boolean, reason: string): ReplayBatchResult => ({
-    ...progress,
-    done,
-    stopped,
-    reason,
-  });
+  const result = (done: boolean, stopped: boolean, reason: string): ReplayBatchResult => {
+    const moved =
+      progress.replayed + progress.quarantined - input.progress.replayed - input.progress.quarantined;
+    if (moved > 0) {
+      deps.audit.record({
+        at: deps.now().toISOString(),
+        executionId: input.executionId,
+        runbook: 'dlq-replay',
+        step: 'replay-batch',
+        action: 'replay-messages',
+        target: input.dlqUrl,
+        before: { replayed: input.progress.replayed, quarantined: input.progress.quarantined },
+        after: { replayed: progress.replayed, quarantined: progress.quarantined, retries: progress.retries },
+      });
+    }
+    return { ...progress, done, stopped, reason };
+  };
 
   while (deps.now().getTime() < deadline) {
     if (

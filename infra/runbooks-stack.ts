@@ -29,6 +29,8 @@ export interface RunbooksStackProps extends StackProps {
   readonly environment: Environment;
   /** Lambda function ARNs (wildcards allowed) the runbooks may act on. Default: every function in the account and region. */
   readonly targetFunctionArns?: readonly string[];
+  /** SQS queue ARNs (wildcards allowed) the DLQ replay may act on. Default: every queue in the account and region. */
+  readonly queueArns?: readonly string[];
   /** Routing table for alarms without a `runbook` tag. Default: none (tagged alarms only). */
   readonly routes?: readonly RouteRule[];
   /** Who may start and approve from Slack. Default: nobody. */
@@ -79,6 +81,7 @@ export class RunbooksStack extends Stack {
       leaseTableArn: leases.tableArn,
       idempotencyTableArn: idempotency.tableArn,
       approvalTableArn: approvalTable.tableArn,
+      queueArns: props.queueArns ?? [`arn:${this.partition}:sqs:${this.region}:${this.account}:*`],
     };
     const functions = Object.fromEntries(
       stepNames.map((step) => {

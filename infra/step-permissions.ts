@@ -12,6 +12,8 @@ export interface StepScope {
   readonly idempotencyTableArn: string;
   /** ARN of the approval requests table. */
   readonly approvalTableArn: string;
+  /** SQS queue ARNs (wildcards allowed) the DLQ replay may read, send to and delete from. */
+  readonly queueArns: readonly string[];
 }
 
 /**
@@ -43,6 +45,8 @@ function apiPolicy(stack: Stack, step: StepName, scope: StepScope): PolicyStatem
     actions: ['cloudwatch:GetMetricData'],
     resources: ['*'],
   });
+  const sqs = (actions: string[]) =>
+    new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [...scope.queueArns] });
   const describeAlarms = new PolicyStatement({
     effect: Effect.ALLOW,
     actions: ['cloudwatch:DescribeAlarms'],
@@ -93,7 +97,50 @@ function apiPolicy(stack: Stack, step: StepName, scope: StepScope): PolicyStatem
           resources: [scope.approvalTableArn],
         }),
       ];
+    case 'inspect-dlq':
+      return [
+        sqs([
+          'sqs:GetQueueUrl',
+          'sqs:GetQueueAttributes',
+          'sqs:ListDeadLetterSourceQueues',
+          'sqs:ReceiveMessage',
+          'sqs:ChangeMessageVisibility',
+        ]),
+        // ListEventSourceMappings has no resource-level permissions.
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:ListEventSourceMappings'],
+          resources: ['*'],
+        }),
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:GetFunctionConfiguration'],
+          resources: functions,
+        }),
+        readMetrics,
+      ];
+    case 'start-move-task':
+      // A move task acts with its caller's permissions on both queues.
+      return [
+        sqs([
+          'sqs:StartMessageMoveTask',
+          'sqs:ListMessageMoveTasks',
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:SendMessage',
+        ]),
+      ];
+    case 'check-move-task':
+      return [sqs(['sqs:ListMessageMoveTasks'])];
+    case 'replay-batch':
+      return [
+        sqs(['sqs:ReceiveMessage', 'sqs:SendMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+      ];
+    case 'report-replay':
+      return [sqs(['sqs:GetQueueAttributes'])];
     case 'decide-remediation':
+    case 'plan-replay':
     case 'escalate':
     case 'build-report':
       return [];

@@ -1,8 +1,9 @@
 import { api5xxSpike } from './api-5xx-spike.js';
+import { dlqReplay } from './dlq-replay.js';
 import type { Runbook } from './runbook.js';
 
 /** The runbook catalogue: every runbook the platform deploys, by id. */
-export const runbooks: readonly Runbook[] = [api5xxSpike];
+export const runbooks: readonly Runbook[] = [api5xxSpike, dlqReplay];
 
 /** Looks a runbook up by id; the error lists the ids that exist. */
 export function findRunbook(id: string): Runbook {

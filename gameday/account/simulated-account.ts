@@ -56,7 +56,7 @@ export class SimulatedAccount {
     this.apiGateway = new SimulatedApiGateway(this.identity, this.lambda, this.metrics, this.clock);
     this.sns = new SimulatedSns(this.identity, this.clock);
     this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
-    this.sqs = new SimulatedSqs(this.identity, this.clock);
+    this.sqs = new SimulatedSqs(this.identity, this.clock, this.metrics);
   }
 
   addWorkload(workload: Workload): void {

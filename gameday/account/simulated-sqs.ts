@@ -24,6 +24,7 @@ import {
   UnsupportedOperation,
 } from '@aws-sdk/client-sqs';
 import type { AccountIdentity } from './account-identity.js';
+import type { MetricStore } from './metric-store.js';
 import type { VirtualClock } from './virtual-clock.js';
 
 /** SQS limits the replay depends on (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html). */
@@ -106,6 +107,7 @@ export interface SimulatedConsumer {
   readonly perMinute: number;
   /** Whether the consumer handles a message; a failure leaves it to SQS's retries and redrive. */
   readonly handles: (message: {
+    readonly messageId: string;
     readonly body: string;
     readonly attributes: Record<string, MessageAttributeValue>;
   }) => boolean;
@@ -123,6 +125,18 @@ function messageSize(body: string, attributes: Record<string, MessageAttributeVa
   }
   return size;
 }
+
+/**
+ * The message operations faults are injected into: they carry a replay's traffic; queue attribute
+ * and move task calls have their own, far lower, quotas.
+ */
+const faultedOperations = new Set([
+  'ReceiveMessage',
+  'SendMessage',
+  'SendMessageBatch',
+  'DeleteMessageBatch',
+  'ChangeMessageVisibilityBatch',
+]);
 
 /** A small seeded generator, so a fault schedule replays exactly. */
 function seeded(seed: number): () => number {
@@ -151,6 +165,12 @@ export class SimulatedSqs {
   private readonly queues = new Map<string, SimulatedQueue>();
   private readonly tasks: MoveTask[] = [];
   private readonly consumers = new Map<string, SimulatedConsumer>();
+  private readonly producers: {
+    queueUrl: string;
+    perMinute: number;
+    body: (n: number) => string;
+    sent: number;
+  }[] = [];
   private readonly deletedHandles = new Set<string>();
   private faults: SqsFaults = {};
   private random = seeded(1);
@@ -161,6 +181,7 @@ export class SimulatedSqs {
   constructor(
     private readonly identity: AccountIdentity,
     private readonly clock: VirtualClock,
+    private readonly metrics: MetricStore,
   ) {}
 
   /** Injects faults into every later call; the seed makes the schedule repeatable. */
@@ -174,13 +195,20 @@ export class SimulatedSqs {
     this.consumers.set(queueUrl, consumer);
   }
 
+  /** Sends `perMinute` new messages to a queue every virtual minute, as a steady producer does. */
+  addProducer(queueUrl: string, perMinute: number, body: (n: number) => string): void {
+    this.queue(queueUrl);
+    this.producers.push({ queueUrl, perMinute, body, sent: 0 });
+  }
+
   detachConsumer(queueUrl: string): void {
     this.consumers.delete(queueUrl);
   }
 
-  /** Counts a call and applies the injected latency and failures. */
+  /** Counts a call and applies the injected latency and failures (to the message operations only). */
   private call(operation: string): void {
     this.calls.set(operation, (this.calls.get(operation) ?? 0) + 1);
+    if (!faultedOperations.has(operation)) return;
     if (this.faults.latencyMs) this.clock.set(this.clock.now().getTime() + this.faults.latencyMs);
     if (this.faults.throttleRate && this.random() < this.faults.throttleRate) {
       throw new RequestThrottled({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
@@ -481,8 +509,37 @@ export class SimulatedSqs {
   /** Runs move tasks and consumers up to now; the account calls it as virtual time passes. */
   tick(minuteEnded?: Date): void {
     this.runMoveTasks();
-    if (minuteEnded)
-      for (const [url, consumer] of this.consumers) this.consume(this.queue(url), consumer, minuteEnded);
+    if (!minuteEnded) return;
+    for (const producer of this.producers) {
+      const queue = this.queue(producer.queueUrl);
+      for (let i = 0; i < producer.perMinute; i += 1) {
+        producer.sent += 1;
+        this.enqueue(queue, {
+          MessageBody: producer.body(producer.sent),
+          ...(queue.fifo
+            ? {
+                MessageGroupId: `producer-${producer.sent % 10}`,
+                MessageDeduplicationId: `produced-${producer.sent}`,
+              }
+            : {}),
+        });
+      }
+    }
+    for (const [url, consumer] of this.consumers) this.consume(this.queue(url), consumer, minuteEnded);
+    // SQS publishes queue depth to CloudWatch every minute.
+    const minuteStart = new Date(minuteEnded.getTime() - 60_000);
+    for (const queue of this.queues.values()) {
+      const { visible } = this.depth(queue.url);
+      this.metrics.record(
+        {
+          namespace: 'AWS/SQS',
+          name: 'ApproximateNumberOfMessagesVisible',
+          dimensions: { QueueName: queue.name },
+        },
+        minuteStart,
+        { sum: visible, count: 1, min: visible, max: visible },
+      );
+    }
   }
 
   /** Counts for reports and tests, without an API call. */
@@ -514,7 +571,9 @@ export class SimulatedSqs {
     let errors = 0;
     for (const message of this.take(queue, consumer.perMinute, queue.visibilityTimeout)) {
       invocations += 1;
-      if (consumer.handles({ body: message.body, attributes: message.attributes })) {
+      if (
+        consumer.handles({ messageId: message.messageId, body: message.body, attributes: message.attributes })
+      ) {
         this.remove(queue, message.receiptHandle ?? '');
       } else {
         errors += 1;
@@ -524,25 +583,26 @@ export class SimulatedSqs {
     consumer.onMinute?.(invocations, errors, at);
   }
 
+  /** Moves at the task's rate until it moved the messages it counted at its start, then completes. */
   private runMoveTasks(): void {
     const now = this.clock.now().getTime();
     for (const task of this.tasks.filter((t) => t.status === 'RUNNING')) {
       const source = this.queueByArn(task.sourceArn);
-      const due = Math.floor(((now - task.movedUntil) / 1000) * task.rate);
-      if (due <= 0) continue;
-      let moved = 0;
-      for (const message of source.messages.filter((m) => m.visibleAt <= now).slice(0, due)) {
+      const due = Math.min(
+        Math.floor(((now - task.movedUntil) / 1000) * task.rate),
+        task.toMove - task.moved,
+      );
+      const movable = source.messages.filter((m) => m.visibleAt <= now).slice(0, Math.max(0, due));
+      for (const message of movable) {
         const destination = this.queueByArn(task.destinationArn ?? message.origin);
         source.messages.splice(source.messages.indexOf(message), 1);
-        destination.messages.push({ ...message, receiveCount: 0, visibleAt: now, origin: message.origin });
-        moved += 1;
+        const moved: StoredMessage = { ...message, receiveCount: 0, visibleAt: now };
+        delete moved.receiptHandle;
+        destination.messages.push(moved);
       }
-      task.moved += moved;
-      task.movedUntil += (moved / task.rate) * 1000;
-      if (moved < due) {
-        task.movedUntil = now;
-        if (!source.messages.some((m) => m.visibleAt <= now)) task.status = 'COMPLETED';
-      }
+      task.moved += movable.length;
+      task.movedUntil = movable.length < due ? now : task.movedUntil + (movable.length / task.rate) * 1000;
+      if (task.moved >= task.toMove || !source.messages.length) task.status = 'COMPLETED';
     }
   }
 
@@ -622,7 +682,6 @@ export class SimulatedSqs {
       message.firstReceivedAt ??= now;
       message.visibleAt = now + visibilitySeconds * 1000;
       message.receiptHandle = `${message.messageId}#${message.receiveCount}#${now}`;
-      if (queue.fifo) busyGroups.add(message.groupId);
       taken.push(message);
     }
     return taken;

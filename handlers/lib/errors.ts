@@ -43,6 +43,7 @@ export const retryableAwsErrors = [
   'TooManyRequestsException',
   'Throttling',
   'ThrottlingException',
+  'RequestThrottled',
   'ThrottledException',
   'ServiceException',
   'InternalServiceError',

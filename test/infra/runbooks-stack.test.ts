@@ -144,7 +144,10 @@ describe('RunbooksStack', () => {
       Resource: unknown;
     }[];
     const statement = statements.find((st) => st.Action === 'states:StartExecution');
-    expect(statement?.Resource).toEqual({ Ref: expect.stringMatching(/^api5xxspike/) });
+    expect(statement?.Resource).toEqual([
+      { Ref: expect.stringMatching(/^api5xxspike/) },
+      { Ref: expect.stringMatching(/^dlqreplay/) },
+    ]);
   });
 
   it('serves Slack through a Function URL whose function can only hand work to the worker', () => {

@@ -57,6 +57,7 @@ describe('DLQ replay loses no message', () => {
     const [replayed] = world.account.sqs.contents(world.sourceUrl);
     expect(replayed?.attributes.tenant?.StringValue).toBe('t0');
     expect(replayed?.attributes['runbook-replay-count']?.StringValue).toBe('1');
+    expect(world.audit.map((a) => a.action)).toEqual(['replay-messages']);
   });
 
   it('holds under random throttling, server errors, failed entries, latency and crashes between send and delete', async () => {

@@ -1,4 +1,5 @@
 import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
+import type { AuditRecord } from '../../handlers/lib/audit-trail.js';
 import { replayAttributes } from '../../handlers/lib/replay-attributes.js';
 import type { StepDeps } from '../../handlers/lib/step-deps.js';
 import type { ReplayBatchInput } from '../../handlers/replay-batch.js';
@@ -23,12 +24,19 @@ export function dlqAccount(options: { fifo?: boolean } = {}) {
     Attributes: fifo,
   }).QueueUrl;
   account.sqs.calls.clear();
-  const deps = {
+  const audit: AuditRecord[] = [];
+  const deps: StepDeps = {
     clients: account.clients(),
     now: () => account.clock.now(),
     sleep: async (ms: number) => account.advance(ms / 1000),
     remainingTimeMs: () => 30_000,
-  } as unknown as StepDeps;
+    audit: { record: (entry) => audit.push(entry) },
+    environment: 'dev',
+    topics: { escalation: 'unused', approvals: 'unused' },
+    leaseTable: 'unused',
+    idempotencyTable: 'unused',
+    approvalTable: 'unused',
+  };
   const input = (overrides: Partial<ReplayBatchInput> = {}): ReplayBatchInput => ({
     executionId: 'arn:aws:states:eu-west-1:123456789012:execution:runbook-dlq-replay:test',
     dlqUrl,
@@ -50,5 +58,5 @@ export function dlqAccount(options: { fifo?: boolean } = {}) {
     account.sqs
       .contents(url)
       .map((m) => m.attributes[replayAttributes.originalId]?.StringValue ?? m.messageId);
-  return { account, deps, dlqUrl, sourceUrl, quarantineUrl, input, originalIds };
+  return { account, deps, audit, dlqUrl, sourceUrl, quarantineUrl, input, originalIds };
 }
