@@ -1,10 +1,11 @@
 import { alarmStorm } from './alarm-storm.js';
 import type { BenchResult } from './bench-result.js';
+import { dlqReplayBench } from './dlq-replay.js';
 
 // The SDK's notice that its Node 20 support ends is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const benchmarks: readonly (() => Promise<BenchResult[]>)[] = [alarmStorm];
+const benchmarks: readonly (() => Promise<BenchResult[]>)[] = [alarmStorm, dlqReplayBench];
 
 const json = process.argv.includes('--json');
 const results: BenchResult[] = [];

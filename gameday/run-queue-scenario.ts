@@ -6,6 +6,7 @@ import { SimulatedAccount } from './account/simulated-account.js';
 import type { QueueOutcome, QueueScenario } from './queue-scenario.js';
 import { scriptedApprover, type TimelineEntry, type TimelineKind, timelineFor } from './run-scenario.js';
 import { scenarioStart } from './scenarios/checkout-service.js';
+import { createOrdersQueues } from './scenarios/orders-queues.js';
 import { SimulatedPlatform } from './simulated-platform.js';
 
 export interface QueueScenarioResult {
@@ -29,8 +30,7 @@ export interface QueueScenarioResult {
   readonly wallMs: number;
 }
 
-/** The consumer's redrive: a message failing 3 receives goes to the DLQ; 6 × the 30 s function timeout. */
-const maxReceiveCount = 3;
+/** The consumer's timeout; the orders queue's visibility timeout is 6 times that, as AWS advises. */
 const consumerTimeoutSeconds = 30;
 /** When the fix is deployed (and new orders start arriving): after every incident message reached the DLQ. */
 const fixAtMinute = 12;
@@ -52,26 +52,12 @@ export async function runQueueScenario(scenario: QueueScenario): Promise<QueueSc
   logger.setLogLevel('SILENT');
   const account = new SimulatedAccount({ start: scenarioStart });
   const fifo = scenario.fifo ? '.fifo' : '';
-  const fifoAttributes = scenario.fifo ? { FifoQueue: 'true' } : {};
-  const dlqUrl = account.sqs.createQueue({
-    QueueName: `orders-dlq${fifo}`,
-    Attributes: fifoAttributes,
-  }).QueueUrl;
-  const dlqArn = account.sqs.getQueueAttributes({ QueueUrl: dlqUrl }).Attributes.QueueArn;
-  const sourceUrl = account.sqs.createQueue({
-    QueueName: `orders${fifo}`,
-    Attributes: {
-      ...fifoAttributes,
-      VisibilityTimeout: String(6 * consumerTimeoutSeconds),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
-    },
-  }).QueueUrl;
-  account.sqs.createQueue({ QueueName: `orders-dlq-quarantine${fifo}`, Attributes: fifoAttributes });
+  const { dlqUrl, sourceUrl, sourceArn, quarantineUrl } = createOrdersQueues(account, {
+    fifo: scenario.fifo,
+    visibilityTimeout: 6 * consumerTimeoutSeconds,
+  });
   account.lambda.createFunction('orders-consumer', consumerTimeoutSeconds);
-  account.lambda.mapEventSource(
-    account.sqs.getQueueAttributes({ QueueUrl: sourceUrl }).Attributes.QueueArn ?? '',
-    'orders-consumer',
-  );
+  account.lambda.mapEventSource(sourceArn, 'orders-consumer');
   let consumerWorks = false;
   const consumed = new Set<string>();
   account.sqs.attachConsumer(sourceUrl, {
@@ -176,7 +162,6 @@ export async function runQueueScenario(scenario: QueueScenario): Promise<QueueSc
     account.sqs
       .contents(url)
       .map((m) => m.attributes[replayAttributes.originalId]?.StringValue ?? m.messageId);
-  const quarantineUrl = sourceUrl.replace(/orders(\.fifo)?$/, `orders-dlq-quarantine${fifo}`);
   const found = new Set([
     ...originalIdsIn(sourceUrl),
     ...originalIdsIn(dlqUrl),

@@ -51,6 +51,8 @@ const inputSchema = z.object({
   /** Stop once this share of the replayed messages came back (after `stopAfterLandedBack` of them). */
   stopRatio: z.number().min(0).max(1),
   stopAfterLandedBack: z.number().int().positive(),
+  /** Batches moved in parallel: each waits on SQS most of its time. */
+  concurrency: z.number().int().min(1).max(10),
   /** The longest one invocation works; Step Functions loops over invocations. */
   budgetSeconds: z.number().positive(),
   progress: progressSchema,
@@ -203,24 +205,40 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
     return { ...progress, done, stopped, reason };
   };
 
-  while (deps.now().getTime() < deadline) {
+  type End = { readonly done: boolean; readonly stopped: boolean; readonly reason: string };
+  // Messages received by a worker and not yet counted: the cap holds with workers in parallel.
+  let reserved = 0;
+
+  /** Moves one batch; says so when the replay should end, or this worker has nothing left to claim. */
+  const moveOneBatch = async (): Promise<End | 'no-room' | undefined> => {
     if (
       progress.landedBack >= input.stopAfterLandedBack &&
       progress.landedBack > input.stopRatio * progress.replayed
     ) {
-      return result(
-        false,
-        true,
-        `${progress.landedBack} of ${progress.replayed} replayed messages came back to the DLQ`,
-      );
+      return {
+        done: false,
+        stopped: true,
+        reason: `${progress.landedBack} of ${progress.replayed} replayed messages came back to the DLQ`,
+      };
     }
-    const room = input.maxMessages - progress.replayed - progress.quarantined;
-    if (room <= 0) return result(true, false, `moved the most messages one run may (${input.maxMessages})`);
+    const room = input.maxMessages - progress.replayed - progress.quarantined - reserved;
+    // The rest of the run's allowance is claimed by other workers: this one is done.
+    if (room <= 0) return 'no-room';
+    const claim = Math.min(batchEntries, room);
+    reserved += claim;
+    try {
+      return await moveClaimed(claim);
+    } finally {
+      reserved -= claim;
+    }
+  };
+
+  const moveClaimed = async (claim: number): Promise<End | undefined> => {
     const received = await call(() =>
       deps.clients.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: input.dlqUrl,
-          MaxNumberOfMessages: Math.min(batchEntries, room),
+          MaxNumberOfMessages: claim,
           VisibilityTimeout: inFlightSeconds,
           WaitTimeSeconds: 1,
           MessageAttributeNames: ['All'],
@@ -229,7 +247,8 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
       ),
     );
     const messages = received.Messages ?? [];
-    if (messages.length === 0) return result(true, false, 'the DLQ has no more visible messages');
+    if (messages.length === 0)
+      return { done: true, stopped: false, reason: 'the DLQ has no more visible messages' };
 
     const byId = new Map(messages.map((m, i) => [String(i), m]));
     const landedBack = messages.filter((m) => dispose(m, input) === 'landed-back');
@@ -281,8 +300,28 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
       ...landedBack.map((message) => ({ message, seconds: landedBackHiddenSeconds })),
     ].filter((r): r is { message: Message; seconds: number } => r.message !== undefined);
     if (releases.length) await changeVisibility(releases, input.dlqUrl, deps, call);
+    return undefined;
+  };
+
+  let end: End | undefined;
+  const worker = async () => {
+    while (!end && deps.now().getTime() < deadline) {
+      const outcome = await moveOneBatch();
+      if (outcome === 'no-room') return;
+      end = outcome ?? end;
+    }
+  };
+  await Promise.all(Array.from({ length: input.concurrency }, worker));
+  if (!end && progress.replayed + progress.quarantined >= input.maxMessages) {
+    end = {
+      done: true,
+      stopped: false,
+      reason: `moved the most messages one run may (${input.maxMessages})`,
+    };
   }
-  return result(false, false, 'the invocation used its time budget');
+  return end
+    ? result(end.done, end.stopped, end.reason)
+    : result(false, false, 'the invocation used its time budget');
 };
 
 /** Failed entries become visible again at once; messages that came back stay out of this run's way. */

@@ -30,6 +30,8 @@ const approverTiers = [
 
 /** Minutes of the consumer's metrics that say whether it is healthy again. */
 const consumerLookbackMinutes = 10;
+/** Batches one replay invocation moves at once (SQS calls are mostly waiting). */
+const replayConcurrency = 4;
 /** One replay invocation's time budget; the loop goes on in the state machine. */
 const batchBudgetSeconds = 20;
 /**
@@ -139,6 +141,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
       stopRatio: guardrails.stopRatio,
       stopAfterLandedBack: guardrails.stopAfterLandedBack,
       budgetSeconds: batchBudgetSeconds,
+      concurrency: replayConcurrency,
       progress: JsonPath.objectAt('$.progress'),
     }),
     resultPath: '$.progress',
@@ -208,7 +211,13 @@ export const dlqReplay: Runbook = {
   inputSchema: dlqReplayInputSchema,
   approval: guardrails.approval,
   approverGroups: approverTiers.map((tier) => tier.group),
-  guardrails: { ...guardrails, consumerLookbackMinutes, batchBudgetSeconds, maxReplayInvocations },
+  guardrails: {
+    ...guardrails,
+    consumerLookbackMinutes,
+    batchBudgetSeconds,
+    replayConcurrency,
+    maxReplayInvocations,
+  },
   timeout: Duration.hours(6),
   cooldown: Duration.minutes(15),
   steps: [

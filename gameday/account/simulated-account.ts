@@ -125,7 +125,8 @@ export class SimulatedAccount {
         GetResources: (input) => this.apiGateway.getResources(input),
       },
       SNSClient: { Publish: (input) => this.sns.publish(input) },
-      SQSClient: {
+      // Every SQS answer waits the account's wall-clock latency, if any (benchmarks).
+      SQSClient: this.sqs.withWallLatency({
         GetQueueUrl: (input) => this.sqs.getQueueUrl(input),
         GetQueueAttributes: (input) => this.sqs.getQueueAttributes(input),
         SetQueueAttributes: (input) => this.sqs.setQueueAttributes(input),
@@ -133,12 +134,13 @@ export class SimulatedAccount {
         SendMessage: (input) => this.sqs.sendMessage(input),
         SendMessageBatch: (input) => this.sqs.sendMessageBatch(input),
         ReceiveMessage: (input) => this.sqs.receiveMessage(input),
+        DeleteMessage: (input) => this.sqs.deleteMessage(input),
         DeleteMessageBatch: (input) => this.sqs.deleteMessageBatch(input),
         ChangeMessageVisibilityBatch: (input) => this.sqs.changeMessageVisibilityBatch(input),
         StartMessageMoveTask: (input) => this.sqs.startMessageMoveTask(input),
         ListMessageMoveTasks: (input) => this.sqs.listMessageMoveTasks(input),
         CancelMessageMoveTask: (input) => this.sqs.cancelMessageMoveTask(input),
-      },
+      }),
     };
     return services[clientName]?.[operation] as ((input: unknown) => unknown) | undefined;
   };

@@ -13,6 +13,7 @@ import {
   type Message,
   type MessageAttributeValue,
   QueueDoesNotExist,
+  ReceiptHandleIsInvalid,
   type ReceiveMessageCommandInput,
   RequestThrottled,
   ResourceNotFoundException,
@@ -131,6 +132,7 @@ function messageSize(body: string, attributes: Record<string, MessageAttributeVa
  * and move task calls have their own, far lower, quotas.
  */
 const faultedOperations = new Set([
+  'DeleteMessage',
   'ReceiveMessage',
   'SendMessage',
   'SendMessageBatch',
@@ -183,6 +185,25 @@ export class SimulatedSqs {
     private readonly clock: VirtualClock,
     private readonly metrics: MetricStore,
   ) {}
+
+  /**
+   * Real milliseconds every API answer waits, for benchmarks: work done in parallel then overlaps
+   * as it does against SQS. (Injected `latencyMs` advances the virtual clock instead.)
+   */
+  wallLatencyMs = 0;
+
+  /** Wraps operations so each answer waits `wallLatencyMs` of real time first. */
+  withWallLatency<T extends Record<string, (input: never) => unknown>>(operations: T): T {
+    return Object.fromEntries(
+      Object.entries(operations).map(([name, operation]) => [
+        name,
+        (input: never) =>
+          this.wallLatencyMs > 0
+            ? new Promise((resolve) => setTimeout(resolve, this.wallLatencyMs)).then(() => operation(input))
+            : operation(input),
+      ]),
+    ) as T;
+  }
 
   /** Injects faults into every later call; the seed makes the schedule repeatable. */
   injectFaults(faults: SqsFaults, seed = 1): void {
@@ -377,6 +398,15 @@ export class SimulatedSqs {
         this.describe(m, input),
       ),
     };
+  }
+
+  deleteMessage(input: { QueueUrl?: string; ReceiptHandle?: string }): Record<string, never> {
+    const queue = this.queue(input.QueueUrl);
+    this.call('DeleteMessage');
+    if (!this.remove(queue, input.ReceiptHandle ?? '')) {
+      throw new ReceiptHandleIsInvalid({ message: 'The receipt handle is not valid', $metadata: {} });
+    }
+    return {};
   }
 
   deleteMessageBatch(input: DeleteMessageBatchCommandInput): {
@@ -663,19 +693,17 @@ export class SimulatedSqs {
   /** Receives up to `max` visible messages, redriving those received maxReceiveCount times already. */
   private take(queue: SimulatedQueue, max: number, visibilitySeconds: number): StoredMessage[] {
     const now = this.clock.now().getTime();
-    const busyGroups = new Set(
-      queue.messages.filter((m) => m.visibleAt > now && m.groupId !== undefined).map((m) => m.groupId),
-    );
+    // FIFO: no message of a group is delivered while an earlier one of it is in flight.
+    const busyGroups = queue.fifo
+      ? new Set(queue.messages.filter((m) => m.visibleAt > now).map((m) => m.groupId))
+      : undefined;
     const taken: StoredMessage[] = [];
-    for (const message of [...queue.messages]) {
+    const redriven: StoredMessage[] = [];
+    for (const message of queue.messages) {
       if (taken.length >= max) break;
-      if (message.visibleAt > now) continue;
-      if (queue.fifo && busyGroups.has(message.groupId)) continue;
+      if (message.visibleAt > now || busyGroups?.has(message.groupId)) continue;
       if (queue.redrive && message.receiveCount >= queue.redrive.maxReceiveCount) {
-        const dlq = this.queueByArn(queue.redrive.deadLetterTargetArn);
-        queue.messages.splice(queue.messages.indexOf(message), 1);
-        delete message.receiptHandle;
-        dlq.messages.push(message);
+        redriven.push(message);
         continue;
       }
       message.receiveCount += 1;
@@ -683,6 +711,15 @@ export class SimulatedSqs {
       message.visibleAt = now + visibilitySeconds * 1000;
       message.receiptHandle = `${message.messageId}#${message.receiveCount}#${now}`;
       taken.push(message);
+    }
+    if (queue.redrive && redriven.length) {
+      const dlq = this.queueByArn(queue.redrive.deadLetterTargetArn);
+      const moving = new Set(redriven);
+      queue.messages = queue.messages.filter((m) => !moving.has(m));
+      for (const message of redriven) {
+        delete message.receiptHandle;
+        dlq.messages.push(message);
+      }
     }
     return taken;
   }

@@ -24,11 +24,12 @@ function fill(world: ReturnType<typeof dlqAccount>, count: number, fifo = false)
 async function runToEnd(
   world: ReturnType<typeof dlqAccount>,
   fifo = false,
+  concurrency = 1,
 ): Promise<ReplayBatchResult | undefined> {
   let progress = world.input().progress;
   for (let invocation = 0; invocation < 300; invocation += 1) {
     try {
-      const result = await replayBatch(world.input({ progress, fifo }), world.deps);
+      const result = await replayBatch(world.input({ progress, fifo, concurrency }), world.deps);
       progress = result;
       if (result.done || result.stopped) return result;
     } catch {
@@ -60,17 +61,26 @@ describe('DLQ replay loses no message', () => {
     expect(world.audit.map((a) => a.action)).toEqual(['replay-messages']);
   });
 
-  it('holds under random throttling, server errors, failed entries, latency and crashes between send and delete', async () => {
+  it('moves exactly the most one run may, with parallel workers, then reports done', async () => {
+    const world = dlqAccount();
+    fill(world, 100);
+    const result = await replayBatch(world.input({ maxMessages: 25, concurrency: 4 }), world.deps);
+    expect(result).toMatchObject({ done: true, replayed: 23, quarantined: 2 });
+    expect(world.account.sqs.depth(world.dlqUrl).visible).toBe(75);
+  });
+
+  it('holds under random throttling, server errors, failed entries, latency, crashes between send and delete, and parallel batches', async () => {
     await fc.assert(
       fc.asyncProperty(
         faults,
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
         fc.boolean(),
-        async (schedule, seed, fifo) => {
+        fc.integer({ min: 1, max: 4 }),
+        async (schedule, seed, fifo, concurrency) => {
           const world = dlqAccount({ fifo });
           const ids = fill(world, 60, fifo);
           world.account.sqs.injectFaults(schedule, seed);
-          await runToEnd(world, fifo);
+          await runToEnd(world, fifo, concurrency);
           const everywhere = [world.sourceUrl, world.dlqUrl, world.quarantineUrl].flatMap((url) =>
             world.originalIds(url),
           );
@@ -83,7 +93,7 @@ describe('DLQ replay loses no message', () => {
           ).toBe(true);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 80 },
     );
   });
 });

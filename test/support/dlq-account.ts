@@ -1,29 +1,14 @@
 import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
+import { createOrdersQueues } from '../../gameday/scenarios/orders-queues.js';
 import type { AuditRecord } from '../../handlers/lib/audit-trail.js';
 import { replayAttributes } from '../../handlers/lib/replay-attributes.js';
 import type { StepDeps } from '../../handlers/lib/step-deps.js';
 import type { ReplayBatchInput } from '../../handlers/replay-batch.js';
 
-/** An account with an orders queue, its DLQ (after 3 receives) and a quarantine queue. */
+/** An account with the orders queues, and replay-batch deps and input bound to them. */
 export function dlqAccount(options: { fifo?: boolean } = {}) {
   const account = new SimulatedAccount({ start: new Date('2026-03-02T09:00:00Z') });
-  const suffix = options.fifo ? '.fifo' : '';
-  const fifo = options.fifo ? { FifoQueue: 'true' } : {};
-  const dlqUrl = account.sqs.createQueue({ QueueName: `orders-dlq${suffix}`, Attributes: fifo }).QueueUrl;
-  const dlqArn = account.sqs.getQueueAttributes({ QueueUrl: dlqUrl }).Attributes.QueueArn;
-  const sourceUrl = account.sqs.createQueue({
-    QueueName: `orders${suffix}`,
-    Attributes: {
-      ...fifo,
-      VisibilityTimeout: '180',
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }),
-    },
-  }).QueueUrl;
-  const quarantineUrl = account.sqs.createQueue({
-    QueueName: `orders-quarantine${suffix}`,
-    Attributes: fifo,
-  }).QueueUrl;
-  account.sqs.calls.clear();
+  const { dlqUrl, sourceUrl, quarantineUrl } = createOrdersQueues(account, options);
   const audit: AuditRecord[] = [];
   const deps: StepDeps = {
     clients: account.clients(),
@@ -50,6 +35,7 @@ export function dlqAccount(options: { fifo?: boolean } = {}) {
     stopRatio: 0.1,
     stopAfterLandedBack: 10,
     budgetSeconds: 20,
+    concurrency: 1,
     progress: { replayed: 0, quarantined: 0, landedBack: 0, failedEntries: 0, retries: 0, invocations: 0 },
     ...overrides,
   });
