@@ -50,6 +50,7 @@ async function controlled() {
     maxMessages: messages,
     maxReplays: 3,
     quarantineSignatures: [],
+    dlqAtStart: messages,
     stopRatio: 0.1,
     stopAfterLandedBack: 10,
     budgetSeconds: 20,

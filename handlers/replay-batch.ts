@@ -1,6 +1,7 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   type MessageAttributeValue,
   ReceiveMessageCommand,
@@ -48,6 +49,8 @@ const inputSchema = z.object({
   maxReplays: z.number().int().positive(),
   /** Failure signatures the plan quarantines. */
   quarantineSignatures: z.array(z.string()),
+  /** Messages in the DLQ when the run began: more than that minus what left means messages came back. */
+  dlqAtStart: z.number().int().min(0),
   /** Stop once this share of the replayed messages came back (after `stopAfterLandedBack` of them). */
   stopRatio: z.number().min(0).max(1),
   stopAfterLandedBack: z.number().int().positive(),
@@ -206,15 +209,36 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
   };
 
   type End = { readonly done: boolean; readonly stopped: boolean; readonly reason: string };
+  const tooMany = (cameBack: number) =>
+    cameBack >= input.stopAfterLandedBack && cameBack > input.stopRatio * progress.replayed;
+
+  // Replayed messages that fail again join the DLQ's end; its depth shows them before any receive does.
+  const depth = await call(() =>
+    deps.clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: input.dlqUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    ),
+  );
+  const inDlq =
+    Number(depth.Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(depth.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const cameBack = inDlq - (input.dlqAtStart - progress.replayed - progress.quarantined);
+  if (tooMany(cameBack)) {
+    return result(
+      false,
+      true,
+      `about ${cameBack} of ${progress.replayed} replayed messages came back to the DLQ`,
+    );
+  }
+
   // Messages received by a worker and not yet counted: the cap holds with workers in parallel.
   let reserved = 0;
 
   /** Moves one batch; says so when the replay should end, or this worker has nothing left to claim. */
   const moveOneBatch = async (): Promise<End | 'no-room' | undefined> => {
-    if (
-      progress.landedBack >= input.stopAfterLandedBack &&
-      progress.landedBack > input.stopRatio * progress.replayed
-    ) {
+    if (tooMany(progress.landedBack)) {
       return {
         done: false,
         stopped: true,

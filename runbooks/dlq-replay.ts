@@ -138,6 +138,10 @@ function build(scope: Construct, fn: RunbookFunctions) {
       maxMessages: JsonPath.numberAt('$.plan.maxMessages'),
       maxReplays: guardrails.maxReplays,
       quarantineSignatures: JsonPath.listAt('$.plan.quarantineSignatures'),
+      dlqAtStart: JsonPath.mathAdd(
+        JsonPath.numberAt('$.evidence.dlq.visible'),
+        JsonPath.numberAt('$.evidence.dlq.inFlight'),
+      ),
       stopRatio: guardrails.stopRatio,
       stopAfterLandedBack: guardrails.stopAfterLandedBack,
       budgetSeconds: batchBudgetSeconds,

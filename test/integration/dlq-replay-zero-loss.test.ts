@@ -27,9 +27,10 @@ async function runToEnd(
   concurrency = 1,
 ): Promise<ReplayBatchResult | undefined> {
   let progress = world.input().progress;
+  const dlqAtStart = world.account.sqs.contents(world.dlqUrl).length;
   for (let invocation = 0; invocation < 300; invocation += 1) {
     try {
-      const result = await replayBatch(world.input({ progress, fifo, concurrency }), world.deps);
+      const result = await replayBatch(world.input({ progress, fifo, concurrency, dlqAtStart }), world.deps);
       progress = result;
       if (result.done || result.stopped) return result;
     } catch {
@@ -64,7 +65,10 @@ describe('DLQ replay loses no message', () => {
   it('moves exactly the most one run may, with parallel workers, then reports done', async () => {
     const world = dlqAccount();
     fill(world, 100);
-    const result = await replayBatch(world.input({ maxMessages: 25, concurrency: 4 }), world.deps);
+    const result = await replayBatch(
+      world.input({ maxMessages: 25, concurrency: 4, dlqAtStart: 100 }),
+      world.deps,
+    );
     expect(result).toMatchObject({ done: true, replayed: 23, quarantined: 2 });
     expect(world.account.sqs.depth(world.dlqUrl).visible).toBe(75);
   });

@@ -32,6 +32,7 @@ export function dlqAccount(options: { fifo?: boolean } = {}) {
     maxMessages: 100_000,
     maxReplays: 3,
     quarantineSignatures: [],
+    dlqAtStart: 0,
     stopRatio: 0.1,
     stopAfterLandedBack: 10,
     budgetSeconds: 20,

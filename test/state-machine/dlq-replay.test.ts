@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
+import { runQueueScenario } from '../../gameday/run-queue-scenario.js';
+import { scenarioStart } from '../../gameday/scenarios/checkout-service.js';
+import { queueScenarios } from '../../gameday/scenarios/index.js';
+import { createOrdersQueues } from '../../gameday/scenarios/orders-queues.js';
+import { SimulatedPlatform } from '../../gameday/simulated-platform.js';
+import type { ReplayReport } from '../../handlers/report-replay.js';
+import { dlqReplay } from '../../runbooks/dlq-replay.js';
+import { runLocally } from '../../state-machines/local-executor.js';
+
+describe('dlq-replay state machine, run locally on the simulated account', () => {
+  it.each(queueScenarios.map((s) => [s.id, s] as const))(
+    '%s ends as expected with no message lost',
+    async (_id, scenario) => {
+      const result = await runQueueScenario(scenario);
+      expect(result.actual).toEqual(scenario.expected);
+      expect(
+        result.finalState.queues.every((q) => Number.isInteger(q.visible) && Number.isInteger(q.inFlight)),
+      ).toBe(true);
+    },
+  );
+
+  it('uses the SQS move task for a clean standard DLQ and controlled batches otherwise', async () => {
+    const byId = (id: string) => {
+      const scenario = queueScenarios.find((s) => s.id === id);
+      if (!scenario) throw new Error(`no scenario ${id}`);
+      return runQueueScenario(scenario);
+    };
+    const [fixed, poison] = await Promise.all([byId('consumer-fixed'), byId('poison-messages')]);
+    expect(fixed.report?.path).toBe('move-task');
+    expect(fixed.finalState.sqsCalls.StartMessageMoveTask).toBe(1);
+    expect(poison.report?.path).toBe('controlled');
+    expect(poison.finalState.sqsCalls.StartMessageMoveTask).toBeUndefined();
+  });
+
+  /** Orders that the consumer will fail again, in a DLQ; the consumer has no recent errors to give it away. */
+  function silentlyBrokenConsumer() {
+    const account = new SimulatedAccount({ start: scenarioStart });
+    const queues = createOrdersQueues(account);
+    account.lambda.createFunction('orders-consumer', 30);
+    account.lambda.mapEventSource(queues.sourceArn, 'orders-consumer');
+    account.sqs.attachConsumer(queues.sourceUrl, {
+      functionName: 'orders-consumer',
+      perMinute: 600,
+      handles: () => false,
+    });
+    for (let i = 0; i < 300; i += 1)
+      account.sqs.sendMessage({
+        QueueUrl: queues.dlqUrl,
+        MessageBody: JSON.stringify({ type: 'order-placed', orderId: i }),
+      });
+    const platform = new SimulatedPlatform(account, 'dev', () => ({ decision: 'approve', by: 'test' }));
+    return { account, platform, ...queues };
+  }
+
+  it('stops and escalates when replayed messages come back to the DLQ, losing none', async () => {
+    const { account, platform, dlqUrl, sourceUrl } = silentlyBrokenConsumer();
+    // One message every five seconds: the first replayed ones fail three times and return while the rest wait.
+    const result = await runLocally(
+      dlqReplay,
+      { dlq: 'orders-dlq', ratePerSecond: 0.2, maxMessages: 299 },
+      {
+        deps: platform.stepDeps,
+        approver: () => ({ decision: 'approve', by: 'test' }),
+        advanceTime: (s) => account.advance(s),
+        executionName: 'stop-condition',
+      },
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    const report = (result as { output: ReplayReport }).output;
+    expect(report.outcome).toBe('stopped');
+    expect(report.summary).toMatch(/^stopped: about \d+ of \d+ replayed messages came back to the DLQ/);
+    expect(account.sns.published.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^Escalation: dlq-replay: about \d+ of \d+ replayed/),
+    ]);
+    const total = account.sqs.contents(dlqUrl).length + account.sqs.contents(sourceUrl).length;
+    expect(total).toBe(300);
+  });
+
+  it('on a dry run shows the plan and moves nothing', async () => {
+    const { account, platform, dlqUrl } = silentlyBrokenConsumer();
+    const result = await runLocally(
+      dlqReplay,
+      { dlq: 'orders-dlq', dryRun: true },
+      {
+        deps: platform.stepDeps,
+        approver: () => ({ decision: 'approve', by: 'test' }),
+        advanceTime: (s) => account.advance(s),
+        executionName: 'dry-run',
+      },
+    );
+    const report = (result as { output: ReplayReport }).output;
+    expect(report).toMatchObject({ outcome: 'dry-run', replayed: 0, leftInDlq: 300 });
+    expect(report.summary).toBe(
+      'dry run: Replay 300 of 300 messages from orders-dlq to orders at 100/s (about 3 s, SQS move task), ~0 to quarantine; nothing moved',
+    );
+    expect(account.sqs.depth(dlqUrl)).toEqual({ visible: 300, inFlight: 0 });
+  });
+
+  it('names what is wrong when the DLQ does not exist, changing nothing', async () => {
+    const { account, platform } = silentlyBrokenConsumer();
+    const result = await runLocally(
+      dlqReplay,
+      { dlq: 'no-such-queue' },
+      {
+        deps: platform.stepDeps,
+        approver: () => ({ decision: 'approve', by: 'test' }),
+        advanceTime: (s) => account.advance(s),
+        executionName: 'unknown-dlq',
+      },
+    );
+    const report = (result as { output: ReplayReport }).output;
+    expect(report.outcome).toBe('escalated');
+    expect(report.summary).toMatch(/TargetNotResolvedError/);
+  });
+});
