@@ -17,6 +17,7 @@ export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
     );
   }
   const targets = app.node.tryGetContext('runbooks:targetFunctionArns') as string[] | undefined;
+  const queues = app.node.tryGetContext('runbooks:queueArns') as string[] | undefined;
   const routes = z.array(routeRuleSchema).parse(app.node.tryGetContext('runbooks:routes') ?? []);
   const slackAccessFile = app.node.tryGetContext('runbooks:slackAccess') as string | undefined;
   const slackAccess = slackAccessFile
@@ -26,6 +27,7 @@ export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
     runbooks,
     environment: environment as Environment,
     ...(targets ? { targetFunctionArns: targets } : {}),
+    ...(queues ? { queueArns: queues } : {}),
     routes,
     ...(slackAccess ? { slackAccess } : {}),
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

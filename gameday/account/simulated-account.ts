@@ -70,7 +70,8 @@ export class SimulatedAccount {
   advance(seconds: number): void {
     const target = this.clock.now().getTime() + seconds * 1000;
     for (let boundary = this.processedUntil + minuteMs; boundary <= target; boundary += minuteMs) {
-      this.clock.set(boundary);
+      // Injected API latency moves the clock without serving minutes; those are served now, late.
+      if (boundary > this.clock.now().getTime()) this.clock.set(boundary);
       const minuteStart = new Date(boundary - minuteMs);
       for (const w of this.workloads) {
         if (w.kind === 'api') this.apiGateway.serve(w.apiName, w.requestsPerMinute, minuteStart);

@@ -121,3 +121,17 @@ describe('runbook slack serve', () => {
     expect(stderr).toMatch(/set SLACK_SIGNING_SECRET/);
   });
 });
+
+describe('runbook simulate for a DLQ game day', () => {
+  it('prints every queue with its final visible and in-flight counts', async () => {
+    const { code, stdout } = await run('simulate', 'poison-messages', '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ scenario: 'poison-messages', runbook: 'dlq-replay', outcome: 'passed' });
+    expect(result.finalState.queues).toEqual([
+      { name: 'orders-dlq', visible: 0, inFlight: 0 },
+      { name: 'orders', visible: 0, inFlight: 0 },
+      { name: 'orders-dlq-quarantine', visible: 50, inFlight: 0 },
+    ]);
+  });
+});
