@@ -93,8 +93,15 @@ export class SimulatedAccount {
     });
   }
 
-  private readonly lookup: OperationLookup = (clientName, operation) => {
-    const services: Record<string, Record<string, (input: never) => unknown>> = {
+  private readonly lookup: OperationLookup = (clientName, operation) =>
+    this.operations()[clientName]?.[operation] as ((input: unknown) => unknown) | undefined;
+
+  private operationTable?: Record<string, Record<string, (input: never) => unknown>>;
+
+  /** Every modelled operation by client and command name, built once: lookups happen on every call. */
+  private operations(): Record<string, Record<string, (input: never) => unknown>> {
+    if (this.operationTable) return this.operationTable;
+    this.operationTable = {
       LambdaClient: {
         GetAlias: (input) => this.lambda.getAlias(input),
         UpdateAlias: (input) => this.lambda.updateAlias(input),
@@ -143,6 +150,6 @@ export class SimulatedAccount {
         CancelMessageMoveTask: (input) => this.sqs.cancelMessageMoveTask(input),
       }),
     };
-    return services[clientName]?.[operation] as ((input: unknown) => unknown) | undefined;
-  };
+    return this.operationTable;
+  }
 }
