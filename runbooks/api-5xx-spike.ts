@@ -1,13 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { alarmStateChangeEventSchema } from '../handlers/lib/alarm-event.js';
 import { ErrorNames } from '../handlers/lib/errors.js';
 import type { SpikeGuardrails } from '../handlers/lib/guardrails.js';
-import { ApprovalStep } from './fragments/approval-step.js';
+import { ApprovalStep, approvalGate } from './fragments/approval-step.js';
 import { releaseLeaseStep } from './fragments/release-lease-step.js';
-import { retryTransient } from './retry-policy.js';
+import { escalateStep, taskStep } from './fragments/task-step.js';
 import type { Runbook, RunbookFunctions } from './runbook.js';
 
 const id = 'api-5xx-spike';
@@ -32,10 +31,7 @@ const lookbackMinutes = 60;
 const settleTime = Duration.minutes(3);
 
 function build(scope: Construct, fn: RunbookFunctions) {
-  const step = (name: string, props: ConstructorParameters<typeof LambdaInvoke>[2]) =>
-    retryTransient(new LambdaInvoke(scope, name, { payloadResponseOnly: true, ...props }));
-
-  const report = step('Report', {
+  const report = taskStep(scope, 'Report', {
     lambdaFunction: fn['build-report'],
     payload: TaskInput.fromObject({
       executionId: JsonPath.executionId,
@@ -50,17 +46,9 @@ function build(scope: Construct, fn: RunbookFunctions) {
   });
   report.next(releaseLeaseStep(scope, fn));
 
-  const escalate = step('Escalate to on-call', {
-    lambdaFunction: fn.escalate,
-    payload: TaskInput.fromObject({
-      executionId: JsonPath.executionId,
-      runbook: id,
-      state: JsonPath.objectAt('$'),
-    }),
-    resultPath: '$.escalation',
-  }).next(report);
+  const escalate = escalateStep(scope, fn, id).next(report);
 
-  const gather = step('Gather evidence', {
+  const gather = taskStep(scope, 'Gather evidence', {
     lambdaFunction: fn['gather-evidence'],
     payload: TaskInput.fromObject({
       alarmEvent: JsonPath.objectAt('$'),
@@ -70,13 +58,13 @@ function build(scope: Construct, fn: RunbookFunctions) {
     resultPath: '$.evidence',
   }).addCatch(escalate, { errors: [ErrorNames.all], resultPath: '$.failure' });
 
-  const decide = step('Decide', {
+  const decide = taskStep(scope, 'Decide', {
     lambdaFunction: fn['decide-remediation'],
     payload: TaskInput.fromObject({ evidence: JsonPath.objectAt('$.evidence'), guardrails }),
     resultPath: '$.decision',
   }).addCatch(escalate, { errors: [ErrorNames.all], resultPath: '$.failure' });
 
-  const rollback = step('Roll back alias', {
+  const rollback = taskStep(scope, 'Roll back alias', {
     lambdaFunction: fn['rollback-alias'],
     payload: TaskInput.fromObject({
       executionId: JsonPath.executionId,
@@ -101,7 +89,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
     resultPath: '$.verification',
   });
   const settle = new Wait(scope, 'Let the alias settle', { time: WaitTime.duration(settleTime) });
-  const verify = step('Verify recovery', {
+  const verify = taskStep(scope, 'Verify recovery', {
     lambdaFunction: fn['verify-recovery'],
     payload: TaskInput.fromObject({
       alarmName: JsonPath.stringAt('$.evidence.alarm.name'),
@@ -128,9 +116,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
       new Choice(scope, 'Recent deploy to blame?')
         .when(
           Condition.stringEquals('$.decision.action', 'rollback'),
-          new Choice(scope, 'Approval required?')
-            .when(Condition.stringEquals('$.decision.approval', 'human'), approval)
-            .otherwise(rollback),
+          approvalGate(scope, '$.decision.approval', approval, rollback),
         )
         .otherwise(escalate),
     );

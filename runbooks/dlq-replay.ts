@@ -1,13 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { dlqReplayInputSchema } from '../handlers/inspect-dlq.js';
 import { ErrorNames } from '../handlers/lib/errors.js';
 import type { ReplayGuardrails } from '../handlers/plan-replay.js';
-import { ApprovalStep } from './fragments/approval-step.js';
+import { ApprovalStep, approvalGate } from './fragments/approval-step.js';
 import { releaseLeaseStep } from './fragments/release-lease-step.js';
-import { retryTransient } from './retry-policy.js';
+import { escalateStep, taskStep } from './fragments/task-step.js';
 import type { Runbook, RunbookFunctions } from './runbook.js';
 
 const id = 'dlq-replay';
@@ -44,10 +43,7 @@ const moveTaskPollInterval = Duration.seconds(30);
 const maxMoveTaskChecks = 480;
 
 function build(scope: Construct, fn: RunbookFunctions) {
-  const step = (name: string, props: ConstructorParameters<typeof LambdaInvoke>[2]) =>
-    retryTransient(new LambdaInvoke(scope, name, { payloadResponseOnly: true, ...props }));
-
-  const report = step('Verify and report', {
+  const report = taskStep(scope, 'Verify and report', {
     lambdaFunction: fn['report-replay'],
     payload: TaskInput.fromObject({ executionId: JsonPath.executionId, state: JsonPath.objectAt('$') }),
     resultPath: '$.report',
@@ -55,30 +51,22 @@ function build(scope: Construct, fn: RunbookFunctions) {
   });
   report.next(releaseLeaseStep(scope, fn));
 
-  const escalate = step('Escalate to on-call', {
-    lambdaFunction: fn.escalate,
-    payload: TaskInput.fromObject({
-      executionId: JsonPath.executionId,
-      runbook: id,
-      state: JsonPath.objectAt('$'),
-    }),
-    resultPath: '$.escalation',
-  }).next(report);
+  const escalate = escalateStep(scope, fn, id).next(report);
 
-  const inspect = step('Inspect the DLQ', {
+  const inspect = taskStep(scope, 'Inspect the DLQ', {
     lambdaFunction: fn['inspect-dlq'],
     payload: TaskInput.fromObject({ executionInput: JsonPath.objectAt('$'), consumerLookbackMinutes }),
     resultPath: '$.evidence',
   }).addCatch(escalate, { errors: [ErrorNames.all], resultPath: '$.failure' });
 
-  const plan = step('Plan the replay', {
+  const plan = taskStep(scope, 'Plan the replay', {
     lambdaFunction: fn['plan-replay'],
     payload: TaskInput.fromObject({ evidence: JsonPath.objectAt('$.evidence'), guardrails }),
     resultPath: '$.plan',
   }).addCatch(escalate, { errors: [ErrorNames.all], resultPath: '$.failure' });
 
   // Fast path: SQS's own move task, polled until it ends.
-  const startMove = step('Start the move task', {
+  const startMove = taskStep(scope, 'Start the move task', {
     lambdaFunction: fn['start-move-task'],
     payload: TaskInput.fromObject({
       executionId: JsonPath.executionId,
@@ -91,7 +79,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
   const waitForMove = new Wait(scope, 'Let the move task run', {
     time: WaitTime.duration(moveTaskPollInterval),
   });
-  const checkMove = step('Check the move task', {
+  const checkMove = taskStep(scope, 'Check the move task', {
     lambdaFunction: fn['check-move-task'],
     payload: TaskInput.fromObject({
       dlqArn: JsonPath.stringAt('$.evidence.dlq.arn'),
@@ -126,7 +114,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
     },
     resultPath: '$.progress',
   });
-  const replay = step('Replay a batch', {
+  const replay = taskStep(scope, 'Replay a batch', {
     lambdaFunction: fn['replay-batch'],
     payload: TaskInput.fromObject({
       executionId: JsonPath.executionId,
@@ -190,9 +178,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
       new Choice(scope, 'Replay?')
         .when(
           Condition.stringEquals('$.plan.action', 'replay'),
-          new Choice(scope, 'Approval required?')
-            .when(Condition.stringEquals('$.plan.approval', 'human'), approval)
-            .otherwise(byPath),
+          approvalGate(scope, '$.plan.approval', approval, byPath),
         )
         .otherwise(report),
     );

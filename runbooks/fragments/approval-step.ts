@@ -1,6 +1,8 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
+  Choice,
+  Condition,
   type IChainable,
   type INextable,
   IntegrationPattern,
@@ -93,4 +95,16 @@ export class ApprovalStep extends StateMachineFragment {
     });
     return this;
   }
+}
+
+/** Goes through `approval` when the approval mode at `modePath` is `human`, else straight to `next`. */
+export function approvalGate(
+  scope: Construct,
+  modePath: string,
+  approval: IChainable,
+  next: IChainable,
+): Choice {
+  return new Choice(scope, 'Approval required?')
+    .when(Condition.stringEquals(modePath, 'human'), approval)
+    .otherwise(next);
 }
