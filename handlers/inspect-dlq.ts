@@ -1,6 +1,5 @@
 import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import {
-  ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ListDeadLetterSourceQueuesCommand,
@@ -16,6 +15,7 @@ import { lambdaEntry } from './lib/lambda-entry.js';
 import { readMetrics, total } from './lib/metric-window.js';
 import { parseInput } from './lib/parse-input.js';
 import type { StepCore, StepDeps } from './lib/step-deps.js';
+import { visibilityChanges } from './lib/visibility-changes.js';
 
 /** A manual start: the DLQ by name or URL, and the operator's limits. */
 export const manualReplayRequestSchema = z.object({
@@ -169,20 +169,18 @@ async function sample(deps: StepDeps, url: string) {
   if (messages.length) {
     await call(() =>
       deps.clients.sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: url,
-          Entries: messages.map((m, i) => ({
-            Id: String(i),
-            ReceiptHandle: m.ReceiptHandle ?? '',
-            VisibilityTimeout: 0,
-          })),
-        }),
+        visibilityChanges(
+          url,
+          messages.map((message) => ({ message, seconds: 0 })),
+        ),
       ),
     );
   }
   const counts = new Map<string, number>();
-  for (const m of messages)
-    counts.set(failureSignature(m.Body ?? ''), (counts.get(failureSignature(m.Body ?? '')) ?? 0) + 1);
+  for (const m of messages) {
+    const signature = failureSignature(m.Body ?? '');
+    counts.set(signature, (counts.get(signature) ?? 0) + 1);
+  }
   const oldest = Math.min(
     ...messages.map((m) => Number(m.Attributes?.SentTimestamp ?? deps.now().getTime())),
   );
