@@ -1,5 +1,4 @@
 import {
-  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   type Message,
@@ -14,8 +13,9 @@ import { failureSignature, unparseableSignature } from './lib/failure-signature.
 import { lambdaEntry } from './lib/lambda-entry.js';
 import { parseInput } from './lib/parse-input.js';
 import { replayAttributes } from './lib/replay-attributes.js';
-import type { StepCore, StepDeps } from './lib/step-deps.js';
+import type { StepCore } from './lib/step-deps.js';
 import { TokenBucket } from './lib/token-bucket.js';
+import { visibilityChanges } from './lib/visibility-changes.js';
 
 /** SQS's limits on one batch call: 10 entries, 256 KB in all. */
 const batchEntries = 10;
@@ -212,19 +212,25 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
   const tooMany = (cameBack: number) =>
     cameBack >= input.stopAfterLandedBack && cameBack > input.stopRatio * progress.replayed;
 
+  const dlqDepth = async () => {
+    const { Attributes = {} } = await call(() =>
+      deps.clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: input.dlqUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      ),
+    );
+    return {
+      visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
+  };
+
   // Replayed messages that fail again join the DLQ's end; its depth shows them before any receive does.
-  const depth = await call(() =>
-    deps.clients.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: input.dlqUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    ),
-  );
-  const inDlq =
-    Number(depth.Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(depth.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-  const cameBack = inDlq - (input.dlqAtStart - progress.replayed - progress.quarantined);
+  const atStart = await dlqDepth();
+  const cameBack =
+    atStart.visible + atStart.inFlight - (input.dlqAtStart - progress.replayed - progress.quarantined);
   if (tooMany(cameBack)) {
     return result(
       false,
@@ -237,7 +243,7 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
   let reserved = 0;
 
   /** Moves one batch; says so when the replay should end, or this worker has nothing left to claim. */
-  const moveOneBatch = async (): Promise<End | 'no-room' | undefined> => {
+  const moveOneBatch = async (): Promise<End | 'no-room' | 'drained' | undefined> => {
     if (tooMany(progress.landedBack)) {
       return {
         done: false,
@@ -257,7 +263,7 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
     }
   };
 
-  const moveClaimed = async (claim: number): Promise<End | undefined> => {
+  const moveClaimed = async (claim: number): Promise<End | 'drained' | undefined> => {
     const received = await call(() =>
       deps.clients.sqs.send(
         new ReceiveMessageCommand({
@@ -271,17 +277,17 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
       ),
     );
     const messages = received.Messages ?? [];
-    if (messages.length === 0)
-      return { done: true, stopped: false, reason: 'the DLQ has no more visible messages' };
+    if (messages.length === 0) return 'drained';
 
     const byId = new Map(messages.map((m, i) => [String(i), m]));
-    const landedBack = messages.filter((m) => dispose(m, input) === 'landed-back');
-    const toSource = messages.flatMap((m, i) =>
-      dispose(m, input) === 'replay' ? [entryFor(m, i, input, 'replay')] : [],
-    );
-    const toQuarantine = messages.flatMap((m, i) =>
-      dispose(m, input) === 'quarantine' ? [entryFor(m, i, input, 'quarantine')] : [],
-    );
+    const dispositions = messages.map((m) => dispose(m, input));
+    const landedBack = messages.filter((_, i) => dispositions[i] === 'landed-back');
+    const entries = (disposition: 'replay' | 'quarantine') =>
+      messages.flatMap((m, i) =>
+        dispositions[i] === disposition ? [entryFor(m, i, input, disposition)] : [],
+      );
+    const toSource = entries('replay');
+    const toQuarantine = entries('quarantine');
 
     const sent: string[] = [];
     const failed: string[] = [];
@@ -298,24 +304,21 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
         failed.push(...(answer.Failed ?? []).map((e) => e.Id ?? ''));
       }
     }
-    // Only what SQS confirmed sending leaves the DLQ.
-    const confirmed = sent.map((id) => byId.get(id)).filter((m): m is Message => m !== undefined);
+    // Only what SQS confirmed sending leaves the DLQ. Entry ids are the messages' indexes throughout.
+    const confirmed = sent.filter((id) => byId.has(id));
     if (confirmed.length) {
       const deleted = await call(() =>
         deps.clients.sqs.send(
           new DeleteMessageBatchCommand({
             QueueUrl: input.dlqUrl,
-            Entries: confirmed.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+            Entries: confirmed.map((id) => ({ Id: id, ReceiptHandle: byId.get(id)?.ReceiptHandle ?? '' })),
           }),
         ),
       );
-      const deletedIds = new Set((deleted.Successful ?? []).map((e) => Number(e.Id)));
-      confirmed.forEach((message, i) => {
-        if (!deletedIds.has(i)) return;
-        const wasReplayed = toSource.some((e) => byId.get(e.Id ?? '') === message);
-        if (wasReplayed) progress.replayed += 1;
+      for (const { Id } of deleted.Successful ?? []) {
+        if (dispositions[Number(Id)] === 'replay') progress.replayed += 1;
         else progress.quarantined += 1;
-      });
+      }
     }
     progress.failedEntries += failed.length;
     progress.landedBack += landedBack.length;
@@ -323,19 +326,45 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
       ...failed.map((id) => ({ message: byId.get(id), seconds: 0 })),
       ...landedBack.map((message) => ({ message, seconds: landedBackHiddenSeconds })),
     ].filter((r): r is { message: Message; seconds: number } => r.message !== undefined);
-    if (releases.length) await changeVisibility(releases, input.dlqUrl, deps, call);
+    // Failed entries become visible again at once; messages that came back stay out of this run's way.
+    if (releases.length) await call(() => deps.clients.sqs.send(visibilityChanges(input.dlqUrl, releases)));
     return undefined;
   };
 
   let end: End | undefined;
+  let drained = false;
   const worker = async () => {
     while (!end && deps.now().getTime() < deadline) {
       const outcome = await moveOneBatch();
       if (outcome === 'no-room') return;
+      if (outcome === 'drained') {
+        drained = true;
+        return;
+      }
       end = outcome ?? end;
     }
   };
-  await Promise.all(Array.from({ length: input.concurrency }, worker));
+  const moved = () => progress.replayed + progress.quarantined + progress.failedEntries;
+  while (!end && deps.now().getTime() < deadline) {
+    drained = false;
+    const before = moved();
+    await Promise.all(Array.from({ length: input.concurrency }, worker));
+    if (!drained) break;
+    // One worker found nothing while others still held messages; entries they could not send are
+    // visible again now. Done once the DLQ shows nothing visible with every worker stopped, or
+    // what it shows cannot be received (a FIFO group held by a message in flight).
+    const { visible } = await dlqDepth();
+    if (visible === 0 || moved() === before) {
+      end = {
+        done: true,
+        stopped: false,
+        reason:
+          visible === 0
+            ? 'the DLQ has no more visible messages'
+            : `${visible} visible messages cannot be received now`,
+      };
+    }
+  }
   if (!end && progress.replayed + progress.quarantined >= input.maxMessages) {
     end = {
       done: true,
@@ -347,26 +376,5 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult> = async 
     ? result(end.done, end.stopped, end.reason)
     : result(false, false, 'the invocation used its time budget');
 };
-
-/** Failed entries become visible again at once; messages that came back stay out of this run's way. */
-async function changeVisibility(
-  releases: { message: Message; seconds: number }[],
-  queueUrl: string,
-  deps: StepDeps,
-  call: <T>(fn: () => Promise<T>) => Promise<T>,
-): Promise<void> {
-  await call(() =>
-    deps.clients.sqs.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: releases.map((r, i) => ({
-          Id: String(i),
-          ReceiptHandle: r.message.ReceiptHandle ?? '',
-          VisibilityTimeout: r.seconds,
-        })),
-      }),
-    ),
-  );
-}
 
 export const handler = lambdaEntry(replayBatch);
