@@ -12,7 +12,7 @@ import { postApprovalRequest } from './approval-answers.js';
 import { webClientChat } from './chat.js';
 import { slackCredentials } from './slack-credentials.js';
 import type { SlackDeps } from './slack-deps.js';
-import { handleSlackRequest, type SlackWork } from './slack-http.js';
+import { handleSlackRequest, type SlackEndpointDeps, type SlackWork } from './slack-http.js';
 import { runSlackWork } from './slack-work.js';
 import type { CatalogueEntry } from './slash-command.js';
 
@@ -39,6 +39,28 @@ async function slackDeps(): Promise<SlackDeps> {
   return deps;
 }
 
+let endpointConfig: SlackEndpointDeps | undefined;
+
+/** The endpoint's configuration, read from the environment once per container. */
+function endpointDeps(): SlackEndpointDeps {
+  endpointConfig ??= {
+    environment: deployedEnvironment(),
+    catalogue: JSON.parse(requiredEnv('RUNBOOK_CATALOGUE')) as CatalogueEntry[],
+    now: () => new Date(),
+    signingSecret: async () => (await credentials()).signingSecret,
+    defer: async (work) => {
+      await clients.lambda.send(
+        new InvokeCommand({
+          FunctionName: requiredEnv('SLACK_WORKER_FUNCTION'),
+          InvocationType: 'Event',
+          Payload: JSON.stringify(work),
+        }),
+      );
+    },
+  };
+  return endpointConfig;
+}
+
 /**
  * The Function URL Slack calls. It checks the signature, answers within Slack's three seconds and
  * hands anything that calls AWS to the worker function asynchronously.
@@ -53,21 +75,7 @@ export const endpoint = withPowertools(
     );
     const response = await handleSlackRequest(
       { method: event.requestContext.http.method, path: event.rawPath, headers, body },
-      {
-        environment: deployedEnvironment(),
-        catalogue: JSON.parse(requiredEnv('RUNBOOK_CATALOGUE')) as CatalogueEntry[],
-        now: () => new Date(),
-        signingSecret: async () => (await credentials()).signingSecret,
-        defer: async (work) => {
-          await clients.lambda.send(
-            new InvokeCommand({
-              FunctionName: requiredEnv('SLACK_WORKER_FUNCTION'),
-              InvocationType: 'Event',
-              Payload: JSON.stringify(work),
-            }),
-          );
-        },
-      },
+      endpointDeps(),
     );
     return { statusCode: response.status, headers: { ...response.headers }, body: response.body };
   },
