@@ -5,6 +5,7 @@ import type { ReplayReport } from '../handlers/report-replay.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 import type { QueueOutcome, QueueScenario } from './queue-scenario.js';
 import { scriptedApprover, type TimelineEntry, type TimelineKind, timelineFor } from './run-scenario.js';
+import { mismatchesOf } from './scenario.js';
 import { scenarioStart } from './scenarios/checkout-service.js';
 import { createOrdersQueues } from './scenarios/orders-queues.js';
 import { SimulatedPlatform } from './simulated-platform.js';
@@ -179,9 +180,7 @@ export async function runQueueScenario(scenario: QueueScenario): Promise<QueueSc
     leftInDlq: incident.filter((id) => inDlq.has(id)).length,
     lost: incident.filter((id) => !found.has(id)).length,
   };
-  const mismatches = (Object.keys(scenario.expected) as (keyof QueueOutcome)[]).filter(
-    (k) => scenario.expected[k] !== actual[k],
-  );
+  const mismatches = mismatchesOf(scenario.expected, actual);
   return {
     scenario: scenario.id,
     runbook: scenario.runbook,

@@ -6,7 +6,7 @@ import { findRunbook } from '../runbooks/index.js';
 import type { Approver, LocalExecutionEvent } from '../state-machines/local-executor.js';
 import type { BusEvent } from './account/event-bus.js';
 import { SimulatedAccount } from './account/simulated-account.js';
-import type { Scenario, ScenarioOutcome, ScriptedApproval } from './scenario.js';
+import { mismatchesOf, type Scenario, type ScenarioOutcome, type ScriptedApproval } from './scenario.js';
 import { scenarioStart } from './scenarios/checkout-service.js';
 import { SimulatedPlatform } from './simulated-platform.js';
 
@@ -197,9 +197,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     changes: audit.length,
     escalations: account.sns.published.filter((m) => m.topicArn === platform.topics.escalation).length,
   };
-  const mismatches = (Object.keys(scenario.expected) as (keyof ScenarioOutcome)[]).filter(
-    (key) => scenario.expected[key] !== actual[key],
-  );
+  const mismatches = mismatchesOf(scenario.expected, actual);
   return {
     scenario: scenario.id,
     runbook: runbook.id,

@@ -36,3 +36,8 @@ export interface Scenario {
   /** How many times EventBridge delivers each alarm event (it guarantees at least once). Default: 1. */
   readonly deliveries?: number;
 }
+
+/** The fields where a game day's outcome differs from what it expected. */
+export function mismatchesOf<O extends object>(expected: O, actual: O): (keyof O)[] {
+  return (Object.keys(expected) as (keyof O)[]).filter((key) => expected[key] !== actual[key]);
+}
