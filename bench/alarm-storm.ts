@@ -1,5 +1,5 @@
 import { dispatcherAccount } from '../gameday/dispatcher-account.js';
-import { dispatchAlarm } from '../handlers/dispatch-alarm.js';
+import { dispatchAlarm } from '../handlers/dispatcher/dispatch-alarm.js';
 import { parseAlarmEvent } from '../handlers/lib/alarm-event.js';
 import { planDispatch } from '../handlers/lib/alarm-routing.js';
 import { logger } from '../handlers/lib/observability.js';

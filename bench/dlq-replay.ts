@@ -1,9 +1,9 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { SimulatedAccount } from '../gameday/account/simulated-account.js';
-import { createOrdersQueues } from '../gameday/scenarios/orders-queues.js';
+import { createOrdersQueues } from '../gameday/scenarios/dlq-replay/orders-queues.js';
+import { type ReplayBatchInput, replayBatch } from '../handlers/dlq-replay/replay-batch.js';
 import { logger } from '../handlers/lib/observability.js';
 import type { StepDeps } from '../handlers/lib/step-deps.js';
-import { type ReplayBatchInput, replayBatch } from '../handlers/replay-batch.js';
 import type { BenchResult } from './bench-result.js';
 
 const messages = 10_000;

@@ -1,13 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+#!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { formatResult } from '../gameday/format-result.js';
-import { allScenarios, runScenarioById } from '../gameday/scenarios/index.js';
-import { findRunbook, runbooks } from '../runbooks/index.js';
-import { diagramDocument, diagramPath, refreshDiagramsCommand } from '../state-machines/diagram-document.js';
-import { renderAsl } from '../state-machines/render-asl.js';
-import { renderMermaid } from '../state-machines/render-mermaid.js';
-import { formatPlan, planFromFile } from './dispatch-command.js';
-import { slackServe } from './slack-serve-command.js';
+import { PlatformError } from '../handlers/lib/errors.js';
 
 const usage = `runbook: automated runbooks for AWS Lambda workloads
 
@@ -39,7 +32,7 @@ Options:
   -h, --help                 this help`;
 
 /** A command-line mistake: printed with the usage hint, exit code 2. */
-class UsageError extends Error {
+class UsageError extends PlatformError {
   override readonly name = 'UsageError';
 }
 
@@ -48,45 +41,8 @@ function requireArg(value: string | undefined, what: string): string {
   return value;
 }
 
-async function simulate(ids: readonly string[], json: boolean): Promise<number> {
-  const results = [];
-  for (const id of ids) {
-    const result = await runScenarioById(id);
-    results.push(result);
-    if (!json) console.log(`${formatResult(result)}\n`);
-  }
-  const failed = results.filter((r) => r.outcome === 'failed').length;
-  if (json) console.log(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
-  else if (results.length > 1)
-    console.log(`${results.length} scenarios: ${results.length - failed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
-}
-
-function diagrams(check: boolean): number {
-  const stale: string[] = [];
-  for (const runbook of runbooks) {
-    const path = diagramPath(runbook);
-    const expected = diagramDocument(runbook);
-    let current = '';
-    try {
-      current = readFileSync(path, 'utf8');
-    } catch {
-      // A missing diagram is stale.
-    }
-    if (current === expected) continue;
-    if (check) stale.push(path);
-    else {
-      writeFileSync(path, expected);
-      console.log(`wrote ${path}`);
-    }
-  }
-  if (stale.length) {
-    console.error(`stale diagrams: ${stale.join(', ')}; run \`${refreshDiagramsCommand}\``);
-    return 1;
-  }
-  return 0;
-}
-
+// Each command loads only the modules it needs: listing the catalogue must not load the CDK, the
+// Step Functions engine or the simulator.
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -111,72 +67,41 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'list':
-      if (values.json)
-        console.log(
-          JSON.stringify(
-            runbooks.map(({ id, title, description }) => ({ id, title, description })),
-            null,
-            2,
-          ),
-        );
-      else for (const r of runbooks) console.log(`${r.id.padEnd(16)} ${r.title}`);
-      return 0;
-    case 'show': {
-      const r = findRunbook(requireArg(arg, 'runbook id'));
-      const shown = {
-        id: r.id,
-        title: r.title,
-        description: r.description,
-        trigger: r.trigger,
-        approval: r.approval,
-        guardrails: r.guardrails,
-        steps: r.steps,
-      };
-      if (values.json) console.log(JSON.stringify(shown, null, 2));
-      else {
-        console.log(`${r.title} (${r.id})\n\n${r.description}\n`);
-        console.log(`Trigger:    ${r.trigger.description}`);
-        console.log(
-          `Approval:   ${Object.entries(r.approval)
-            .map(([env, mode]) => `${env}: ${mode}`)
-            .join(', ')}`,
-        );
-        console.log(
-          `Guardrails: ${Object.entries(r.guardrails)
-            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-            .join(', ')}`,
-        );
-        console.log(`Steps:      ${r.steps.join(', ')}`);
-      }
+      return (await import('./catalogue-commands.js')).list(values.json);
+    case 'show':
+      return (await import('./catalogue-commands.js')).show(requireArg(arg, 'runbook id'), values.json);
+    case 'asl':
+      return (await import('./definition-commands.js')).asl(requireArg(arg, 'runbook id'));
+    case 'diagram':
+      return (await import('./definition-commands.js')).diagram(requireArg(arg, 'runbook id'));
+    case 'diagrams':
+      return (await import('./definition-commands.js')).diagrams(values.check);
+    case 'scenarios': {
+      const { scenarios } = await import('../gameday/scenarios/index.js');
+      for (const s of scenarios) console.log(`${s.id.padEnd(24)} ${s.runbook.padEnd(18)} ${s.description}`);
       return 0;
     }
-    case 'asl':
-      console.log(JSON.stringify(renderAsl(findRunbook(requireArg(arg, 'runbook id'))), null, 2));
-      return 0;
-    case 'diagram':
-      process.stdout.write(renderMermaid(renderAsl(findRunbook(requireArg(arg, 'runbook id')))));
-      return 0;
-    case 'diagrams':
-      return diagrams(values.check);
-    case 'scenarios':
-      for (const s of allScenarios)
-        console.log(`${s.id.padEnd(20)} ${s.runbook.padEnd(16)} ${s.description}`);
-      return 0;
     case 'simulate':
-      return simulate([requireArg(arg, 'scenario id')], values.json);
+      return (await import('./gameday-command.js')).simulate([requireArg(arg, 'scenario id')], values.json);
+    case 'gameday': {
+      const { scenarios } = await import('../gameday/scenarios/index.js');
+      const { simulate } = await import('./gameday-command.js');
+      return simulate(
+        scenarios.map((s) => s.id),
+        values.json,
+      );
+    }
     case 'dispatch': {
+      const { formatPlan, planFromFile } = await import('./dispatch-command.js');
       const plan = planFromFile(requireArg(values.event, '--event <file>'), values.routes);
       console.log(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
       return 0;
     }
-    case 'slack':
+    case 'slack': {
       if (arg !== 'serve') throw new UsageError('slack takes one subcommand: serve');
+      const { slackServe } = await import('./slack-serve-command.js');
       return slackServe({ port: values.port, env: values.env, policy: values.policy, inject: values.inject });
-    case 'gameday':
-      return simulate(
-        allScenarios.map((s) => s.id),
-        values.json,
-      );
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

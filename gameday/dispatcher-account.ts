@@ -1,4 +1,4 @@
-import type { DispatcherDeps } from '../handlers/dispatch-alarm.js';
+import type { DispatcherDeps } from '../handlers/dispatcher/dispatch-alarm.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 
 export interface DispatcherAccountOptions {

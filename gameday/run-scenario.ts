@@ -2,12 +2,17 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AlarmStateChangeEvent } from '../handlers/lib/alarm-event.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import { logger } from '../handlers/lib/observability.js';
-import { findRunbook } from '../runbooks/index.js';
 import type { Approver, LocalExecutionEvent } from '../state-machines/local-executor.js';
 import type { BusEvent } from './account/event-bus.js';
 import { SimulatedAccount } from './account/simulated-account.js';
-import { mismatchesOf, type Scenario, type ScenarioOutcome, type ScriptedApproval } from './scenario.js';
-import { scenarioStart } from './scenarios/checkout-service.js';
+import {
+  type ExecutionFacts,
+  mismatchesOf,
+  type RunFacts,
+  type Scenario,
+  type ScriptedApproval,
+  scenarioStart,
+} from './scenario.js';
 import { SimulatedPlatform } from './simulated-platform.js';
 
 export type TimelineKind =
@@ -31,40 +36,31 @@ export interface TimelineEntry {
   readonly text: string;
 }
 
-export interface ScenarioResult {
+export interface ScenarioResult<Outcome extends object = object, Final extends object = object> {
   readonly scenario: string;
   readonly runbook: string;
   readonly description: string;
   readonly outcome: 'passed' | 'failed';
-  readonly expected: ScenarioOutcome;
-  readonly actual: ScenarioOutcome;
+  readonly expected: Outcome;
+  readonly actual: Outcome;
   /** Fields where actual differs from expected. */
-  readonly mismatches: (keyof ScenarioOutcome)[];
+  readonly mismatches: (keyof Outcome)[];
+  /** The actual outcome in one line. */
+  readonly summary: string;
   readonly timeline: TimelineEntry[];
-  readonly finalState: {
-    readonly alias: {
-      readonly functionName: string;
-      readonly alias: string;
-      readonly functionVersion: string;
-      readonly weights: Record<string, number>;
-    };
-    readonly alarm: { readonly name: string; readonly state: string };
-    readonly notifications: { readonly topic: string; readonly subject: string; readonly at: string }[];
+  /** The scenario's view of the account at the end, plus every execution and the lease table. */
+  readonly finalState: Final & {
     readonly executions: { readonly name: string; readonly status: string }[];
     /** Leases and cool-downs left in the lease table. */
     readonly leases: Record<string, unknown>[];
   };
   readonly report: unknown;
-  /** Virtual seconds from the first alarm to the end of the last execution. */
+  /** Virtual seconds from the first runbook start to the end of the last execution. */
   readonly runbookSeconds: number;
   /** Wall-clock milliseconds the whole scenario took. */
   readonly wallMs: number;
 }
 
-/** Longest the scenario waits for the fault to trip an alarm. */
-const alarmDeadlineMinutes = 30;
-/** Traffic before the fault, so alarms settle to OK. */
-const warmUpMinutes = 30;
 /** How long the scripted approver takes to answer: people read before they click. */
 const approverSeconds = 240;
 
@@ -85,29 +81,30 @@ export function scriptedApprover(answer: ScriptedApproval): Approver {
 }
 
 /**
- * Runs one scenario end to end on a fresh simulated account with the platform deployed into it:
- * warm-up traffic, the fault, the alarm it trips delivered through EventBridge to the dispatcher,
- * the runbook's state machine run locally against the account, and a comparison of the final
- * state with the expectation.
+ * Runs one game day end to end on a fresh simulated account with the platform deployed into it:
+ * normal operation, the fault, the alarm it trips delivered through EventBridge to the dispatcher,
+ * the runbook's state machine run locally against the account, and the outcome read back from the
+ * account and compared with the expectation.
  */
-export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
+export async function runScenario<World, Outcome extends object, Final extends object>(
+  scenario: Scenario<World, Outcome, Final>,
+): Promise<ScenarioResult<Outcome, Final>> {
   const wallStart = performance.now();
   // The timeline tells the story; the handlers' structured logs would only repeat it.
   logger.setLogLevel('SILENT');
-  const runbook = findRunbook(scenario.runbook);
   const account = new SimulatedAccount({ start: scenarioStart });
   const world = scenario.setup(account);
   const timeline: TimelineEntry[] = [];
   let faultAt = account.clock.now().getTime();
   let tracking = false;
   const add = (kind: TimelineKind, text: string, at: Date = account.clock.now()) => {
-    if (tracking)
-      timeline.push({
-        at: at.toISOString(),
-        offsetSeconds: Math.round((at.getTime() - faultAt) / 1000),
-        kind,
-        text,
-      });
+    if (!tracking) return;
+    timeline.push({
+      at: at.toISOString(),
+      offsetSeconds: Math.round((at.getTime() - faultAt) / 1000),
+      kind,
+      text,
+    });
   };
 
   let notified = 0;
@@ -117,39 +114,45 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     }
     notified = account.sns.published.length;
   };
-  const audit: AuditRecord[] = [];
+  const changes: AuditRecord[] = [];
   let firstStart: number | undefined;
   let lastEnd: number | undefined;
-  const platform = new SimulatedPlatform(account, scenario.environment, scriptedApprover(scenario.approval), {
-    onDispatch: (_event, outcome) =>
-      add(
-        'dispatch',
-        outcome.action === 'start' ? `started ${outcome.executionName}` : `ignored: ${outcome.reason}`,
-      ),
-    onStateEvent: (_execution, event) => {
-      flushNotifications();
-      timelineFor(event, add);
+  const platform = new SimulatedPlatform(
+    account,
+    scenario.environment,
+    scriptedApprover(scenario.approval ?? 'approve'),
+    {
+      onDispatch: (_event, outcome) => {
+        if (outcome.action === 'start') firstStart ??= account.clock.now().getTime();
+        add(
+          'dispatch',
+          outcome.action === 'start' ? `started ${outcome.executionName}` : `ignored: ${outcome.reason}`,
+        );
+      },
+      onStateEvent: (_execution, event) => {
+        flushNotifications();
+        timelineFor(event, add);
+      },
+      onAudit: (entry) => {
+        changes.push(entry);
+        add(
+          'change',
+          `${entry.action} ${entry.target}: ${JSON.stringify(entry.before)} → ${JSON.stringify(entry.after)}`,
+        );
+      },
+      onFinished: (_execution, result) => {
+        flushNotifications();
+        lastEnd = account.clock.now().getTime();
+        if (result.status === 'FAILED') add('error', `execution failed: ${result.error}: ${result.cause}`);
+      },
     },
-    onAudit: (entry) => {
-      audit.push(entry);
-      add(
-        'change',
-        `${entry.action} ${entry.target}: ${JSON.stringify(entry.before)} → ${JSON.stringify(entry.after)}`,
-      );
-    },
-    onFinished: (_execution, result) => {
-      flushNotifications();
-      lastEnd = account.clock.now().getTime();
-      if (result.status === 'FAILED') add('error', `execution failed: ${result.error}: ${result.cause}`);
-    },
-  });
+  );
   account.bus.addRule(
     { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
     (event: BusEvent) => {
       const detail = event.detail as AlarmStateChangeEvent['detail'];
       const again = (event as { redelivery?: boolean }).redelivery ? ' (delivered again)' : '';
       add('alarm', `${detail.alarmName}: ${detail.previousState.value} → ${detail.state.value}${again}`);
-      if (detail.state.value === 'ALARM') firstStart ??= account.clock.now().getTime();
     },
   );
   // EventBridge delivers at least once: scenarios may ask for repeated deliveries of each alarm event.
@@ -162,63 +165,58 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     });
   }
 
-  await platform.advance(warmUpMinutes * 60);
+  await platform.advance((scenario.warmUpMinutes ?? 30) * 60);
   await platform.settle();
   tracking = true;
   faultAt = account.clock.now().getTime();
   add('fault', scenario.inject(account, world));
-  for (
-    let minute = 0;
-    minute < alarmDeadlineMinutes && account.stepFunctions.all().length === 0;
-    minute += 1
-  ) {
+  const started = () => account.stepFunctions.all().some((e) => e.startDate.getTime() >= faultAt);
+  for (let minute = 1; minute <= (scenario.detectionMinutes ?? 30) && !started(); minute += 1) {
+    const happened = scenario.during?.(account, world, minute);
+    if (happened) add('fault', happened);
     await platform.advance(60);
-    await platform.settle();
   }
+  const injected = scenario.whileRunning?.(account, world);
+  if (injected) add('fault', injected);
+  await platform.settle();
+  scenario.afterRunning?.(account, world);
+  await platform.advance((scenario.aftermathMinutes ?? 0) * 60);
   flushNotifications();
   // Entries arrive from several sources; order them by virtual time, keeping arrival order on ties.
   timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
-  const executions = account.stepFunctions.all().filter((e) => e.startDate.getTime() >= faultAt);
-  const first = executions[0];
-  const result = first ? platform.results.get(first.name) : undefined;
-  const report = result?.status === 'SUCCEEDED' ? result.output : null;
-  const aliasNow = account.lambda.aliasConfig(world.functionName, world.alias);
-  const outcome = (report as { outcome?: string } | null)?.outcome;
-  const actual: ScenarioOutcome = {
-    runbookOutcome: !first
-      ? 'not-started'
-      : outcome === 'remediated' || outcome === 'escalated'
-        ? outcome
-        : 'execution-failed',
-    executions: executions.length,
-    aliasVersion: aliasNow.functionVersion,
-    alarmState: account.cloudwatch.alarmState(world.alarmName),
-    changes: audit.length,
+  const executions: ExecutionFacts[] = account.stepFunctions
+    .all()
+    .filter((e) => e.startDate.getTime() >= faultAt)
+    .map((e) => {
+      const result = platform.results.get(e.name);
+      return { name: e.name, status: e.status, ...(result ? { result } : {}) };
+    });
+  const first = executions[0]?.result;
+  const facts: RunFacts = {
+    executions,
+    report: first?.status === 'SUCCEEDED' ? first.output : null,
+    changes,
     escalations: account.sns.published.filter((m) => m.topicArn === platform.topics.escalation).length,
   };
+  const actual = scenario.outcome(account, world, facts);
   const mismatches = mismatchesOf(scenario.expected, actual);
   return {
     scenario: scenario.id,
-    runbook: runbook.id,
+    runbook: scenario.runbook,
     description: scenario.description,
     outcome: mismatches.length === 0 ? 'passed' : 'failed',
     expected: scenario.expected,
     actual,
     mismatches,
+    summary: scenario.summary(actual),
     timeline,
     finalState: {
-      alias: { functionName: world.functionName, alias: world.alias, ...aliasNow },
-      alarm: { name: world.alarmName, state: actual.alarmState },
-      notifications: account.sns.published.map((m) => ({
-        topic: m.topicArn,
-        subject: m.subject,
-        at: m.at.toISOString(),
-      })),
-      executions: executions.map((e) => ({ name: e.name, status: e.status })),
+      ...scenario.finalState(account, world),
+      executions: executions.map(({ name, status }) => ({ name, status })),
       leases: account.dynamodb.scan(platform.leaseTable).map((item) => unmarshall(item)),
     },
-    report,
+    report: facts.report,
     runbookSeconds:
       firstStart !== undefined && lastEnd !== undefined ? Math.round((lastEnd - firstStart) / 1000) : 0,
     wallMs: Math.round(performance.now() - wallStart),

@@ -1,43 +1,82 @@
+import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
+import type { LocalRunResult } from '../state-machines/local-executor.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
+
+/** Start of every game day's virtual time. */
+export const scenarioStart = new Date('2026-03-02T09:00:00Z');
 
 /** How the scripted approver answers approval requests. */
 export type ScriptedApproval = 'approve' | 'reject' | 'no-answer';
 
-/** What the simulated world looks like at the end, compared field by field with the expectation. */
-export interface ScenarioOutcome {
-  readonly runbookOutcome: 'remediated' | 'escalated' | 'execution-failed' | 'not-started';
-  /** Executions the dispatcher started. */
-  readonly executions: number;
-  readonly aliasVersion: string;
-  readonly alarmState: string;
-  readonly changes: number;
+/** An execution the platform started after the fault, and how it ended. */
+export interface ExecutionFacts {
+  readonly name: string;
+  readonly status: string;
+  readonly result?: LocalRunResult;
+}
+
+/** What the runner saw happen, for a scenario to read its outcome from. */
+export interface RunFacts {
+  /** Executions started since the fault, in start order. */
+  readonly executions: readonly ExecutionFacts[];
+  /** The first execution's output (its runbook's report) when it succeeded, else null. */
+  readonly report: unknown;
+  /** Every change a runbook recorded in the audit trail. */
+  readonly changes: readonly AuditRecord[];
+  /** Messages sent to the escalation topic. */
   readonly escalations: number;
 }
 
-/** The parts of the account the runbook acts on, as set up by a scenario. */
-export interface ScenarioWorld {
-  readonly alarmName: string;
-  readonly functionName: string;
-  readonly alias: string;
-}
-
-/** A game-day scenario: an initial account, an injected fault and the outcome to expect. */
-export interface Scenario {
+/**
+ * A game day: an account set up, a fault injected, and the outcome to expect, read back from the
+ * account when the runbook is done. One contract for every runbook: `World` is what `setup` built
+ * (names, and state the scenario's simulated services keep), `Outcome` what is compared field by
+ * field with `expected`, `Final` what the account looks like at the end. The runner owns the clock,
+ * dispatch, approver, timeline and comparison.
+ */
+export interface Scenario<World = unknown, Outcome extends object = object, Final extends object = object> {
   readonly id: string;
   readonly runbook: string;
   readonly description: string;
   readonly environment: Environment;
-  readonly approval: ScriptedApproval;
-  readonly setup: (account: SimulatedAccount) => ScenarioWorld;
-  /** Injects the fault; returns what was done, for the timeline. */
-  readonly inject: (account: SimulatedAccount, world: ScenarioWorld) => string;
-  readonly expected: ScenarioOutcome;
+  /** How the scripted approver answers. Default: approve. */
+  readonly approval?: ScriptedApproval;
   /** How many times EventBridge delivers each alarm event (it guarantees at least once). Default: 1. */
   readonly deliveries?: number;
+  /** Minutes of normal operation before the fault, so alarms settle. Default: 30. */
+  readonly warmUpMinutes?: number;
+  /** Longest the runner waits after the fault for a runbook to start. Default: 30 minutes. */
+  readonly detectionMinutes?: number;
+  /** Minutes the account runs on after the runbook, e.g. for consumers to work off a replay. Default: 0. */
+  readonly aftermathMinutes?: number;
+  readonly expected: Outcome;
+  setup(account: SimulatedAccount): World;
+  /** Injects the fault; returns what was done, for the timeline. */
+  inject(account: SimulatedAccount, world: World): string;
+  /** What happens in minute `minute` after the fault while no runbook runs yet (a fix deployed, say). */
+  during?(account: SimulatedAccount, world: World, minute: number): string | undefined;
+  /** Faults of the runbook's own calls while it runs; returns what was done, for the timeline. */
+  whileRunning?(account: SimulatedAccount, world: World): string | undefined;
+  /** Ends what `whileRunning` started, once the runbook is done. */
+  afterRunning?(account: SimulatedAccount, world: World): void;
+  outcome(account: SimulatedAccount, world: World, facts: RunFacts): Outcome;
+  /** What the account looks like at the end, for `runbook simulate --json`. */
+  finalState(account: SimulatedAccount, world: World): Final;
+  /** The outcome in one line, as people read it. */
+  summary(actual: Outcome): string;
 }
 
 /** The fields where a game day's outcome differs from what it expected. */
 export function mismatchesOf<O extends object>(expected: O, actual: O): (keyof O)[] {
   return (Object.keys(expected) as (keyof O)[]).filter((key) => expected[key] !== actual[key]);
+}
+
+/** How a runbook's first execution ended, as outcomes name it: its report's outcome when it succeeded. */
+export function runbookOutcomeOf<T extends string>(
+  facts: RunFacts,
+  reported: (report: unknown) => T | undefined,
+): T | 'not-started' | 'execution-failed' {
+  if (facts.executions.length === 0) return 'not-started';
+  return (facts.report === null ? undefined : reported(facts.report)) ?? 'execution-failed';
 }

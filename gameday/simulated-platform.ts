@@ -1,8 +1,14 @@
-import { type DispatcherConfig, type DispatchOutcome, dispatchAlarm } from '../handlers/dispatch-alarm.js';
+import {
+  type DispatcherConfig,
+  type DispatchOutcome,
+  dispatchAlarm,
+} from '../handlers/dispatcher/dispatch-alarm.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
-import { releaseLease } from '../handlers/release-lease.js';
-import { findRunbook, type Runbook, runbooks } from '../runbooks/index.js';
+import { releaseLease } from '../handlers/shared/release-lease.js';
+import { definitions } from '../runbooks/definitions.js';
+import { deployedRunbook } from '../runbooks/deployment.js';
+import type { RunbookDefinition } from '../runbooks/index.js';
 import {
   type Approver,
   type LocalExecutionEvent,
@@ -13,8 +19,6 @@ import type { BusEvent } from './account/event-bus.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
 import type { SimulatedExecution } from './account/simulated-step-functions.js';
 
-/** Where a lease outlives a runbook's timeout, so a crashed run cannot hold a target for long. */
-const leaseMarginSeconds = 900;
 /** The timeout of the platform's step functions in AWS (PlatformFunction's default). */
 const stepTimeoutMs = 30_000;
 
@@ -41,7 +45,7 @@ export class SimulatedPlatform {
   readonly results = new Map<string, LocalRunResult>();
   private readonly inbox: BusEvent[] = [];
   private readonly releases: Promise<unknown>[] = [];
-  private readonly machines = new Map<string, Runbook>();
+  private readonly machines = new Map<string, RunbookDefinition>();
 
   constructor(
     private readonly account: SimulatedAccount,
@@ -57,14 +61,10 @@ export class SimulatedPlatform {
     account.dynamodb.createTable(this.idempotencyTable, ['id']);
     account.dynamodb.createTable(this.approvalTable, ['approvalId']);
     const deployed: DispatcherConfig['runbooks'] = {};
-    for (const runbook of runbooks) {
+    for (const runbook of definitions) {
       const arn = account.stepFunctions.createStateMachine(`runbook-${runbook.id}`);
       this.machines.set(arn, runbook);
-      deployed[runbook.id] = {
-        stateMachineArn: arn,
-        leaseSeconds: runbook.timeout.toSeconds() + leaseMarginSeconds,
-        cooldownSeconds: runbook.cooldown.toSeconds(),
-      };
+      deployed[runbook.id] = deployedRunbook(runbook, arn);
     }
     this.dispatcherConfig = { routes: [], runbooks: deployed, leaseTable: this.leaseTable };
     const clients = account.clients();
@@ -143,7 +143,8 @@ export class SimulatedPlatform {
   }
 
   private async run(execution: SimulatedExecution): Promise<void> {
-    const runbook = this.machines.get(execution.stateMachine) ?? findRunbook(execution.stateMachine);
+    const runbook = this.machines.get(execution.stateMachine);
+    if (!runbook) throw new Error(`no runbook is deployed as ${execution.stateMachine}`);
     const result = await runLocally(runbook, JSON.parse(execution.input), {
       deps: this.stepDeps,
       approver: this.approver,

@@ -1,7 +1,7 @@
-import type { DispatchOutcome } from '../handlers/dispatch-alarm.js';
+import type { DispatchOutcome } from '../handlers/dispatcher/dispatch-alarm.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
-import type { ApprovalNotice } from '../handlers/request-approval.js';
+import type { ApprovalNotice } from '../handlers/shared/request-approval.js';
 import { runbooks } from '../runbooks/index.js';
 import { type AccessPolicy, policyFor } from '../slack/access-policy.js';
 import { postApprovalRequest } from '../slack/approval-answers.js';
@@ -12,7 +12,8 @@ import { handleSlackRequest } from '../slack/slack-http.js';
 import { runSlackWork } from '../slack/slack-work.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 import { callbackApprover } from './callback-approver.js';
-import { checkoutService, scenarioStart } from './scenarios/checkout-service.js';
+import { scenarioStart } from './scenario.js';
+import { checkoutService } from './scenarios/api-5xx-spike/checkout-service.js';
 import { findScenario } from './scenarios/index.js';
 import { SimulatedPlatform } from './simulated-platform.js';
 
@@ -58,7 +59,10 @@ export interface SlackSandboxOptions {
   readonly signingSecret: string;
   readonly environment: Environment;
   readonly policy: AccessPolicy;
-  /** A game-day scenario whose fault is injected once the account has warmed up, so its alarm fires. */
+  /**
+   * A game day whose account is set up and whose fault is injected once the account has warmed up,
+   * so its alarm fires. Default: the checkout service, healthy.
+   */
   readonly inject?: string;
   /** Real milliseconds per second of approval timeout. Default 1000 (real time). */
   readonly msPerSecond?: number;
@@ -87,7 +91,8 @@ export interface SlackSandbox {
  */
 export async function startSlackSandbox(options: SlackSandboxOptions): Promise<SlackSandbox> {
   const account = new SimulatedAccount({ start: scenarioStart });
-  const world = checkoutService(account);
+  const scenario = options.inject === undefined ? undefined : findScenario(options.inject);
+  const world = scenario ? scenario.setup(account) : checkoutService(account);
   const audit: AuditRecord[] = [];
   const dispatches: DispatchOutcome[] = [];
   const platform = new SimulatedPlatform(
@@ -123,8 +128,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
 
   await platform.advance(30 * 60);
   await platform.settle();
-  if (options.inject) {
-    const scenario = findScenario(options.inject);
+  if (scenario) {
     scenario.inject(account, world);
     track(
       (async () => {

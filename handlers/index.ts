@@ -1,40 +1,35 @@
-import { buildReport } from './build-report.js';
-import { checkMoveTask } from './check-move-task.js';
-import { decideRemediation } from './decide-remediation.js';
-import { escalate } from './escalate.js';
-import { gatherEvidence } from './gather-evidence.js';
-import { inspectDlq } from './inspect-dlq.js';
+import { buildReport } from './api-5xx-spike/build-report.js';
+import { decideRemediation } from './api-5xx-spike/decide-remediation.js';
+import { gatherEvidence } from './api-5xx-spike/gather-evidence.js';
+import { rollbackAlias } from './api-5xx-spike/rollback-alias.js';
+import { verifyRecovery } from './api-5xx-spike/verify-recovery.js';
+import { checkMoveTask } from './dlq-replay/check-move-task.js';
+import { inspectDlq } from './dlq-replay/inspect-dlq.js';
+import { planReplay } from './dlq-replay/plan-replay.js';
+import { replayBatch } from './dlq-replay/replay-batch.js';
+import { reportReplay } from './dlq-replay/report-replay.js';
+import { startMoveTask } from './dlq-replay/start-move-task.js';
+import type { ClientName } from './lib/aws-clients.js';
 import type { StepCore } from './lib/step-deps.js';
-import { planReplay } from './plan-replay.js';
-import { releaseLease } from './release-lease.js';
-import { replayBatch } from './replay-batch.js';
-import { reportReplay } from './report-replay.js';
-import { requestApproval } from './request-approval.js';
-import { rollbackAlias } from './rollback-alias.js';
-import { startMoveTask } from './start-move-task.js';
-import { verifyRecovery } from './verify-recovery.js';
+import { escalate } from './shared/escalate.js';
+import { releaseLease } from './shared/release-lease.js';
+import { requestApproval } from './shared/request-approval.js';
+import type { StepName } from './steps.js';
 
-/**
- * Every step handler by name. The name is also the handler's file (`handlers/<name>.ts`, exporting
- * `handler`) and how runbook definitions refer to it.
- */
+/** The core of every step, by name: what local executions bind each Task state to. */
 export const stepHandlers = {
   'gather-evidence': gatherEvidence,
   'decide-remediation': decideRemediation,
-  'request-approval': requestApproval,
   'rollback-alias': rollbackAlias,
   'verify-recovery': verifyRecovery,
-  escalate,
   'build-report': buildReport,
-  'release-lease': releaseLease,
   'inspect-dlq': inspectDlq,
   'plan-replay': planReplay,
   'start-move-task': startMoveTask,
   'check-move-task': checkMoveTask,
   'replay-batch': replayBatch,
   'report-replay': reportReplay,
-} as const satisfies Record<string, StepCore<never, unknown>>;
-
-export type StepName = keyof typeof stepHandlers;
-
-export const stepNames = Object.keys(stepHandlers) as StepName[];
+  'request-approval': requestApproval,
+  escalate,
+  'release-lease': releaseLease,
+} as const satisfies Record<StepName, StepCore<never, unknown, ClientName>>;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { z } from 'zod';
+import * as z from 'zod';
 import { routeRuleSchema } from '../handlers/lib/alarm-routing.js';
 import { type Environment, environments } from '../handlers/lib/step-deps.js';
-import { runbooks } from '../runbooks/index.js';
+import { definitions } from '../runbooks/definitions.js';
 import { type AccessPolicy, parseAccessPolicy, policyFor } from '../slack/access-policy.js';
 import { RunbooksStack } from './runbooks-stack.js';
 
@@ -24,7 +24,7 @@ export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
     ? readSlackAccess(slackAccessFile, environment as Environment)
     : undefined;
   const stack = new RunbooksStack(app, `LambdaRunbooks-${environment}`, {
-    runbooks,
+    runbooks: definitions,
     environment: environment as Environment,
     ...(targets ? { targetFunctionArns: targets } : {}),
     ...(queues ? { queueArns: queues } : {}),
@@ -46,8 +46,8 @@ export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
 function readSlackAccess(file: string, environment: Environment): AccessPolicy {
   const policy = parseAccessPolicy(JSON.parse(readFileSync(file, 'utf8')));
   const groups = policyFor(policy, environment).approverGroups;
-  for (const runbook of runbooks) {
-    const missing = runbook.approverGroups.filter((group) => !groups[group]);
+  for (const runbook of definitions) {
+    const missing = runbook.approverTiers.map((tier) => tier.group).filter((group) => !groups[group]);
     if (missing.length && runbook.approval[environment] === 'human') {
       throw new Error(
         `${file}: ${environment} has no approver group ${missing.join(', ')}, which ${runbook.id} asks`,

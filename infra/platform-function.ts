@@ -2,10 +2,27 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+
+/**
+ * How every platform function is bundled: one minified, tree-shaken ESM file with a source map.
+ * The AWS SDK is bundled rather than taken from the runtime, and packages' ES module builds are
+ * preferred (`mainFields`), so a function carries only the clients and commands it uses: runbook
+ * steps start cold on nearly every incident, and module load time adds to time to mitigate.
+ */
+export const platformBundling = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  bundleAwsSDK: true,
+  mainFields: ['module', 'main'],
+  // ESM bundles of CommonJS dependencies need a real `require`.
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+} as const satisfies BundlingOptions;
 
 export interface PlatformFunctionProps {
   /** Path of the handler module. */
@@ -53,14 +70,7 @@ export class PlatformFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'lambda-runbooks',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        sourceMap: true,
-        // ESM bundles of CommonJS dependencies need a real `require`.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: platformBundling,
     });
     this.errorsAlarm = new Alarm(this, 'Errors', {
       metric: this.function.metricErrors({ period: Duration.minutes(1) }),

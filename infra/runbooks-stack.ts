@@ -12,10 +12,12 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { stepNames } from '../handlers/index.js';
+import type { DeployedRunbook } from '../handlers/dispatcher/dispatch-alarm.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
-import type { Runbook, RunbookFunctions } from '../runbooks/index.js';
+import { stepModules, stepNames } from '../handlers/steps.js';
+import { deployedRunbook } from '../runbooks/deployment.js';
+import type { RunbookDefinition, RunbookFunctions } from '../runbooks/index.js';
 import type { AccessPolicy } from '../slack/access-policy.js';
 import { definitionComment, stepLogicalName } from '../state-machines/render-asl.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
@@ -24,7 +26,7 @@ import { SlackEndpoints } from './slack-endpoints.js';
 import { stepPolicy } from './step-permissions.js';
 
 export interface RunbooksStackProps extends StackProps {
-  readonly runbooks: readonly Runbook[];
+  readonly runbooks: readonly RunbookDefinition[];
   /** Selects each runbook's approval policy. */
   readonly environment: Environment;
   /** Lambda function ARNs (wildcards allowed) the runbooks may act on. Default: every function in the account and region. */
@@ -36,9 +38,6 @@ export interface RunbooksStackProps extends StackProps {
   /** Who may start and approve from Slack. Default: nobody. */
   readonly slackAccess?: AccessPolicy;
 }
-
-/** How much longer than a runbook's timeout its lease lasts, should nothing release it. */
-const leaseMarginSeconds = 900;
 
 /**
  * The platform: one Lambda per step handler, one state machine per runbook built by the runbook's
@@ -86,7 +85,7 @@ export class RunbooksStack extends Stack {
     const functions = Object.fromEntries(
       stepNames.map((step) => {
         const fn = new PlatformFunction(this, stepLogicalName(step), {
-          entry: fileURLToPath(new URL(`../handlers/${step}.ts`, import.meta.url)),
+          entry: fileURLToPath(new URL(`../handlers/${stepModules[step]}.ts`, import.meta.url)),
           environment: {
             RUNBOOK_ENVIRONMENT: props.environment,
             ESCALATION_TOPIC_ARN: escalations.topicArn,
@@ -117,6 +116,7 @@ export class RunbooksStack extends Stack {
     });
     nagAcknowledgements.deadLetterQueue(triggerDlq);
 
+    const deployed: Record<string, DeployedRunbook> = {};
     for (const runbook of props.runbooks) {
       const definitionScope = new Construct(this, `${runbook.id}-definition`);
       const logGroup = new LogGroup(this, `${runbook.id}-logs`, {
@@ -129,9 +129,10 @@ export class RunbooksStack extends Stack {
         definitionBody: DefinitionBody.fromChainable(runbook.build(definitionScope, functions)),
         tracingEnabled: true,
         logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
-        timeout: runbook.timeout,
+        timeout: Duration.seconds(runbook.timeoutSeconds),
       });
       this.stateMachines.set(runbook.id, machine);
+      deployed[runbook.id] = deployedRunbook(runbook, machine.stateMachineArn);
       nagAcknowledgements.stateMachine(machine, Object.values(functions));
 
       new Alarm(this, `${runbook.id}-failed`, {
@@ -147,19 +148,10 @@ export class RunbooksStack extends Stack {
     const dispatcherConfig = this.toJsonString({
       routes: props.routes ?? [],
       leaseTable: leases.tableName,
-      runbooks: Object.fromEntries(
-        props.runbooks.map((r) => [
-          r.id,
-          {
-            stateMachineArn: this.stateMachines.get(r.id)?.stateMachineArn,
-            leaseSeconds: r.timeout.toSeconds() + leaseMarginSeconds,
-            cooldownSeconds: r.cooldown.toSeconds(),
-          },
-        ]),
-      ),
+      runbooks: deployed,
     });
     const dispatcher = new PlatformFunction(this, 'Dispatcher', {
-      entry: fileURLToPath(new URL('../handlers/dispatch-alarm.ts', import.meta.url)),
+      entry: fileURLToPath(new URL('../handlers/dispatcher/handler.ts', import.meta.url)),
       environment: { DISPATCHER_CONFIG: dispatcherConfig },
       alarmTopic: platformAlarms,
     });

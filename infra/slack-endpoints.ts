@@ -46,7 +46,7 @@ export class SlackEndpoints extends Construct {
   constructor(scope: Construct, id: string, props: SlackEndpointsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const entry = fileURLToPath(new URL('../slack/lambda.ts', import.meta.url));
+    const entry = (name: string) => fileURLToPath(new URL(`../slack/${name}-handler.ts`, import.meta.url));
     this.secret = new Secret(this, 'Credentials', {
       description:
         'Slack app credentials as JSON {"signingSecret": "...", "botToken": "xoxb-..."}; set after deploying',
@@ -72,8 +72,7 @@ export class SlackEndpoints extends Construct {
       });
 
     const worker = new PlatformFunction(this, 'Worker', {
-      entry,
-      handler: 'worker',
+      entry: entry('worker'),
       environment: common,
       alarmTopic: props.alarmTopic,
     });
@@ -98,8 +97,7 @@ export class SlackEndpoints extends Construct {
     ];
 
     const notifier = new PlatformFunction(this, 'Notifier', {
-      entry,
-      handler: 'notifier',
+      entry: entry('notifier'),
       environment: common,
       alarmTopic: props.alarmTopic,
     });
@@ -109,8 +107,7 @@ export class SlackEndpoints extends Construct {
     const notifierStatements = [approvalRecords(['GetItem', 'UpdateItem'])];
 
     const endpoint = new PlatformFunction(this, 'Endpoint', {
-      entry,
-      handler: 'endpoint',
+      entry: entry('endpoint'),
       environment: {
         RUNBOOK_ENVIRONMENT: props.environment,
         SLACK_SECRET_ARN: this.secret.secretArn,

@@ -1,6 +1,6 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { StepName } from '../handlers/index.js';
+import type { StepName } from '../handlers/steps.js';
 
 /** What the steps may act on. */
 export interface StepScope {

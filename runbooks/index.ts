@@ -1,13 +1,17 @@
-import { api5xxSpike } from './api-5xx-spike.js';
-import { dlqReplay } from './dlq-replay.js';
+import { PlatformError } from '../handlers/lib/errors.js';
+import { api5xxSpike } from './api-5xx-spike/runbook.js';
+import { dlqReplay } from './dlq-replay/runbook.js';
 import type { Runbook } from './runbook.js';
 
-/** The runbook catalogue: every runbook the platform deploys, by id. */
+/** The runbook catalogue: every runbook the platform deploys, in the order people see them. */
 export const runbooks: readonly Runbook[] = [api5xxSpike, dlqReplay];
+
+/** Runbooks by id: ids come from people and events, so they are looked up as own keys only. */
+const byId: ReadonlyMap<string, Runbook> = new Map(runbooks.map((runbook) => [runbook.id, runbook]));
 
 /** Looks a runbook up by id; the error lists the ids that exist. */
 export function findRunbook(id: string): Runbook {
-  const runbook = runbooks.find((r) => r.id === id);
+  const runbook = byId.get(id);
   if (!runbook) {
     throw new UnknownRunbookError(
       `unknown runbook "${id}"; known runbooks: ${runbooks.map((r) => r.id).join(', ')}`,
@@ -16,8 +20,14 @@ export function findRunbook(id: string): Runbook {
   return runbook;
 }
 
-export class UnknownRunbookError extends Error {
+export class UnknownRunbookError extends PlatformError {
   override readonly name = 'UnknownRunbookError';
 }
 
-export type { Runbook, RunbookFunctions, RunbookTrigger } from './runbook.js';
+export type {
+  ApproverTier,
+  Runbook,
+  RunbookDefinition,
+  RunbookFunctions,
+  RunbookTrigger,
+} from './runbook.js';

@@ -1,11 +1,10 @@
-import type { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { z } from 'zod';
-import type { StepName } from '../handlers/index.js';
-import type { ApprovalMode } from '../handlers/lib/guardrails.js';
+import type * as z from 'zod';
+import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
+import type { StepName } from '../handlers/steps.js';
 
 /** The Lambda function behind each step, as the definition sees it. */
 export type RunbookFunctions = Readonly<Record<StepName, IFunction>>;
@@ -16,12 +15,21 @@ export interface RunbookTrigger {
   readonly metrics: readonly { readonly namespace: string; readonly name: string }[];
 }
 
+/** One approver group in a runbook's escalation order, and how long it has to answer. */
+export interface ApproverTier {
+  readonly group: string;
+  /**
+   * Static on purpose: AWS reads `TimeoutSecondsPath` from the state input, the local engine from
+   * the effective parameters, so a path would diverge.
+   */
+  readonly timeoutSeconds: number;
+}
+
 /**
- * A runbook, defined once: metadata plus `build`, which returns its chain of Step Functions
- * constructs. The CDK stack, the ASL renderer, the local runner, the diagrams and the catalogue
- * all derive from this.
+ * What a runbook is, without its state machine: what the catalogue, `runbook list` and `show`, the
+ * dispatcher's configuration and Slack need. Loading it loads no CDK.
  */
-export interface Runbook {
+export interface Runbook<G extends object = object> {
   readonly id: string;
   readonly title: string;
   readonly description: string;
@@ -31,14 +39,21 @@ export interface Runbook {
   /** Whether a human approves the remediation, per environment. */
   readonly approval: Readonly<Record<Environment, ApprovalMode>>;
   /** Approver groups asked, in escalation order, when approval is required. */
-  readonly approverGroups: readonly string[];
+  readonly approverTiers: readonly [ApproverTier, ...ApproverTier[]];
   /** Bounds on every remediation, carried into the definition. */
-  readonly guardrails: Readonly<Record<string, unknown>>;
+  readonly guardrails: G;
   /** Longest an execution may run before Step Functions stops it (the definition's TimeoutSeconds). */
-  readonly timeout: Duration;
+  readonly timeoutSeconds: number;
   /** After a run, how long this runbook leaves the same target alone unless a human forces it. */
-  readonly cooldown: Duration;
+  readonly cooldownSeconds: number;
   /** Step handlers the definition uses. */
   readonly steps: readonly StepName[];
+}
+
+/**
+ * A runbook with its state machine: `build` returns its chain of Step Functions constructs. The
+ * CDK stack, the ASL renderer, the local runner and the diagrams all derive from it.
+ */
+export interface RunbookDefinition<G extends object = object> extends Runbook<G> {
   readonly build: (scope: Construct, functions: RunbookFunctions) => IChainable;
 }

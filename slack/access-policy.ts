@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 import { type Environment, environments } from '../handlers/lib/step-deps.js';
 

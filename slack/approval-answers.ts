@@ -10,11 +10,11 @@ import {
   ApprovalRecords,
 } from '../handlers/lib/approval-records.js';
 import { ErrorNames } from '../handlers/lib/errors.js';
-import type { ApprovalNotice } from '../handlers/request-approval.js';
+import type { ApprovalNotice } from '../handlers/shared/request-approval.js';
 import { mayApprove } from './access-policy.js';
 import { approvalClosedMessage, approvalRequestMessage } from './approval-message.js';
 import type { ChatMessage } from './chat.js';
-import type { SlackDeps } from './slack-deps.js';
+import type { NotifierDeps, SlackDeps } from './slack-deps.js';
 
 /** A click on Approve or Reject, as the interactivity endpoint passes it on. */
 export interface ApprovalAnswer {
@@ -28,7 +28,11 @@ const closedLine = (record: ApprovalRecord) =>
   `This approval is already closed (${record.status}${record.decidedBy ? ` by ${record.decidedBy}` : ''}); nothing changed.`;
 
 /** Shows the request in its current state where it was posted; the buttons go once it is closed. */
-async function refreshMessage(record: ApprovalRecord, deps: SlackDeps, note?: string): Promise<void> {
+async function refreshMessage(
+  record: ApprovalRecord,
+  deps: Pick<SlackDeps, 'chat'>,
+  note?: string,
+): Promise<void> {
   if (record.message)
     await deps.chat.update(record.message.channel, record.message.ts, approvalClosedMessage(record, note));
 }
@@ -101,7 +105,7 @@ export async function answerApproval(answer: ApprovalAnswer, deps: SlackDeps): P
  * and, when it escalates an unanswered request, marks that one as timed out. SNS delivers at least
  * once: a request already posted is not posted again.
  */
-export async function postApprovalRequest(notice: ApprovalNotice, deps: SlackDeps): Promise<void> {
+export async function postApprovalRequest(notice: ApprovalNotice, deps: NotifierDeps): Promise<void> {
   const group = deps.policy.approverGroups[notice.group];
   if (!group) throw new Error(`approver group ${notice.group} is not configured for ${deps.environment}`);
   const records = new ApprovalRecords(deps.clients.dynamodb, deps.approvalTable);

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ApprovalRecord } from '../handlers/lib/approval-records.js';
-import type { ApprovalNotice } from '../handlers/request-approval.js';
+import type { ApprovalNotice } from '../handlers/shared/request-approval.js';
 import type { ChatMessage } from './chat.js';
 
 /** `action_id`s of the approval buttons; their `value` is the approval id. */

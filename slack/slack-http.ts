@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { ApprovalAnswer } from './approval-answers.js';
 import { approvalActions } from './approval-message.js';

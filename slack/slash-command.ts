@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
-import type { DispatchOutcome } from '../handlers/dispatch-alarm.js';
+import type { DispatchOutcome } from '../handlers/dispatcher/dispatch-alarm.js';
+import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
-import type { ApprovalMode } from '../handlers/lib/guardrails.js';
 import { startManually } from '../handlers/lib/manual-start.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import { mayStart } from './access-policy.js';

@@ -1,4 +1,4 @@
-import type { Runbook } from '../runbooks/index.js';
+import type { Runbook, RunbookDefinition } from '../runbooks/index.js';
 import { renderAsl } from './render-asl.js';
 import { renderMermaid } from './render-mermaid.js';
 
@@ -11,7 +11,7 @@ export function diagramPath(runbook: Runbook): string {
 export const refreshDiagramsCommand = 'npm run diagrams';
 
 /** The Markdown document holding a runbook's diagram, generated from its ASL. */
-export function diagramDocument(runbook: Runbook): string {
+export function diagramDocument(runbook: RunbookDefinition): string {
   return [
     `# ${runbook.title} (\`${runbook.id}\`)`,
     '',

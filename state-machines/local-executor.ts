@@ -1,9 +1,9 @@
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { stepHandlers } from '../handlers/index.js';
-import { ErrorNames } from '../handlers/lib/errors.js';
+import { ErrorNames, PlatformError } from '../handlers/lib/errors.js';
 import type { StepDeps } from '../handlers/lib/step-deps.js';
-import type { Runbook } from '../runbooks/index.js';
+import type { RunbookDefinition } from '../runbooks/index.js';
 import type { AslDefinition, AslState, AslTaskState } from './asl-types.js';
 import { readPath } from './json-path.js';
 import { renderAsl } from './render-asl.js';
@@ -65,7 +65,7 @@ export type LocalRunResult =
   | { readonly status: 'FAILED'; readonly error: string; readonly cause: string };
 
 /** An error whose `name` Step Functions' Retry and Catch match, as SendTaskFailure or a timeout produce. */
-class TaskFailure extends Error {
+class TaskFailure extends PlatformError {
   constructor(
     override readonly name: string,
     message: string,
@@ -94,7 +94,7 @@ function collectStates(definition: AslDefinition, into: Map<string, AslState>): 
 }
 
 /** Renders and validates a runbook's state machine once; construction is the expensive part. */
-function compile(runbook: Runbook): Compiled {
+function compile(runbook: RunbookDefinition): Compiled {
   const cached = compiled.get(runbook.id);
   if (cached) return cached;
   const definition = renderAsl(runbook);
@@ -122,7 +122,7 @@ const drainEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
  * retry intervals and approval timeouts advance virtual time instead of sleeping.
  */
 export async function runLocally(
-  runbook: Runbook,
+  runbook: RunbookDefinition,
   input: unknown,
   options: LocalRunOptions,
 ): Promise<LocalRunResult> {

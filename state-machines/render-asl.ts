@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { StateGraph } from 'aws-cdk-lib/aws-stepfunctions';
-import { type StepName, stepNames } from '../handlers/index.js';
-import type { Runbook, RunbookFunctions } from '../runbooks/index.js';
+import { type StepName, stepNames } from '../handlers/steps.js';
+import type { Runbook, RunbookDefinition, RunbookFunctions } from '../runbooks/index.js';
 import type { AslDefinition } from './asl-types.js';
 
 const placeholderAccount = '123456789012';
@@ -18,21 +18,31 @@ export function functionArnPlaceholder(step: StepName): string {
   return `\${${stepLogicalName(step)}FunctionArn}`;
 }
 
-const sentinelArn = (step: StepName) =>
+/** The ARN a step's function is imported by while rendering; placeholders replace it. */
+export const sentinelArn = (step: StepName) =>
   `arn:aws:lambda:${placeholderRegion}:${placeholderAccount}:function:runbook-step-${step}`;
 
-/** Replaces CloudFormation intrinsics left after resolving (only the partition) and sentinel ARNs. */
-function substitute(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(substitute);
+/** Replaces the CloudFormation intrinsics left after resolving a graph: only the partition is. */
+function resolveIntrinsics(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(resolveIntrinsics);
   if (value && typeof value === 'object') {
     const entries = Object.entries(value);
     const [only] = entries;
     if (entries.length === 1 && only && only[0] === 'Fn::Join') {
       const [separator, parts] = only[1] as [string, unknown[]];
-      return parts.map((p) => String(substitute(p))).join(separator);
+      return parts.map((p) => String(resolveIntrinsics(p))).join(separator);
     }
     if (entries.length === 1 && only && only[0] === 'Ref' && only[1] === 'AWS::Partition') return 'aws';
-    return Object.fromEntries(entries.map(([k, v]) => [k, substitute(v)]));
+    return Object.fromEntries(entries.map(([k, v]) => [k, resolveIntrinsics(v)]));
+  }
+  return value;
+}
+
+/** Replaces every sentinel ARN with its step's placeholder. */
+function withPlaceholders(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withPlaceholders);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPlaceholders(v)]));
   }
   if (typeof value === 'string') {
     return value.replace(
@@ -49,11 +59,11 @@ export function definitionComment(runbook: Runbook): string {
 }
 
 /**
- * Renders a runbook's ASL without a synth: its `build` runs on a throwaway stack whose functions
- * are imported by placeholder ARN, and the graph is resolved to JSON. Function ARNs come out as
- * `${StepNameFunctionArn}` placeholders.
+ * A runbook's state graph as CloudFormation would hold it, before placeholders: its `build` runs on
+ * a throwaway stack whose step functions are imported by sentinel ARN
+ * (`arn:aws:lambda:us-east-1:123456789012:function:runbook-step-<step>`), and the graph is resolved.
  */
-export function renderAsl(runbook: Runbook): AslDefinition {
+export function renderGraph(runbook: RunbookDefinition): Record<string, unknown> {
   const stack = new Stack(new App(), 'Render', {
     env: { account: placeholderAccount, region: placeholderRegion },
   });
@@ -62,10 +72,17 @@ export function renderAsl(runbook: Runbook): AslDefinition {
   ) as RunbookFunctions;
   const chain = runbook.build(stack, functions);
   const graph = new StateGraph(chain.startState, runbook.id);
-  const json = stack.resolve(graph.toGraphJson()) as Record<string, unknown>;
-  return substitute({
+  return resolveIntrinsics(stack.resolve(graph.toGraphJson())) as Record<string, unknown>;
+}
+
+/**
+ * Renders a runbook's ASL without a synth, as deployed: function ARNs come out as
+ * `${StepNameFunctionArn}` placeholders.
+ */
+export function renderAsl(runbook: RunbookDefinition): AslDefinition {
+  return withPlaceholders({
     Comment: definitionComment(runbook),
-    ...json,
-    TimeoutSeconds: runbook.timeout.toSeconds(),
+    ...renderGraph(runbook),
+    TimeoutSeconds: runbook.timeoutSeconds,
   }) as AslDefinition;
 }

@@ -1,4 +1,4 @@
-import { type StepName, stepNames } from '../handlers/index.js';
+import { type StepName, stepNames } from '../handlers/steps.js';
 import type { AslTaskState } from './asl-types.js';
 import { functionArnPlaceholder } from './render-asl.js';
 

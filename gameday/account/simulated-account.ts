@@ -1,4 +1,17 @@
-import { type AwsClients, createAwsClients } from '../../handlers/lib/aws-clients.js';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  type AwsClients,
+  type ClientClasses,
+  type ClientName,
+  lazyClients,
+} from '../../handlers/lib/aws-clients.js';
 import type { AccountIdentity } from './account-identity.js';
 import { EventBus } from './event-bus.js';
 import { MetricStore, minuteMs } from './metric-store.js';
@@ -11,6 +24,18 @@ import { SimulatedSns } from './simulated-sns.js';
 import { SimulatedSqs } from './simulated-sqs.js';
 import { SimulatedStepFunctions } from './simulated-step-functions.js';
 import { VirtualClock } from './virtual-clock.js';
+
+/** The real SDK clients of every service the platform calls. */
+const allClientClasses: ClientClasses<ClientName> = {
+  lambda: LambdaClient,
+  cloudwatch: CloudWatchClient,
+  apiGateway: APIGatewayClient,
+  sns: SNSClient,
+  sfn: SFNClient,
+  dynamodb: DynamoDBClient,
+  secretsManager: SecretsManagerClient,
+  sqs: SQSClient,
+};
 
 /** Steady traffic the account serves every minute. */
 type Workload =
@@ -85,9 +110,9 @@ export class SimulatedAccount {
     this.sqs.tick();
   }
 
-  /** SDK v3 clients answered by this account. */
+  /** SDK v3 clients of every service the platform uses, answered by this account. */
   clients(): AwsClients {
-    return createAwsClients({
+    return lazyClients(allClientClasses, {
       region: this.identity.region,
       configure: (client) => bindClient(client, this.lookup),
     });

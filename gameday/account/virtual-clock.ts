@@ -10,10 +10,14 @@ export class VirtualClock {
     return new Date(this.current);
   }
 
-  /** Moves time forward to `to` (never backwards). */
+  /**
+   * Moves time forward to `to` (never backwards), in whole milliseconds as `Date` keeps them: a
+   * fractional time would make `now()` read earlier than the clock, and the next move go back.
+   */
   set(to: number): void {
-    if (to < this.current)
+    const ms = Math.ceil(to);
+    if (ms < this.current)
       throw new Error(`the virtual clock cannot go back from ${this.now().toISOString()}`);
-    this.current = to;
+    this.current = ms;
   }
 }

@@ -1,41 +1,24 @@
-import type { QueueScenario } from '../queue-scenario.js';
-import { type QueueScenarioResult, runQueueScenario } from '../run-queue-scenario.js';
-import { runScenario, type ScenarioResult } from '../run-scenario.js';
+import { PlatformError } from '../../handlers/lib/errors.js';
 import type { Scenario } from '../scenario.js';
-import { api5xxSpikeScenarios } from './api-5xx-spike-scenarios.js';
-import { dlqReplayScenarios } from './dlq-replay-scenarios.js';
+import { api5xxSpikeScenarios } from './api-5xx-spike/index.js';
+import { dlqReplayScenarios } from './dlq-replay/index.js';
 
-/** The alias game days (api-5xx-spike), in the order `npm start` runs them. */
-export const scenarios: readonly Scenario[] = [...api5xxSpikeScenarios];
+/** Every game day, in the order `npm start` runs them: each runbook's folder lists its own. */
+export const scenarios: readonly Scenario[] = [...api5xxSpikeScenarios, ...dlqReplayScenarios];
 
-/** The queue game days (dlq-replay), run after the alias ones. */
-export const queueScenarios: readonly QueueScenario[] = [...dlqReplayScenarios];
+const byId: ReadonlyMap<string, Scenario> = new Map(scenarios.map((s) => [s.id, s]));
 
-/** Every game day: id, runbook and what it plays. */
-export const allScenarios: readonly Pick<Scenario, 'id' | 'runbook' | 'description'>[] = [
-  ...scenarios,
-  ...queueScenarios,
-];
-
-export class UnknownScenarioError extends Error {
+export class UnknownScenarioError extends PlatformError {
   override readonly name = 'UnknownScenarioError';
 }
 
-function unknown(id: string): UnknownScenarioError {
-  return new UnknownScenarioError(
-    `unknown scenario "${id}"; known scenarios: ${allScenarios.map((s) => s.id).join(', ')}`,
-  );
-}
-
-/** Looks an alias scenario up by id; the error lists every scenario that exists. */
+/** Looks a game day up by id; the error lists every scenario that exists. */
 export function findScenario(id: string): Scenario {
-  const scenario = scenarios.find((s) => s.id === id);
-  if (!scenario) throw unknown(id);
+  const scenario = byId.get(id);
+  if (!scenario) {
+    throw new UnknownScenarioError(
+      `unknown scenario "${id}"; known scenarios: ${scenarios.map((s) => s.id).join(', ')}`,
+    );
+  }
   return scenario;
-}
-
-/** Runs any game day by id. */
-export function runScenarioById(id: string): Promise<ScenarioResult | QueueScenarioResult> {
-  const queueScenario = queueScenarios.find((s) => s.id === id);
-  return queueScenario ? runQueueScenario(queueScenario) : runScenario(findScenario(id));
 }

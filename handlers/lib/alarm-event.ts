@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from './errors.js';
 
 // Shape of EventBridge "CloudWatch Alarm State Change" events as documented in

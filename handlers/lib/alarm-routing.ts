@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AlarmStateChangeEvent, alarmArnOf, alarmMetricStats } from './alarm-event.js';
 
 /** The alarm tag naming the runbook to start. */

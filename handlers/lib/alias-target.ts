@@ -37,7 +37,7 @@ export function parseFunctionReference(reference: string): { functionName: strin
  */
 export async function resolveAliasTarget(
   event: AlarmStateChangeEvent,
-  clients: AwsClients,
+  clients: Pick<AwsClients, 'apiGateway'>,
 ): Promise<AliasTarget> {
   const stats = alarmMetricStats(event);
   for (const { metric } of stats) {
@@ -63,7 +63,7 @@ export async function resolveAliasTarget(
 
 async function aliasBehindApi(
   apiName: string,
-  clients: AwsClients,
+  clients: Pick<AwsClients, 'apiGateway'>,
 ): Promise<{ functionName: string; alias: string }> {
   const apiIds: string[] = [];
   let position: string | undefined;

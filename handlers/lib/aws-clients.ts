@@ -1,13 +1,16 @@
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 
-/** Every AWS client a step may use. Steps receive these; they never construct their own. */
+/**
+ * The AWS clients steps may use, by name. Only types are imported here: each Lambda entry names
+ * the client classes it uses, so its bundle carries those and no others.
+ */
 export interface AwsClients {
   readonly lambda: LambdaClient;
   readonly cloudwatch: CloudWatchClient;
@@ -19,36 +22,59 @@ export interface AwsClients {
   readonly sqs: SQSClient;
 }
 
+export type ClientName = keyof AwsClients;
+
 /** A client of any service: what a binding needs to attach middleware to it. */
-export type AnyAwsClient = AwsClients[keyof AwsClients];
+export type AnyAwsClient = AwsClients[ClientName];
+
+/** The configuration every client is built with. */
+export interface ClientConfig {
+  readonly region?: string;
+  readonly cacheMiddleware?: boolean;
+}
+
+/** The client classes a function uses, by name (e.g. `{ lambda: LambdaClient }`). */
+export type ClientClasses<K extends ClientName> = {
+  readonly [P in K]: new (
+    config: ClientConfig,
+  ) => AwsClients[P];
+};
 
 export interface AwsClientOptions {
   /** Region of the clients. Default: the Lambda environment's `AWS_REGION`. */
   readonly region?: string;
-  /** Called with each client after construction, e.g. to bind it to another endpoint. */
+  /** Called with each client after construction, e.g. to trace it or bind it to another endpoint. */
   readonly configure?: (client: AnyAwsClient) => void;
 }
 
-/** Builds the SDK v3 clients for every step. The one place clients are created. */
-export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  // Middleware is only added at construction (tracing, the simulator binding), so the SDK may
-  // resolve each command's stack once instead of on every request.
-  const config = {
+/**
+ * The one place clients are created: each on first use, so a cold start pays only for the clients
+ * the invocation touches. Middleware is added only at construction (tracing, the simulator
+ * binding), so the SDK may resolve each command's middleware stack once (`cacheMiddleware`).
+ */
+export function lazyClients<K extends ClientName>(
+  classes: ClientClasses<K>,
+  options: AwsClientOptions = {},
+): Pick<AwsClients, K> {
+  const config: ClientConfig = {
     cacheMiddleware: true,
     ...(options.region === undefined ? {} : { region: options.region }),
   };
-  const clients: AwsClients = {
-    lambda: new LambdaClient(config),
-    cloudwatch: new CloudWatchClient(config),
-    apiGateway: new APIGatewayClient(config),
-    sns: new SNSClient(config),
-    sfn: new SFNClient(config),
-    dynamodb: new DynamoDBClient(config),
-    secretsManager: new SecretsManagerClient(config),
-    sqs: new SQSClient(config),
-  };
-  if (options.configure) {
-    for (const client of Object.values(clients)) options.configure(client);
+  const built = new Map<K, AnyAwsClient>();
+  const clients = {};
+  for (const name of Object.keys(classes) as K[]) {
+    Object.defineProperty(clients, name, {
+      enumerable: true,
+      get: () => {
+        let client = built.get(name);
+        if (!client) {
+          client = new classes[name](config);
+          options.configure?.(client);
+          built.set(name, client);
+        }
+        return client;
+      },
+    });
   }
-  return clients;
+  return clients as Pick<AwsClients, K>;
 }

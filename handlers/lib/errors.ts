@@ -14,23 +14,36 @@ export const ErrorNames = {
   all: 'States.ALL',
 } as const;
 
+/**
+ * Every error the platform raises, Powertools style: a message, the cause through `ErrorOptions`,
+ * and a `name` each subclass sets as a literal (bundles are minified, so class names cannot be
+ * trusted; ASL and callers match on `name`).
+ */
+export abstract class PlatformError extends Error {
+  abstract override readonly name: string;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
 /** The input of a step or an event failed validation; retrying cannot help. */
-export class InvalidInputError extends Error {
+export class InvalidInputError extends PlatformError {
   override readonly name = ErrorNames.invalidInput;
 }
 
-/** The alarm does not lead to exactly one Lambda alias the runbook can act on. */
-export class TargetNotResolvedError extends Error {
+/** The alarm does not lead to exactly one resource the runbook can act on. */
+export class TargetNotResolvedError extends PlatformError {
   override readonly name = ErrorNames.targetNotResolved;
 }
 
 /** The alias no longer has the configuration the runbook decided on; someone else changed it. */
-export class AliasChangedError extends Error {
+export class AliasChangedError extends PlatformError {
   override readonly name = ErrorNames.aliasChanged;
 }
 
 /** A human rejected the proposed remediation. */
-export class ApprovalRejectedError extends Error {
+export class ApprovalRejectedError extends PlatformError {
   override readonly name = ErrorNames.approvalRejected;
 }
 

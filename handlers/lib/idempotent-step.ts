@@ -2,6 +2,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import type { ClientName } from './aws-clients.js';
 import type { StepCore, StepDeps } from './step-deps.js';
 
 /** How long a step's result is remembered: longer than any runbook runs. */
@@ -14,16 +15,16 @@ const rememberSeconds = 24 * 3600;
  * stores nothing, so a retry acts. The key is `eventKeyJmesPath` over the step's input, e.g. the
  * execution id. Wrapping the core (not only the Lambda entry) lets game days exercise it too.
  */
-export function idempotentStep<I, O>(
+export function idempotentStep<I, O, K extends ClientName>(
   step: string,
-  core: StepCore<I, O>,
+  core: StepCore<I, O, K>,
   eventKeyJmesPath: string,
-): StepCore<I, O> {
+): StepCore<I, O, K | 'dynamodb'> {
   // One persistence layer (and wrapped function) per DynamoDB client and table: the layer keeps the
   // first configuration it sees.
   const wrapped = new WeakMap<
     DynamoDBClient,
-    Map<string, { fn: (input: I, deps: StepDeps) => Promise<O>; config: IdempotencyConfig }>
+    Map<string, { fn: (input: I, deps: StepDeps<K | 'dynamodb'>) => Promise<O>; config: IdempotencyConfig }>
   >();
   return (input, deps) => {
     let byTable = wrapped.get(deps.clients.dynamodb);
@@ -38,7 +39,7 @@ export function idempotentStep<I, O>(
         throwOnNoIdempotencyKey: true,
         expiresAfterSeconds: rememberSeconds,
       });
-      const fn = makeIdempotent((stepInput: I, stepDeps: StepDeps) => core(stepInput, stepDeps), {
+      const fn = makeIdempotent((stepInput: I, stepDeps: StepDeps<K>) => core(stepInput, stepDeps), {
         persistenceStore: new DynamoDBPersistenceLayer({
           tableName: deps.idempotencyTable,
           awsSdkV3Client: deps.clients.dynamodb,
@@ -46,7 +47,7 @@ export function idempotentStep<I, O>(
         config,
         keyPrefix: `lambda-runbooks.${step}`,
         dataIndexArgument: 0,
-      }) as (input: I, deps: StepDeps) => Promise<O>;
+      }) as (input: I, deps: StepDeps<K | 'dynamodb'>) => Promise<O>;
       entry = { fn, config };
       byTable.set(deps.idempotencyTable, entry);
     }

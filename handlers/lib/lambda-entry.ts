@@ -1,15 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logAuditTrail } from './audit-trail.js';
-import { createAwsClients } from './aws-clients.js';
+import { type ClientClasses, type ClientName, lazyClients } from './aws-clients.js';
 import { InvalidInputError } from './errors.js';
-import { logger, metrics, tracer } from './observability.js';
+import { logger } from './observability.js';
 import { type Environment, environments, type StepCore, type StepDeps } from './step-deps.js';
-
-let deps: Omit<StepDeps, 'remainingTimeMs'> | undefined;
 
 /** A required environment variable of a deployed function. */
 export function requiredEnv(name: string): string {
@@ -21,40 +17,50 @@ export function requiredEnv(name: string): string {
 /** The environment a function is deployed in (`RUNBOOK_ENVIRONMENT`). */
 export function deployedEnvironment(): Environment {
   const environment = requiredEnv('RUNBOOK_ENVIRONMENT');
-  if (!(environments as readonly string[]).includes(environment)) {
+  const known: readonly string[] = environments;
+  if (!known.includes(environment)) {
     throw new InvalidInputError(`RUNBOOK_ENVIRONMENT must be one of ${environments.join(', ')}`);
   }
   return environment as Environment;
 }
 
-/** Deps for a real Lambda: SDK clients traced by X-Ray, configuration from the function's environment. */
-function lambdaDeps(): Omit<StepDeps, 'remainingTimeMs'> {
-  if (deps) return deps;
-  deps = {
-    clients: createAwsClients({ configure: (client) => tracer.captureAWSv3Client(client) }),
-    now: () => new Date(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    audit: logAuditTrail,
-    environment: deployedEnvironment(),
-    topics: { escalation: requiredEnv('ESCALATION_TOPIC_ARN'), approvals: requiredEnv('APPROVAL_TOPIC_ARN') },
-    leaseTable: requiredEnv('LEASE_TABLE_NAME'),
-    idempotencyTable: requiredEnv('IDEMPOTENCY_TABLE_NAME'),
-    approvalTable: requiredEnv('APPROVAL_TABLE_NAME'),
-  };
-  return deps;
-}
-
-/** A Lambda handler with the platform's Powertools middleware: logger context, tracing, metrics. */
-export function withPowertools<I, O>(handler: (event: I, context: Context) => Promise<O>) {
+/**
+ * A Lambda handler with the platform's Powertools middleware, middleware first and the handler last:
+ * the logger's Lambda context, then `extra` (e.g. `logMetrics` where a function publishes metrics).
+ */
+export function withPowertools<I, O>(
+  handler: (event: I, context: Context) => Promise<O>,
+  ...extra: MiddlewareObj<I, O>[]
+) {
   return middy<I, O>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
+    .use([injectLambdaContext(logger, { resetKeys: true }), ...extra])
     .handler(handler);
 }
 
-/** Wraps a step core as a Lambda handler: Powertools middleware first, the core last. */
-export function lambdaEntry<I, O>(core: StepCore<I, O>) {
+/**
+ * Wraps a step core as a Lambda handler. `clients` names the client classes the step uses (the
+ * type checker holds it to the core's own list), created on first use; configuration comes from
+ * the function's environment, read once per container.
+ */
+export function lambdaEntry<I, O, K extends ClientName>(core: StepCore<I, O, K>, clients: ClientClasses<K>) {
+  let deps: Omit<StepDeps<K>, 'remainingTimeMs'> | undefined;
+  const lambdaDeps = () => {
+    deps ??= {
+      clients: lazyClients(clients),
+      now: () => new Date(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      audit: logAuditTrail,
+      environment: deployedEnvironment(),
+      topics: {
+        escalation: requiredEnv('ESCALATION_TOPIC_ARN'),
+        approvals: requiredEnv('APPROVAL_TOPIC_ARN'),
+      },
+      leaseTable: requiredEnv('LEASE_TABLE_NAME'),
+      idempotencyTable: requiredEnv('IDEMPOTENCY_TABLE_NAME'),
+      approvalTable: requiredEnv('APPROVAL_TABLE_NAME'),
+    };
+    return deps;
+  };
   return withPowertools((event: I, context) =>
     core(event, { ...lambdaDeps(), remainingTimeMs: () => context.getRemainingTimeInMillis() }),
   );

@@ -4,7 +4,7 @@ import {
   ListTagsForResourceCommand,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
-import { type DispatcherDeps, type DispatchOutcome, dispatchAlarm } from '../dispatch-alarm.js';
+import { type DispatcherDeps, type DispatchOutcome, dispatchAlarm } from '../dispatcher/dispatch-alarm.js';
 import type { AlarmStateChangeEvent } from './alarm-event.js';
 import { runbookTag } from './alarm-routing.js';
 import { InvalidInputError } from './errors.js';

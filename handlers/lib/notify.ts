@@ -3,7 +3,7 @@ import type { StepDeps } from './step-deps.js';
 
 /** Publishes a message for people to an SNS topic; returns its message id. */
 export async function notify(
-  deps: StepDeps,
+  deps: Pick<StepDeps<'sns'>, 'clients'>,
   topicArn: string,
   subject: string,
   body: Readonly<Record<string, unknown>>,

@@ -1,5 +1,5 @@
 import type { AuditTrail } from './audit-trail.js';
-import type { AwsClients } from './aws-clients.js';
+import type { AwsClients, ClientName } from './aws-clients.js';
 
 /** Deployment environments; approval policy differs between them. */
 export const environments = ['dev', 'staging', 'prod'] as const;
@@ -13,9 +13,12 @@ export interface NotificationTopics {
   readonly approvals: string;
 }
 
-/** What every step core receives besides its input: the world it acts on. */
-export interface StepDeps {
-  readonly clients: AwsClients;
+/**
+ * What every step core receives besides its input: the world it acts on. `K` names the AWS clients
+ * the step uses; its Lambda entry builds exactly those.
+ */
+export interface StepDeps<K extends ClientName = ClientName> {
+  readonly clients: Pick<AwsClients, K>;
   /** Current time; a virtual clock in game days, the system clock in Lambda. */
   readonly now: () => Date;
   readonly audit: AuditTrail;
@@ -36,5 +39,5 @@ export interface StepDeps {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-/** A step's pure core: typed input and AWS clients in, typed output out. */
-export type StepCore<I, O> = (input: I, deps: StepDeps) => Promise<O>;
+/** A step's pure core: typed input and the AWS clients it names in, typed output out. */
+export type StepCore<I, O, K extends ClientName = never> = (input: I, deps: StepDeps<K>) => Promise<O>;

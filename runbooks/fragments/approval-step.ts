@@ -1,4 +1,4 @@
-import type { Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   Choice,
@@ -15,50 +15,47 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { ErrorNames } from '../../handlers/lib/errors.js';
-
-/** One approver group in a runbook's escalation order, and how long it has to answer. */
-export interface ApproverTier {
-  readonly group: string;
-  /**
-   * Static on purpose: AWS reads `TimeoutSecondsPath` from the state input, the local engine from
-   * the effective parameters, so a path would diverge.
-   */
-  readonly timeout: Duration;
-}
+import type { ApproverTier } from '../runbook.js';
 
 export interface ApprovalStepProps {
   readonly runbook: string;
   /** The `request-approval` handler. */
   readonly approvalFunction: IFunction;
+  /** JSONPath of the approval mode (`auto` or `human`) the decision step chose for this environment. */
+  readonly modePath: string;
   /** JSONPath of the one-line proposal shown to approvers. */
   readonly summaryPath: string;
   /** JSONPath of the evidence shown to approvers. */
   readonly evidencePath: string;
   /** Who is asked, in order: when a group does not answer in time, the next one is asked. */
   readonly tiers: readonly [ApproverTier, ...ApproverTier[]];
+  /** Where a rejection, or the last group's timeout, goes, with the reason in `$.failure`. */
+  readonly onDeclined: IChainable;
+  /** Name of the Choice state that skips the approval in `auto` mode. Default: `<id>: approval required?`. */
+  readonly gateName?: string;
   /** Where the approver's answer is stored. Default: `$.approval`. */
   readonly resultPath?: string;
 }
 
 /**
- * Asks humans and waits for the answer (`waitForTaskToken`), one approver group after another:
- * a group's timeout asks the next group. Continues on approval; a rejection
- * (`ApprovalRejectedError`) or the last group's timeout goes to the handler given to `onDeclined`,
- * with the reason in `$.failure`, so nothing after the approval runs.
+ * Asks humans where policy says so and waits for the answer (`waitForTaskToken`), one approver
+ * group after another: a group's timeout asks the next group. Starts with a Choice on the approval
+ * mode (`auto` goes straight on); continues on approval; a rejection (`ApprovalRejectedError`) or
+ * the last group's timeout goes to `onDeclined`, so nothing after the approval runs. Every state
+ * name derives from the fragment's id, so a runbook can ask for approval twice.
  */
 export class ApprovalStep extends StateMachineFragment {
   readonly startState: State;
   readonly endStates: INextable[];
-  private readonly tasks: LambdaInvoke[];
 
   constructor(scope: Construct, id: string, props: ApprovalStepProps) {
     super(scope, id);
-    this.tasks = props.tiers.map(
+    const tasks = props.tiers.map(
       (tier, index) =>
         new LambdaInvoke(this, index === 0 ? id : `${id} (${tier.group})`, {
           lambdaFunction: props.approvalFunction,
           integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-          taskTimeout: Timeout.duration(tier.timeout),
+          taskTimeout: Timeout.duration(Duration.seconds(tier.timeoutSeconds)),
           payload: TaskInput.fromObject({
             taskToken: JsonPath.taskToken,
             executionId: JsonPath.executionId,
@@ -69,42 +66,28 @@ export class ApprovalStep extends StateMachineFragment {
             tier: index,
             tiers: props.tiers.length,
             requestedBy: JsonPath.stringAt('$.dispatch.requestedBy'),
-            timeoutSeconds: tier.timeout.toSeconds(),
+            timeoutSeconds: tier.timeoutSeconds,
             evidence: JsonPath.objectAt(props.evidencePath),
           }),
           resultPath: props.resultPath ?? '$.approval',
         }),
     );
-    const [first] = this.tasks as [LambdaInvoke, ...LambdaInvoke[]];
-    this.tasks.forEach((task, index) => {
-      const next = this.tasks[index + 1];
+    tasks.forEach((task, index) => {
+      const next = tasks[index + 1];
       if (next) task.addCatch(next, { errors: [ErrorNames.timeout], resultPath: JsonPath.DISCARD });
+      task.addCatch(props.onDeclined, {
+        errors: next ? [ErrorNames.approvalRejected] : [ErrorNames.approvalRejected, ErrorNames.timeout],
+        resultPath: '$.failure',
+      });
     });
-    this.startState = first;
-    this.endStates = this.tasks;
+    const [first] = tasks as [LambdaInvoke, ...LambdaInvoke[]];
+    const gate = new Choice(this, props.gateName ?? `${id}: approval required?`).when(
+      Condition.stringEquals(props.modePath, 'human'),
+      first,
+    );
+    this.startState = gate;
+    // Whatever follows comes after every tier and after the gate's `auto` branch.
+    const reachable = gate.afterwards({ includeOtherwise: true }).endStates;
+    this.endStates = [...reachable, ...tasks.filter((task) => !reachable.includes(task))];
   }
-
-  /** Routes rejections and the last timeout to `handler`. */
-  onDeclined(handler: IChainable): this {
-    this.tasks.forEach((task, index) => {
-      const errors: string[] =
-        index === this.tasks.length - 1
-          ? [ErrorNames.approvalRejected, ErrorNames.timeout]
-          : [ErrorNames.approvalRejected];
-      task.addCatch(handler, { errors, resultPath: '$.failure' });
-    });
-    return this;
-  }
-}
-
-/** Goes through `approval` when the approval mode at `modePath` is `human`, else straight to `next`. */
-export function approvalGate(
-  scope: Construct,
-  modePath: string,
-  approval: IChainable,
-  next: IChainable,
-): Choice {
-  return new Choice(scope, 'Approval required?')
-    .when(Condition.stringEquals(modePath, 'human'), approval)
-    .otherwise(next);
 }

@@ -6,12 +6,8 @@ import { validateAsl } from '../../state-machines/validate-asl.js';
 
 const run = async (...args: string[]) => {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
-      '--import',
-      'tsx',
-      'cli/main.ts',
-      ...args,
-    ]);
+    // The CLI as installed: compiled JavaScript (npm test builds it first).
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['dist/cli/main.js', ...args]);
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -82,13 +78,9 @@ describe('runbook slack serve', () => {
   it('serves signed Slack requests on loopback and answers 401 to forged ones', async () => {
     const { spawn } = await import('node:child_process');
     const { sendSigned } = await import('../support/slack-client.js');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'cli/main.ts', 'slack', 'serve', '--port', '0'],
-      {
-        env: { ...process.env, SLACK_SIGNING_SECRET: 'cli-test-secret' },
-      },
-    );
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'slack', 'serve', '--port', '0'], {
+      env: { ...process.env, SLACK_SIGNING_SECRET: 'cli-test-secret' },
+    });
     try {
       const base = await new Promise<string>((resolve, reject) => {
         let out = '';

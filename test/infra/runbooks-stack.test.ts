@@ -2,9 +2,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { stepNames } from '../../handlers/index.js';
+import { stepNames } from '../../handlers/steps.js';
 import { createApp } from '../../infra/app.js';
-import { runbooks } from '../../runbooks/index.js';
+import { definitions } from '../../runbooks/definitions.js';
 import { functionArnPlaceholder, renderAsl, stepLogicalName } from '../../state-machines/render-asl.js';
 
 // Bundling is skipped: these tests check the template, not esbuild.
@@ -42,7 +42,7 @@ function deployedDefinition(definitionString: unknown): unknown {
 }
 
 describe('RunbooksStack', () => {
-  it.each(runbooks.map((r) => [r.id, r] as const))(
+  it.each(definitions.map((r) => [r.id, r] as const))(
     'deploys the %s definition exactly as the runbook renders it',
     (id, runbook) => {
       const machines = template.findResources('AWS::StepFunctions::StateMachine', {
@@ -61,7 +61,7 @@ describe('RunbooksStack', () => {
     template.resourcePropertiesCountIs(
       'AWS::CloudWatch::Alarm',
       { MetricName: 'ExecutionsFailed' },
-      runbooks.length,
+      definitions.length,
     );
   });
 
@@ -227,7 +227,7 @@ describe('RunbooksStack', () => {
   it('fails synthesis when a resource breaks an AwsSolutions rule', () => {
     const { app: broken } = createApp(app());
     new Queue(broken.node.children.find((c) => c instanceof Stack) as Stack, 'Unencrypted', {});
-    expect(() => broken.synth()).toThrow();
+    expect(() => broken.synth()).toThrow(/AwsSolutions-SQS3/);
   });
 
   it('rejects an unknown environment', () => {

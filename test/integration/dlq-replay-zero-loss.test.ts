@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ReplayBatchResult, replayBatch } from '../../handlers/replay-batch.js';
+import { type ReplayBatchResult, replayBatch } from '../../handlers/dlq-replay/replay-batch.js';
 import { dlqAccount } from '../support/dlq-account.js';
 
 /** Fills the DLQ: every tenth message is not JSON (it can never succeed). */

@@ -1,8 +1,8 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escalate } from '../../handlers/escalate.js';
 import type { StepDeps } from '../../handlers/lib/step-deps.js';
+import { escalate } from '../../handlers/shared/escalate.js';
 import { checkoutAccount } from '../support/checkout-account.js';
 import { createTable, startDynalite } from '../support/dynalite-server.js';
 

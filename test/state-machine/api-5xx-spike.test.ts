@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../gameday/run-scenario.js';
-import type { Scenario } from '../../gameday/scenario.js';
-import { findScenario, scenarios } from '../../gameday/scenarios/index.js';
-import { api5xxSpike } from '../../runbooks/api-5xx-spike.js';
+import { api5xxSpikeScenarios } from '../../gameday/scenarios/api-5xx-spike/index.js';
+import { api5xxSpikeDefinition } from '../../runbooks/api-5xx-spike/definition.js';
 import { runLocally } from '../../state-machines/local-executor.js';
 import { alarmEvent } from '../support/alarm-event.js';
 import { checkoutAccount } from '../support/checkout-account.js';
 
 describe('api-5xx-spike state machine, run locally on the simulated account', () => {
-  it.each(scenarios.filter((s) => s.runbook === 'api-5xx-spike').map((s) => [s.id, s] as const))(
+  const byId = (id: string) => {
+    const scenario = api5xxSpikeScenarios.find((s) => s.id === id);
+    if (!scenario) throw new Error(`no scenario ${id}`);
+    return scenario;
+  };
+
+  it.each(api5xxSpikeScenarios.map((s) => [s.id, s] as const))(
     'meets the expectation of scenario %s',
     async (_id, scenario) => {
       const result = await runScenario(scenario);
@@ -18,7 +23,7 @@ describe('api-5xx-spike state machine, run locally on the simulated account', ()
   );
 
   it('rolls back, waits in virtual time and reports the change with its duration (bad-deploy)', async () => {
-    const result = await runScenario(findScenario('bad-deploy'));
+    const result = await runScenario(byId('bad-deploy'));
     const states = result.timeline.filter((e) => e.kind === 'state').map((e) => e.text);
     expect(states).toEqual([
       'Gather evidence',
@@ -52,14 +57,14 @@ describe('api-5xx-spike state machine, run locally on the simulated account', ()
   });
 
   it('asks a human in prod and changes nothing when rejected', async () => {
-    const result = await runScenario(findScenario('approval-rejected'));
+    const result = await runScenario(byId('approval-rejected'));
     const topics = result.finalState.notifications.map((n) => n.topic.split(':').pop());
     expect(topics).toEqual(['runbook-approvals', 'runbook-escalations']);
     expect((result.report as { summary: string }).summary).toMatch(/ApprovalRejectedError.*nothing changed/);
   });
 
   it('asks the next approver group when one does not answer, and escalates after the last', async () => {
-    const result = await runScenario(findScenario('approval-timeout'));
+    const result = await runScenario(byId('approval-timeout'));
     expect(result.runbookSeconds).toBe(1800);
     expect(result.finalState.notifications.map((n) => n.subject)).toEqual([
       'Approval needed (on-call): api-5xx-spike',
@@ -72,8 +77,8 @@ describe('api-5xx-spike state machine, run locally on the simulated account', ()
   });
 
   it('escalates when the rollback does not bring the error rate down', async () => {
-    const base = findScenario('bad-deploy');
-    const brokenEverywhere: Scenario = {
+    const base = byId('bad-deploy');
+    const brokenEverywhere: typeof base = {
       ...base,
       id: 'rollback-does-not-help',
       inject: (account, world) => {
@@ -102,7 +107,7 @@ describe('api-5xx-spike state machine, run locally on the simulated account', ()
     const event = alarmEvent({
       metric: { namespace: 'AWS/ApiGateway', name: '5XXError', dimensions: { ApiName: 'payments' } },
     });
-    const result = await runLocally(api5xxSpike, event, {
+    const result = await runLocally(api5xxSpikeDefinition, event, {
       deps,
       approver: () => ({ decision: 'approve', by: 'test' }),
       advanceTime: (s) => account.advance(s),

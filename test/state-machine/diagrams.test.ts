@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runbooks } from '../../runbooks/index.js';
+import { definitions } from '../../runbooks/definitions.js';
 import {
   diagramDocument,
   diagramPath,
@@ -26,7 +26,7 @@ function mermaidBlock(markdown: string): string {
   return match[1];
 }
 
-describe.each(runbooks.map((r) => [r.id, r] as const))('diagram of %s', (_id, runbook) => {
+describe.each(definitions.map((r) => [r.id, r] as const))('diagram of %s', (_id, runbook) => {
   it(`is up to date (refresh with \`${refreshDiagramsCommand}\`)`, () => {
     const committed = readFileSync(diagramPath(runbook), 'utf8');
     expect(committed, `${diagramPath(runbook)} is stale: run \`${refreshDiagramsCommand}\``).toBe(
@@ -49,7 +49,9 @@ describe.each(runbooks.map((r) => [r.id, r] as const))('diagram of %s', (_id, ru
 
 describe('renderMermaid', () => {
   const text = renderMermaid(
-    renderAsl(runbooks.find((r) => r.id === 'api-5xx-spike') ?? (runbooks[0] as (typeof runbooks)[number])),
+    renderAsl(
+      definitions.find((r) => r.id === 'api-5xx-spike') ?? (definitions[0] as (typeof definitions)[number]),
+    ),
   );
 
   it('labels Choice branches with their conditions', () => {

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
-import { runQueueScenario } from '../../gameday/run-queue-scenario.js';
-import { scenarioStart } from '../../gameday/scenarios/checkout-service.js';
-import { queueScenarios } from '../../gameday/scenarios/index.js';
-import { createOrdersQueues } from '../../gameday/scenarios/orders-queues.js';
+import { runScenario } from '../../gameday/run-scenario.js';
+import { scenarioStart } from '../../gameday/scenario.js';
+import { dlqReplayScenarios } from '../../gameday/scenarios/dlq-replay/index.js';
+import { createOrdersQueues } from '../../gameday/scenarios/dlq-replay/orders-queues.js';
 import { SimulatedPlatform } from '../../gameday/simulated-platform.js';
-import type { ReplayReport } from '../../handlers/report-replay.js';
-import { dlqReplay } from '../../runbooks/dlq-replay.js';
+import type { ReplayReport } from '../../handlers/dlq-replay/report-replay.js';
+import { dlqReplayDefinition } from '../../runbooks/dlq-replay/definition.js';
 import { runLocally } from '../../state-machines/local-executor.js';
 
 describe('dlq-replay state machine, run locally on the simulated account', () => {
-  it.each(queueScenarios.map((s) => [s.id, s] as const))(
+  it.each(dlqReplayScenarios.map((s) => [s.id, s] as const))(
     '%s ends as expected with no message lost',
     async (_id, scenario) => {
-      const result = await runQueueScenario(scenario);
+      const result = await runScenario(scenario);
       expect(result.actual).toEqual(scenario.expected);
       expect(
         result.finalState.queues.every((q) => Number.isInteger(q.visible) && Number.isInteger(q.inFlight)),
@@ -23,14 +23,14 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
 
   it('uses the SQS move task for a clean standard DLQ and controlled batches otherwise', async () => {
     const byId = (id: string) => {
-      const scenario = queueScenarios.find((s) => s.id === id);
+      const scenario = dlqReplayScenarios.find((s) => s.id === id);
       if (!scenario) throw new Error(`no scenario ${id}`);
-      return runQueueScenario(scenario);
+      return runScenario(scenario);
     };
     const [fixed, poison] = await Promise.all([byId('consumer-fixed'), byId('poison-messages')]);
-    expect(fixed.report?.path).toBe('move-task');
+    expect((fixed.report as ReplayReport).path).toBe('move-task');
     expect(fixed.finalState.sqsCalls.StartMessageMoveTask).toBe(1);
-    expect(poison.report?.path).toBe('controlled');
+    expect((poison.report as ReplayReport).path).toBe('controlled');
     expect(poison.finalState.sqsCalls.StartMessageMoveTask).toBeUndefined();
   });
 
@@ -58,7 +58,7 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
     const { account, platform, dlqUrl, sourceUrl } = silentlyBrokenConsumer();
     // One message every five seconds: the first replayed ones fail three times and return while the rest wait.
     const result = await runLocally(
-      dlqReplay,
+      dlqReplayDefinition,
       { dlq: 'orders-dlq', ratePerSecond: 0.2, maxMessages: 299 },
       {
         deps: platform.stepDeps,
@@ -81,7 +81,7 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
   it('on a dry run shows the plan and moves nothing', async () => {
     const { account, platform, dlqUrl } = silentlyBrokenConsumer();
     const result = await runLocally(
-      dlqReplay,
+      dlqReplayDefinition,
       { dlq: 'orders-dlq', dryRun: true },
       {
         deps: platform.stepDeps,
@@ -101,7 +101,7 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
   it('names what is wrong when the DLQ does not exist, changing nothing', async () => {
     const { account, platform } = silentlyBrokenConsumer();
     const result = await runLocally(
-      dlqReplay,
+      dlqReplayDefinition,
       { dlq: 'no-such-queue' },
       {
         deps: platform.stepDeps,

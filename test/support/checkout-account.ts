@@ -1,6 +1,9 @@
 import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
-import type { ScenarioWorld } from '../../gameday/scenario.js';
-import { checkoutService, scenarioStart } from '../../gameday/scenarios/checkout-service.js';
+import { scenarioStart } from '../../gameday/scenario.js';
+import {
+  type CheckoutWorld,
+  checkoutService,
+} from '../../gameday/scenarios/api-5xx-spike/checkout-service.js';
 import { SimulatedPlatform } from '../../gameday/simulated-platform.js';
 import type { AuditRecord } from '../../handlers/lib/audit-trail.js';
 import type { StepDeps } from '../../handlers/lib/step-deps.js';
@@ -11,7 +14,7 @@ import type { StepDeps } from '../../handlers/lib/step-deps.js';
  */
 export function checkoutAccount(environment: StepDeps['environment'] = 'dev') {
   const account = new SimulatedAccount({ start: scenarioStart });
-  const world: ScenarioWorld = checkoutService(account);
+  const world: CheckoutWorld = checkoutService(account);
   const audit: AuditRecord[] = [];
   const platform = new SimulatedPlatform(account, environment, () => ({ decision: 'approve', by: 'test' }), {
     onAudit: (entry) => audit.push(entry),

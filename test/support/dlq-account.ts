@@ -1,9 +1,9 @@
 import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
-import { createOrdersQueues } from '../../gameday/scenarios/orders-queues.js';
+import { createOrdersQueues } from '../../gameday/scenarios/dlq-replay/orders-queues.js';
+import type { ReplayBatchInput } from '../../handlers/dlq-replay/replay-batch.js';
 import type { AuditRecord } from '../../handlers/lib/audit-trail.js';
 import { replayAttributes } from '../../handlers/lib/replay-attributes.js';
 import type { StepDeps } from '../../handlers/lib/step-deps.js';
-import type { ReplayBatchInput } from '../../handlers/replay-batch.js';
 
 /** An account with the orders queues, and replay-batch deps and input bound to them. */
 export function dlqAccount(options: { fifo?: boolean } = {}) {

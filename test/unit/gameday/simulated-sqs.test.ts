@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { SimulatedAccount } from '../../../gameday/account/simulated-account.js';
-import { createOrdersQueues } from '../../../gameday/scenarios/orders-queues.js';
+import { createOrdersQueues } from '../../../gameday/scenarios/dlq-replay/orders-queues.js';
 
 function orders(fifo = false) {
   const account = new SimulatedAccount({ start: new Date('2026-03-02T09:00:00Z') });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type DecideInput, decideRemediation } from '../../../handlers/decide-remediation.js';
-import type { Evidence } from '../../../handlers/gather-evidence.js';
+import { type DecideInput, decideRemediation } from '../../../handlers/api-5xx-spike/decide-remediation.js';
+import type { Evidence } from '../../../handlers/api-5xx-spike/gather-evidence.js';
 import { InvalidInputError } from '../../../handlers/lib/errors.js';
 import type { StepDeps } from '../../../handlers/lib/step-deps.js';
-import { api5xxSpike } from '../../../runbooks/api-5xx-spike.js';
+import { api5xxSpike } from '../../../runbooks/api-5xx-spike/runbook.js';
 
-const guardrails = api5xxSpike.guardrails as unknown as DecideInput['guardrails'];
+const { guardrails } = api5xxSpike;
 const alarmAt = '2026-03-02T10:00:00.000Z';
 const minutesBefore = (m: number) => new Date(Date.parse(alarmAt) - m * 60_000).toISOString();
 

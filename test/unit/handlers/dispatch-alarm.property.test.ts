@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dispatcherAccount } from '../../../gameday/dispatcher-account.js';
-import { dispatchAlarm } from '../../../handlers/dispatch-alarm.js';
+import { dispatchAlarm } from '../../../handlers/dispatcher/dispatch-alarm.js';
 import { InvalidInputError } from '../../../handlers/lib/errors.js';
 import { alarmEvent } from '../../support/alarm-event.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchAlarm } from '../../../handlers/dispatch-alarm.js';
+import { dispatchAlarm } from '../../../handlers/dispatcher/dispatch-alarm.js';
 import { InvalidInputError } from '../../../handlers/lib/errors.js';
-import { releaseLease } from '../../../handlers/release-lease.js';
+import { releaseLease } from '../../../handlers/shared/release-lease.js';
 import { dispatchFixture } from '../../support/dispatch-fixture.js';
 
 describe('dispatchAlarm', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escalate } from '../../../handlers/escalate.js';
+import { escalate } from '../../../handlers/shared/escalate.js';
 import { checkoutAccount } from '../../support/checkout-account.js';
 
 describe('escalate', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatherEvidence } from '../../../handlers/gather-evidence.js';
+import { gatherEvidence } from '../../../handlers/api-5xx-spike/gather-evidence.js';
 import { InvalidInputError, TargetNotResolvedError } from '../../../handlers/lib/errors.js';
 import { alarmEvent } from '../../support/alarm-event.js';
 import { checkoutAccount } from '../../support/checkout-account.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { DlqEvidence } from '../../../handlers/inspect-dlq.js';
+import type { DlqEvidence } from '../../../handlers/dlq-replay/inspect-dlq.js';
+import { planReplay } from '../../../handlers/dlq-replay/plan-replay.js';
 import type { StepDeps } from '../../../handlers/lib/step-deps.js';
-import { planReplay, type ReplayGuardrails } from '../../../handlers/plan-replay.js';
-import { dlqReplay } from '../../../runbooks/dlq-replay.js';
+import { dlqReplay } from '../../../runbooks/dlq-replay/runbook.js';
 
-const guardrails = dlqReplay.guardrails as unknown as ReplayGuardrails;
+const { guardrails } = dlqReplay;
 const deps = (environment: StepDeps['environment'] = 'dev') => ({ environment }) as StepDeps;
 
 function evidence(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type RollbackInput, rollbackAlias } from '../../../handlers/api-5xx-spike/rollback-alias.js';
 import { AliasChangedError, InvalidInputError } from '../../../handlers/lib/errors.js';
-import { type RollbackInput, rollbackAlias } from '../../../handlers/rollback-alias.js';
 import { checkoutAccount } from '../../support/checkout-account.js';
 
 function badDeploy() {

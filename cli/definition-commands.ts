@@ -1,0 +1,43 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { definitionOf, definitions } from '../runbooks/definitions.js';
+import { diagramDocument, diagramPath, refreshDiagramsCommand } from '../state-machines/diagram-document.js';
+import { renderAsl } from '../state-machines/render-asl.js';
+import { renderMermaid } from '../state-machines/render-mermaid.js';
+
+/** `runbook asl <id>`: the state machine definition as deployed, with function ARN placeholders. */
+export function asl(id: string): number {
+  console.log(JSON.stringify(renderAsl(definitionOf(id)), null, 2));
+  return 0;
+}
+
+/** `runbook diagram <id>`: the Mermaid flowchart. */
+export function diagram(id: string): number {
+  process.stdout.write(renderMermaid(renderAsl(definitionOf(id))));
+  return 0;
+}
+
+/** `runbook diagrams [--check]`: writes every runbook's diagram, or fails when one is stale. */
+export function diagrams(check: boolean): number {
+  const stale: string[] = [];
+  for (const runbook of definitions) {
+    const path = diagramPath(runbook);
+    const expected = diagramDocument(runbook);
+    let current = '';
+    try {
+      current = readFileSync(path, 'utf8');
+    } catch {
+      // A missing diagram is stale.
+    }
+    if (current === expected) continue;
+    if (check) stale.push(path);
+    else {
+      writeFileSync(path, expected);
+      console.log(`wrote ${path}`);
+    }
+  }
+  if (stale.length) {
+    console.error(`stale diagrams: ${stale.join(', ')}; run \`${refreshDiagramsCommand}\``);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,137 @@
+import type { Scenario } from '../../scenario.js';
+import {
+  badDeploy,
+  type CheckoutFinalState,
+  type CheckoutWorld,
+  checkoutGameDay,
+  checkoutService,
+  healthy,
+  type SpikeOutcome,
+} from './checkout-service.js';
+
+/** The api-5xx-spike game days, on the checkout service. */
+export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome, CheckoutFinalState>[] = [
+  {
+    id: 'bad-deploy',
+    ...checkoutGameDay,
+    description:
+      'A new version fails 30% of requests; the runbook rolls the alias back and the alarm returns to OK.',
+    environment: 'dev',
+    inject: badDeploy,
+    expected: {
+      runbookOutcome: 'remediated',
+      executions: 1,
+      aliasVersion: '5',
+      alarmState: 'OK',
+      changes: 1,
+      escalations: 0,
+    },
+  },
+  {
+    id: 'no-recent-deploy',
+    ...checkoutGameDay,
+    description:
+      'Errors start with no deploy (a failing dependency); the runbook escalates and changes nothing.',
+    environment: 'dev',
+    inject: (account, world) => {
+      account.lambda.setBehaviour(world.functionName, '5', { ...healthy, errorRate: 0.3 });
+      return `${world.functionName} version 5 starts failing 30% of requests (a dependency is down); no deploy`;
+    },
+    expected: {
+      runbookOutcome: 'escalated',
+      executions: 1,
+      aliasVersion: '5',
+      alarmState: 'ALARM',
+      changes: 0,
+      escalations: 1,
+    },
+  },
+  {
+    id: 'approval-rejected',
+    ...checkoutGameDay,
+    description:
+      'A bad deploy in prod; the approver rejects the rollback, so nothing changes and on-call is paged.',
+    environment: 'prod',
+    approval: 'reject',
+    inject: badDeploy,
+    expected: {
+      runbookOutcome: 'escalated',
+      executions: 1,
+      aliasVersion: '6',
+      alarmState: 'ALARM',
+      changes: 0,
+      escalations: 1,
+    },
+  },
+  {
+    id: 'approval-timeout',
+    ...checkoutGameDay,
+    description:
+      'A bad deploy in prod; nobody answers the approval request in time, so the runbook escalates.',
+    environment: 'prod',
+    approval: 'no-answer',
+    inject: badDeploy,
+    expected: {
+      runbookOutcome: 'escalated',
+      executions: 1,
+      aliasVersion: '6',
+      alarmState: 'ALARM',
+      changes: 0,
+      escalations: 1,
+    },
+  },
+  {
+    id: 'duplicate-delivery',
+    ...checkoutGameDay,
+    description:
+      'EventBridge delivers the alarm event three times; exactly one execution rolls the alias back.',
+    environment: 'dev',
+    inject: badDeploy,
+    deliveries: 3,
+    expected: {
+      runbookOutcome: 'remediated',
+      executions: 1,
+      aliasVersion: '5',
+      alarmState: 'OK',
+      changes: 1,
+      escalations: 0,
+    },
+  },
+  {
+    id: 'target-locked',
+    ...checkoutGameDay,
+    description:
+      'A Lambda errors alarm starts the runbook in prod; while it waits for approval, the API alarm on the same alias fires and is recorded, not run.',
+    environment: 'prod',
+    setup: (account) => {
+      const world = checkoutService(account);
+      account.cloudwatch.putMetricAlarm({
+        AlarmName: 'checkout-api-live-errors',
+        AlarmDescription: 'Errors on checkout-api:live',
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [
+          { Name: 'FunctionName', Value: world.functionName },
+          { Name: 'Resource', Value: `${world.functionName}:${world.alias}` },
+        ],
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 50,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        Tags: [{ Key: 'runbook', Value: 'api-5xx-spike' }],
+      });
+      return world;
+    },
+    inject: badDeploy,
+    expected: {
+      runbookOutcome: 'remediated',
+      executions: 1,
+      aliasVersion: '5',
+      alarmState: 'OK',
+      changes: 1,
+      escalations: 0,
+    },
+  },
+];

@@ -1,0 +1,22 @@
+import * as z from 'zod';
+import { approvalModes } from '../lib/approval-mode.js';
+import { environments } from '../lib/step-deps.js';
+
+/**
+ * Bounds on what the 5XX runbook may do, declared in the runbook's metadata and carried in the
+ * state machine definition so every execution shows the rules it ran under.
+ */
+export const spikeGuardrailsSchema = z.object({
+  /** A version published this many minutes or less before the alarm is a suspect. */
+  suspectWindowMinutes: z.number().int().positive(),
+  /** Approval per environment. */
+  approval: z.record(z.enum(environments), z.enum(approvalModes)),
+  /** How long each approver group has to answer before the next is asked (the last: the runbook escalates). */
+  approvalTimeoutSeconds: z.number().int().positive(),
+  /** After the rollback, the error rate under which the alias counts as recovered. */
+  recoveredErrorRate: z.number().min(0).max(1),
+  /** Verification checks (one per wait) before the runbook gives up and escalates. */
+  maxVerifyChecks: z.number().int().positive(),
+});
+
+export type SpikeGuardrails = z.infer<typeof spikeGuardrailsSchema>;

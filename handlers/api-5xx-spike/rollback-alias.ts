@@ -1,0 +1,103 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import * as z from 'zod';
+import { AliasChangedError } from '../lib/errors.js';
+import { idempotentStep } from '../lib/idempotent-step.js';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { parseInput } from '../lib/parse-input.js';
+import type { StepCore } from '../lib/step-deps.js';
+
+const aliasConfig = z.object({
+  functionVersion: z.string().regex(/^\d+$/, 'must be a published version number'),
+  additionalVersionWeights: z.record(z.string(), z.number().min(0).max(1)),
+});
+
+const inputSchema = z.object({
+  executionId: z.string().min(1),
+  runbook: z.string().min(1),
+  target: z.object({ functionName: z.string().min(1), alias: z.string().min(1) }),
+  /** The configuration the decision was based on; anything else means someone changed the alias. */
+  expected: aliasConfig.extend({ revisionId: z.string().min(1) }),
+  rollbackTo: z.string().regex(/^\d+$/, 'must be a published version number'),
+});
+
+export type RollbackInput = z.input<typeof inputSchema>;
+type AliasConfig = z.infer<typeof aliasConfig>;
+
+export interface RollbackResult {
+  readonly changed: boolean;
+  readonly before: AliasConfig;
+  readonly after: AliasConfig;
+  readonly rolledBackAt: string;
+}
+
+function sameRouting(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/**
+ * Points the alias at `rollbackTo` with no weighted routing. Idempotent: when a retry finds the
+ * alias already there it changes nothing. Refuses (AliasChangedError) when the alias is in neither
+ * the expected nor the target state, so a human's concurrent change is never overwritten; the
+ * update itself is conditional on the revision id seen when the decision was made.
+ */
+const rollbackAliasOnce: StepCore<RollbackInput, RollbackResult, 'lambda'> = async (rawInput, deps) => {
+  const input = parseInput(inputSchema, rawInput, 'rollback-alias');
+  const { functionName, alias } = input.target;
+  const target: AliasConfig = { functionVersion: input.rollbackTo, additionalVersionWeights: {} };
+  const before: AliasConfig = {
+    functionVersion: input.expected.functionVersion,
+    additionalVersionWeights: input.expected.additionalVersionWeights,
+  };
+  const current = await deps.clients.lambda.send(
+    new GetAliasCommand({ FunctionName: functionName, Name: alias }),
+  );
+  const currentConfig: AliasConfig = {
+    functionVersion: current.FunctionVersion ?? '',
+    additionalVersionWeights: current.RoutingConfig?.AdditionalVersionWeights ?? {},
+  };
+  const rolledBackAt = deps.now().toISOString();
+
+  if (
+    currentConfig.functionVersion === target.functionVersion &&
+    sameRouting(currentConfig.additionalVersionWeights, {})
+  ) {
+    return { changed: false, before, after: currentConfig, rolledBackAt };
+  }
+  if (current.RevisionId !== input.expected.revisionId) {
+    throw new AliasChangedError(
+      `${functionName}:${alias} changed since the evidence was gathered ` +
+        `(now version ${currentConfig.functionVersion}); not rolling back over someone else's change`,
+    );
+  }
+  const updated = await deps.clients.lambda.send(
+    new UpdateAliasCommand({
+      FunctionName: functionName,
+      Name: alias,
+      FunctionVersion: target.functionVersion,
+      RoutingConfig: { AdditionalVersionWeights: {} },
+      RevisionId: input.expected.revisionId,
+    }),
+  );
+  const after: AliasConfig = {
+    functionVersion: updated.FunctionVersion ?? target.functionVersion,
+    additionalVersionWeights: updated.RoutingConfig?.AdditionalVersionWeights ?? {},
+  };
+  deps.audit.record({
+    at: rolledBackAt,
+    executionId: input.executionId,
+    runbook: input.runbook,
+    step: 'rollback-alias',
+    action: 'lambda:UpdateAlias',
+    target: `${functionName}:${alias}`,
+    before: currentConfig,
+    after,
+  });
+  return { changed: true, before: currentConfig, after, rolledBackAt };
+};
+
+/** The step, idempotent on `[executionId, rollbackTo]`: a retry returns the first result instead of acting twice. */
+export const rollbackAlias = idempotentStep('rollback-alias', rollbackAliasOnce, '[executionId, rollbackTo]');
+
+export const handler = lambdaEntry(rollbackAlias, { lambda: LambdaClient, dynamodb: DynamoDBClient });

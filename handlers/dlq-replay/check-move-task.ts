@@ -1,0 +1,41 @@
+import { ListMessageMoveTasksCommand, SQSClient } from '@aws-sdk/client-sqs';
+import * as z from 'zod';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { parseInput } from '../lib/parse-input.js';
+import type { StepCore } from '../lib/step-deps.js';
+
+const inputSchema = z.object({ dlqArn: z.string().startsWith('arn:'), checks: z.number().int().min(0) });
+
+export type CheckMoveTaskInput = z.input<typeof inputSchema>;
+
+export interface MoveTaskProgress {
+  readonly status: string;
+  readonly moved: number;
+  readonly toMove: number;
+  readonly done: boolean;
+  readonly checks: number;
+  readonly failureReason?: string;
+}
+
+/** How the DLQ's newest move task is doing (ListMessageMoveTasks); done once it is no longer running. */
+export const checkMoveTask: StepCore<CheckMoveTaskInput, MoveTaskProgress, 'sqs'> = async (
+  rawInput,
+  deps,
+) => {
+  const input = parseInput(inputSchema, rawInput, 'check-move-task');
+  const listed = await deps.clients.sqs.send(
+    new ListMessageMoveTasksCommand({ SourceArn: input.dlqArn, MaxResults: 1 }),
+  );
+  const task = listed.Results?.[0];
+  const status = task?.Status ?? 'UNKNOWN';
+  return {
+    status,
+    moved: task?.ApproximateNumberOfMessagesMoved ?? 0,
+    toMove: task?.ApproximateNumberOfMessagesToMove ?? 0,
+    done: status !== 'RUNNING' && status !== 'CANCELLING',
+    checks: input.checks + 1,
+    ...(task?.FailureReason ? { failureReason: task.FailureReason } : {}),
+  };
+};
+
+export const handler = lambdaEntry(checkMoveTask, { sqs: SQSClient });

@@ -1,0 +1,126 @@
+import * as z from 'zod';
+import { unparseableSignature } from '../lib/failure-signature.js';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { parseInput } from '../lib/parse-input.js';
+import type { StepCore } from '../lib/step-deps.js';
+import { replayGuardrailsSchema } from './contract.js';
+import type { DlqEvidence } from './inspect-dlq.js';
+
+const inputSchema = z.object({
+  evidence: z.custom<DlqEvidence>(
+    (v) => typeof v === 'object' && v !== null && 'dlq' in v,
+    'is not DLQ evidence',
+  ),
+  guardrails: replayGuardrailsSchema,
+});
+
+export type PlanReplayInput = z.input<typeof inputSchema>;
+
+export interface Finding {
+  readonly problem: string;
+  readonly fix?: string;
+}
+
+export interface ReplayPlan {
+  readonly action: 'replay' | 'refuse' | 'dry-run';
+  /** `move-task`: SQS's own StartMessageMoveTask; `controlled`: batches with filtering and pacing. */
+  readonly path: 'move-task' | 'controlled';
+  readonly reason: string;
+  readonly summary: string;
+  readonly messages: number;
+  readonly poisonEstimate: number;
+  readonly ratePerSecond: number;
+  readonly estimatedSeconds: number;
+  readonly maxMessages: number;
+  readonly quarantineSignatures: string[];
+  readonly findings: Finding[];
+  readonly approval: 'auto' | 'human';
+}
+
+/**
+ * Decides whether and how to replay a DLQ: refuses while the consumer still fails or poison has no
+ * quarantine queue; reports a source visibility timeout below AWS's guidance with the command that
+ * fixes it; picks SQS's native move task when nothing needs filtering, pacing below its rate or
+ * FIFO handling, else the controlled path. Pure: it only reads the evidence.
+ */
+export const planReplay: StepCore<PlanReplayInput, ReplayPlan> = async (rawInput, deps) => {
+  const { evidence, guardrails } = parseInput(inputSchema, rawInput, 'plan-replay');
+  const approval = guardrails.approval[deps.environment];
+  const messages = evidence.dlq.visible + evidence.dlq.inFlight;
+  const quarantineSignatures = [...new Set([unparseableSignature, ...evidence.request.quarantineSignatures])];
+  const poisonSampled = evidence.sample.signatures
+    .filter((s) => quarantineSignatures.includes(s.signature))
+    .reduce((n, s) => n + s.count, 0);
+  const poisonEstimate = evidence.sample.size
+    ? Math.round((poisonSampled / evidence.sample.size) * messages)
+    : 0;
+  const ratePerSecond = Math.min(
+    evidence.request.ratePerSecond ?? guardrails.defaultRatePerSecond,
+    guardrails.maxRatePerSecond[deps.environment],
+  );
+  const maxMessages = Math.min(
+    evidence.request.maxMessages ?? guardrails.maxMessagesPerRun,
+    guardrails.maxMessagesPerRun,
+  );
+  const findings: Finding[] = [];
+  const refusals: string[] = [];
+
+  const { consumer, consumerHealth } = evidence.source;
+  if (consumerHealth && consumerHealth.errorRate > guardrails.maxConsumerErrorRate) {
+    refusals.push(
+      `the consumer ${consumer?.functionName} still fails (${consumerHealth.errors} errors in ${consumerHealth.invocations} recent invocations)`,
+    );
+  }
+  if (
+    consumer &&
+    evidence.source.visibilityTimeout < guardrails.visibilityTimeoutFactor * consumer.timeoutSeconds
+  ) {
+    const wanted = guardrails.visibilityTimeoutFactor * consumer.timeoutSeconds;
+    findings.push({
+      problem: `${evidence.source.name}'s visibility timeout (${evidence.source.visibilityTimeout} s) is below ${guardrails.visibilityTimeoutFactor} × ${consumer.functionName}'s timeout (${consumer.timeoutSeconds} s): messages may be processed twice`,
+      fix: `aws sqs set-queue-attributes --queue-url ${evidence.source.url} --attributes VisibilityTimeout=${wanted}`,
+    });
+  }
+  if (!evidence.quarantine && poisonSampled > 0) {
+    const name = `${evidence.dlq.name.replace(/\.fifo$/, '')}-quarantine${evidence.dlq.fifo ? '.fifo' : ''}`;
+    refusals.push(`poison messages were sampled but there is no quarantine queue ${name}`);
+    findings.push({
+      problem: `no quarantine queue ${name}`,
+      fix: `aws sqs create-queue --queue-name ${name}`,
+    });
+  }
+  if (messages === 0) refusals.push(`${evidence.dlq.name} is empty`);
+
+  const controlled =
+    evidence.dlq.fifo ||
+    poisonSampled > 0 ||
+    evidence.request.quarantineSignatures.length > 0 ||
+    maxMessages < messages;
+  const path = controlled ? 'controlled' : 'move-task';
+  const toMove = Math.min(messages, maxMessages);
+  const estimatedSeconds = Math.ceil(toMove / ratePerSecond);
+  const action = refusals.length ? 'refuse' : evidence.request.dryRun ? 'dry-run' : 'replay';
+  const reason = refusals.length
+    ? refusals.join('; ')
+    : `${evidence.dlq.name} holds ${messages} messages and the consumer is healthy`;
+  const summary =
+    action === 'refuse'
+      ? `Not replaying ${evidence.dlq.name}: ${reason}`
+      : `Replay ${toMove} of ${messages} messages from ${evidence.dlq.name} to ${evidence.source.name} at ${ratePerSecond}/s (about ${estimatedSeconds} s, ${path === 'move-task' ? 'SQS move task' : 'controlled batches'}), ~${poisonEstimate} to quarantine`;
+  return {
+    action,
+    path,
+    reason,
+    summary,
+    messages,
+    poisonEstimate,
+    ratePerSecond,
+    estimatedSeconds,
+    maxMessages,
+    quarantineSignatures,
+    findings,
+    approval,
+  };
+};
+
+export const handler = lambdaEntry(planReplay, {});

@@ -1,0 +1,284 @@
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import * as z from 'zod';
+import { withBackoff } from '../lib/backoff.js';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { parseInput } from '../lib/parse-input.js';
+import type { StepCore } from '../lib/step-deps.js';
+import { TokenBucket } from '../lib/token-bucket.js';
+import { visibilityChanges } from '../lib/visibility-changes.js';
+import { batches, batchLimits, dispositionOf, replayEntry } from './replay-entries.js';
+
+/** Time an invocation keeps for itself after its loop: the last batch's calls and the answer. */
+const marginMs = 5_000;
+/** Long enough for a batch to be sent and deleted, however the backoff goes, before SQS shows it again. */
+const inFlightSeconds = 120;
+/** Messages that came back to the DLQ during this run stay hidden from it for this long (SQS's maximum). */
+const landedBackHiddenSeconds = 43_200;
+
+const progressSchema = z.object({
+  replayed: z.number().int().min(0),
+  quarantined: z.number().int().min(0),
+  landedBack: z.number().int().min(0),
+  failedEntries: z.number().int().min(0),
+  retries: z.number().int().min(0),
+  invocations: z.number().int().min(0),
+});
+
+const inputSchema = z.object({
+  executionId: z.string().min(1),
+  dlqUrl: z.string().url(),
+  sourceUrl: z.string().url(),
+  quarantineUrl: z.string().url(),
+  fifo: z.boolean(),
+  ratePerSecond: z.number().positive(),
+  /** The most messages this run moves out of the DLQ (replayed plus quarantined). */
+  maxMessages: z.number().int().positive(),
+  /** A message replayed this many times already is quarantined instead. */
+  maxReplays: z.number().int().positive(),
+  /** Failure signatures the plan quarantines. */
+  quarantineSignatures: z.array(z.string()),
+  /** Messages in the DLQ when the run began: more than that minus what left means messages came back. */
+  dlqAtStart: z.number().int().min(0),
+  /** Stop once this share of the replayed messages came back (after `stopAfterLandedBack` of them). */
+  stopRatio: z.number().min(0).max(1),
+  stopAfterLandedBack: z.number().int().positive(),
+  /** Batches moved in parallel: each waits on SQS most of its time. */
+  concurrency: z.number().int().min(1).max(10),
+  /** The longest one invocation works; Step Functions loops over invocations. */
+  budgetSeconds: z.number().positive(),
+  progress: progressSchema,
+});
+
+export type ReplayBatchInput = z.input<typeof inputSchema>;
+export type ReplayProgress = z.infer<typeof progressSchema>;
+
+export interface ReplayBatchResult extends ReplayProgress {
+  /** The DLQ showed no more messages to move, or the run's maximum was reached. */
+  readonly done: boolean;
+  /** Too many replayed messages came back: the consumer still fails. */
+  readonly stopped: boolean;
+  readonly reason: string;
+}
+
+/**
+ * Moves messages out of a dead-letter queue for up to `budgetSeconds`: receives batches of 10,
+ * sends each message back to its source queue (or to the quarantine queue when it can never
+ * succeed), and deletes from the DLQ only the entries SQS confirmed sending. Sends are paced by a
+ * token bucket at `ratePerSecond`; throttling and server errors back off with full jitter; entries
+ * that failed on their own are made visible again for a later batch. A message that comes back to
+ * the DLQ during the run is counted and left there; too many of them stop the run. A retried
+ * invocation only moves what is still in the DLQ; a crash between send and delete can send a
+ * message twice, which its original-id attribute (and, on FIFO queues, its deduplication id) lets
+ * consumers drop.
+ */
+export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> = async (rawInput, deps) => {
+  const input = parseInput(inputSchema, rawInput, 'replay-batch');
+  const progress: ReplayProgress = { ...input.progress, invocations: input.progress.invocations + 1 };
+  const started = deps.now().getTime();
+  const deadline = started + Math.min(input.budgetSeconds * 1000, deps.remainingTimeMs() - marginMs);
+  const bucket = new TokenBucket(input.ratePerSecond, deps.now, deps.sleep);
+  const call = async <T>(fn: () => Promise<T>) => {
+    const { value, retries } = await withBackoff(fn, {
+      baseMs: 100,
+      capMs: 10_000,
+      maxAttempts: 8,
+      sleep: deps.sleep,
+    });
+    progress.retries += retries;
+    return value;
+  };
+  const result = (done: boolean, stopped: boolean, reason: string): ReplayBatchResult => {
+    const moved =
+      progress.replayed + progress.quarantined - input.progress.replayed - input.progress.quarantined;
+    if (moved > 0) {
+      deps.audit.record({
+        at: deps.now().toISOString(),
+        executionId: input.executionId,
+        runbook: 'dlq-replay',
+        step: 'replay-batch',
+        action: 'replay-messages',
+        target: input.dlqUrl,
+        before: { replayed: input.progress.replayed, quarantined: input.progress.quarantined },
+        after: { replayed: progress.replayed, quarantined: progress.quarantined, retries: progress.retries },
+      });
+    }
+    return { ...progress, done, stopped, reason };
+  };
+
+  type End = { readonly done: boolean; readonly stopped: boolean; readonly reason: string };
+  const tooMany = (cameBack: number) =>
+    cameBack >= input.stopAfterLandedBack && cameBack > input.stopRatio * progress.replayed;
+
+  const dlqDepth = async () => {
+    const { Attributes = {} } = await call(() =>
+      deps.clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: input.dlqUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      ),
+    );
+    return {
+      visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
+  };
+
+  // Replayed messages that fail again join the DLQ's end; its depth shows them before any receive does.
+  const atStart = await dlqDepth();
+  const cameBack =
+    atStart.visible + atStart.inFlight - (input.dlqAtStart - progress.replayed - progress.quarantined);
+  if (tooMany(cameBack)) {
+    return result(
+      false,
+      true,
+      `about ${cameBack} of ${progress.replayed} replayed messages came back to the DLQ`,
+    );
+  }
+
+  // Messages received by a worker and not yet counted: the cap holds with workers in parallel.
+  let reserved = 0;
+
+  /** Moves one batch; says so when the replay should end, or this worker has nothing left to claim. */
+  const moveOneBatch = async (): Promise<End | 'no-room' | 'drained' | undefined> => {
+    if (tooMany(progress.landedBack)) {
+      return {
+        done: false,
+        stopped: true,
+        reason: `${progress.landedBack} of ${progress.replayed} replayed messages came back to the DLQ`,
+      };
+    }
+    const room = input.maxMessages - progress.replayed - progress.quarantined - reserved;
+    // The rest of the run's allowance is claimed by other workers: this one is done.
+    if (room <= 0) return 'no-room';
+    const claim = Math.min(batchLimits.entries, room);
+    reserved += claim;
+    try {
+      return await moveClaimed(claim);
+    } finally {
+      reserved -= claim;
+    }
+  };
+
+  const moveClaimed = async (claim: number): Promise<End | 'drained' | undefined> => {
+    const received = await call(() =>
+      deps.clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: input.dlqUrl,
+          MaxNumberOfMessages: claim,
+          VisibilityTimeout: inFlightSeconds,
+          WaitTimeSeconds: 1,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+        }),
+      ),
+    );
+    const messages = received.Messages ?? [];
+    if (messages.length === 0) return 'drained';
+
+    const byId = new Map(messages.map((m, i) => [String(i), m]));
+    const dispositions = messages.map((m) => dispositionOf(m, input));
+    const landedBack = messages.filter((_, i) => dispositions[i] === 'landed-back');
+    const entries = (disposition: 'replay' | 'quarantine') =>
+      messages.flatMap((m, i) =>
+        dispositions[i] === disposition ? [replayEntry(m, String(i), input, disposition)] : [],
+      );
+    const toSource = entries('replay');
+    const toQuarantine = entries('quarantine');
+
+    const sent: string[] = [];
+    const failed: string[] = [];
+    for (const [queueUrl, entries] of [
+      [input.sourceUrl, toSource],
+      [input.quarantineUrl, toQuarantine],
+    ] as const) {
+      for (const batch of batches(entries)) {
+        if (queueUrl === input.sourceUrl) await bucket.take(batch.length);
+        const answer = await call(() =>
+          deps.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch })),
+        );
+        sent.push(...(answer.Successful ?? []).map((e) => e.Id ?? ''));
+        failed.push(...(answer.Failed ?? []).map((e) => e.Id ?? ''));
+      }
+    }
+    // Only what SQS confirmed sending leaves the DLQ. Entry ids are the messages' indexes throughout.
+    const confirmed = sent.filter((id) => byId.has(id));
+    if (confirmed.length) {
+      const deleted = await call(() =>
+        deps.clients.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: input.dlqUrl,
+            Entries: confirmed.map((id) => ({ Id: id, ReceiptHandle: byId.get(id)?.ReceiptHandle ?? '' })),
+          }),
+        ),
+      );
+      for (const { Id } of deleted.Successful ?? []) {
+        if (dispositions[Number(Id)] === 'replay') progress.replayed += 1;
+        else progress.quarantined += 1;
+      }
+    }
+    progress.failedEntries += failed.length;
+    progress.landedBack += landedBack.length;
+    const releases = [
+      ...failed.map((id) => ({ message: byId.get(id), seconds: 0 })),
+      ...landedBack.map((message) => ({ message, seconds: landedBackHiddenSeconds })),
+    ].filter((r): r is { message: Message; seconds: number } => r.message !== undefined);
+    // Failed entries become visible again at once; messages that came back stay out of this run's way.
+    if (releases.length) await call(() => deps.clients.sqs.send(visibilityChanges(input.dlqUrl, releases)));
+    return undefined;
+  };
+
+  let end: End | undefined;
+  let drained = false;
+  const worker = async () => {
+    while (!end && deps.now().getTime() < deadline) {
+      const outcome = await moveOneBatch();
+      if (outcome === 'no-room') return;
+      if (outcome === 'drained') {
+        drained = true;
+        return;
+      }
+      end = outcome ?? end;
+    }
+  };
+  const moved = () => progress.replayed + progress.quarantined + progress.failedEntries;
+  while (!end && deps.now().getTime() < deadline) {
+    drained = false;
+    const before = moved();
+    await Promise.all(Array.from({ length: input.concurrency }, worker));
+    if (!drained) break;
+    // One worker found nothing while others still held messages; entries they could not send are
+    // visible again now. Done once the DLQ shows nothing visible with every worker stopped, or
+    // what it shows cannot be received (a FIFO group held by a message in flight).
+    const { visible } = await dlqDepth();
+    if (visible === 0 || moved() === before) {
+      end = {
+        done: true,
+        stopped: false,
+        reason:
+          visible === 0
+            ? 'the DLQ has no more visible messages'
+            : `${visible} visible messages cannot be received now`,
+      };
+    }
+  }
+  if (!end && progress.replayed + progress.quarantined >= input.maxMessages) {
+    end = {
+      done: true,
+      stopped: false,
+      reason: `moved the most messages one run may (${input.maxMessages})`,
+    };
+  }
+  return end
+    ? result(end.done, end.stopped, end.reason)
+    : result(false, false, 'the invocation used its time budget');
+};
+
+export const handler = lambdaEntry(replayBatch, { sqs: SQSClient });

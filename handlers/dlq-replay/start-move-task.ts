@@ -1,0 +1,61 @@
+import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import * as z from 'zod';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { parseInput } from '../lib/parse-input.js';
+import type { StepCore } from '../lib/step-deps.js';
+import { maxReplayRatePerSecond } from './contract.js';
+
+const inputSchema = z.object({
+  executionId: z.string().min(1),
+  dlqArn: z.string().startsWith('arn:'),
+  sourceArn: z.string().startsWith('arn:'),
+  ratePerSecond: z.number().int().min(1).max(maxReplayRatePerSecond),
+});
+
+export type StartMoveTaskInput = z.input<typeof inputSchema>;
+
+export interface MoveTaskStarted {
+  readonly startedAt: string;
+  readonly toMove: number;
+  readonly checks: number;
+}
+
+/**
+ * The fast path: SQS's own message move task from the DLQ back to its source at a fixed rate
+ * (at most 500 messages a second). Idempotent: when a retry finds the task already running, it
+ * reports that task instead of starting a second (SQS allows one per queue anyway).
+ */
+export const startMoveTask: StepCore<StartMoveTaskInput, MoveTaskStarted, 'sqs'> = async (rawInput, deps) => {
+  const input = parseInput(inputSchema, rawInput, 'start-move-task');
+  const running = async () =>
+    (
+      await deps.clients.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: input.dlqArn, MaxResults: 1 }))
+    ).Results?.find((t) => t.Status === 'RUNNING');
+  if (!(await running())) {
+    await deps.clients.sqs.send(
+      new StartMessageMoveTaskCommand({
+        SourceArn: input.dlqArn,
+        DestinationArn: input.sourceArn,
+        MaxNumberOfMessagesPerSecond: input.ratePerSecond,
+      }),
+    );
+  }
+  const task = await running();
+  deps.audit.record({
+    at: deps.now().toISOString(),
+    executionId: input.executionId,
+    runbook: 'dlq-replay',
+    step: 'start-move-task',
+    action: 'start-message-move-task',
+    target: input.dlqArn,
+    before: null,
+    after: { destination: input.sourceArn, ratePerSecond: input.ratePerSecond },
+  });
+  return {
+    startedAt: deps.now().toISOString(),
+    toMove: task?.ApproximateNumberOfMessagesToMove ?? 0,
+    checks: 0,
+  };
+};
+
+export const handler = lambdaEntry(startMoveTask, { sqs: SQSClient });

@@ -1,0 +1,80 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import * as z from 'zod';
+import { idempotentStep } from '../lib/idempotent-step.js';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { notify } from '../lib/notify.js';
+import { parseInput } from '../lib/parse-input.js';
+import type { StepCore } from '../lib/step-deps.js';
+
+const failureSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+
+const inputSchema = z.object({
+  executionId: z.string().min(1),
+  runbook: z.string().min(1),
+  /** The whole execution state: escalation carries all the evidence there is. */
+  state: z
+    .object({
+      evidence: z.unknown().optional(),
+      decision: z.object({ action: z.string(), reason: z.string() }).loose().optional(),
+      rollback: z.unknown().optional(),
+      verification: z.object({ recovered: z.boolean(), checks: z.number() }).loose().optional(),
+      failure: failureSchema.optional(),
+    })
+    .loose(),
+});
+
+export type EscalateInput = z.input<typeof inputSchema>;
+
+export interface Escalation {
+  readonly reason: string;
+  readonly escalatedAt: string;
+  readonly messageId: string;
+}
+
+/** Step Functions puts a Lambda error's message inside `Cause` as JSON `{ errorMessage }`. */
+function causeMessage(cause: string | undefined): string {
+  if (!cause) return '';
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    if (parsed && typeof parsed === 'object' && 'errorMessage' in parsed) return String(parsed.errorMessage);
+  } catch {
+    // A plain-text cause (for example from SendTaskFailure) is shown as it is.
+  }
+  return cause;
+}
+
+/** Why the runbook is handing over to a human, read from how the execution got here. */
+function reasonFor(state: z.infer<typeof inputSchema>['state']): string {
+  if (state.failure) {
+    const message = causeMessage(state.failure.Cause);
+    return `${state.failure.Error}${message ? `: ${message}` : ''}`;
+  }
+  if (state.verification && !state.verification.recovered) {
+    return `not recovered after ${state.verification.checks} verification checks following the remediation`;
+  }
+  if (state.decision?.action === 'escalate') return state.decision.reason;
+  return 'the runbook could not finish';
+}
+
+/** Hands the incident to on-call with the evidence gathered so far. Changes nothing else. */
+const escalateOnce: StepCore<EscalateInput, Escalation, 'sns'> = async (rawInput, deps) => {
+  const input = parseInput(inputSchema, rawInput, 'escalate');
+  const reason = reasonFor(input.state);
+  const escalatedAt = deps.now().toISOString();
+  const messageId = await notify(deps, deps.topics.escalation, `Escalation: ${input.runbook}: ${reason}`, {
+    runbook: input.runbook,
+    executionId: input.executionId,
+    reason,
+    evidence: input.state.evidence ?? null,
+    decision: input.state.decision ?? null,
+    rollback: input.state.rollback ?? null,
+    verification: input.state.verification ?? null,
+  });
+  return { reason, escalatedAt, messageId };
+};
+
+/** The step, idempotent on `executionId`: a retry returns the first result instead of acting twice. */
+export const escalate = idempotentStep('escalate', escalateOnce, 'executionId');
+
+export const handler = lambdaEntry(escalate, { sns: SNSClient, dynamodb: DynamoDBClient });

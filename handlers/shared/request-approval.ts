@@ -1,0 +1,112 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import * as z from 'zod';
+import { ApprovalAlreadyDecidedError, ApprovalRecords, approvalIdFor } from '../lib/approval-records.js';
+import { idempotentStep } from '../lib/idempotent-step.js';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { notify } from '../lib/notify.js';
+import { parseInput } from '../lib/parse-input.js';
+import type { StepCore } from '../lib/step-deps.js';
+
+const inputSchema = z.object({
+  taskToken: z.string().min(1),
+  executionId: z.string().min(1),
+  runbook: z.string().min(1),
+  summary: z.string().min(1),
+  /** The approver group asked now, and the one asked before it (whose time ran out), if any. */
+  group: z.string().min(1),
+  previousGroup: z.string().min(1).optional(),
+  tier: z.number().int().min(0),
+  tiers: z.number().int().positive(),
+  requestedBy: z.string().min(1),
+  timeoutSeconds: z.number().int().positive(),
+  evidence: z.unknown(),
+});
+
+export type RequestApprovalInput = z.input<typeof inputSchema>;
+
+export interface ApprovalRequested {
+  readonly approvalId: string;
+  readonly requestedAt: string;
+  readonly messageId: string;
+}
+
+/** What the approvals topic carries: everything people need to decide, but never the task token. */
+export interface ApprovalNotice {
+  readonly approvalId: string;
+  readonly runbook: string;
+  readonly executionId: string;
+  readonly group: string;
+  readonly tier: number;
+  readonly tiers: number;
+  readonly requestedBy: string;
+  readonly proposal: string;
+  readonly answerBefore: string;
+  /** The approval this one replaces after nobody answered it. */
+  readonly escalatedFrom?: string;
+  readonly evidence: unknown;
+}
+
+/**
+ * Asks an approver group to approve a remediation. Runs as a `waitForTaskToken` task: the token is
+ * stored with the request, and the execution waits until an approver's answer is sent with it
+ * (SendTaskSuccess / SendTaskFailure) or the task times out, which asks the next group.
+ */
+const requestApprovalOnce: StepCore<RequestApprovalInput, ApprovalRequested, 'sns' | 'dynamodb'> = async (
+  rawInput,
+  deps,
+) => {
+  const input = parseInput(inputSchema, rawInput, 'request-approval');
+  const records = new ApprovalRecords(deps.clients.dynamodb, deps.approvalTable);
+  const requestedAt = deps.now().toISOString();
+  const answerBefore = new Date(Date.parse(requestedAt) + input.timeoutSeconds * 1000).toISOString();
+  const approvalId = approvalIdFor(input.executionId, input.group);
+  const escalatedFrom = input.previousGroup && approvalIdFor(input.executionId, input.previousGroup);
+  if (escalatedFrom) {
+    try {
+      await records.decide(escalatedFrom, { status: 'expired', by: 'timeout', at: requestedAt });
+    } catch (error) {
+      // Already expired by an earlier attempt of this step, or answered too late to count.
+      if (!(error instanceof ApprovalAlreadyDecidedError)) throw error;
+    }
+  }
+  await records.put({
+    approvalId,
+    taskToken: input.taskToken,
+    executionId: input.executionId,
+    runbook: input.runbook,
+    group: input.group,
+    tier: input.tier,
+    tiers: input.tiers,
+    requestedBy: input.requestedBy,
+    summary: input.summary,
+    requestedAt,
+    answerBefore,
+    status: 'pending',
+  });
+  const notice: ApprovalNotice = {
+    approvalId,
+    runbook: input.runbook,
+    executionId: input.executionId,
+    group: input.group,
+    tier: input.tier,
+    tiers: input.tiers,
+    requestedBy: input.requestedBy,
+    proposal: input.summary,
+    answerBefore,
+    ...(escalatedFrom ? { escalatedFrom } : {}),
+    evidence: input.evidence,
+  };
+  const subject = `Approval needed (${input.group}): ${input.runbook}`;
+  const messageId = await notify(deps, deps.topics.approvals, subject, { ...notice });
+  return { approvalId, requestedAt, messageId };
+};
+
+/** The step, idempotent on `[executionId, taskToken, group]`: a retry returns the first result instead of acting twice. */
+export const requestApproval = idempotentStep(
+  'request-approval',
+  requestApprovalOnce,
+  '[executionId, taskToken, group]',
+);
+
+export const handler = lambdaEntry(requestApproval, { sns: SNSClient, dynamodb: DynamoDBClient });

@@ -1,0 +1,26 @@
+/**
+ * Every step handler by name, and the module (under `handlers/`, exporting `handler`) it is
+ * deployed from: `<runbook-id>/` for a step one runbook uses, `shared/` for steps several use.
+ * Definitions, the ASL renderer and the CDK app refer to steps by these names; nothing here loads
+ * a handler.
+ */
+export const stepModules = {
+  'gather-evidence': 'api-5xx-spike/gather-evidence',
+  'decide-remediation': 'api-5xx-spike/decide-remediation',
+  'rollback-alias': 'api-5xx-spike/rollback-alias',
+  'verify-recovery': 'api-5xx-spike/verify-recovery',
+  'build-report': 'api-5xx-spike/build-report',
+  'inspect-dlq': 'dlq-replay/inspect-dlq',
+  'plan-replay': 'dlq-replay/plan-replay',
+  'start-move-task': 'dlq-replay/start-move-task',
+  'check-move-task': 'dlq-replay/check-move-task',
+  'replay-batch': 'dlq-replay/replay-batch',
+  'report-replay': 'dlq-replay/report-replay',
+  'request-approval': 'shared/request-approval',
+  escalate: 'shared/escalate',
+  'release-lease': 'shared/release-lease',
+} as const;
+
+export type StepName = keyof typeof stepModules;
+
+export const stepNames = Object.keys(stepModules) as StepName[];

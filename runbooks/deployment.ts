@@ -1,0 +1,14 @@
+import type { DeployedRunbook } from '../handlers/dispatcher/dispatch-alarm.js';
+import type { Runbook } from './runbook.js';
+
+/** How much longer than a runbook's timeout its lease lasts, should nothing release it. */
+const leaseMarginSeconds = 900;
+
+/** What the dispatcher needs to know of a runbook deployed as the state machine `stateMachineArn`. */
+export function deployedRunbook(runbook: Runbook, stateMachineArn: string): DeployedRunbook {
+  return {
+    stateMachineArn,
+    leaseSeconds: runbook.timeoutSeconds + leaseMarginSeconds,
+    cooldownSeconds: runbook.cooldownSeconds,
+  };
+}

@@ -1,0 +1,69 @@
+import { dlqReplayInputSchema, type ReplayGuardrails } from '../../handlers/dlq-replay/contract.js';
+import type { Runbook } from '../runbook.js';
+
+/** Everything that bounds a replay; the plan checks the first part, the definition carries the rest. */
+export interface DlqReplayGuardrails extends ReplayGuardrails {
+  /** Minutes of the consumer's metrics that say whether it is healthy again. */
+  readonly consumerLookbackMinutes: number;
+  /** One replay invocation's time budget; the loop goes on in the state machine. */
+  readonly batchBudgetSeconds: number;
+  /** Batches one replay invocation moves at once (SQS calls are mostly waiting). */
+  readonly replayConcurrency: number;
+  /**
+   * Replay invocations one execution may make: each costs about 7 history events, so the loop stays
+   * far below Step Functions' 25,000-event limit (about 50,000 messages at 100/s fit well within).
+   */
+  readonly maxReplayInvocations: number;
+}
+
+const guardrails: DlqReplayGuardrails = {
+  approval: { dev: 'auto', staging: 'human', prod: 'human' },
+  maxMessagesPerRun: 50_000,
+  defaultRatePerSecond: 100,
+  maxRatePerSecond: { dev: 500, staging: 500, prod: 500 },
+  maxConsumerErrorRate: 0.05,
+  visibilityTimeoutFactor: 6,
+  maxReplays: 3,
+  stopRatio: 0.1,
+  stopAfterLandedBack: 10,
+  consumerLookbackMinutes: 10,
+  batchBudgetSeconds: 20,
+  replayConcurrency: 4,
+  maxReplayInvocations: 1_000,
+};
+
+/** Puts dead-lettered messages back once their consumer is healthy, without losing or flooding. */
+export const dlqReplay: Runbook<DlqReplayGuardrails> = {
+  id: 'dlq-replay',
+  title: 'SQS DLQ replay',
+  description:
+    'Messages piled up in a dead-letter queue. Inspects the DLQ, its source queue and consumer; refuses ' +
+    'while the consumer still fails; plans the replay (native move task, or controlled batches that ' +
+    'quarantine poison messages, pace the consumer and keep FIFO ids), asks for approval where policy ' +
+    'requires it, replays without losing a message, stops if replayed messages come back, and reports.',
+  trigger: {
+    description:
+      'CloudWatch alarm on AWS/SQS ApproximateNumberOfMessagesVisible > 0 of a dead-letter queue (QueueName dimension), or a manual start with { dlq, source?, maxMessages?, ratePerSecond?, dryRun? }',
+    metrics: [{ namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible' }],
+  },
+  inputSchema: dlqReplayInputSchema,
+  approval: guardrails.approval,
+  approverTiers: [
+    { group: 'on-call', timeoutSeconds: 30 * 60 },
+    { group: 'incident-leads', timeoutSeconds: 30 * 60 },
+  ],
+  guardrails,
+  timeoutSeconds: 6 * 3600,
+  cooldownSeconds: 15 * 60,
+  steps: [
+    'inspect-dlq',
+    'plan-replay',
+    'request-approval',
+    'start-move-task',
+    'check-move-task',
+    'replay-batch',
+    'escalate',
+    'report-replay',
+    'release-lease',
+  ],
+};
