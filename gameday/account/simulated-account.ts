@@ -21,8 +21,8 @@ import { SimulatedCloudWatch } from './simulated-cloudwatch.js';
 import { SimulatedDynamoDb } from './simulated-dynamodb.js';
 import { SimulatedLambda } from './simulated-lambda.js';
 import { SimulatedSns } from './simulated-sns.js';
-import { SimulatedSqs } from './simulated-sqs.js';
 import { SimulatedStepFunctions } from './simulated-step-functions.js';
+import { SimulatedSqs } from './sqs/simulated-sqs.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** The real SDK clients of every service the platform calls. */

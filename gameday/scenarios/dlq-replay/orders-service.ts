@@ -1,7 +1,7 @@
 import type { ReplayOutcome, ReplayReport } from '../../../handlers/dlq-replay/report-replay.js';
 import { replayAttributes } from '../../../handlers/lib/replay-attributes.js';
 import type { Environment } from '../../../handlers/lib/step-deps.js';
-import type { SqsFaults } from '../../account/simulated-sqs.js';
+import type { SqsFaults } from '../../account/sqs/simulated-sqs.js';
 import { runbookOutcomeOf, type Scenario } from '../../scenario.js';
 import { createOrdersQueues } from './orders-queues.js';
 

@@ -1,0 +1,293 @@
+import {
+  type BatchResultErrorEntry,
+  type ChangeMessageVisibilityBatchCommandInput,
+  type CreateQueueCommandInput,
+  type DeleteMessageBatchCommandInput,
+  type GetQueueAttributesCommandInput,
+  InvalidAttributeValue,
+  type ListMessageMoveTasksCommandInput,
+  type Message,
+  type MessageAttributeValue,
+  ReceiptHandleIsInvalid,
+  type ReceiveMessageCommandInput,
+  type SendMessageBatchCommandInput,
+  type SendMessageBatchResultEntry,
+  type StartMessageMoveTaskCommandInput,
+} from '@aws-sdk/client-sqs';
+import type { AccountIdentity } from '../account-identity.js';
+import type { MetricStore } from '../metric-store.js';
+import type { VirtualClock } from '../virtual-clock.js';
+import { checkBatchIds, checkBatchSize } from './batch-limits.js';
+import { MoveTasks } from './move-tasks.js';
+import { md5, type OutgoingMessage, QueueStore, sqsLimits } from './queue-store.js';
+import { QueueTraffic, type SimulatedConsumer } from './queue-traffic.js';
+import { SqsFaultInjector, type SqsFaults } from './sqs-faults.js';
+
+export { sqsLimits } from './queue-store.js';
+export type { SimulatedConsumer } from './queue-traffic.js';
+export { SimulatedCrash, type SqsFaults } from './sqs-faults.js';
+
+const invalidHandle = (id: string | undefined): BatchResultErrorEntry => ({
+  Id: id,
+  Code: 'ReceiptHandleIsInvalid',
+  SenderFault: true,
+  Message: 'The receipt handle is not valid',
+});
+
+/**
+ * SQS as a replay depends on it, behind its API: queues and messages (`QueueStore`), batch limits
+ * (10 entries, 256 KB), message move tasks, producers and consumers that run with virtual time,
+ * and injected throttling, server errors, failed batch entries, crashes and per-call latency.
+ */
+export class SimulatedSqs {
+  private readonly store: QueueStore;
+  private readonly faults: SqsFaultInjector;
+  private readonly moveTasks: MoveTasks;
+  private readonly traffic: QueueTraffic;
+  /**
+   * Real milliseconds every API answer waits, for benchmarks: work done in parallel then overlaps
+   * as it does against SQS. (Injected `latencyMs` advances the virtual clock instead.)
+   */
+  wallLatencyMs = 0;
+
+  constructor(
+    private readonly identity: AccountIdentity,
+    private readonly clock: VirtualClock,
+    metrics: MetricStore,
+  ) {
+    this.store = new QueueStore(clock);
+    this.faults = new SqsFaultInjector(clock);
+    this.moveTasks = new MoveTasks(this.store, clock);
+    this.traffic = new QueueTraffic(this.store, metrics);
+  }
+
+  /** Every API call, by operation: what the replay costs. */
+  get calls(): Map<string, number> {
+    return this.faults.calls;
+  }
+
+  /** Wraps operations so each answer waits `wallLatencyMs` of real time first. */
+  withWallLatency<T extends Record<string, (input: never) => unknown>>(operations: T): T {
+    return Object.fromEntries(
+      Object.entries(operations).map(([name, operation]) => [
+        name,
+        (input: never) =>
+          this.wallLatencyMs > 0
+            ? new Promise((resolve) => setTimeout(resolve, this.wallLatencyMs)).then(() => operation(input))
+            : operation(input),
+      ]),
+    ) as T;
+  }
+
+  /** Injects faults into every later call; the seed makes the schedule repeatable. */
+  injectFaults(faults: SqsFaults, seed = 1): void {
+    this.faults.inject(faults, seed);
+  }
+
+  attachConsumer(queueUrl: string, consumer: SimulatedConsumer): void {
+    this.traffic.attachConsumer(queueUrl, consumer);
+  }
+
+  detachConsumer(queueUrl: string): void {
+    this.traffic.detachConsumer(queueUrl);
+  }
+
+  /** Sends `perMinute` new messages to a queue every virtual minute, as a steady producer does. */
+  addProducer(queueUrl: string, perMinute: number, body: (n: number) => string): void {
+    this.traffic.addProducer(queueUrl, perMinute, body);
+  }
+
+  createQueue(input: CreateQueueCommandInput): { QueueUrl: string } {
+    return { QueueUrl: this.store.create(this.identity, input).url };
+  }
+
+  getQueueUrl(input: { QueueName?: string }): { QueueUrl: string } {
+    const queue = this.store.byName(input.QueueName);
+    this.faults.call('GetQueueUrl');
+    return { QueueUrl: queue.url };
+  }
+
+  getQueueAttributes(input: GetQueueAttributesCommandInput): { Attributes: Record<string, string> } {
+    const queue = this.store.byUrl(input.QueueUrl);
+    this.faults.call('GetQueueAttributes');
+    const { visible, inFlight } = this.store.depth(queue);
+    return {
+      Attributes: {
+        QueueArn: queue.arn,
+        ApproximateNumberOfMessages: String(visible),
+        ApproximateNumberOfMessagesNotVisible: String(inFlight),
+        VisibilityTimeout: String(queue.visibilityTimeout),
+        FifoQueue: String(queue.fifo),
+        ...(queue.redrive
+          ? {
+              RedrivePolicy: JSON.stringify({
+                deadLetterTargetArn: queue.redrive.deadLetterTargetArn,
+                maxReceiveCount: queue.redrive.maxReceiveCount,
+              }),
+            }
+          : {}),
+      },
+    };
+  }
+
+  setQueueAttributes(input: {
+    QueueUrl?: string;
+    Attributes?: Record<string, string>;
+  }): Record<string, never> {
+    const queue = this.store.byUrl(input.QueueUrl);
+    this.faults.call('SetQueueAttributes');
+    if (input.Attributes?.VisibilityTimeout)
+      queue.visibilityTimeout = Number(input.Attributes.VisibilityTimeout);
+    return {};
+  }
+
+  listDeadLetterSourceQueues(input: { QueueUrl?: string }): { queueUrls: string[] } {
+    const dlq = this.store.byUrl(input.QueueUrl);
+    this.faults.call('ListDeadLetterSourceQueues');
+    return { queueUrls: this.store.sourcesOf(dlq).map((q) => q.url) };
+  }
+
+  sendMessage(input: OutgoingMessage & { QueueUrl?: string }): { MessageId: string } {
+    this.faults.call('SendMessage');
+    return { MessageId: this.store.enqueue(this.store.byUrl(input.QueueUrl), input) };
+  }
+
+  sendMessageBatch(input: SendMessageBatchCommandInput): {
+    Successful: SendMessageBatchResultEntry[];
+    Failed: BatchResultErrorEntry[];
+  } {
+    const queue = this.store.byUrl(input.QueueUrl);
+    const entries = input.Entries ?? [];
+    checkBatchIds(entries.map((e) => e.Id ?? ''));
+    checkBatchSize(entries);
+    this.faults.call('SendMessageBatch');
+    const Successful: SendMessageBatchResultEntry[] = [];
+    const Failed: BatchResultErrorEntry[] = [];
+    for (const entry of entries) {
+      if (this.faults.entryFails()) {
+        Failed.push({ Id: entry.Id, Code: 'InternalError', SenderFault: false, Message: 'internal error' });
+        continue;
+      }
+      if (queue.fifo && !entry.MessageGroupId) {
+        Failed.push({
+          Id: entry.Id,
+          Code: 'MissingParameter',
+          SenderFault: true,
+          Message: 'MessageGroupId is required',
+        });
+        continue;
+      }
+      const messageId = this.store.enqueue(queue, entry);
+      Successful.push({ Id: entry.Id, MessageId: messageId, MD5OfMessageBody: md5(entry.MessageBody ?? '') });
+    }
+    this.faults.crashAfterSend();
+    return { Successful, Failed };
+  }
+
+  receiveMessage(input: ReceiveMessageCommandInput): { Messages: Message[] } {
+    const queue = this.store.byUrl(input.QueueUrl);
+    const max = input.MaxNumberOfMessages ?? 1;
+    if (max < 1 || max > sqsLimits.batchEntries) {
+      throw new InvalidAttributeValue({
+        message: 'MaxNumberOfMessages must be between 1 and 10',
+        $metadata: {},
+      });
+    }
+    this.faults.call('ReceiveMessage');
+    const taken = this.store.take(queue, max, input.VisibilityTimeout ?? queue.visibilityTimeout);
+    return { Messages: taken.map((m) => this.store.describe(m, input)) };
+  }
+
+  deleteMessage(input: { QueueUrl?: string; ReceiptHandle?: string }): Record<string, never> {
+    const queue = this.store.byUrl(input.QueueUrl);
+    this.faults.call('DeleteMessage');
+    if (!this.store.remove(queue, input.ReceiptHandle ?? '')) {
+      throw new ReceiptHandleIsInvalid({ message: 'The receipt handle is not valid', $metadata: {} });
+    }
+    return {};
+  }
+
+  deleteMessageBatch(input: DeleteMessageBatchCommandInput): {
+    Successful: { Id: string }[];
+    Failed: BatchResultErrorEntry[];
+  } {
+    const queue = this.store.byUrl(input.QueueUrl);
+    const entries = input.Entries ?? [];
+    checkBatchIds(entries.map((e) => e.Id ?? ''));
+    this.faults.call('DeleteMessageBatch');
+    const Successful: { Id: string }[] = [];
+    const Failed: BatchResultErrorEntry[] = [];
+    for (const entry of entries) {
+      if (this.store.remove(queue, entry.ReceiptHandle ?? '')) Successful.push({ Id: entry.Id ?? '' });
+      else Failed.push(invalidHandle(entry.Id));
+    }
+    return { Successful, Failed };
+  }
+
+  changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatchCommandInput): {
+    Successful: { Id: string }[];
+    Failed: BatchResultErrorEntry[];
+  } {
+    const queue = this.store.byUrl(input.QueueUrl);
+    const entries = input.Entries ?? [];
+    checkBatchIds(entries.map((e) => e.Id ?? ''));
+    this.faults.call('ChangeMessageVisibilityBatch');
+    const now = this.clock.now().getTime();
+    const Successful: { Id: string }[] = [];
+    const Failed: BatchResultErrorEntry[] = [];
+    for (const entry of entries) {
+      const message = queue.messages.find((m) => m.receiptHandle === entry.ReceiptHandle);
+      if (!message) {
+        Failed.push(invalidHandle(entry.Id));
+        continue;
+      }
+      message.visibleAt = now + (entry.VisibilityTimeout ?? 0) * 1000;
+      Successful.push({ Id: entry.Id ?? '' });
+    }
+    return { Successful, Failed };
+  }
+
+  startMessageMoveTask(input: StartMessageMoveTaskCommandInput): { TaskHandle: string } {
+    this.store.byArn(input.SourceArn);
+    this.faults.call('StartMessageMoveTask');
+    return this.moveTasks.start(input);
+  }
+
+  listMessageMoveTasks(input: ListMessageMoveTasksCommandInput) {
+    this.store.byArn(input.SourceArn);
+    this.faults.call('ListMessageMoveTasks');
+    return this.moveTasks.list(input);
+  }
+
+  cancelMessageMoveTask(input: { TaskHandle?: string }): { ApproximateNumberOfMessagesMoved: number } {
+    this.faults.call('CancelMessageMoveTask');
+    return this.moveTasks.cancel(input);
+  }
+
+  /** Runs move tasks up to now and, at a minute's end, producers, consumers and depth metrics. */
+  tick(minuteEnded?: Date): void {
+    this.moveTasks.run();
+    if (minuteEnded) this.traffic.minute(minuteEnded);
+  }
+
+  /** Counts for reports and tests, without an API call. */
+  depth(queueUrl: string): { visible: number; inFlight: number } {
+    return this.store.depth(this.store.byUrl(queueUrl));
+  }
+
+  /** Every queue's URL and counts. */
+  summary(): { url: string; name: string; visible: number; inFlight: number }[] {
+    return this.store.all().map((q) => ({ url: q.url, name: q.name, ...this.store.depth(q) }));
+  }
+
+  /** The messages in a queue, in flight or not (what a zero-loss check counts). */
+  contents(
+    queueUrl: string,
+  ): { messageId: string; body: string; attributes: Record<string, MessageAttributeValue> }[] {
+    return this.store.byUrl(queueUrl).messages.map((m) => ({
+      messageId: m.messageId,
+      body: m.body,
+      attributes: m.attributes,
+    }));
+  }
+}
