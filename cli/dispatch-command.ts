@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parseAlarmEvent } from '../handlers/lib/alarm-event.js';
 import { type DispatchPlan, planDispatch, routeRuleSchema } from '../handlers/lib/alarm-routing.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';

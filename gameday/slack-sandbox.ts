@@ -5,11 +5,12 @@ import type { ApprovalNotice } from '../handlers/shared/request-approval.js';
 import { runbooks } from '../runbooks/index.js';
 import { type AccessPolicy, policyFor } from '../slack/access-policy.js';
 import { postApprovalRequest } from '../slack/approval-answers.js';
-import { type ChatApi, type ChatMessage, postToResponseUrl, type ResponseUrlMessage } from '../slack/chat.js';
+import type { ChatApi, ChatMessage, ResponseUrlMessage } from '../slack/chat.js';
 import { type LocalServer, serveLocally } from '../slack/local-server.js';
+import { postToResponseUrl } from '../slack/response-url.js';
 import type { SlackDeps } from '../slack/slack-deps.js';
 import { handleSlackRequest } from '../slack/slack-http.js';
-import { runSlackWork } from '../slack/slack-work.js';
+import { runApproval, runCommand } from '../slack/slack-work.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 import { callbackApprover } from './callback-approver.js';
 import { scenarioStart } from './scenario.js';
@@ -146,7 +147,10 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       catalogue: runbooks,
       now: () => new Date(),
       signingSecret: async () => options.signingSecret,
-      defer: async (work) => track(runSlackWork(work, deps).then(runExecutions)),
+      defer: async (work) =>
+        track(
+          (work.kind === 'command' ? runCommand(work, deps) : runApproval(work, deps)).then(runExecutions),
+        ),
     }),
   );
   return {

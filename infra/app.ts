@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { routeRuleSchema } from '../handlers/lib/alarm-routing.js';
 import { type Environment, environments } from '../handlers/lib/step-deps.js';
 import { definitions } from '../runbooks/definitions.js';

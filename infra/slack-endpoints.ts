@@ -71,19 +71,20 @@ export class SlackEndpoints extends Construct {
         resources: [props.approvalTable.tableArn],
       });
 
-    const worker = new PlatformFunction(this, 'Worker', {
-      entry: entry('worker'),
-      environment: common,
+    // A failed start or answer is reported to the person in Slack; retrying later could act twice.
+    // Commands answer through response_url, which needs no bot token: no secret, no approval records.
+    const commandWorker = new PlatformFunction(this, 'CommandWorker', {
+      entry: entry('command-worker'),
+      environment: {
+        RUNBOOK_ENVIRONMENT: props.environment,
+        SLACK_ACCESS_POLICY: common.SLACK_ACCESS_POLICY,
+        DISPATCHER_CONFIG: props.dispatcherConfig,
+      },
       alarmTopic: props.alarmTopic,
     });
-    // A failed start or answer is reported to the person in Slack; retrying later could act twice.
-    worker.function.configureAsyncInvoke({ retryAttempts: 0 });
-    const workerStatements = [
-      approvalRecords(['GetItem', 'UpdateItem']),
-      new PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:StartExecution'],
-        resources: machineArns,
-      }),
+    commandWorker.function.configureAsyncInvoke({ retryAttempts: 0 });
+    const commandWorkerStatements = [
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: machineArns }),
       new PolicyStatement({ actions: ['states:DescribeExecution'], resources: executionArns }),
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -94,6 +95,20 @@ export class SlackEndpoints extends Construct {
         resources: [`arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`],
       }),
       ...props.resolveTargets,
+    ];
+
+    const approvalWorker = new PlatformFunction(this, 'ApprovalWorker', {
+      entry: entry('approval-worker'),
+      environment: common,
+      alarmTopic: props.alarmTopic,
+    });
+    approvalWorker.function.configureAsyncInvoke({ retryAttempts: 0 });
+    const approvalWorkerStatements = [
+      approvalRecords(['GetItem', 'UpdateItem']),
+      new PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        resources: machineArns,
+      }),
     ];
 
     const notifier = new PlatformFunction(this, 'Notifier', {
@@ -111,7 +126,8 @@ export class SlackEndpoints extends Construct {
       environment: {
         RUNBOOK_ENVIRONMENT: props.environment,
         SLACK_SECRET_ARN: this.secret.secretArn,
-        SLACK_WORKER_FUNCTION: worker.function.functionName,
+        SLACK_COMMAND_WORKER_FUNCTION: commandWorker.function.functionName,
+        SLACK_APPROVAL_WORKER_FUNCTION: approvalWorker.function.functionName,
         RUNBOOK_CATALOGUE: JSON.stringify(
           props.catalogue.map(({ id, title, approval }) => ({ id, title, approval })),
         ),
@@ -121,18 +137,22 @@ export class SlackEndpoints extends Construct {
       alarmTopic: props.alarmTopic,
     });
     const endpointStatements = [
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [worker.function.functionArn] }),
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [commandWorker.function.functionArn, approvalWorker.function.functionArn],
+      }),
     ];
     const url = endpoint.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
     this.url = url.url;
 
-    for (const [fn, statements] of [
-      [worker, workerStatements],
-      [notifier, notifierStatements],
-      [endpoint, endpointStatements],
+    for (const [fn, statements, readsSecret] of [
+      [commandWorker, commandWorkerStatements, false],
+      [approvalWorker, approvalWorkerStatements, true],
+      [notifier, notifierStatements, true],
+      [endpoint, endpointStatements, true],
     ] as const) {
       for (const statement of statements) fn.function.addToRolePolicy(statement);
-      this.secret.grantRead(fn.function);
+      if (readsSecret) this.secret.grantRead(fn.function);
       props.key.grantEncryptDecrypt(fn.function);
       nagAcknowledgements.stepFunction(fn, statements);
     }

@@ -1,7 +1,7 @@
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { StepName } from '../handlers/steps.js';
@@ -35,7 +35,7 @@ export interface Runbook<G extends object = object> {
   readonly description: string;
   readonly trigger: RunbookTrigger;
   /** Validates the execution input (an alarm event or a manual start). */
-  readonly inputSchema: z.ZodType;
+  readonly inputSchema: z.ZodMiniType;
   /** Whether a human approves the remediation, per environment. */
   readonly approval: Readonly<Record<Environment, ApprovalMode>>;
   /** Approver groups asked, in escalation order, when approval is required. */

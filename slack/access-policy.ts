@@ -1,19 +1,23 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidInputError } from '../handlers/lib/errors.js';
+import { nonEmptyString } from '../handlers/lib/schemas.js';
 import { type Environment, environments } from '../handlers/lib/step-deps.js';
 
-const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack user id (U…/W…)');
-const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'is not a Slack channel id (C…/G…)');
+const slackUserId = z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack user id (U…/W…)'));
+const slackChannelId = z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/, 'is not a Slack channel id (C…/G…)'));
 
 const environmentPolicySchema = z.object({
   /** Who may start which runbooks (`*` = all) from Slack. */
   starters: z.array(
-    z.object({ users: z.array(slackUserId).min(1), runbooks: z.array(z.string().min(1)).min(1) }),
+    z.object({
+      users: z.array(slackUserId).check(z.minLength(1)),
+      runbooks: z.array(nonEmptyString()).check(z.minLength(1)),
+    }),
   ),
   /** Approver groups named by the runbooks' escalation orders: where they are asked, who may answer. */
   approverGroups: z.record(
-    z.string().min(1),
-    z.object({ channel: slackChannelId, approvers: z.array(slackUserId).min(1) }),
+    nonEmptyString(),
+    z.object({ channel: slackChannelId, approvers: z.array(slackUserId).check(z.minLength(1)) }),
   ),
 });
 

@@ -16,6 +16,12 @@ import { approvalClosedMessage, approvalRequestMessage } from './approval-messag
 import type { ChatMessage } from './chat.js';
 import type { NotifierDeps, SlackDeps } from './slack-deps.js';
 
+/** What answering an approval needs: its records, Step Functions, and Slack to update the request. */
+export type ApprovalAnswerDeps = Pick<
+  SlackDeps<'dynamodb' | 'sfn'>,
+  'clients' | 'now' | 'environment' | 'policy' | 'chat' | 'audit' | 'approvalTable'
+>;
+
 /** A click on Approve or Reject, as the interactivity endpoint passes it on. */
 export interface ApprovalAnswer {
   readonly approvalId: string;
@@ -42,7 +48,7 @@ async function refreshMessage(
  * write, so one answer wins), then resumes the execution with SendTaskSuccess / SendTaskFailure and
  * updates the request message with who decided and when. Returns what the clicker is told.
  */
-export async function answerApproval(answer: ApprovalAnswer, deps: SlackDeps): Promise<ChatMessage> {
+export async function answerApproval(answer: ApprovalAnswer, deps: ApprovalAnswerDeps): Promise<ChatMessage> {
   const records = new ApprovalRecords(deps.clients.dynamodb, deps.approvalTable);
   const record = await records.get(answer.approvalId);
   if (!record) return { text: 'Unknown approval; nothing changed.' };

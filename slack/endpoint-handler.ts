@@ -12,7 +12,10 @@ let deps: SlackEndpointDeps | undefined;
 function endpointDeps(): SlackEndpointDeps {
   if (deps) return deps;
   const { lambda } = lazyClients({ lambda: LambdaClient });
-  const workerFunction = requiredEnv('SLACK_WORKER_FUNCTION');
+  const workers = {
+    command: requiredEnv('SLACK_COMMAND_WORKER_FUNCTION'),
+    approval: requiredEnv('SLACK_APPROVAL_WORKER_FUNCTION'),
+  };
   deps = {
     environment: deployedEnvironment(),
     catalogue: JSON.parse(requiredEnv('RUNBOOK_CATALOGUE')) as CatalogueEntry[],
@@ -21,7 +24,7 @@ function endpointDeps(): SlackEndpointDeps {
     defer: async (work) => {
       await lambda.send(
         new InvokeCommand({
-          FunctionName: workerFunction,
+          FunctionName: workers[work.kind],
           InvocationType: 'Event',
           Payload: JSON.stringify(work),
         }),
@@ -33,7 +36,8 @@ function endpointDeps(): SlackEndpointDeps {
 
 /**
  * The Function URL Slack calls. It checks the signature, answers within Slack's three seconds and
- * hands anything that calls AWS to the worker function asynchronously.
+ * hands anything that calls AWS to a worker function asynchronously: commands to one, approval
+ * answers to the other.
  */
 export const handler = withPowertools(
   async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {

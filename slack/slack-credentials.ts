@@ -1,11 +1,12 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { nonEmptyString } from '../handlers/lib/schemas.js';
 
 /** The Slack app's credentials, kept together in one Secrets Manager secret as JSON. */
 const credentialsSchema = z.object({
-  signingSecret: z.string().min(1),
-  botToken: z.string().startsWith('xoxb-'),
+  signingSecret: nonEmptyString(),
+  botToken: z.string().check(z.startsWith('xoxb-')),
 });
 
 export type SlackCredentials = z.infer<typeof credentialsSchema>;

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { nonEmptyString } from '../handlers/lib/schemas.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { ApprovalAnswer } from './approval-answers.js';
 import { approvalActions } from './approval-message.js';
@@ -58,16 +59,16 @@ const json = (status: number, body: unknown): HttpResponse => ({
 const ephemeral = (message: ChatMessage) => json(200, { response_type: 'ephemeral', ...message });
 
 const commandSchema = z.object({
-  user_id: z.string().min(1),
-  text: z.string().default(''),
-  response_url: z.string().url(),
+  user_id: nonEmptyString(),
+  text: z._default(z.string(), ''),
+  response_url: z.url(),
 });
 
 const blockActionsSchema = z.object({
   type: z.literal('block_actions'),
-  user: z.object({ id: z.string().min(1) }),
-  response_url: z.string().url().optional(),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
+  user: z.object({ id: nonEmptyString() }),
+  response_url: z.optional(z.url()),
+  actions: z.array(z.object({ action_id: z.string(), value: z.optional(z.string()) })).check(z.minLength(1)),
 });
 
 const bad = (message: string) => json(400, { error: message });

@@ -1,22 +1,36 @@
 import { logger } from '../handlers/lib/observability.js';
-import { answerApproval } from './approval-answers.js';
-import type { SlackDeps } from './slack-deps.js';
+import { type ApprovalAnswerDeps, answerApproval } from './approval-answers.js';
+import type { ChatApi, ChatMessage } from './chat.js';
 import type { SlackWork } from './slack-http.js';
-import { answerLater } from './slash-command.js';
+import { answerLater, type CommandDeps } from './slash-command.js';
 
-/** Does the work the endpoints handed off and tells the requester through `response_url`. */
-export async function runSlackWork(work: SlackWork, deps: SlackDeps): Promise<void> {
+type Respond = Pick<ChatApi, 'respond'>;
+
+/** Tells the requester through `response_url` what came of their request, or that it failed. */
+async function answering(work: SlackWork, chat: Respond, answer: () => Promise<ChatMessage>): Promise<void> {
   try {
-    const message =
-      work.kind === 'command'
-        ? await answerLater(work.command, work.user, deps)
-        : await answerApproval(work.answer, deps);
-    await deps.chat.respond(work.responseUrl, { ...message, responseType: 'ephemeral' });
+    await chat.respond(work.responseUrl, { ...(await answer()), responseType: 'ephemeral' });
   } catch (error) {
     logger.error('Slack request failed', { kind: work.kind, error: (error as Error).message });
-    await deps.chat.respond(work.responseUrl, {
+    await chat.respond(work.responseUrl, {
       text: `Something went wrong (${(error as Error).name}). Check with \`/runbook status\` before trying again.`,
     });
     throw error;
   }
+}
+
+/** A slash command the endpoint handed off (`start`, `status`). */
+export function runCommand(
+  work: Extract<SlackWork, { kind: 'command' }>,
+  deps: CommandDeps & { readonly chat: Respond },
+): Promise<void> {
+  return answering(work, deps.chat, () => answerLater(work.command, work.user, deps));
+}
+
+/** An Approve or Reject click the endpoint handed off. */
+export function runApproval(
+  work: Extract<SlackWork, { kind: 'approval' }>,
+  deps: ApprovalAnswerDeps,
+): Promise<void> {
+  return answering(work, deps.chat, () => answerApproval(work.answer, deps));
 }

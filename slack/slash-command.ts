@@ -15,6 +15,9 @@ export interface CatalogueEntry {
   readonly approval: Readonly<Record<Environment, ApprovalMode>>;
 }
 
+/** What starting and looking up runbooks from Slack needs: the dispatcher's clients and configuration. */
+export type CommandDeps = Pick<SlackDeps, 'clients' | 'now' | 'policy' | 'metrics' | 'dispatcher'>;
+
 /** What `/runbook <text>` asks for. */
 export type SlashCommand =
   | { readonly kind: 'help' }
@@ -97,7 +100,7 @@ function startAnswer(outcome: DispatchOutcome): ChatMessage {
   };
 }
 
-async function describe(execution: string, deps: SlackDeps) {
+async function describe(execution: string, deps: CommandDeps) {
   const candidates = execution.startsWith('arn:')
     ? [execution]
     : Object.values(deps.dispatcher.runbooks).map(
@@ -122,7 +125,7 @@ function parsedJson(text: string | undefined): Record<string, unknown> {
   }
 }
 
-async function statusAnswer(execution: string, deps: SlackDeps): Promise<ChatMessage> {
+async function statusAnswer(execution: string, deps: CommandDeps): Promise<ChatMessage> {
   const described = await describe(execution, deps);
   if (!described) return { text: `No execution named \`${execution}\` in this environment.` };
   const dispatch = parsedJson(described.input).dispatch as Record<string, unknown> | undefined;
@@ -140,7 +143,7 @@ async function statusAnswer(execution: string, deps: SlackDeps): Promise<ChatMes
 export async function answerLater(
   command: DeferredCommand,
   user: string,
-  deps: SlackDeps,
+  deps: CommandDeps,
 ): Promise<ChatMessage> {
   if (command.kind === 'status') return statusAnswer(command.execution, deps);
   const permission = mayStart(deps.policy, user, command.runbook);

@@ -1,32 +1,30 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString, timestampString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
 const inputSchema = z.object({
-  executionId: z.string().min(1),
-  runbook: z.string().min(1),
+  executionId: nonEmptyString(),
+  runbook: nonEmptyString(),
   /** When the alarm fired: `durationSeconds` is the time from detection to this report. */
-  alarmAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'is not a timestamp'),
-  state: z
-    .object({
-      evidence: z
-        .object({
-          alarm: z.object({ name: z.string(), stateChangedAt: z.string() }).loose(),
-          target: z.object({ functionName: z.string(), alias: z.string() }).loose(),
-          metrics: z.object({ errorRate: z.number(), invocations: z.number() }).loose(),
-        })
-        .loose()
-        .optional(),
-      decision: z.object({ action: z.string(), reason: z.string() }).loose().optional(),
-      approval: z.unknown().optional(),
-      rollback: z
-        .object({ changed: z.boolean(), before: z.unknown(), after: z.unknown(), rolledBackAt: z.string() })
-        .optional(),
-      verification: z.object({ recovered: z.boolean() }).loose().optional(),
-      escalation: z.object({ reason: z.string() }).loose().optional(),
-    })
-    .loose(),
+  alarmAt: timestampString(),
+  state: z.looseObject({
+    evidence: z.optional(
+      z.looseObject({
+        alarm: z.looseObject({ name: z.string(), stateChangedAt: z.string() }),
+        target: z.looseObject({ functionName: z.string(), alias: z.string() }),
+        metrics: z.looseObject({ errorRate: z.number(), invocations: z.number() }),
+      }),
+    ),
+    decision: z.optional(z.looseObject({ action: z.string(), reason: z.string() })),
+    approval: z.optional(z.unknown()),
+    rollback: z.optional(
+      z.object({ changed: z.boolean(), before: z.unknown(), after: z.unknown(), rolledBackAt: z.string() }),
+    ),
+    verification: z.optional(z.looseObject({ recovered: z.boolean() })),
+    escalation: z.optional(z.looseObject({ reason: z.string() })),
+  }),
 });
 
 export type BuildReportInput = z.input<typeof inputSchema>;

@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { approvalModes } from '../lib/approval-mode.js';
+import { positiveInt, share } from '../lib/schemas.js';
 import { environments } from '../lib/step-deps.js';
 
 /**
@@ -8,15 +9,15 @@ import { environments } from '../lib/step-deps.js';
  */
 export const spikeGuardrailsSchema = z.object({
   /** A version published this many minutes or less before the alarm is a suspect. */
-  suspectWindowMinutes: z.number().int().positive(),
+  suspectWindowMinutes: positiveInt(),
   /** Approval per environment. */
   approval: z.record(z.enum(environments), z.enum(approvalModes)),
   /** How long each approver group has to answer before the next is asked (the last: the runbook escalates). */
-  approvalTimeoutSeconds: z.number().int().positive(),
+  approvalTimeoutSeconds: positiveInt(),
   /** After the rollback, the error rate under which the alias counts as recovered. */
-  recoveredErrorRate: z.number().min(0).max(1),
+  recoveredErrorRate: share(),
   /** Verification checks (one per wait) before the runbook gives up and escalates. */
-  maxVerifyChecks: z.number().int().positive(),
+  maxVerifyChecks: positiveInt(),
 });
 
 export type SpikeGuardrails = z.infer<typeof spikeGuardrailsSchema>;

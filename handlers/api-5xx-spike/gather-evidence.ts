@@ -1,19 +1,20 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { alarmArnOf, alarmMetricStats, parseAlarmEvent } from '../lib/alarm-event.js';
 import { type AliasTarget, resolveAliasTarget } from '../lib/alias-target.js';
 import { TargetNotResolvedError } from '../lib/errors.js';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { type MetricPoint, readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore, StepDeps } from '../lib/step-deps.js';
 
 const inputSchema = z.object({
   alarmEvent: z.unknown(),
-  executionId: z.string().min(1),
-  lookbackMinutes: z.number().int().min(5).max(1440),
+  executionId: nonEmptyString(),
+  lookbackMinutes: z.int().check(z.gte(5), z.lte(1440)),
 });
 
 export type GatherEvidenceInput = z.input<typeof inputSchema>;

@@ -1,24 +1,28 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AliasChangedError } from '../lib/errors.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString, share } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
 const aliasConfig = z.object({
-  functionVersion: z.string().regex(/^\d+$/, 'must be a published version number'),
-  additionalVersionWeights: z.record(z.string(), z.number().min(0).max(1)),
+  functionVersion: z.string().check(z.regex(/^\d+$/, 'must be a published version number')),
+  additionalVersionWeights: z.record(z.string(), share()),
 });
 
 const inputSchema = z.object({
-  executionId: z.string().min(1),
-  runbook: z.string().min(1),
-  target: z.object({ functionName: z.string().min(1), alias: z.string().min(1) }),
+  executionId: nonEmptyString(),
+  runbook: nonEmptyString(),
+  target: z.object({
+    functionName: nonEmptyString(),
+    alias: nonEmptyString(),
+  }),
   /** The configuration the decision was based on; anything else means someone changed the alias. */
-  expected: aliasConfig.extend({ revisionId: z.string().min(1) }),
-  rollbackTo: z.string().regex(/^\d+$/, 'must be a published version number'),
+  expected: z.extend(aliasConfig, { revisionId: nonEmptyString() }),
+  rollbackTo: z.string().check(z.regex(/^\d+$/, 'must be a published version number')),
 });
 
 export type RollbackInput = z.input<typeof inputSchema>;

@@ -1,17 +1,21 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString, nonNegativeInt, positiveInt, share, timestampString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
 const inputSchema = z.object({
-  alarmName: z.string().min(1),
-  target: z.object({ functionName: z.string().min(1), alias: z.string().min(1) }),
-  since: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'is not a timestamp'),
-  recoveredErrorRate: z.number().min(0).max(1),
-  previousChecks: z.number().int().min(0),
-  maxChecks: z.number().int().positive(),
+  alarmName: nonEmptyString(),
+  target: z.object({
+    functionName: nonEmptyString(),
+    alias: nonEmptyString(),
+  }),
+  since: timestampString(),
+  recoveredErrorRate: share(),
+  previousChecks: nonNegativeInt(),
+  maxChecks: positiveInt(),
 });
 
 export type VerifyInput = z.input<typeof inputSchema>;

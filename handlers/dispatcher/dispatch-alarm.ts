@@ -1,6 +1,6 @@
 import { ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type AlarmStateChangeEvent, alarmArnOf, parseAlarmEvent } from '../lib/alarm-event.js';
 import { type DispatchPlan, planDispatch, routeRuleSchema } from '../lib/alarm-routing.js';
 import { resolveAliasTarget } from '../lib/alias-target.js';
@@ -8,20 +8,23 @@ import type { AwsClients } from '../lib/aws-clients.js';
 import { InvalidInputError } from '../lib/errors.js';
 import { logger } from '../lib/observability.js';
 import type { PlatformMetrics } from '../lib/platform-metrics.js';
+import { nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
 import { TargetLeases } from '../lib/target-lease.js';
 
 /** A deployed runbook as the dispatcher starts it. */
 export const deployedRunbookSchema = z.object({
   stateMachineArn: z
     .string()
-    .regex(
-      /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/,
-      'is not a state machine ARN',
+    .check(
+      z.regex(
+        /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/,
+        'is not a state machine ARN',
+      ),
     ),
   /** How long a lease lasts if nothing releases it: the runbook's timeout plus a margin. */
-  leaseSeconds: z.number().int().positive(),
+  leaseSeconds: positiveInt(),
   /** After a run, how long the same runbook leaves the same target alone. */
-  cooldownSeconds: z.number().int().min(0),
+  cooldownSeconds: nonNegativeInt(),
 });
 
 export type DeployedRunbook = z.infer<typeof deployedRunbookSchema>;
@@ -29,7 +32,7 @@ export type DeployedRunbook = z.infer<typeof deployedRunbookSchema>;
 export const dispatcherConfigSchema = z.object({
   routes: z.array(routeRuleSchema),
   runbooks: z.record(z.string(), deployedRunbookSchema),
-  leaseTable: z.string().min(1),
+  leaseTable: nonEmptyString(),
 });
 
 export type DispatcherConfig = z.infer<typeof dispatcherConfigSchema>;

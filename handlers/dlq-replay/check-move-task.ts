@@ -1,10 +1,14 @@
 import { ListMessageMoveTasksCommand, SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
+import { nonNegativeInt } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
-const inputSchema = z.object({ dlqArn: z.string().startsWith('arn:'), checks: z.number().int().min(0) });
+const inputSchema = z.object({
+  dlqArn: z.string().check(z.startsWith('arn:')),
+  checks: nonNegativeInt(),
+});
 
 export type CheckMoveTaskInput = z.input<typeof inputSchema>;
 

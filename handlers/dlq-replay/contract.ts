@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { alarmStateChangeEventSchema } from '../lib/alarm-event.js';
 import { approvalModes } from '../lib/approval-mode.js';
+import { nonEmptyString, positiveInt, share } from '../lib/schemas.js';
 import { environments } from '../lib/step-deps.js';
 
 /** SQS's highest move task rate, which the controlled path never exceeds either. */
@@ -8,22 +9,22 @@ export const maxReplayRatePerSecond = 500;
 
 /** A manual start: the DLQ by name or URL, and the operator's limits. */
 export const manualReplayRequestSchema = z.object({
-  dlq: z.string().min(1),
-  source: z.string().min(1).optional(),
-  quarantine: z.string().min(1).optional(),
-  maxMessages: z.number().int().positive().optional(),
-  ratePerSecond: z.number().positive().max(maxReplayRatePerSecond).optional(),
-  dryRun: z.boolean().optional(),
+  dlq: nonEmptyString(),
+  source: z.optional(nonEmptyString()),
+  quarantine: z.optional(nonEmptyString()),
+  maxMessages: z.optional(positiveInt()),
+  ratePerSecond: z.optional(z.number().check(z.positive(), z.lte(maxReplayRatePerSecond))),
+  dryRun: z.optional(z.boolean()),
   /** Failure signatures (as the inspection reports them) to quarantine instead of replaying. */
-  quarantineSignatures: z.array(z.string()).optional(),
+  quarantineSignatures: z.optional(z.array(z.string())),
 });
 
 export type ManualReplayRequest = z.infer<typeof manualReplayRequestSchema>;
 
 /** What starts a replay: an alarm on the DLQ's depth, or a person with a request. */
 export const dlqReplayInputSchema = z.union([
-  alarmStateChangeEventSchema.loose(),
-  manualReplayRequestSchema.loose(),
+  z.looseObject(alarmStateChangeEventSchema.shape),
+  z.looseObject(manualReplayRequestSchema.shape),
 ]);
 
 /** Bounds on every replay, declared in the runbook and carried in its definition. */
@@ -31,21 +32,24 @@ export const replayGuardrailsSchema = z.object({
   /** Approval per environment. */
   approval: z.record(z.enum(environments), z.enum(approvalModes)),
   /** The most messages one run moves out of a DLQ. */
-  maxMessagesPerRun: z.number().int().positive(),
+  maxMessagesPerRun: positiveInt(),
   /** Replay rate when the request names none (messages per second into the source queue). */
-  defaultRatePerSecond: z.number().positive().max(maxReplayRatePerSecond),
+  defaultRatePerSecond: z.number().check(z.positive(), z.lte(maxReplayRatePerSecond)),
   /** The highest replay rate per environment, whatever the request asks (messages per second). */
-  maxRatePerSecond: z.record(z.enum(environments), z.number().positive().max(maxReplayRatePerSecond)),
+  maxRatePerSecond: z.record(
+    z.enum(environments),
+    z.number().check(z.positive(), z.lte(maxReplayRatePerSecond)),
+  ),
   /** A consumer erring on more than this share of its recent invocations is still broken. */
-  maxConsumerErrorRate: z.number().min(0).max(1),
+  maxConsumerErrorRate: share(),
   /** AWS's guidance: the source queue's visibility timeout at least this many times the function's timeout. */
-  visibilityTimeoutFactor: z.number().positive(),
+  visibilityTimeoutFactor: z.number().check(z.positive()),
   /** A message replayed this many times already goes to quarantine. */
-  maxReplays: z.number().int().positive(),
+  maxReplays: positiveInt(),
   /** Stop when this share of the replayed messages come back to the DLQ… */
-  stopRatio: z.number().min(0).max(1),
+  stopRatio: share(),
   /** …once at least this many did. */
-  stopAfterLandedBack: z.number().int().positive(),
+  stopAfterLandedBack: positiveInt(),
 });
 
 export type ReplayGuardrails = z.infer<typeof replayGuardrailsSchema>;

@@ -12,7 +12,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { alarmMetricStats, alarmStateChangeEventSchema } from '../lib/alarm-event.js';
 import { withBackoff } from '../lib/backoff.js';
 import { InvalidInputError, TargetNotResolvedError } from '../lib/errors.js';
@@ -20,13 +20,14 @@ import { failureSignature } from '../lib/failure-signature.js';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
+import { positiveInt } from '../lib/schemas.js';
 import type { StepCore, StepDeps } from '../lib/step-deps.js';
 import { visibilityChanges } from '../lib/visibility-changes.js';
 import { dlqReplayInputSchema, type ManualReplayRequest, manualReplayRequestSchema } from './contract.js';
 
 const inputSchema = z.object({
   executionInput: dlqReplayInputSchema,
-  consumerLookbackMinutes: z.number().int().positive(),
+  consumerLookbackMinutes: positiveInt(),
 });
 
 export type InspectDlqInput = z.input<typeof inputSchema>;

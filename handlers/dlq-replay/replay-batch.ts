@@ -6,10 +6,11 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { withBackoff } from '../lib/backoff.js';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString, nonNegativeInt, positiveInt, share } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { TokenBucket } from '../lib/token-bucket.js';
 import { visibilityChanges } from '../lib/visibility-changes.js';
@@ -23,36 +24,36 @@ const inFlightSeconds = 120;
 const landedBackHiddenSeconds = 43_200;
 
 const progressSchema = z.object({
-  replayed: z.number().int().min(0),
-  quarantined: z.number().int().min(0),
-  landedBack: z.number().int().min(0),
-  failedEntries: z.number().int().min(0),
-  retries: z.number().int().min(0),
-  invocations: z.number().int().min(0),
+  replayed: nonNegativeInt(),
+  quarantined: nonNegativeInt(),
+  landedBack: nonNegativeInt(),
+  failedEntries: nonNegativeInt(),
+  retries: nonNegativeInt(),
+  invocations: nonNegativeInt(),
 });
 
 const inputSchema = z.object({
-  executionId: z.string().min(1),
-  dlqUrl: z.string().url(),
-  sourceUrl: z.string().url(),
-  quarantineUrl: z.string().url(),
+  executionId: nonEmptyString(),
+  dlqUrl: z.url(),
+  sourceUrl: z.url(),
+  quarantineUrl: z.url(),
   fifo: z.boolean(),
-  ratePerSecond: z.number().positive(),
+  ratePerSecond: z.number().check(z.positive()),
   /** The most messages this run moves out of the DLQ (replayed plus quarantined). */
-  maxMessages: z.number().int().positive(),
+  maxMessages: positiveInt(),
   /** A message replayed this many times already is quarantined instead. */
-  maxReplays: z.number().int().positive(),
+  maxReplays: positiveInt(),
   /** Failure signatures the plan quarantines. */
   quarantineSignatures: z.array(z.string()),
   /** Messages in the DLQ when the run began: more than that minus what left means messages came back. */
-  dlqAtStart: z.number().int().min(0),
+  dlqAtStart: nonNegativeInt(),
   /** Stop once this share of the replayed messages came back (after `stopAfterLandedBack` of them). */
-  stopRatio: z.number().min(0).max(1),
-  stopAfterLandedBack: z.number().int().positive(),
+  stopRatio: share(),
+  stopAfterLandedBack: positiveInt(),
   /** Batches moved in parallel: each waits on SQS most of its time. */
-  concurrency: z.number().int().min(1).max(10),
+  concurrency: z.int().check(z.gte(1), z.lte(10)),
   /** The longest one invocation works; Step Functions loops over invocations. */
-  budgetSeconds: z.number().positive(),
+  budgetSeconds: z.number().check(z.positive()),
   progress: progressSchema,
 });
 

@@ -1,24 +1,23 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore, StepDeps } from '../lib/step-deps.js';
 import type { DlqEvidence } from './inspect-dlq.js';
 import type { ReplayPlan } from './plan-replay.js';
 import type { ReplayBatchResult } from './replay-batch.js';
 
 const inputSchema = z.object({
-  executionId: z.string().min(1),
-  state: z
-    .object({
-      evidence: z.custom<DlqEvidence>().optional(),
-      plan: z.custom<ReplayPlan>().optional(),
-      progress: z.custom<ReplayBatchResult>().optional(),
-      moveTask: z.object({ status: z.string(), moved: z.number() }).loose().optional(),
-      escalation: z.object({ reason: z.string() }).loose().optional(),
-      failure: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
-    })
-    .loose(),
+  executionId: nonEmptyString(),
+  state: z.looseObject({
+    evidence: z.optional(z.custom<DlqEvidence>()),
+    plan: z.optional(z.custom<ReplayPlan>()),
+    progress: z.optional(z.custom<ReplayBatchResult>()),
+    moveTask: z.optional(z.looseObject({ status: z.string(), moved: z.number() })),
+    escalation: z.optional(z.looseObject({ reason: z.string() })),
+    failure: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.string()) })),
+  }),
 });
 
 export type ReportReplayInput = z.input<typeof inputSchema>;

@@ -1,15 +1,16 @@
 import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { maxReplayRatePerSecond } from './contract.js';
 
 const inputSchema = z.object({
-  executionId: z.string().min(1),
-  dlqArn: z.string().startsWith('arn:'),
-  sourceArn: z.string().startsWith('arn:'),
-  ratePerSecond: z.number().int().min(1).max(maxReplayRatePerSecond),
+  executionId: nonEmptyString(),
+  dlqArn: z.string().check(z.startsWith('arn:')),
+  sourceArn: z.string().check(z.startsWith('arn:')),
+  ratePerSecond: z.int().check(z.gte(1), z.lte(maxReplayRatePerSecond)),
 });
 
 export type StartMoveTaskInput = z.input<typeof inputSchema>;

@@ -1,5 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidInputError } from './errors.js';
+import { problemsOf } from './parse-input.js';
+import { nonEmptyString, positiveInt, timestampString } from './schemas.js';
 
 // Shape of EventBridge "CloudWatch Alarm State Change" events as documented in
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
@@ -10,54 +12,55 @@ const alarmStateValue = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 const alarmState = z.object({
   value: alarmStateValue,
   reason: z.string(),
-  reasonData: z.string().optional(),
-  timestamp: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'is not a timestamp'),
+  reasonData: z.optional(z.string()),
+  timestamp: timestampString(),
 });
 
 const metricStat = z.object({
   metric: z.object({
-    namespace: z.string().min(1),
-    name: z.string().min(1),
-    dimensions: z.record(z.string(), z.string()).default({}),
+    namespace: nonEmptyString(),
+    name: nonEmptyString(),
+    dimensions: z._default(z.record(z.string(), z.string()), {}),
   }),
-  period: z.number().int().positive(),
-  stat: z.string().min(1),
-  unit: z.string().optional(),
+  period: positiveInt(),
+  stat: nonEmptyString(),
+  unit: z.optional(z.string()),
 });
 
 const alarmMetric = z.object({
   id: z.string(),
-  metricStat: metricStat.optional(),
-  expression: z.string().optional(),
-  label: z.string().optional(),
-  returnData: z.boolean().optional(),
+  metricStat: z.optional(metricStat),
+  expression: z.optional(z.string()),
+  label: z.optional(z.string()),
+  returnData: z.optional(z.boolean()),
 });
 
 const alarmArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/, 'is not a CloudWatch alarm ARN');
+  .check(z.regex(/^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/, 'is not a CloudWatch alarm ARN'));
 
 export const alarmStateChangeEventSchema = z.object({
   version: z.string(),
-  id: z.string().min(1),
+  id: nonEmptyString(),
   'detail-type': z.literal('CloudWatch Alarm State Change'),
   source: z.literal('aws.cloudwatch'),
-  account: z.string().regex(/^\d{12}$/, 'is not a 12-digit account id'),
+  account: z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id')),
   time: z.string(),
-  region: z.string().min(1),
-  resources: z.tuple([alarmArn]).rest(z.string()),
+  region: nonEmptyString(),
+  resources: z.tuple([alarmArn], z.string()),
   detail: z.object({
-    alarmName: z.string().min(1),
+    alarmName: nonEmptyString(),
     state: alarmState,
     previousState: alarmState,
-    configuration: z
-      .object({
-        description: z.string().optional(),
-        metrics: z.array(alarmMetric).optional(),
-        alarmRule: z.string().optional(),
-      })
-      .default({}),
-    alarmTags: z.record(z.string(), z.string()).optional(),
+    configuration: z._default(
+      z.object({
+        description: z.optional(z.string()),
+        metrics: z.optional(z.array(alarmMetric)),
+        alarmRule: z.optional(z.string()),
+      }),
+      {},
+    ),
+    alarmTags: z.optional(z.record(z.string(), z.string())),
   }),
 });
 
@@ -69,10 +72,9 @@ export type AlarmStateValue = z.infer<typeof alarmStateValue>;
 export function parseAlarmEvent(raw: unknown): AlarmStateChangeEvent {
   const parsed = alarmStateChangeEventSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`,
+    throw new InvalidInputError(
+      `not a CloudWatch alarm state-change event: ${problemsOf(parsed.error, '(event)')}`,
     );
-    throw new InvalidInputError(`not a CloudWatch alarm state-change event: ${problems.join('; ')}`);
   }
   return parsed.data;
 }

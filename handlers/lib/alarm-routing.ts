@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type AlarmStateChangeEvent, alarmArnOf, alarmMetricStats } from './alarm-event.js';
+import { nonEmptyString } from './schemas.js';
 
 /** The alarm tag naming the runbook to start. */
 export const runbookTag = 'runbook';
@@ -10,15 +11,17 @@ export const targetTag = 'runbook-target';
 /** A routing rule: alarms it matches start `runbook`. Every given field must match. */
 export const routeRuleSchema = z
   .object({
-    runbook: z.string().min(1),
-    alarmName: z.string().min(1).optional(),
-    alarmNamePrefix: z.string().min(1).optional(),
-    namespace: z.string().min(1).optional(),
-    metricName: z.string().min(1).optional(),
+    runbook: nonEmptyString(),
+    alarmName: z.optional(nonEmptyString()),
+    alarmNamePrefix: z.optional(nonEmptyString()),
+    namespace: z.optional(nonEmptyString()),
+    metricName: z.optional(nonEmptyString()),
   })
-  .refine(
-    (r) => r.alarmName || r.alarmNamePrefix || r.namespace || r.metricName,
-    'a route must match on something',
+  .check(
+    z.refine(
+      (r) => Boolean(r.alarmName || r.alarmNamePrefix || r.namespace || r.metricName),
+      'a route must match on something',
+    ),
   );
 
 export type RouteRule = z.infer<typeof routeRuleSchema>;

@@ -1,27 +1,26 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { idempotentStep } from '../lib/idempotent-step.js';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { notify } from '../lib/notify.js';
 import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
-const failureSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+const failureSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 
 const inputSchema = z.object({
-  executionId: z.string().min(1),
-  runbook: z.string().min(1),
+  executionId: nonEmptyString(),
+  runbook: nonEmptyString(),
   /** The whole execution state: escalation carries all the evidence there is. */
-  state: z
-    .object({
-      evidence: z.unknown().optional(),
-      decision: z.object({ action: z.string(), reason: z.string() }).loose().optional(),
-      rollback: z.unknown().optional(),
-      verification: z.object({ recovered: z.boolean(), checks: z.number() }).loose().optional(),
-      failure: failureSchema.optional(),
-    })
-    .loose(),
+  state: z.looseObject({
+    evidence: z.optional(z.unknown()),
+    decision: z.optional(z.looseObject({ action: z.string(), reason: z.string() })),
+    rollback: z.optional(z.unknown()),
+    verification: z.optional(z.looseObject({ recovered: z.boolean(), checks: z.number() })),
+    failure: z.optional(failureSchema),
+  }),
 });
 
 export type EscalateInput = z.input<typeof inputSchema>;

@@ -1,26 +1,27 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { logger } from '../lib/observability.js';
 import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString, nonNegativeInt } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { TargetLeases } from '../lib/target-lease.js';
 
 const dispatchSchema = z.object({
-  runbook: z.string().min(1),
-  target: z.string().min(1),
-  cooldownSeconds: z.number().int().min(0),
+  runbook: nonEmptyString(),
+  target: nonEmptyString(),
+  cooldownSeconds: nonNegativeInt(),
 });
 
-const executionInput = z.object({ dispatch: dispatchSchema.optional() }).loose();
+const executionInput = z.looseObject({ dispatch: z.optional(dispatchSchema) });
 
 const inputSchema = z.union([
   /** From a runbook's last state. */
-  z.object({ executionName: z.string().min(1), executionInput }),
+  z.object({ executionName: nonEmptyString(), executionInput }),
   /** From the EventBridge rule on executions that failed, timed out or were aborted. */
   z.object({
     'detail-type': z.literal('Step Functions Execution Status Change'),
-    detail: z.object({ name: z.string().min(1), status: z.string(), input: z.string() }).loose(),
+    detail: z.looseObject({ name: nonEmptyString(), status: z.string(), input: z.string() }),
   }),
 ]);
 

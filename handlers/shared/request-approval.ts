@@ -1,25 +1,26 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ApprovalAlreadyDecidedError, ApprovalRecords, approvalIdFor } from '../lib/approval-records.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { notify } from '../lib/notify.js';
 import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
 const inputSchema = z.object({
-  taskToken: z.string().min(1),
-  executionId: z.string().min(1),
-  runbook: z.string().min(1),
-  summary: z.string().min(1),
+  taskToken: nonEmptyString(),
+  executionId: nonEmptyString(),
+  runbook: nonEmptyString(),
+  summary: nonEmptyString(),
   /** The approver group asked now, and the one asked before it (whose time ran out), if any. */
-  group: z.string().min(1),
-  previousGroup: z.string().min(1).optional(),
-  tier: z.number().int().min(0),
-  tiers: z.number().int().positive(),
-  requestedBy: z.string().min(1),
-  timeoutSeconds: z.number().int().positive(),
+  group: nonEmptyString(),
+  previousGroup: z.optional(nonEmptyString()),
+  tier: nonNegativeInt(),
+  tiers: positiveInt(),
+  requestedBy: nonEmptyString(),
+  timeoutSeconds: positiveInt(),
   evidence: z.unknown(),
 });
 

@@ -65,8 +65,8 @@ describe('RunbooksStack', () => {
     );
   });
 
-  it('deploys each step, the dispatcher and the three Slack functions as arm64 Lambdas on the newest Node.js runtime with tracing and retained logs', () => {
-    const platformFunctions = stepNames.length + 1 + 3;
+  it('deploys each step, the dispatcher and the four Slack functions as arm64 Lambdas on the newest Node.js runtime with tracing and retained logs', () => {
+    const platformFunctions = stepNames.length + 1 + 4;
     template.resourceCountIs('AWS::Lambda::Function', platformFunctions);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
@@ -130,14 +130,14 @@ describe('RunbooksStack', () => {
     });
   });
 
-  it('lets only the dispatcher and the Slack worker start the runbook state machines', () => {
+  it('lets only the dispatcher and the Slack command worker start the runbook state machines', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const starters = Object.entries(policies).filter(([, p]) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('states:StartExecution'),
     );
     expect(starters.map(([id]) => id)).toEqual([
       expect.stringMatching(/^DispatcherFunction/),
-      expect.stringMatching(/^SlackWorkerFunction/),
+      expect.stringMatching(/^SlackCommandWorkerFunction/),
     ]);
     const statements = (starters[0]?.[1].Properties.PolicyDocument.Statement ?? []) as {
       Action: unknown;
@@ -234,5 +234,25 @@ describe('RunbooksStack', () => {
     expect(() => createApp(new App({ context: { 'runbooks:environment': 'qa' } }))).toThrow(
       /must be one of dev, staging, prod/,
     );
+  });
+});
+
+describe('Slack workers', () => {
+  const policyOf = (prefix: string) => {
+    const [policy] = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) =>
+      id.startsWith(prefix),
+    );
+    return JSON.stringify(policy?.[1].Properties.PolicyDocument);
+  };
+
+  it('keep approval answers and runbook starts apart: each worker may do only its own', () => {
+    const commands = policyOf('SlackCommandWorker');
+    const approvals = policyOf('SlackApprovalWorker');
+    expect(commands).toContain('states:StartExecution');
+    expect(commands).not.toContain('states:SendTaskSuccess');
+    expect(commands).not.toContain('secretsmanager:GetSecretValue');
+    expect(approvals).toContain('states:SendTaskSuccess');
+    expect(approvals).not.toContain('states:StartExecution');
+    expect(approvals).toContain('secretsmanager:GetSecretValue');
   });
 });
