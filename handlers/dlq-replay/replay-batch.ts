@@ -84,7 +84,8 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
   const progress: ReplayProgress = { ...input.progress, invocations: input.progress.invocations + 1 };
   const started = deps.now().getTime();
   const deadline = started + Math.min(input.budgetSeconds * 1000, deps.remainingTimeMs() - marginMs);
-  const bucket = new TokenBucket(input.ratePerSecond, deps.now, deps.sleep);
+  // One batch of burst: the consumer never sees more than the rate in any second.
+  const bucket = new TokenBucket(input.ratePerSecond, batchLimits.entries, deps.now, deps.sleep);
   const call = async <T>(fn: () => Promise<T>) => {
     const { value, retries } = await withBackoff(fn, {
       baseMs: 100,
