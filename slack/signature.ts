@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { PlatformError } from '../handlers/lib/errors.js';
 
 /** Slack refuses requests older than five minutes to stop replays; so do we. */
 export const maxRequestAgeSeconds = 5 * 60;
 
 /** A request that does not prove it came from Slack. It is answered 401 and changes nothing. */
-export class SlackSignatureError extends Error {
+export class SlackSignatureError extends PlatformError {
   override readonly name = 'SlackSignatureError';
 }
 

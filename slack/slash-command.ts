@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import type { DispatchOutcome } from '../handlers/dispatcher/dispatch-alarm.js';
 import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
-import { InvalidInputError } from '../handlers/lib/errors.js';
+import { InvalidInputError, PlatformError } from '../handlers/lib/errors.js';
 import { startManually } from '../handlers/lib/manual-start.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import { mayStart } from './access-policy.js';
@@ -30,7 +30,7 @@ export type ImmediateCommand = Extract<SlashCommand, { kind: 'help' | 'list' }>;
 export type DeferredCommand = Exclude<SlashCommand, ImmediateCommand>;
 
 /** A command people mistyped: answered with what is wrong and the usage. */
-export class SlashCommandUsageError extends Error {
+export class SlashCommandUsageError extends PlatformError {
   override readonly name = 'SlashCommandUsageError';
 }
 

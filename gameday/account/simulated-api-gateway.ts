@@ -6,8 +6,8 @@ import {
   NotFoundException,
 } from '@aws-sdk/client-api-gateway';
 import type { AccountIdentity } from './account-identity.js';
+import { stableUuid } from './alarm-state-change.js';
 import type { MetricStore } from './metric-store.js';
-import { stableUuid } from './simulated-cloudwatch.js';
 import type { SimulatedLambda } from './simulated-lambda.js';
 import type { VirtualClock } from './virtual-clock.js';
 

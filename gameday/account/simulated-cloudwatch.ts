@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type DescribeAlarmsCommandInput,
   type DescribeAlarmsCommandOutput,
@@ -12,32 +11,10 @@ import {
   type StateValue,
 } from '@aws-sdk/client-cloudwatch';
 import type { AccountIdentity } from './account-identity.js';
+import { alarmStateChangeEvent, eventTimestamp, type SimulatedAlarm } from './alarm-state-change.js';
 import type { EventBus } from './event-bus.js';
 import type { MetricKey, MetricStore } from './metric-store.js';
 import type { VirtualClock } from './virtual-clock.js';
-
-interface AlarmState {
-  value: StateValue;
-  reason: string;
-  reasonData: string;
-  timestamp: Date;
-}
-
-interface SimulatedAlarm {
-  readonly name: string;
-  readonly arn: string;
-  readonly description: string;
-  readonly metric: MetricKey;
-  readonly stat: string;
-  readonly period: number;
-  readonly evaluationPeriods: number;
-  readonly datapointsToAlarm: number;
-  readonly threshold: number;
-  readonly comparison: string;
-  readonly treatMissingData: string;
-  readonly tags: Record<string, string>;
-  state: AlarmState;
-}
 
 const comparisons: Readonly<Record<string, [(v: number, t: number) => boolean, string]>> = {
   GreaterThanThreshold: [(v, t) => v > t, 'greater than'],
@@ -45,17 +22,6 @@ const comparisons: Readonly<Record<string, [(v: number, t: number) => boolean, s
   LessThanThreshold: [(v, t) => v < t, 'less than'],
   LessThanOrEqualToThreshold: [(v, t) => v <= t, 'less than or equal to'],
 };
-
-/** `2019-10-02T17:04:40.985+0000`, the timestamp format of alarm state-change events. */
-function eventTimestamp(at: Date): string {
-  return at.toISOString().replace('Z', '+0000');
-}
-
-/** A UUID-shaped id derived from its seed, so replays of a scenario produce identical events. */
-export function stableUuid(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
 
 /**
  * CloudWatch metrics and metric alarms. Alarms are evaluated every minute of virtual time over their
@@ -238,50 +204,7 @@ export class SimulatedCloudWatch {
     });
     const previous = alarm.state;
     alarm.state = { value, reason, reasonData, timestamp: now };
-    this.emitStateChange(alarm, previous);
-  }
-
-  private emitStateChange(alarm: SimulatedAlarm, previous: AlarmState): void {
-    const state = (s: AlarmState) => ({
-      value: s.value,
-      reason: s.reason,
-      ...(s.reasonData ? { reasonData: s.reasonData } : {}),
-      timestamp: eventTimestamp(s.timestamp),
-    });
-    this.bus.put({
-      version: '0',
-      id: stableUuid(`${alarm.arn}|${alarm.state.timestamp.toISOString()}`),
-      'detail-type': 'CloudWatch Alarm State Change',
-      source: 'aws.cloudwatch',
-      account: this.identity.accountId,
-      time: alarm.state.timestamp.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: this.identity.region,
-      resources: [alarm.arn],
-      detail: {
-        alarmName: alarm.name,
-        ...(this.tagPropagation ? { alarmTags: { ...alarm.tags } } : {}),
-        state: state(alarm.state),
-        previousState: state(previous),
-        configuration: {
-          description: alarm.description,
-          metrics: [
-            {
-              id: stableUuid(`${alarm.arn}|metric`),
-              metricStat: {
-                metric: {
-                  dimensions: { ...alarm.metric.dimensions },
-                  name: alarm.metric.name,
-                  namespace: alarm.metric.namespace,
-                },
-                period: alarm.period,
-                stat: alarm.stat,
-              },
-              returnData: true,
-            },
-          ],
-        },
-      },
-    });
+    this.bus.put(alarmStateChangeEvent(alarm, previous, this.identity, this.tagPropagation));
   }
 
   private describe(alarm: SimulatedAlarm): MetricAlarm {

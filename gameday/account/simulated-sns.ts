@@ -1,6 +1,6 @@
 import { NotFoundException, type PublishCommandInput } from '@aws-sdk/client-sns';
 import type { AccountIdentity } from './account-identity.js';
-import { stableUuid } from './simulated-cloudwatch.js';
+import { stableUuid } from './alarm-state-change.js';
 import type { VirtualClock } from './virtual-clock.js';
 
 /** A message as a subscriber receives it. */

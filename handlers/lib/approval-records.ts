@@ -6,6 +6,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { PlatformError } from './errors.js';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
 
@@ -49,7 +50,7 @@ export interface ApprovalDecision {
 }
 
 /** The approval was already answered (or expired) when another answer came. */
-export class ApprovalAlreadyDecidedError extends Error {
+export class ApprovalAlreadyDecidedError extends PlatformError {
   override readonly name = 'ApprovalAlreadyDecidedError';
   constructor(readonly record: ApprovalRecord) {
     super(`approval ${record.approvalId} is already ${record.status}`);
