@@ -14,16 +14,18 @@ import {
 } from '../../handlers/lib/aws-clients.js';
 import type { AccountIdentity } from './account-identity.js';
 import { EventBus } from './event-bus.js';
+import { lambdaOperations } from './lambda/lambda-operations.js';
+import { SimulatedLambda } from './lambda/simulated-lambda.js';
 import { MetricStore, minuteMs } from './metric-store.js';
 import { bindClient, type OperationLookup } from './sdk-binding.js';
 import { SimulatedApiGateway } from './simulated-api-gateway.js';
 import { SimulatedCloudWatch } from './simulated-cloudwatch.js';
 import { SimulatedDynamoDb } from './simulated-dynamodb.js';
-import { SimulatedLambda } from './simulated-lambda.js';
 import { SimulatedSns } from './simulated-sns.js';
 import { SimulatedStepFunctions } from './simulated-step-functions.js';
 import { SimulatedSqs } from './sqs/simulated-sqs.js';
 import { VirtualClock } from './virtual-clock.js';
+import { requestOf, type Workload } from './workloads.js';
 
 /** The real SDK clients of every service the platform calls. */
 const allClientClasses: ClientClasses<ClientName> = {
@@ -36,16 +38,6 @@ const allClientClasses: ClientClasses<ClientName> = {
   secretsManager: SecretsManagerClient,
   sqs: SQSClient,
 };
-
-/** Steady traffic the account serves every minute. */
-type Workload =
-  | { readonly kind: 'api'; readonly apiName: string; readonly requestsPerMinute: number }
-  | {
-      readonly kind: 'alias';
-      readonly functionName: string;
-      readonly alias: string;
-      readonly invocationsPerMinute: number;
-    };
 
 export interface SimulatedAccountOptions {
   readonly start: Date;
@@ -78,7 +70,7 @@ export class SimulatedAccount {
     this.processedUntil = Math.floor(options.start.getTime() / minuteMs) * minuteMs;
     this.cloudwatch = new SimulatedCloudWatch(this.identity, this.metrics, this.clock, this.bus);
     this.lambda = new SimulatedLambda(this.identity, this.metrics, this.clock);
-    this.apiGateway = new SimulatedApiGateway(this.identity, this.lambda, this.metrics, this.clock);
+    this.apiGateway = new SimulatedApiGateway(this.identity, this.metrics, this.clock);
     this.sns = new SimulatedSns(this.identity, this.clock);
     this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
     this.sqs = new SimulatedSqs(this.identity, this.clock, this.metrics);
@@ -98,16 +90,28 @@ export class SimulatedAccount {
       // Injected API latency moves the clock without serving minutes; those are served now, late.
       if (boundary > this.clock.now().getTime()) this.clock.set(boundary);
       const minuteStart = new Date(boundary - minuteMs);
-      for (const w of this.workloads) {
-        if (w.kind === 'api') this.apiGateway.serve(w.apiName, w.requestsPerMinute, minuteStart);
-        else this.lambda.invokeAlias(w.functionName, w.alias, w.invocationsPerMinute, minuteStart);
-      }
+      this.serveWorkloads(minuteStart);
       this.sqs.tick(new Date(boundary));
       this.cloudwatch.evaluateAlarms();
       this.processedUntil = boundary;
     }
     this.clock.set(target);
     this.sqs.tick();
+  }
+
+  /** Every workload's requests of the minute, served together: they share the account's concurrency. */
+  private serveWorkloads(minuteStart: Date): void {
+    const requests = this.workloads.map((w) =>
+      requestOf(w, minuteStart, (api) => this.apiGateway.target(api)),
+    );
+    const results = this.lambda.invocations.serveMinute(requests, minuteStart);
+    this.workloads.forEach((w, i) => {
+      const result = results[i];
+      // API Gateway answers 5XX for a failed or throttled Lambda integration.
+      if (w.kind === 'api' && result) {
+        this.apiGateway.record(w.apiName, w.requestsPerMinute, result.errors + result.throttled, minuteStart);
+      }
+    });
   }
 
   /** SDK v3 clients of every service the platform uses, answered by this account. */
@@ -127,14 +131,7 @@ export class SimulatedAccount {
   private operations(): Record<string, Record<string, (input: never) => unknown>> {
     if (this.operationTable) return this.operationTable;
     this.operationTable = {
-      LambdaClient: {
-        GetAlias: (input) => this.lambda.getAlias(input),
-        UpdateAlias: (input) => this.lambda.updateAlias(input),
-        CreateAlias: (input) => this.lambda.createAlias(input),
-        ListVersionsByFunction: (input) => this.lambda.listVersionsByFunction(input),
-        GetFunctionConfiguration: (input) => this.lambda.getFunctionConfiguration(input),
-        ListEventSourceMappings: (input) => this.lambda.listEventSourceMappings(input),
-      },
+      LambdaClient: lambdaOperations(this.lambda, this.clock),
       CloudWatchClient: {
         GetMetricData: (input) => this.cloudwatch.getMetricData(input),
         DescribeAlarms: (input) => this.cloudwatch.describeAlarms(input),

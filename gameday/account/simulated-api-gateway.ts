@@ -8,7 +8,6 @@ import {
 import type { AccountIdentity } from './account-identity.js';
 import { stableUuid } from './alarm-state-change.js';
 import type { MetricStore } from './metric-store.js';
-import type { SimulatedLambda } from './simulated-lambda.js';
 import type { VirtualClock } from './virtual-clock.js';
 
 interface SimulatedRestApi {
@@ -31,7 +30,6 @@ export class SimulatedApiGateway {
 
   constructor(
     private readonly identity: AccountIdentity,
-    private readonly lambda: SimulatedLambda,
     private readonly metrics: MetricStore,
     private readonly clock: VirtualClock,
   ) {}
@@ -83,11 +81,17 @@ export class SimulatedApiGateway {
     };
   }
 
-  /** Serves `count` requests in the minute at `at`; returns how many answered 5XX. */
-  serve(apiName: string, count: number, at: Date): number {
+  /** The function alias behind an API's Lambda integration. */
+  target(apiName: string): { functionName: string; alias: string } {
     const api = this.apis.find((a) => a.name === apiName);
     if (!api) throw new Error(`no REST API named ${apiName}`);
-    const failed = this.lambda.invokeAlias(api.functionName, api.alias, count, at);
+    return { functionName: api.functionName, alias: api.alias };
+  }
+
+  /** Publishes the API's metrics for `count` requests in the minute at `at`, `failed` of them answered 5XX. */
+  record(apiName: string, count: number, failed: number, at: Date): void {
+    const api = this.apis.find((a) => a.name === apiName);
+    if (!api) throw new Error(`no REST API named ${apiName}`);
     const dimensionSets: Record<string, string>[] = [
       { ApiName: api.name },
       { ApiName: api.name, Stage: api.stage },
@@ -103,6 +107,5 @@ export class SimulatedApiGateway {
       this.metrics.record({ namespace: 'AWS/ApiGateway', name: '5XXError', dimensions }, at, rate(failed));
       this.metrics.record({ namespace: 'AWS/ApiGateway', name: '4XXError', dimensions }, at, rate(0));
     }
-    return failed;
   }
 }

@@ -107,7 +107,7 @@ export function ordersGameDay(
           return true;
         },
         onMinute: (invocations, errors, at) =>
-          account.lambda.recordInvocations('orders-consumer', invocations, errors, at),
+          account.lambda.invocations.recordInvocations('orders-consumer', invocations, errors, at),
       });
       account.cloudwatch.putMetricAlarm({
         AlarmName: 'orders-dlq-not-empty',

@@ -5,6 +5,7 @@ import {
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
+import { evenly } from '../../../gameday/account/lambda/lambda-invocations.js';
 import { SimulatedAccount } from '../../../gameday/account/simulated-account.js';
 
 function account() {
@@ -55,7 +56,11 @@ describe('SimulatedLambda', () => {
       Name: 'live',
       RoutingConfig: { AdditionalVersionWeights: { '2': 0.25 } },
     });
-    expect(sim.lambda.invokeAlias('fn', 'live', 100, sim.clock.now())).toBe(25);
+    const [result] = sim.lambda.invocations.serveMinute(
+      [{ functionName: 'fn', alias: 'live', kind: 'sync', perSecond: evenly(100) }],
+      sim.clock.now(),
+    );
+    expect(result?.errors).toBe(25);
   });
 
   it('rejects routing to more than one additional version, to $LATEST, or to the primary itself', () => {

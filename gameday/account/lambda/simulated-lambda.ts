@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
-import {
-  type AliasConfiguration,
-  type CreateAliasCommandInput,
-  type GetAliasCommandInput,
-  InvalidParameterValueException,
-  type ListVersionsByFunctionCommandInput,
-  type ListVersionsByFunctionCommandOutput,
-  PreconditionFailedException,
-  ResourceNotFoundException,
-  type UpdateAliasCommandInput,
+import type {
+  AliasConfiguration,
+  CreateAliasCommandInput,
+  FunctionConfiguration,
+  GetAliasCommandInput,
+  ListVersionsByFunctionCommandInput,
+  ListVersionsByFunctionCommandOutput,
+  UpdateAliasCommandInput,
 } from '@aws-sdk/client-lambda';
-import type { AccountIdentity } from './account-identity.js';
-import type { MetricStore } from './metric-store.js';
-import type { VirtualClock } from './virtual-clock.js';
+import { PreconditionFailedException } from '@aws-sdk/client-lambda';
+import type { AccountIdentity } from '../account-identity.js';
+import type { MetricStore } from '../metric-store.js';
+import type { VirtualClock } from '../virtual-clock.js';
+import { ConcurrencySettings } from './concurrency-settings.js';
+import { EventSourceMappings } from './event-source-mappings.js';
+import { invalid, notFound } from './lambda-errors.js';
+import { LambdaInvocations } from './lambda-invocations.js';
 
 /** How a version behaves when invoked: the share of invocations that fail and how long each takes. */
 export interface VersionBehaviour {
@@ -20,24 +23,25 @@ export interface VersionBehaviour {
   readonly durationMs: number;
 }
 
-interface SimulatedVersion {
+export interface SimulatedVersion {
   readonly version: string;
   readonly publishedAt: Date;
   readonly codeSha256: string;
   behaviour: VersionBehaviour;
 }
 
-interface SimulatedAlias {
+export interface SimulatedAlias {
   readonly name: string;
   functionVersion: string;
   weights: Record<string, number>;
   revisionId: string;
 }
 
-interface SimulatedFunction {
+export interface SimulatedFunction {
   readonly name: string;
   readonly arn: string;
   readonly timeoutSeconds: number;
+  readonly memorySize: number;
   readonly versions: Map<string, SimulatedVersion>;
   readonly aliases: Map<string, SimulatedAlias>;
   codeRevision: number;
@@ -48,38 +52,37 @@ function lambdaTimestamp(at: Date): string {
   return at.toISOString().replace('Z', '+0000');
 }
 
-function notFound(message: string): ResourceNotFoundException {
-  return new ResourceNotFoundException({ message, $metadata: {}, Type: 'User' });
-}
-
-function invalid(message: string): InvalidParameterValueException {
-  return new InvalidParameterValueException({ message, $metadata: {}, Type: 'User' });
-}
-
 /**
  * Lambda functions, published versions and aliases with weighted routing, as the runbooks see them
- * through the API, plus invocation outcomes that publish the AWS/Lambda metrics. Aliases route
- * to at most one additional version, both versions must be published, and `RevisionId` makes updates
- * conditional (https://docs.aws.amazon.com/lambda/latest/dg/configuring-alias-routing.html,
- * https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html).
+ * through the API. Aliases route to at most one additional version, both versions must be
+ * published, and `RevisionId` makes updates conditional
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuring-alias-routing.html,
+ * https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html). Concurrency settings, event
+ * source mappings and invocations are modules of their own.
  */
 export class SimulatedLambda {
   private readonly functions = new Map<string, SimulatedFunction>();
-  private readonly eventSources: { eventSourceArn: string; functionArn: string }[] = [];
   private revisions = 0;
+  readonly concurrency: ConcurrencySettings;
+  readonly mappings = new EventSourceMappings();
+  readonly invocations: LambdaInvocations;
 
   constructor(
     private readonly identity: AccountIdentity,
-    private readonly metrics: MetricStore,
+    metrics: MetricStore,
     private readonly clock: VirtualClock,
-  ) {}
+  ) {
+    this.concurrency = new ConcurrencySettings(clock);
+    this.invocations = new LambdaInvocations(this, this.concurrency, metrics);
+  }
 
   /** Creates a function (setup only; the runbooks never create functions). */
-  createFunction(name: string, timeoutSeconds = 30): void {
+  createFunction(name: string, timeoutSeconds = 30, memorySize = 512): void {
     this.functions.set(name, {
       name,
       arn: `arn:aws:lambda:${this.identity.region}:${this.identity.accountId}:function:${name}`,
       timeoutSeconds,
+      memorySize,
       versions: new Map(),
       aliases: new Map(),
       codeRevision: 0,
@@ -141,9 +144,11 @@ export class SimulatedLambda {
       });
     }
     const functionVersion = input.FunctionVersion ?? alias.functionVersion;
-    const weights = input.RoutingConfig
-      ? this.checkRouting(fn, functionVersion, input.RoutingConfig.AdditionalVersionWeights)
-      : this.checkRouting(fn, functionVersion, alias.weights);
+    const weights = this.checkRouting(
+      fn,
+      functionVersion,
+      input.RoutingConfig ? input.RoutingConfig.AdditionalVersionWeights : alias.weights,
+    );
     alias.functionVersion = functionVersion;
     alias.weights = weights;
     alias.revisionId = this.nextRevision();
@@ -156,26 +161,38 @@ export class SimulatedLambda {
     const fn = this.fn(input.FunctionName ?? '');
     const all = [
       {
+        ...this.configuration(fn),
         Version: '$LATEST',
-        FunctionName: fn.name,
         FunctionArn: `${fn.arn}:$LATEST`,
         LastModified: lambdaTimestamp(this.clock.now()),
       },
       ...[...fn.versions.values()].map((v) => ({
+        ...this.configuration(fn),
         Version: v.version,
-        FunctionName: fn.name,
         FunctionArn: `${fn.arn}:${v.version}`,
         CodeSha256: v.codeSha256,
-        Timeout: fn.timeoutSeconds,
         LastModified: lambdaTimestamp(v.publishedAt),
       })),
     ];
     // Lambda pages version lists (up to 50 per call); the marker is the index to resume from.
     const start = Number(input.Marker ?? 0);
     const size = Math.min(input.MaxItems ?? 50, 50);
-    const page = all.slice(start, start + size);
     const next = start + size < all.length ? String(start + size) : undefined;
-    return { Versions: page, ...(next ? { NextMarker: next } : {}) };
+    return { Versions: all.slice(start, start + size), ...(next ? { NextMarker: next } : {}) };
+  }
+
+  /** Every function's `$LATEST` configuration (ListFunctions, one page). */
+  listFunctions(): { Functions: FunctionConfiguration[] } {
+    return {
+      Functions: [...this.functions.values()].map((fn) => ({
+        ...this.configuration(fn),
+        Version: '$LATEST',
+      })),
+    };
+  }
+
+  getFunctionConfiguration(input: { FunctionName?: string }): FunctionConfiguration {
+    return this.configuration(this.fn(input.FunctionName ?? ''));
   }
 
   /** The version an alias sends most traffic to and its weighted extras, for scenario assertions. */
@@ -187,98 +204,43 @@ export class SimulatedLambda {
     return { functionVersion: alias.functionVersion, weights: { ...alias.weights } };
   }
 
-  /**
-   * Invokes an alias `count` times in the minute at `at`: traffic splits by routing weight, each
-   * version fails at its error rate, and the AWS/Lambda metrics are published per function, per
-   * alias (`Resource`) and per alias and executed version, as Lambda does
-   * (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html). Returns the errors.
-   */
-  invokeAlias(functionName: string, aliasName: string, count: number, at: Date): number {
-    const fn = this.fn(functionName);
-    const alias = this.alias(fn, aliasName);
-    const shares = Object.entries(alias.weights).map(
-      ([version, weight]) => [version, Math.round(count * weight)] as const,
-    );
-    const extra = shares.reduce((sum, [, n]) => sum + n, 0);
-    let errors = 0;
-    for (const [version, invocations] of [[alias.functionVersion, count - extra] as const, ...shares]) {
-      if (invocations <= 0) continue;
-      const { behaviour } = this.version(fn, version);
-      const failed = Math.round(invocations * behaviour.errorRate);
-      errors += failed;
-      const resource = `${fn.name}:${alias.name}`;
-      this.recordMetrics(
-        [
-          { FunctionName: fn.name },
-          { FunctionName: fn.name, Resource: resource },
-          { FunctionName: fn.name, Resource: resource, ExecutedVersion: version },
-        ],
-        invocations,
-        failed,
-        behaviour.durationMs,
-        at,
-      );
-    }
-    return errors;
+  /** Maps an SQS queue to a function, as an event source mapping does. */
+  mapEventSource(
+    eventSourceArn: string,
+    functionName: string,
+    options: { batchSize?: number; maximumConcurrency?: number } = {},
+  ) {
+    return this.mappings.add(eventSourceArn, this.fn(functionName).arn, options, this.clock.now());
   }
 
-  /** Records invocations of a function not reached through an alias (an SQS consumer, say). */
-  recordInvocations(functionName: string, invocations: number, errors: number, at: Date): void {
-    this.fn(functionName);
-    if (invocations > 0) this.recordMetrics([{ FunctionName: functionName }], invocations, errors, 100, at);
+  /** A function by name or ARN; ResourceNotFoundException as Lambda answers otherwise. */
+  fn(name: string): SimulatedFunction {
+    const bare = name.replace(/^arn:aws[a-z-]*:lambda:[^:]+:\d+:function:/, '').replace(/:[^:]+$/, '');
+    const fn = this.functions.get(bare);
+    if (!fn) throw notFound(`Function not found: ${this.identity.accountId}:function:${bare}`);
+    return fn;
   }
 
-  /** Maps an event source (an SQS queue) to a function, as an event source mapping does. */
-  mapEventSource(eventSourceArn: string, functionName: string): void {
-    this.eventSources.push({ eventSourceArn, functionArn: this.fn(functionName).arn });
+  alias(fn: SimulatedFunction, name: string): SimulatedAlias {
+    const alias = fn.aliases.get(name);
+    if (!alias) throw notFound(`Alias not found: ${fn.arn}:${name}`);
+    return alias;
   }
 
-  getFunctionConfiguration(input: { FunctionName?: string }) {
-    const fn = this.fn(input.FunctionName ?? '');
-    return { FunctionName: fn.name, FunctionArn: fn.arn, Timeout: fn.timeoutSeconds };
+  version(fn: SimulatedFunction, version: string): SimulatedVersion {
+    if (version === '$LATEST') throw invalid('aliases route only to published versions, not $LATEST');
+    const found = fn.versions.get(version);
+    if (!found) throw notFound(`Function not found: ${fn.arn}:${version}`);
+    return found;
   }
 
-  listEventSourceMappings(input: { EventSourceArn?: string; FunctionName?: string }) {
+  private configuration(fn: SimulatedFunction): FunctionConfiguration {
     return {
-      EventSourceMappings: this.eventSources
-        .filter((m) => !input.EventSourceArn || m.eventSourceArn === input.EventSourceArn)
-        .map((m) => ({ EventSourceArn: m.eventSourceArn, FunctionArn: m.functionArn, State: 'Enabled' })),
+      FunctionName: fn.name,
+      FunctionArn: fn.arn,
+      Timeout: fn.timeoutSeconds,
+      MemorySize: fn.memorySize,
     };
-  }
-
-  private recordMetrics(
-    dimensionSets: Record<string, string>[],
-    invocations: number,
-    failed: number,
-    durationMs: number,
-    at: Date,
-  ): void {
-    for (const dimensions of dimensionSets) {
-      this.metrics.record({ namespace: 'AWS/Lambda', name: 'Invocations', dimensions }, at, {
-        sum: invocations,
-        count: invocations,
-        min: 1,
-        max: 1,
-      });
-      this.metrics.record({ namespace: 'AWS/Lambda', name: 'Errors', dimensions }, at, {
-        sum: failed,
-        count: invocations,
-        min: failed > 0 ? (failed === invocations ? 1 : 0) : 0,
-        max: failed > 0 ? 1 : 0,
-      });
-      this.metrics.record({ namespace: 'AWS/Lambda', name: 'Duration', dimensions }, at, {
-        sum: invocations * durationMs,
-        count: invocations,
-        min: durationMs,
-        max: durationMs,
-      });
-      this.metrics.record({ namespace: 'AWS/Lambda', name: 'Throttles', dimensions }, at, {
-        sum: 0,
-        count: 1,
-        min: 0,
-        max: 0,
-      });
-    }
   }
 
   private checkRouting(
@@ -313,25 +275,5 @@ export class SimulatedLambda {
         ? { RoutingConfig: { AdditionalVersionWeights: { ...alias.weights } } }
         : {}),
     };
-  }
-
-  private fn(name: string): SimulatedFunction {
-    const bare = name.replace(/^arn:aws[a-z-]*:lambda:[^:]+:\d+:function:/, '');
-    const fn = this.functions.get(bare);
-    if (!fn) throw notFound(`Function not found: ${this.identity.accountId}:function:${bare}`);
-    return fn;
-  }
-
-  private alias(fn: SimulatedFunction, name: string): SimulatedAlias {
-    const alias = fn.aliases.get(name);
-    if (!alias) throw notFound(`Alias not found: ${fn.arn}:${name}`);
-    return alias;
-  }
-
-  private version(fn: SimulatedFunction, version: string): SimulatedVersion {
-    if (version === '$LATEST') throw invalid('aliases route only to published versions, not $LATEST');
-    const found = fn.versions.get(version);
-    if (!found) throw notFound(`Function not found: ${fn.arn}:${version}`);
-    return found;
   }
 }
