@@ -73,7 +73,18 @@ export class SimulatedAccount {
     this.apiGateway = new SimulatedApiGateway(this.identity, this.metrics, this.clock);
     this.sns = new SimulatedSns(this.identity, this.clock);
     this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
-    this.sqs = new SimulatedSqs(this.identity, this.clock, this.metrics);
+    this.sqs = new SimulatedSqs(this.identity, this.clock, this.metrics, (queueArn) => {
+      const mapping = this.lambda.mappings.of(queueArn);
+      if (!mapping) return undefined;
+      const reserved = this.lambda.concurrency.reservedOf(this.lambda.fn(mapping.functionArn).name);
+      return {
+        batchSize: mapping.batchSize,
+        ...(mapping.maximumConcurrency === undefined
+          ? {}
+          : { maximumConcurrency: mapping.maximumConcurrency }),
+        ...(reserved === undefined ? {} : { reserved }),
+      };
+    });
   }
 
   addWorkload(workload: Workload): void {

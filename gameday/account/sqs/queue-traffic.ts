@@ -13,9 +13,23 @@ export interface SimulatedConsumer {
     readonly body: string;
     readonly attributes: Record<string, MessageAttributeValue>;
   }) => boolean;
+  /** How long one batch takes the function, in milliseconds. Default: 1,000. */
+  readonly durationMs?: number;
   /** Told of each minute's outcome (to publish the function's metrics). */
-  readonly onMinute?: (invocations: number, errors: number, at: Date) => void;
+  readonly onMinute?: (invocations: number, errors: number, at: Date, throttles: number) => void;
 }
+
+/** What polls a queue for its consumer, as its event source mapping and the function allow. */
+export interface PollingCapacity {
+  readonly batchSize: number;
+  /** The mapping's ScalingConfig.MaximumConcurrency, if set. */
+  readonly maximumConcurrency?: number;
+  /** The function's reserved concurrency, if it has one. */
+  readonly reserved?: number;
+}
+
+/** Most concurrent pollers an SQS event source scales to without a maximum concurrency. */
+const maxPollers = 1_000;
 
 interface Producer {
   readonly queueUrl: string;
@@ -35,6 +49,8 @@ export class QueueTraffic {
   constructor(
     private readonly store: QueueStore,
     private readonly metrics: MetricStore,
+    /** The event source mapping of a queue (by ARN) and its function's reservation, if any. */
+    private readonly capacityOf: (queueArn: string) => PollingCapacity | undefined = () => undefined,
   ) {}
 
   attachConsumer(queueUrl: string, consumer: SimulatedConsumer): void {
@@ -86,10 +102,33 @@ export class QueueTraffic {
     }
   }
 
+  /**
+   * One minute of an event source mapping: its pollers scale with the backlog up to the mapping's
+   * maximum concurrency (without one, up to 1,000, whatever the function's reserved concurrency);
+   * invocations beyond the function's reservation are throttled, and their batches stay in flight
+   * until the visibility timeout and count as receives, on their way to the DLQ
+   * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+   */
   private consume(queue: SimulatedQueue, consumer: SimulatedConsumer, at: Date): void {
+    const capacity = this.capacityOf(queue.arn);
+    let limit = consumer.perMinute;
+    let throttles = 0;
+    if (capacity) {
+      const visible = this.store.depth(queue).visible;
+      const pollers = Math.min(
+        capacity.maximumConcurrency ?? maxPollers,
+        Math.ceil(visible / capacity.batchSize),
+      );
+      const running = Math.min(pollers, capacity.reserved ?? pollers);
+      const batchesPerSlot = Math.floor(60_000 / (consumer.durationMs ?? 1_000));
+      limit = Math.min(limit, running * batchesPerSlot * capacity.batchSize);
+      throttles = (pollers - running) * Math.max(1, Math.floor(60 / queue.visibilityTimeout));
+    }
     let invocations = 0;
     let errors = 0;
-    for (const message of this.store.take(queue, consumer.perMinute, queue.visibilityTimeout)) {
+    // Throttled batches were received and are in flight: they come back after the visibility timeout.
+    this.store.take(queue, throttles * (capacity?.batchSize ?? 1), queue.visibilityTimeout);
+    for (const message of this.store.take(queue, limit, queue.visibilityTimeout)) {
       invocations += 1;
       if (
         consumer.handles({ messageId: message.messageId, body: message.body, attributes: message.attributes })
@@ -100,6 +139,6 @@ export class QueueTraffic {
         // A failed batch item returns to the queue once its visibility timeout passes.
       }
     }
-    consumer.onMinute?.(invocations, errors, at);
+    consumer.onMinute?.(invocations, errors, at, throttles);
   }
 }

@@ -20,7 +20,7 @@ import type { VirtualClock } from '../virtual-clock.js';
 import { checkBatchIds, checkBatchSize } from './batch-limits.js';
 import { MoveTasks } from './move-tasks.js';
 import { md5, type OutgoingMessage, QueueStore, sqsLimits } from './queue-store.js';
-import { QueueTraffic, type SimulatedConsumer } from './queue-traffic.js';
+import { type PollingCapacity, QueueTraffic, type SimulatedConsumer } from './queue-traffic.js';
 import { SqsFaultInjector, type SqsFaults } from './sqs-faults.js';
 
 export { sqsLimits } from './queue-store.js';
@@ -54,11 +54,12 @@ export class SimulatedSqs {
     private readonly identity: AccountIdentity,
     private readonly clock: VirtualClock,
     metrics: MetricStore,
+    capacityOf?: (queueArn: string) => PollingCapacity | undefined,
   ) {
     this.store = new QueueStore(clock);
     this.faults = new SqsFaultInjector(clock);
     this.moveTasks = new MoveTasks(this.store, clock);
-    this.traffic = new QueueTraffic(this.store, metrics);
+    this.traffic = new QueueTraffic(this.store, metrics, capacityOf);
   }
 
   /** Every API call, by operation: what the replay costs. */

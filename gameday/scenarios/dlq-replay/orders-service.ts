@@ -106,8 +106,8 @@ export function ordersGameDay(
           );
           return true;
         },
-        onMinute: (invocations, errors, at) =>
-          account.lambda.invocations.recordInvocations('orders-consumer', invocations, errors, at),
+        onMinute: (invocations, errors, at, throttles) =>
+          account.lambda.invocations.recordInvocations('orders-consumer', invocations, errors, at, throttles),
       });
       account.cloudwatch.putMetricAlarm({
         AlarmName: 'orders-dlq-not-empty',
