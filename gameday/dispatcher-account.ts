@@ -1,4 +1,4 @@
-import type { DispatcherDeps } from '../handlers/dispatcher/dispatch-alarm.js';
+import type { DispatcherDeps } from '../handlers/dispatcher/dispatcher-config.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 
 export interface DispatcherAccountOptions {
@@ -26,6 +26,7 @@ export function dispatcherAccount(options: DispatcherAccountOptions) {
       runbooks: {
         'api-5xx-spike': {
           stateMachineArn,
+          targets: ['function', 'api'],
           leaseSeconds: options.leaseSeconds,
           cooldownSeconds: options.cooldownSeconds,
         },

@@ -1,8 +1,6 @@
-import {
-  type DispatcherConfig,
-  type DispatchOutcome,
-  dispatchAlarm,
-} from '../handlers/dispatcher/dispatch-alarm.js';
+import { dispatchAlarm } from '../handlers/dispatcher/dispatch-alarm.js';
+import type { DispatcherConfig } from '../handlers/dispatcher/dispatcher-config.js';
+import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
 import { releaseLease } from '../handlers/shared/release-lease.js';

@@ -1,4 +1,4 @@
-import type { DispatchOutcome } from '../handlers/dispatcher/dispatch-alarm.js';
+import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { ApprovalNotice } from '../handlers/shared/request-approval.js';

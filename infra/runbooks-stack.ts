@@ -12,7 +12,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { DeployedRunbook } from '../handlers/dispatcher/dispatch-alarm.js';
+import type { DeployedRunbook } from '../handlers/dispatcher/dispatcher-config.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import { stepModules, stepNames } from '../handlers/steps.js';

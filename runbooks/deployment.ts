@@ -1,4 +1,4 @@
-import type { DeployedRunbook } from '../handlers/dispatcher/dispatch-alarm.js';
+import type { DeployedRunbook } from '../handlers/dispatcher/dispatcher-config.js';
 import type { Runbook } from './runbook.js';
 
 /** How much longer than a runbook's timeout its lease lasts, should nothing release it. */
@@ -8,6 +8,7 @@ const leaseMarginSeconds = 900;
 export function deployedRunbook(runbook: Runbook, stateMachineArn: string): DeployedRunbook {
   return {
     stateMachineArn,
+    targets: [...runbook.targets],
     leaseSeconds: runbook.timeoutSeconds + leaseMarginSeconds,
     cooldownSeconds: runbook.cooldownSeconds,
   };

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type * as z from 'zod/mini';
 import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
+import type { TargetKind } from '../handlers/lib/targets.js';
 import type { StepName } from '../handlers/steps.js';
 
 /** The Lambda function behind each step, as the definition sees it. */
@@ -34,6 +35,8 @@ export interface Runbook<G extends object = object> {
   readonly title: string;
   readonly description: string;
   readonly trigger: RunbookTrigger;
+  /** The kinds of resource the runbook acts on; the dispatcher refuses to start it on others. */
+  readonly targets: readonly [TargetKind, ...TargetKind[]];
   /** Validates the execution input (an alarm event or a manual start). */
   readonly inputSchema: z.ZodMiniType;
   /** Whether a human approves the remediation, per environment. */

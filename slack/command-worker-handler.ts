@@ -3,7 +3,7 @@ import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { dispatcherConfigFromEnv } from '../handlers/dispatcher/dispatch-alarm.js';
+import { dispatcherConfigFromEnv } from '../handlers/dispatcher/dispatcher-config.js';
 import { lazyClients } from '../handlers/lib/aws-clients.js';
 import { withPowertools } from '../handlers/lib/lambda-entry.js';
 import { metrics } from '../handlers/lib/observability.js';

@@ -1,4 +1,4 @@
-import type { DispatcherClients, DispatcherConfig } from '../handlers/dispatcher/dispatch-alarm.js';
+import type { DispatcherClients, DispatcherConfig } from '../handlers/dispatcher/dispatcher-config.js';
 import type { AuditTrail } from '../handlers/lib/audit-trail.js';
 import type { AwsClients, ClientName } from '../handlers/lib/aws-clients.js';
 import type { PlatformMetrics } from '../handlers/lib/platform-metrics.js';

@@ -1,8 +1,8 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
-import type { DispatchOutcome } from '../handlers/dispatcher/dispatch-alarm.js';
+import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
+import { startManually } from '../handlers/dispatcher/manual-start.js';
 import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
 import { InvalidInputError, PlatformError } from '../handlers/lib/errors.js';
-import { startManually } from '../handlers/lib/manual-start.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import { mayStart } from './access-policy.js';
 import type { ChatMessage } from './chat.js';

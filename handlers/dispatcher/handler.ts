@@ -7,7 +7,8 @@ import { lazyClients } from '../lib/aws-clients.js';
 import { withPowertools } from '../lib/lambda-entry.js';
 import { metrics } from '../lib/observability.js';
 import { powertoolsMetrics } from '../lib/platform-metrics.js';
-import { type DispatcherDeps, dispatchAlarm, dispatcherConfigFromEnv } from './dispatch-alarm.js';
+import { dispatchAlarm } from './dispatch-alarm.js';
+import { type DispatcherDeps, dispatcherConfigFromEnv } from './dispatcher-config.js';
 
 let deps: DispatcherDeps | undefined;
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { type AlarmStateChangeEvent, alarmArnOf, alarmMetricStats } from './alarm-event.js';
 import { nonEmptyString } from './schemas.js';
+import { parseTarget, type Target, targetKey } from './targets.js';
 
 /** The alarm tag naming the runbook to start. */
 export const runbookTag = 'runbook';
@@ -55,27 +56,63 @@ const ignore = (
   reason,
 });
 
+/** The metrics Lambda publishes for the whole account and region, without dimensions. */
+const accountMetrics = new Set([
+  'ConcurrentExecutions',
+  'ClaimedAccountConcurrency',
+  'UnreservedConcurrentExecutions',
+]);
+
 /**
- * The resource an alarm is about, from its metric dimensions (for metric-math alarms, the input
- * metric that has one): a Lambda alias or function, a REST API, or an SQS queue.
+ * The resource an alarm is about: the `runbook-target` tag when set (parsed and checked, so a bad
+ * one is refused with its reason), else the metric dimensions (for metric-math alarms, the input
+ * metric that has one): a Lambda function and alias, a REST API, an SQS queue, or, for Lambda's
+ * account-level concurrency metrics, the account and region. Returns a reason when there is none.
  */
 export function targetOf(
   event: AlarmStateChangeEvent,
   tags: Readonly<Record<string, string>>,
-): string | undefined {
+): Target | { readonly problem: string } {
   const tagged = tags[targetTag];
-  if (tagged) return tagged;
-  const dims = alarmMetricStats(event).map((s) => s.metric.dimensions);
+  if (tagged !== undefined) {
+    try {
+      return parseTarget(tagged);
+    } catch (error) {
+      return {
+        problem: `tag ${targetTag}=${JSON.stringify(tagged.slice(0, 200))} is ${(error as Error).message}`,
+      };
+    }
+  }
+  const stats = alarmMetricStats(event);
+  const dims = stats.map((s) => s.metric.dimensions);
   const find = (name: string) => dims.find((d) => d[name])?.[name];
+  const fromDimension = (key: string) => {
+    try {
+      return parseTarget(key);
+    } catch (error) {
+      return { problem: `the alarm's dimensions name no valid target: ${(error as Error).message}` };
+    }
+  };
   const resource = find('Resource');
-  if (resource?.includes(':')) return `lambda:${resource}`;
+  if (resource?.includes(':')) {
+    const [functionName = '', qualifier = ''] = resource.split(':');
+    // A version qualifier is still the function; only aliases are targets of their own.
+    return fromDimension(/^\d+$/.test(qualifier) ? `lambda:${functionName}` : `lambda:${resource}`);
+  }
   const fn = find('FunctionName');
-  if (fn) return `lambda:${fn}`;
-  const api = find('ApiName') ?? find('ApiId');
-  if (api) return `apigateway:${api}`;
+  if (fn) return fromDimension(`lambda:${fn}`);
+  const api = find('ApiName');
+  if (api) return fromDimension(`apigateway:${api}`);
   const queue = find('QueueName');
-  if (queue) return `sqs:${queue}`;
-  return undefined;
+  if (queue) return fromDimension(`sqs:${queue}`);
+  const accountWide = stats.some(
+    (s) =>
+      s.metric.namespace === 'AWS/Lambda' &&
+      accountMetrics.has(s.metric.name) &&
+      Object.keys(s.metric.dimensions).length === 0,
+  );
+  if (accountWide) return fromDimension(`account:${event.account}:${event.region}`);
+  return { problem: `no metric dimension names a function, API or queue, and no ${targetTag} tag` };
 }
 
 /**
@@ -84,16 +121,26 @@ export function targetOf(
  * Functions refuses a second execution. Names allow letters, digits, `-` and `_`, up to 80 characters.
  */
 export function executionNameFor(runbook: string, event: AlarmStateChangeEvent, suffix = ''): string {
-  const timestamp = new Date(Date.parse(event.detail.state.timestamp));
-  const stamp = timestamp.toISOString().replace(/[-:]/g, '').slice(0, 15);
-  const hash = createHash('sha256')
-    .update(`${alarmArnOf(event)}|${event.detail.state.timestamp}${suffix}`)
-    .digest('hex')
-    .slice(0, 10);
+  return executionNameOf(
+    runbook,
+    event.detail.alarmName,
+    new Date(Date.parse(event.detail.state.timestamp)),
+    `${alarmArnOf(event)}|${event.detail.state.timestamp}${suffix}`,
+  );
+}
+
+/**
+ * An execution name from the runbook, what started it (`subject`, cut to fit), when, and a hash of
+ * `seed` that identifies the trigger: letters, digits, `-` and `_`, at most 80 characters, as Step
+ * Functions allows.
+ */
+export function executionNameOf(runbook: string, subject: string, at: Date, seed: string): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  const hash = createHash('sha256').update(seed).digest('hex').slice(0, 10);
   const fixed = `${runbook}--${stamp}-${hash}`;
   const room = 80 - fixed.length - 1;
-  const alarm = event.detail.alarmName.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, Math.max(0, room));
-  return `${runbook}-${alarm}-${stamp}-${hash}`.slice(0, 80);
+  const cleaned = subject.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, Math.max(0, room));
+  return `${runbook}-${cleaned}-${stamp}-${hash}`.slice(0, 80);
 }
 
 function isAnomalyDetection(event: AlarmStateChangeEvent): boolean {
@@ -157,17 +204,12 @@ export function planDispatch(
     runbook = rule.runbook;
   }
   const target = targetOf(event, options.tags);
-  if (!target) {
-    return ignore(
-      `no target: no metric dimension names a function, API or queue, and no ${targetTag} tag`,
-      runbook,
-    );
-  }
+  if ('problem' in target) return ignore(`no target: ${target.problem}`, runbook);
   const via = tagged !== undefined ? `tag ${runbookTag}=${tagged}` : 'routing table';
   return {
     action: 'start',
     runbook,
-    target,
+    target: targetKey(target),
     executionName: executionNameFor(runbook, event),
     reason: `routed by ${via}`,
   };

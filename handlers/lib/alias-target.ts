@@ -61,7 +61,8 @@ export async function resolveAliasTarget(
   );
 }
 
-async function aliasBehindApi(
+/** The one Lambda alias a REST API's integrations invoke; anything ambiguous is refused. */
+export async function aliasBehindApi(
   apiName: string,
   clients: Pick<AwsClients, 'apiGateway'>,
 ): Promise<{ functionName: string; alias: string }> {

@@ -31,6 +31,7 @@ export const api5xxSpike: Runbook<typeof guardrails> = {
       { namespace: 'AWS/Lambda', name: 'Errors' },
     ],
   },
+  targets: ['function', 'api'],
   inputSchema: alarmStateChangeEventSchema,
   approval: guardrails.approval,
   /** Who approves a rollback: on-call first; if nobody answers in time, the incident leads. */

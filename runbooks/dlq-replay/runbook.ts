@@ -46,6 +46,7 @@ export const dlqReplay: Runbook<DlqReplayGuardrails> = {
       'CloudWatch alarm on AWS/SQS ApproximateNumberOfMessagesVisible > 0 of a dead-letter queue (QueueName dimension), or a manual start with { dlq, source?, maxMessages?, ratePerSecond?, dryRun? }',
     metrics: [{ namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible' }],
   },
+  targets: ['queue'],
   inputSchema: dlqReplayInputSchema,
   approval: guardrails.approval,
   approverTiers: [

@@ -1,5 +1,5 @@
 import type { BusEvent } from '../../gameday/account/event-bus.js';
-import type { DispatcherDeps } from '../../handlers/dispatcher/dispatch-alarm.js';
+import type { DispatcherDeps } from '../../handlers/dispatcher/dispatcher-config.js';
 import { checkoutAccount } from './checkout-account.js';
 
 /** A checkout account with the platform deployed, dispatcher deps bound to it, and a way to make ALARM events. */

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dispatchAlarm } from '../../../handlers/dispatcher/dispatch-alarm.js';
+import { startManually } from '../../../handlers/dispatcher/manual-start.js';
 import { InvalidInputError } from '../../../handlers/lib/errors.js';
+import type { TargetKind } from '../../../handlers/lib/targets.js';
 import { releaseLease } from '../../../handlers/shared/release-lease.js';
+import { alarmEvent } from '../../support/alarm-event.js';
 import { dispatchFixture } from '../../support/dispatch-fixture.js';
 
 describe('dispatchAlarm', () => {
@@ -177,6 +180,7 @@ describe('dispatchAlarm', () => {
         runbooks: {
           'api-5xx-spike': {
             stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:missing',
+            targets: ['function', 'api'] satisfies TargetKind[],
             leaseSeconds: 600,
             cooldownSeconds: 0,
           },
@@ -185,5 +189,84 @@ describe('dispatchAlarm', () => {
     };
     await expect(dispatchAlarm(event, broken)).rejects.toThrow(/State Machine Does Not Exist/);
     expect(account.dynamodb.scan('runbook-leases').filter((item) => item.holder)).toEqual([]);
+  });
+});
+
+describe('dispatchAlarm with hostile or mismatched targets', () => {
+  it('refuses a runbook-target tag that is not a target, taking no lease', async () => {
+    const { deps, account, started } = dispatchFixture();
+    const event = alarmEvent({
+      tags: { runbook: 'api-5xx-spike', 'runbook-target': '../../etc/passwd; rm -rf /' },
+    });
+    const outcome = await dispatchAlarm(event, deps);
+    expect(outcome).toMatchObject({
+      action: 'ignore',
+      reason: expect.stringMatching(/^no target: tag runbook-target=.*unknown target kind/),
+    });
+    expect(started()).toHaveLength(0);
+    expect(account.dynamodb.scan('runbook-leases')).toEqual([]);
+  });
+
+  it('refuses to start a runbook on a kind of target it does not act on, before anything starts', async () => {
+    const { deps, account, started, counted } = dispatchFixture();
+    const event = alarmEvent({
+      tags: { runbook: 'dlq-replay' },
+      metric: {
+        namespace: 'AWS/Lambda',
+        name: 'Errors',
+        dimensions: { FunctionName: 'checkout-api', Resource: 'checkout-api:live' },
+      },
+    });
+    const outcome = await dispatchAlarm(event, deps);
+    expect(outcome).toMatchObject({
+      action: 'ignore',
+      reason: 'dlq-replay acts on queue targets, and lambda:checkout-api:live is a function',
+    });
+    expect(counted).toContain('WrongTargetKindTriggers');
+    expect(started()).toHaveLength(0);
+    expect(account.dynamodb.scan('runbook-leases')).toEqual([]);
+  });
+
+  it('targets the account and region for an alarm on account-level concurrency', async () => {
+    const { deps } = dispatchFixture();
+    const event = alarmEvent({
+      alarmName: 'account-concurrency',
+      tags: { runbook: 'api-5xx-spike' },
+      metric: { namespace: 'AWS/Lambda', name: 'ClaimedAccountConcurrency', dimensions: {} },
+    });
+    const outcome = await dispatchAlarm(event, deps);
+    expect(outcome).toMatchObject({ action: 'ignore', target: 'account:123456789012:eu-west-1' });
+  });
+});
+
+describe('startManually', () => {
+  it.each(['__proto__', 'constructor', 'toString'])('does not take %s for a runbook', async (name) => {
+    const { deps } = dispatchFixture();
+    await expect(
+      startManually(
+        { runbook: name, alarmName: 'checkout-5xx-rate', requestedBy: 'cli:test', force: false },
+        deps,
+      ),
+    ).rejects.toThrow(/unknown runbook/);
+  });
+
+  it('starts a runbook on a named target through the lease, once per request', async () => {
+    const { deps, started } = dispatchFixture();
+    const request = {
+      runbook: 'api-5xx-spike',
+      target: { kind: 'function', functionName: 'checkout-api', alias: 'live' },
+      parameters: {},
+      requestedBy: 'slack:U01ONCALL',
+      force: false,
+    } as const;
+    const first = await startManually(request, deps);
+    const again = await startManually(request, deps);
+    expect(first).toMatchObject({ action: 'start', target: 'lambda:checkout-api:live' });
+    expect(again).toMatchObject({ action: 'ignore', reason: expect.stringMatching(/^duplicate delivery/) });
+    expect(started()).toHaveLength(1);
+    expect(JSON.parse(started()[0]?.input ?? '{}')).toMatchObject({
+      manualStart: { target: 'lambda:checkout-api:live', requestedBy: 'slack:U01ONCALL' },
+      dispatch: { requestedBy: 'slack:U01ONCALL' },
+    });
   });
 });

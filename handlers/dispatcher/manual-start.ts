@@ -4,19 +4,38 @@ import {
   ListTagsForResourceCommand,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
-import { type DispatcherDeps, type DispatchOutcome, dispatchAlarm } from '../dispatcher/dispatch-alarm.js';
-import type { AlarmStateChangeEvent } from './alarm-event.js';
-import { runbookTag } from './alarm-routing.js';
-import { InvalidInputError } from './errors.js';
+import type { AlarmStateChangeEvent } from '../lib/alarm-event.js';
+import { executionNameOf, runbookTag } from '../lib/alarm-routing.js';
+import { InvalidInputError } from '../lib/errors.js';
+import { type Target, targetKey } from '../lib/targets.js';
+import { dispatchAlarm } from './dispatch-alarm.js';
+import { type DispatcherDeps, deployedIds, deployedRunbookOf } from './dispatcher-config.js';
+import { type DispatchOutcome, launch } from './launch.js';
 
-/** A person's request to run a runbook on the resource an alarm watches, now. */
-export interface ManualStart {
+interface ManualStartBase {
   readonly runbook: string;
-  readonly alarmName: string;
   /** `slack:<user id>`, `cli:<user>`: recorded on the execution and in the audit trail. */
   readonly requestedBy: string;
   /** Act even if the runbook's cool-down on the target is not over. */
   readonly force: boolean;
+}
+
+/**
+ * A person's request to run a runbook now: on the resource an alarm watches, or on a target they
+ * name (with the runbook's own parameters, e.g. `runtime=nodejs24.x`).
+ */
+export type ManualStart =
+  | (ManualStartBase & { readonly alarmName: string })
+  | (ManualStartBase & { readonly target: Target; readonly parameters: Readonly<Record<string, string>> });
+
+/** The input of an execution a person started on a named target (no alarm behind it). */
+export interface ManualStartInput {
+  readonly manualStart: {
+    readonly target: string;
+    readonly parameters: Readonly<Record<string, string>>;
+    readonly requestedBy: string;
+    readonly requestedAt: string;
+  };
 }
 
 const epochIso = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -64,17 +83,52 @@ function eventMetrics(
   ];
 }
 
+/** Starts a runbook on a target a person named, through the same lease, cool-down and kind checks. */
+function startOnTarget(
+  request: Extract<ManualStart, { target: Target }>,
+  deps: DispatcherDeps,
+): Promise<DispatchOutcome> {
+  const now = deps.now();
+  const target = targetKey(request.target);
+  const input: ManualStartInput = {
+    manualStart: {
+      target,
+      parameters: request.parameters,
+      requestedBy: request.requestedBy,
+      requestedAt: now.toISOString(),
+    },
+  };
+  return launch(
+    {
+      runbook: request.runbook,
+      target: request.target,
+      // The person's request at this second: a repeated delivery of it cannot start a second run.
+      executionName: executionNameOf(
+        request.runbook,
+        target,
+        now,
+        JSON.stringify({ ...input, at: epochIso(now) }),
+      ),
+      input: { ...input },
+      reason: `started by ${request.requestedBy}`,
+    },
+    deps,
+    { requestedBy: request.requestedBy, force: request.force },
+  );
+}
+
 /**
  * Starts a runbook by hand on what an alarm watches: the alarm is described as it is now and turned
  * into the state-change event the runbook takes, then dispatched like any alarm, so the lease,
  * cool-down (unless forced) and exactly-once naming apply to people as they do to alarms.
  */
 export async function startManually(request: ManualStart, deps: DispatcherDeps): Promise<DispatchOutcome> {
-  if (!deps.config.runbooks[request.runbook]) {
+  if (!deployedRunbookOf(deps.config, request.runbook)) {
     throw new InvalidInputError(
-      `unknown runbook ${request.runbook}; known: ${Object.keys(deps.config.runbooks).join(', ')}`,
+      `unknown runbook ${request.runbook}; known: ${deployedIds(deps.config).join(', ')}`,
     );
   }
+  if ('target' in request) return startOnTarget(request, deps);
   const described = await deps.clients.cloudwatch.send(
     new DescribeAlarmsCommand({ AlarmNames: [request.alarmName] }),
   );

@@ -1,0 +1,77 @@
+import * as z from 'zod/mini';
+import { routeRuleSchema } from '../lib/alarm-routing.js';
+import type { AwsClients } from '../lib/aws-clients.js';
+import { InvalidInputError } from '../lib/errors.js';
+import { problemsOf } from '../lib/parse-input.js';
+import type { PlatformMetrics } from '../lib/platform-metrics.js';
+import { nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
+import { type TargetKind, targetKinds } from '../lib/targets.js';
+
+/** A deployed runbook as the dispatcher starts it. */
+export const deployedRunbookSchema = z.object({
+  stateMachineArn: z
+    .string()
+    .check(
+      z.regex(
+        /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/,
+        'is not a state machine ARN',
+      ),
+    ),
+  /** The kinds of target the runbook acts on; others are refused before anything starts. */
+  targets: z.array(z.enum(targetKinds)).check(z.minLength(1)),
+  /** How long a lease lasts if nothing releases it: the runbook's timeout plus a margin. */
+  leaseSeconds: positiveInt(),
+  /** After a run, how long the same runbook leaves the same target alone. */
+  cooldownSeconds: nonNegativeInt(),
+});
+
+export type DeployedRunbook = z.infer<typeof deployedRunbookSchema>;
+
+export const dispatcherConfigSchema = z.object({
+  routes: z.array(routeRuleSchema),
+  runbooks: z.record(z.string(), deployedRunbookSchema),
+  leaseTable: nonEmptyString(),
+});
+
+export type DispatcherConfig = z.infer<typeof dispatcherConfigSchema>;
+
+/** The AWS clients the dispatcher (and manual starts through it) use. */
+export type DispatcherClients = Pick<AwsClients, 'cloudwatch' | 'sfn' | 'dynamodb' | 'apiGateway'>;
+
+export interface DispatcherDeps {
+  readonly clients: DispatcherClients;
+  readonly now: () => Date;
+  readonly metrics: PlatformMetrics;
+  readonly config: DispatcherConfig;
+}
+
+/** Ids of the deployed runbooks. */
+export function deployedIds(config: DispatcherConfig): string[] {
+  return Object.keys(config.runbooks);
+}
+
+/**
+ * A deployed runbook by id. Ids come from tags, routes and people, so only the configuration's own
+ * keys count (`__proto__` or `constructor` name no runbook).
+ */
+export function deployedRunbookOf(config: DispatcherConfig, id: string): DeployedRunbook | undefined {
+  return Object.hasOwn(config.runbooks, id) ? config.runbooks[id] : undefined;
+}
+
+/** Whether a runbook acts on targets of this kind. */
+export function accepts(runbook: DeployedRunbook, kind: TargetKind): boolean {
+  return runbook.targets.includes(kind);
+}
+
+/** The dispatcher configuration deployed in `DISPATCHER_CONFIG` (JSON), validated. */
+export function dispatcherConfigFromEnv(): DispatcherConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(process.env.DISPATCHER_CONFIG ?? '');
+  } catch {
+    throw new InvalidInputError('environment variable DISPATCHER_CONFIG is not JSON');
+  }
+  const parsed = dispatcherConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInputError(`DISPATCHER_CONFIG: ${problemsOf(parsed.error)}`);
+  return parsed.data;
+}
