@@ -9,6 +9,13 @@ import { planReplay } from './dlq-replay/plan-replay.js';
 import { replayBatch } from './dlq-replay/replay-batch.js';
 import { reportReplay } from './dlq-replay/report-replay.js';
 import { startMoveTask } from './dlq-replay/start-move-task.js';
+import { applyConcurrencyChange } from './lambda-throttling/apply-concurrency-change.js';
+import { checkProvisionedConcurrency } from './lambda-throttling/check-provisioned-concurrency.js';
+import { decideThrottlingFix } from './lambda-throttling/decide-throttling-fix.js';
+import { gatherConcurrencyEvidence } from './lambda-throttling/gather-concurrency-evidence.js';
+import { reportThrottling } from './lambda-throttling/report-throttling.js';
+import { revertConcurrencyChange } from './lambda-throttling/revert-concurrency-change.js';
+import { verifyThrottles } from './lambda-throttling/verify-throttles.js';
 import type { ClientName } from './lib/aws-clients.js';
 import type { StepCore } from './lib/step-deps.js';
 import { escalate } from './shared/escalate.js';
@@ -29,6 +36,13 @@ export const stepHandlers = {
   'check-move-task': checkMoveTask,
   'replay-batch': replayBatch,
   'report-replay': reportReplay,
+  'gather-concurrency-evidence': gatherConcurrencyEvidence,
+  'decide-throttling-fix': decideThrottlingFix,
+  'apply-concurrency-change': applyConcurrencyChange,
+  'check-provisioned-concurrency': checkProvisionedConcurrency,
+  'verify-throttles': verifyThrottles,
+  'revert-concurrency-change': revertConcurrencyChange,
+  'report-throttling': reportThrottling,
   'request-approval': requestApproval,
   escalate,
   'release-lease': releaseLease,

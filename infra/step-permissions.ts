@@ -26,12 +26,46 @@ export function stepPolicy(stack: Stack, step: StepName, scope: StepScope): Poli
 
 /** Steps made idempotent with Powertools read and write their records in the idempotency table. */
 function idempotencyPolicy(step: StepName, scope: StepScope): PolicyStatement[] {
-  if (!['escalate', 'request-approval', 'rollback-alias'].includes(step)) return [];
+  if (!['escalate', 'request-approval', 'rollback-alias', 'apply-concurrency-change'].includes(step))
+    return [];
   return [
     new PolicyStatement({
       effect: Effect.ALLOW,
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       resources: [scope.idempotencyTableArn],
+    }),
+  ];
+}
+
+/**
+ * Concurrency changes, only on the functions runbooks may act on: reserved and provisioned
+ * concurrency on them, and the maximum concurrency of event source mappings that invoke them
+ * (`lambda:FunctionArn` condition). Reverting may also remove what a change added.
+ */
+function concurrencyChanges(
+  stack: Stack,
+  functions: readonly string[],
+  reverting: boolean,
+): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: [
+        'lambda:GetFunctionConcurrency',
+        'lambda:PutFunctionConcurrency',
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:PutProvisionedConcurrencyConfig',
+        ...(reverting
+          ? ['lambda:DeleteFunctionConcurrency', 'lambda:DeleteProvisionedConcurrencyConfig']
+          : []),
+      ],
+      resources: [...functions],
+    }),
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
+      resources: [`arn:${stack.partition}:lambda:${stack.region}:${stack.account}:event-source-mapping:*`],
+      conditions: { ArnLike: { 'lambda:FunctionArn': [...functions] } },
     }),
   ];
 }
@@ -139,6 +173,41 @@ function apiPolicy(stack: Stack, step: StepName, scope: StepScope): PolicyStatem
       ];
     case 'report-replay':
       return [sqs(['sqs:GetQueueAttributes'])];
+    case 'gather-concurrency-evidence':
+      return [
+        // Account settings, listing functions and event source mappings have no resource-level permissions.
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:GetAccountSettings', 'lambda:ListFunctions', 'lambda:ListEventSourceMappings'],
+          resources: ['*'],
+        }),
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [
+            'lambda:GetFunctionConcurrency',
+            'lambda:GetFunctionConfiguration',
+            'lambda:ListProvisionedConcurrencyConfigs',
+            'lambda:GetFunctionEventInvokeConfig',
+          ],
+          resources: [`arn:${stack.partition}:lambda:${stack.region}:${stack.account}:function:*`],
+        }),
+        readMetrics,
+      ];
+    case 'apply-concurrency-change':
+    case 'revert-concurrency-change':
+      return concurrencyChanges(stack, functions, step === 'revert-concurrency-change');
+    case 'check-provisioned-concurrency':
+      return [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:GetProvisionedConcurrencyConfig'],
+          resources: functions,
+        }),
+      ];
+    case 'verify-throttles':
+      return [readMetrics];
+    case 'decide-throttling-fix':
+    case 'report-throttling':
     case 'decide-remediation':
     case 'plan-replay':
     case 'escalate':

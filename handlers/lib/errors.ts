@@ -7,6 +7,7 @@ export const ErrorNames = {
   invalidInput: 'InvalidInputError',
   targetNotResolved: 'TargetNotResolvedError',
   aliasChanged: 'AliasChangedError',
+  configurationChanged: 'ConfigurationChangedError',
   approvalRejected: 'ApprovalRejectedError',
   /** Raised by Step Functions itself when a task exceeds its timeout. */
   timeout: 'States.Timeout',
@@ -40,6 +41,11 @@ export class TargetNotResolvedError extends PlatformError {
 /** The alias no longer has the configuration the runbook decided on; someone else changed it. */
 export class AliasChangedError extends PlatformError {
   override readonly name = ErrorNames.aliasChanged;
+}
+
+/** A resource no longer has the configuration the runbook decided on: someone else changed it. */
+export class ConfigurationChangedError extends PlatformError {
+  override readonly name = ErrorNames.configurationChanged;
 }
 
 /** A human rejected the proposed remediation. */

@@ -147,6 +147,7 @@ describe('RunbooksStack', () => {
     expect(statement?.Resource).toEqual([
       { Ref: expect.stringMatching(/^api5xxspike/) },
       { Ref: expect.stringMatching(/^dlqreplay/) },
+      { Ref: expect.stringMatching(/^lambdathrottling/) },
     ]);
   });
 

@@ -1,10 +1,18 @@
-import type {
-  GetAccountSettingsCommandOutput,
-  ProvisionedConcurrencyConfigListItem,
-  PutFunctionEventInvokeConfigCommandInput,
+import {
+  type GetAccountSettingsCommandOutput,
+  type ProvisionedConcurrencyConfigListItem,
+  ProvisionedConcurrencyConfigNotFoundException,
+  type PutFunctionEventInvokeConfigCommandInput,
 } from '@aws-sdk/client-lambda';
 import type { VirtualClock } from '../virtual-clock.js';
-import { invalid, notFound } from './lambda-errors.js';
+import { invalid } from './lambda-errors.js';
+
+const noConfig = (functionName: string, qualifier: string) =>
+  new ProvisionedConcurrencyConfigNotFoundException({
+    message: `No Provisioned Concurrency Config found for this function: ${functionName}:${qualifier}`,
+    $metadata: {},
+    Type: 'User',
+  });
 
 /** Concurrency the account keeps for functions without a reservation; Lambda refuses less. */
 export const minimumUnreserved = 100;
@@ -139,10 +147,7 @@ export class ConcurrencySettings {
   /** Provisioned concurrency configs as the API reports them, allocation progressing with virtual time. */
   provisionedConfig(functionName: string, qualifier: string): ProvisionedConfig {
     const config = this.provisioned.get(`${functionName}:${qualifier}`);
-    if (!config)
-      throw notFound(
-        `No Provisioned Concurrency Config found for this function: ${functionName}:${qualifier}`,
-      );
+    if (!config) throw noConfig(functionName, qualifier);
     return this.progressed(config);
   }
 
@@ -154,9 +159,7 @@ export class ConcurrencySettings {
 
   deleteProvisioned(functionName: string, qualifier: string): void {
     if (!this.provisioned.delete(`${functionName}:${qualifier}`)) {
-      throw notFound(
-        `No Provisioned Concurrency Config found for this function: ${functionName}:${qualifier}`,
-      );
+      throw noConfig(functionName, qualifier);
     }
   }
 

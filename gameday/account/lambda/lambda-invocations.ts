@@ -59,6 +59,19 @@ export class LambdaInvocations {
     for (const [functionName, peak] of account.concurrentByFunction) {
       this.point('ConcurrentExecutions', { FunctionName: functionName }, peak, at);
     }
+    // Lambda also publishes its metrics aggregated over every function of the account.
+    this.point(
+      'Invocations',
+      {},
+      results.reduce((sum, r) => sum + r.executed, 0),
+      at,
+    );
+    this.point(
+      'Throttles',
+      {},
+      results.reduce((sum, r) => sum + r.throttled, 0),
+      at,
+    );
     this.point('ConcurrentExecutions', {}, account.concurrent, at);
     this.point('UnreservedConcurrentExecutions', {}, account.unreserved, at);
     this.point('ClaimedAccountConcurrency', {}, account.claimed, at);

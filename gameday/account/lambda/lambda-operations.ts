@@ -34,7 +34,11 @@ export function lambdaOperations(lambda: SimulatedLambda, clock: VirtualClock): 
     ListVersionsByFunction: (input) => lambda.listVersionsByFunction(input),
     ListFunctions: () => lambda.listFunctions(),
     GetFunctionConfiguration: (input) => lambda.getFunctionConfiguration(input),
-    ListEventSourceMappings: (input) => mappings.list(input),
+    ListEventSourceMappings: (input: { EventSourceArn?: string; FunctionName?: string }) =>
+      mappings.list({
+        ...(input.EventSourceArn ? { EventSourceArn: input.EventSourceArn } : {}),
+        ...(input.FunctionName ? { FunctionArn: lambda.fn(input.FunctionName).arn } : {}),
+      }),
     GetEventSourceMapping: (input: { UUID?: string }) => mappings.get(input.UUID),
     UpdateEventSourceMapping: (input) => mappings.update(input, clock.now()),
     GetAccountSettings: () => concurrency.getAccountSettings(),

@@ -1,0 +1,72 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import * as z from 'zod/mini';
+import { ConfigurationChangedError } from '../lib/errors.js';
+import { idempotentStep } from '../lib/idempotent-step.js';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString } from '../lib/schemas.js';
+import type { StepCore } from '../lib/step-deps.js';
+import { changedResource, currentValue, setValue } from './concurrency-api.js';
+import { describeChange } from './concurrency-change.js';
+import type { ConcurrencyChange } from './contract.js';
+
+const inputSchema = z.object({
+  executionId: nonEmptyString(),
+  runbook: nonEmptyString(),
+  change: z.custom<ConcurrencyChange>(
+    (v) => typeof v === 'object' && v !== null && 'kind' in v && 'functionName' in v && 'to' in v,
+    'is not a concurrency change',
+  ),
+});
+
+export type ApplyConcurrencyChangeInput = z.input<typeof inputSchema>;
+
+export interface AppliedChange {
+  readonly changed: boolean;
+  /** The setting before the change, as found (what a revert puts back). */
+  readonly before: number | null;
+  readonly after: number;
+  readonly appliedAt: string;
+}
+
+/**
+ * Applies the decided concurrency change. Refuses (ConfigurationChangedError) when the setting is
+ * neither what the decision saw nor already the target, so nobody's concurrent change is
+ * overwritten; a retry that finds the target already set changes nothing.
+ */
+const applyOnce: StepCore<ApplyConcurrencyChangeInput, AppliedChange, 'lambda'> = async (rawInput, deps) => {
+  const { executionId, runbook, change } = parseInput(inputSchema, rawInput, 'apply-concurrency-change');
+  const appliedAt = deps.now().toISOString();
+  const current = await currentValue(deps.clients.lambda, change);
+  if (current === change.to) return { changed: false, before: change.from, after: change.to, appliedAt };
+  if (current !== change.from) {
+    throw new ConfigurationChangedError(
+      `${changedResource(change)} is ${current ?? 'unset'}, not ${change.from ?? 'unset'} as decided; not overwriting someone else's change`,
+    );
+  }
+  await setValue(deps.clients.lambda, change, change.to);
+  deps.audit.record({
+    at: appliedAt,
+    executionId,
+    runbook,
+    step: 'apply-concurrency-change',
+    action: describeChange(change),
+    target: changedResource(change),
+    before: change.from,
+    after: change.to,
+  });
+  return { changed: true, before: change.from, after: change.to, appliedAt };
+};
+
+/** The step, idempotent on `[executionId, change]`: a retry returns the first result instead of acting twice. */
+export const applyConcurrencyChange = idempotentStep(
+  'apply-concurrency-change',
+  applyOnce,
+  '[executionId, change]',
+);
+
+export const handler = lambdaEntry(applyConcurrencyChange, {
+  lambda: LambdaClient,
+  dynamodb: DynamoDBClient,
+});

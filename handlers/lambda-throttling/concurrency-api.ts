@@ -1,0 +1,96 @@
+import {
+  DeleteFunctionConcurrencyCommand,
+  DeleteProvisionedConcurrencyConfigCommand,
+  GetEventSourceMappingCommand,
+  GetFunctionConcurrencyCommand,
+  GetProvisionedConcurrencyConfigCommand,
+  type LambdaClient,
+  ProvisionedConcurrencyConfigNotFoundException,
+  PutFunctionConcurrencyCommand,
+  PutProvisionedConcurrencyConfigCommand,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
+import type { ConcurrencyChange } from './contract.js';
+
+/** The value a change's setting has now: reserved, provisioned or a mapping's maximum concurrency (null: unset). */
+export async function currentValue(lambda: LambdaClient, change: ConcurrencyChange): Promise<number | null> {
+  switch (change.kind) {
+    case 'reserved-concurrency': {
+      const answer = await lambda.send(
+        new GetFunctionConcurrencyCommand({ FunctionName: change.functionName }),
+      );
+      return answer.ReservedConcurrentExecutions ?? null;
+    }
+    case 'provisioned-concurrency':
+      try {
+        const answer = await lambda.send(
+          new GetProvisionedConcurrencyConfigCommand({
+            FunctionName: change.functionName,
+            Qualifier: change.qualifier,
+          }),
+        );
+        return answer.RequestedProvisionedConcurrentExecutions ?? null;
+      } catch (error) {
+        if (error instanceof ProvisionedConcurrencyConfigNotFoundException) return null;
+        throw error;
+      }
+    case 'event-source-max-concurrency': {
+      const answer = await lambda.send(new GetEventSourceMappingCommand({ UUID: change.uuid }));
+      return answer.ScalingConfig?.MaximumConcurrency ?? null;
+    }
+  }
+}
+
+/** Sets a change's setting to `value` (null: removes it, as the setting was before a first change). */
+export async function setValue(
+  lambda: LambdaClient,
+  change: ConcurrencyChange,
+  value: number | null,
+): Promise<void> {
+  const FunctionName = change.functionName;
+  switch (change.kind) {
+    case 'reserved-concurrency':
+      if (value === null) await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName }));
+      else
+        await lambda.send(
+          new PutFunctionConcurrencyCommand({ FunctionName, ReservedConcurrentExecutions: value }),
+        );
+      return;
+    case 'provisioned-concurrency':
+      if (value === null) {
+        await lambda.send(
+          new DeleteProvisionedConcurrencyConfigCommand({ FunctionName, Qualifier: change.qualifier }),
+        );
+      } else {
+        await lambda.send(
+          new PutProvisionedConcurrencyConfigCommand({
+            FunctionName,
+            Qualifier: change.qualifier,
+            ProvisionedConcurrentExecutions: value,
+          }),
+        );
+      }
+      return;
+    case 'event-source-max-concurrency':
+      // An empty scaling configuration removes the maximum (AWS::Lambda::EventSourceMapping ScalingConfig).
+      await lambda.send(
+        new UpdateEventSourceMappingCommand({
+          UUID: change.uuid,
+          ScalingConfig: value === null ? {} : { MaximumConcurrency: value },
+        }),
+      );
+      return;
+  }
+}
+
+/** What an audit record names as the thing changed. */
+export function changedResource(change: ConcurrencyChange): string {
+  switch (change.kind) {
+    case 'reserved-concurrency':
+      return `${change.functionName} reserved concurrency`;
+    case 'provisioned-concurrency':
+      return `${change.functionName}:${change.qualifier} provisioned concurrency`;
+    case 'event-source-max-concurrency':
+      return `${change.functionName} event source ${change.uuid} maximum concurrency`;
+  }
+}

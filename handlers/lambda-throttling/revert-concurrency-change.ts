@@ -1,0 +1,54 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import * as z from 'zod/mini';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString } from '../lib/schemas.js';
+import type { StepCore } from '../lib/step-deps.js';
+import { changedResource, currentValue, setValue } from './concurrency-api.js';
+import type { ConcurrencyChange } from './contract.js';
+
+const inputSchema = z.object({
+  executionId: nonEmptyString(),
+  runbook: nonEmptyString(),
+  change: z.custom<ConcurrencyChange>(
+    (v) => typeof v === 'object' && v !== null && 'kind' in v && 'functionName' in v && 'from' in v,
+    'is not a concurrency change',
+  ),
+});
+
+export type RevertConcurrencyChangeInput = z.input<typeof inputSchema>;
+
+export interface RevertedChange {
+  readonly reverted: boolean;
+  readonly restored: number | null;
+  readonly revertedAt: string;
+}
+
+/**
+ * Puts back exactly the configuration the change replaced (removing a setting that did not exist
+ * before). Setting a value is idempotent: a retry that finds it restored changes nothing.
+ */
+export const revertConcurrencyChange: StepCore<
+  RevertConcurrencyChangeInput,
+  RevertedChange,
+  'lambda'
+> = async (rawInput, deps) => {
+  const { executionId, runbook, change } = parseInput(inputSchema, rawInput, 'revert-concurrency-change');
+  const revertedAt = deps.now().toISOString();
+  const current = await currentValue(deps.clients.lambda, change);
+  if (current === change.from) return { reverted: false, restored: change.from, revertedAt };
+  await setValue(deps.clients.lambda, change, change.from);
+  deps.audit.record({
+    at: revertedAt,
+    executionId,
+    runbook,
+    step: 'revert-concurrency-change',
+    action: `restore ${changedResource(change)}`,
+    target: changedResource(change),
+    before: current,
+    after: change.from,
+  });
+  return { reverted: true, restored: change.from, revertedAt };
+};
+
+export const handler = lambdaEntry(revertConcurrencyChange, { lambda: LambdaClient });
