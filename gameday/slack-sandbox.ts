@@ -11,6 +11,7 @@ import { postToResponseUrl } from '../slack/response-url.js';
 import type { SlackDeps } from '../slack/slack-deps.js';
 import { handleSlackRequest } from '../slack/slack-http.js';
 import { runApproval, runCommand } from '../slack/slack-work.js';
+import { catalogueEntries } from '../slack/slash-command.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 import { callbackApprover } from './callback-approver.js';
 import { scenarioStart } from './scenario.js';
@@ -144,7 +145,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
   const server = await serveLocally(options.port, (request) =>
     handleSlackRequest(request, {
       environment: options.environment,
-      catalogue: runbooks,
+      catalogue: catalogueEntries(runbooks),
       now: () => new Date(),
       signingSecret: async () => options.signingSecret,
       defer: async (work) =>

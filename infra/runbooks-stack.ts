@@ -19,6 +19,7 @@ import { stepModules, stepNames } from '../handlers/steps.js';
 import { deployedRunbook } from '../runbooks/deployment.js';
 import type { RunbookDefinition, RunbookFunctions } from '../runbooks/index.js';
 import type { AccessPolicy } from '../slack/access-policy.js';
+import { catalogueEntries } from '../slack/slash-command.js';
 import { definitionComment, stepLogicalName } from '../state-machines/render-asl.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
@@ -209,7 +210,7 @@ export class RunbooksStack extends Stack {
 
     new SlackEndpoints(this, 'Slack', {
       environment: props.environment,
-      catalogue: props.runbooks,
+      catalogue: catalogueEntries(props.runbooks),
       accessPolicy: props.slackAccess ?? { environments: {} },
       key,
       approvals,

@@ -128,9 +128,7 @@ export class SlackEndpoints extends Construct {
         SLACK_SECRET_ARN: this.secret.secretArn,
         SLACK_COMMAND_WORKER_FUNCTION: commandWorker.function.functionName,
         SLACK_APPROVAL_WORKER_FUNCTION: approvalWorker.function.functionName,
-        RUNBOOK_CATALOGUE: JSON.stringify(
-          props.catalogue.map(({ id, title, approval }) => ({ id, title, approval })),
-        ),
+        RUNBOOK_CATALOGUE: JSON.stringify(props.catalogue),
       },
       // Slack waits three seconds for an answer.
       timeout: Duration.seconds(3),

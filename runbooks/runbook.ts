@@ -37,6 +37,8 @@ export interface Runbook<G extends object = object> {
   readonly trigger: RunbookTrigger;
   /** The kinds of resource the runbook acts on; the dispatcher refuses to start it on others. */
   readonly targets: readonly [TargetKind, ...TargetKind[]];
+  /** Parameters a person may give when starting it by hand, with what each means. Default: none. */
+  readonly parameters?: Readonly<Record<string, string>>;
   /** Validates the execution input (an alarm event or a manual start). */
   readonly inputSchema: z.ZodMiniType;
   /** Whether a human approves the remediation, per environment. */

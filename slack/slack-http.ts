@@ -11,6 +11,7 @@ import {
   type DeferredCommand,
   parseSlashCommand,
   SlashCommandUsageError,
+  startProblem,
   usageMessage,
 } from './slash-command.js';
 
@@ -84,6 +85,10 @@ async function slashCommand(body: URLSearchParams, deps: SlackEndpointDeps): Pro
     throw error;
   }
   if (command.kind === 'help' || command.kind === 'list') return ephemeral(answerNow(command, deps));
+  if (command.kind === 'start') {
+    const problem = startProblem(command, deps.catalogue);
+    if (problem) return ephemeral({ text: `Not started: ${problem}.` });
+  }
   await deps.defer({
     kind: 'command',
     command,

@@ -4,15 +4,20 @@ import { startManually } from '../handlers/dispatcher/manual-start.js';
 import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
 import { InvalidInputError, PlatformError } from '../handlers/lib/errors.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
+import { parseTarget, type TargetKind, targetKey } from '../handlers/lib/targets.js';
 import { mayStart } from './access-policy.js';
 import type { ChatMessage } from './chat.js';
 import type { SlackDeps } from './slack-deps.js';
 
-/** What `/runbook list` shows of a runbook (the catalogue is deployed as data, not code). */
+/** What the endpoints know of a runbook (the catalogue is deployed as data, not code). */
 export interface CatalogueEntry {
   readonly id: string;
   readonly title: string;
   readonly approval: Readonly<Record<Environment, ApprovalMode>>;
+  /** The kinds of target it acts on. */
+  readonly targets: readonly TargetKind[];
+  /** Parameters a person may give it when starting it. */
+  readonly parameters: readonly string[];
 }
 
 /** What starting and looking up runbooks from Slack needs: the dispatcher's clients and configuration. */
@@ -22,7 +27,14 @@ export type CommandDeps = Pick<SlackDeps, 'clients' | 'now' | 'policy' | 'metric
 export type SlashCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'list' }
-  | { readonly kind: 'start'; readonly runbook: string; readonly alarm: string; readonly force: boolean }
+  | {
+      readonly kind: 'start';
+      readonly runbook: string;
+      /** What to run it on: what an alarm watches, or a target named outright (its key). */
+      readonly on: { readonly alarm: string } | { readonly target: string };
+      readonly parameters: Readonly<Record<string, string>>;
+      readonly force: boolean;
+    }
   | { readonly kind: 'status'; readonly execution: string };
 
 /** Commands answered from the request alone; the rest call AWS and answer through `response_url`. */
@@ -37,11 +49,15 @@ export class SlashCommandUsageError extends PlatformError {
 const usage = [
   '`/runbook list`: the runbooks and when they ask for approval',
   '`/runbook start <runbook> alarm=<alarm name> [force=true]`: run a runbook on what the alarm watches (`force` skips the cool-down)',
+  '`/runbook start <runbook> function=<name>[:<alias>] | queue=<name> | secret=<name> [<parameter>=<value> ...] [force=true]`: run it on a resource you name',
   '`/runbook status <execution name or ARN>`: how a run is going',
   '`/runbook help`: this text',
 ].join('\n');
 
-const startKeys = new Set(['alarm', 'force']);
+/** `start` keys that name what to run on, and the target kind each names. */
+const targetKeys: Readonly<Record<string, string>> = { function: 'lambda', queue: 'sqs', secret: 'secret' };
+/** Parameter values are short printable text. */
+const parameterValue = /^[\x21-\x7e]{1,256}$/;
 
 /** Parses the text after `/runbook`. */
 export function parseSlashCommand(text: string): SlashCommand {
@@ -63,14 +79,33 @@ export function parseSlashCommand(text: string): SlashCommand {
         const match = /^([a-zA-Z]+)=(.+)$/.exec(pair);
         if (!match) throw new SlashCommandUsageError(`"${pair}" is not key=value`);
         const [, key = '', value = ''] = match;
-        if (!startKeys.has(key)) throw new SlashCommandUsageError(`unknown parameter ${key}`);
+        if (params.has(key)) throw new SlashCommandUsageError(`${key} is given twice`);
+        if (!parameterValue.test(value))
+          throw new SlashCommandUsageError(`${key} must be printable text of at most 256 characters`);
         params.set(key, value);
       }
-      const alarm = params.get('alarm');
-      if (!alarm) throw new SlashCommandUsageError('start needs alarm=<alarm name>');
       const force = params.get('force') ?? 'false';
       if (force !== 'true' && force !== 'false') throw new SlashCommandUsageError('force is true or false');
-      return { kind: 'start', runbook, alarm, force: force === 'true' };
+      params.delete('force');
+      const subjects = [...params.keys()].filter((key) => key === 'alarm' || Object.hasOwn(targetKeys, key));
+      if (subjects.length !== 1) {
+        throw new SlashCommandUsageError(
+          'start needs one of alarm=<alarm name>, function=, queue= or secret=',
+        );
+      }
+      const [subject = ''] = subjects;
+      const value = params.get(subject) ?? '';
+      params.delete(subject);
+      let on: { alarm: string } | { target: string };
+      if (subject === 'alarm') on = { alarm: value };
+      else {
+        try {
+          on = { target: targetKey(parseTarget(`${targetKeys[subject]}:${value}`)) };
+        } catch (error) {
+          throw new SlashCommandUsageError(`${subject}=${value}: ${(error as Error).message}`);
+        }
+      }
+      return { kind: 'start', runbook, on, parameters: Object.fromEntries(params), force: force === 'true' };
     }
     default:
       throw new SlashCommandUsageError(`unknown command "${verb}"`);
@@ -91,6 +126,48 @@ export function answerNow(
     (r) => `• \`${r.id}\`: ${r.title}; approval in ${deps.environment}: ${r.approval[deps.environment]}`,
   );
   return { text: `Runbooks in ${deps.environment}:\n${lines.join('\n')}` };
+}
+
+/**
+ * Why a start cannot go ahead, from the catalogue alone (so the refusal is the first answer), or
+ * undefined: the runbook must exist (an own key, never `__proto__`), take the parameters given and
+ * act on the kind of target named.
+ */
+export function startProblem(
+  command: Extract<SlashCommand, { kind: 'start' }>,
+  catalogue: readonly CatalogueEntry[],
+): string | undefined {
+  const entry = catalogue.find((r) => r.id === command.runbook);
+  if (!entry) return `unknown runbook ${command.runbook}; known: ${catalogue.map((r) => r.id).join(', ')}`;
+  const unknown = Object.keys(command.parameters).filter((p) => !entry.parameters.includes(p));
+  if (unknown.length) {
+    return `${entry.id} takes ${entry.parameters.length ? `the parameters ${entry.parameters.join(', ')}` : 'no parameters'}, not ${unknown.join(', ')}`;
+  }
+  if ('target' in command.on) {
+    const { kind } = parseTarget(command.on.target);
+    if (!entry.targets.includes(kind))
+      return `${entry.id} acts on ${entry.targets.join(' or ')} targets, not on a ${kind}`;
+  }
+  return undefined;
+}
+
+/** The catalogue as the Slack endpoints hold it. */
+export function catalogueEntries(
+  runbooks: readonly {
+    id: string;
+    title: string;
+    approval: CatalogueEntry['approval'];
+    targets: readonly TargetKind[];
+    parameters?: Readonly<Record<string, string>>;
+  }[],
+): CatalogueEntry[] {
+  return runbooks.map((r) => ({
+    id: r.id,
+    title: r.title,
+    approval: r.approval,
+    targets: r.targets,
+    parameters: Object.keys(r.parameters ?? {}),
+  }));
 }
 
 function startAnswer(outcome: DispatchOutcome): ChatMessage {
@@ -149,13 +226,11 @@ export async function answerLater(
   const permission = mayStart(deps.policy, user, command.runbook);
   if (!permission.allowed) return { text: `Not started: ${permission.reason}.` };
   try {
+    const request = { runbook: command.runbook, requestedBy: `slack:${user}`, force: command.force };
     const outcome = await startManually(
-      {
-        runbook: command.runbook,
-        alarmName: command.alarm,
-        requestedBy: `slack:${user}`,
-        force: command.force,
-      },
+      'alarm' in command.on
+        ? { ...request, alarmName: command.on.alarm }
+        : { ...request, target: parseTarget(command.on.target), parameters: command.parameters },
       { clients: deps.clients, now: deps.now, metrics: deps.metrics, config: deps.dispatcher },
     );
     return startAnswer(outcome);

@@ -48,6 +48,8 @@ export interface AsyncConfig {
  */
 export class ConcurrencySettings {
   accountLimit = 1_000;
+  /** When set, allocations end FAILED with this reason instead of READY (a function whose init fails, say). */
+  provisioningFailure: string | undefined;
   private readonly reserved = new Map<string, number>();
   private readonly provisioned = new Map<string, ProvisionedConfig>();
   private readonly asyncConfigs = new Map<string, AsyncConfig>();
@@ -169,13 +171,6 @@ export class ConcurrencySettings {
     return config && this.progressed(config).status === 'READY' ? config.requested : 0;
   }
 
-  /** Fails allocation of a config, as Lambda does when, say, the function's init fails. */
-  failProvisioning(functionName: string, qualifier: string, reason: string): void {
-    const config = this.provisionedConfig(functionName, qualifier);
-    config.status = 'FAILED';
-    config.statusReason = reason;
-  }
-
   describeProvisioned(config: ProvisionedConfig): ProvisionedConcurrencyConfigListItem {
     const allocated = config.status === 'READY' ? config.requested : 0;
     return {
@@ -210,7 +205,8 @@ export class ConcurrencySettings {
       config.status === 'IN_PROGRESS' &&
       this.clock.now().getTime() >= config.requestedAt + provisioningSeconds * 1000
     ) {
-      config.status = 'READY';
+      config.status = this.provisioningFailure ? 'FAILED' : 'READY';
+      if (this.provisioningFailure) config.statusReason = this.provisioningFailure;
     }
     return config;
   }

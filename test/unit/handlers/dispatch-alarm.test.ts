@@ -127,7 +127,8 @@ describe('dispatchAlarm', () => {
     const unknown = { ...event, detail: { ...event.detail, alarmTags: { runbook: 'reboot-everything' } } };
     expect(await dispatchAlarm(unknown, deps)).toMatchObject({
       action: 'ignore',
-      reason: 'tag runbook=reboot-everything names no known runbook (known: api-5xx-spike, dlq-replay, lambda-throttling)',
+      reason:
+        'tag runbook=reboot-everything names no known runbook (known: api-5xx-spike, dlq-replay, lambda-throttling)',
     });
     expect(started()).toHaveLength(0);
   });
