@@ -17,6 +17,10 @@ Commands:
                              run one game-day scenario on a simulated account
   gameday [--json]           run every scenario (what \`npm start\` does)
   scenarios                  the game-day scenarios
+  start <runbook> alarm=<name> | function=<name>[:<alias>] | queue=<name> | secret=<name>
+        [<parameter>=<value> ...] [force=true] --dispatcher <function> [--region <region>]
+                             start a runbook in a deployed stack through its dispatcher (same
+                             lease, cool-down and target checks as alarms); AWS credentials needed
   dispatch --event <file> [--routes <file>] [--dry-run]
                              what an alarm state-change event would start, or why it starts
                              nothing (routing by the event's alarm tags and the routing table in
@@ -57,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       env: { type: 'string', default: 'staging' },
       policy: { type: 'string', default: 'examples/slack-access.json' },
       inject: { type: 'string' },
+      dispatcher: { type: 'string' },
+      region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -91,6 +97,14 @@ async function main(argv: string[]): Promise<number> {
         values.json,
       );
     }
+    case 'start': {
+      const { startCommand } = await import('./start-command.js');
+      return startCommand(positionals.slice(1), {
+        dispatcher: values.dispatcher,
+        region: values.region,
+        json: values.json,
+      });
+    }
     case 'dispatch': {
       const { formatPlan, planFromFile } = await import('./dispatch-command.js');
       const plan = planFromFile(requireArg(values.event, '--event <file>'), values.routes);
@@ -116,7 +130,7 @@ main(process.argv.slice(2)).then(
   },
   (error: Error) => {
     console.error(`runbook: ${error.message}`);
-    if (error.name === 'UsageError' || error.name === 'TypeError' || error.name === 'InvalidInputError')
+    if (['UsageError', 'TypeError', 'InvalidInputError', 'SlashCommandUsageError'].includes(error.name))
       console.error('run `runbook --help` for usage');
     process.exitCode = 2;
   },

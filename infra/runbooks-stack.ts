@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -175,6 +175,10 @@ export class RunbooksStack extends Stack {
       ...resolveTargets,
     ];
     for (const statement of dispatcherStatements) dispatcher.function.addToRolePolicy(statement);
+    new CfnOutput(this, 'DispatcherFunctionName', {
+      description: 'What `runbook start --dispatcher` invokes to start a runbook by hand',
+      value: dispatcher.function.functionName,
+    });
     key.grantEncryptDecrypt(dispatcher.function);
     nagAcknowledgements.stepFunction(dispatcher, dispatcherStatements);
 

@@ -9,6 +9,8 @@ import { metrics } from '../lib/observability.js';
 import { powertoolsMetrics } from '../lib/platform-metrics.js';
 import { dispatchAlarm } from './dispatch-alarm.js';
 import { type DispatcherDeps, dispatcherConfigFromEnv } from './dispatcher-config.js';
+import { startManually } from './manual-start.js';
+import { isStartRequest, manualStartOf } from './start-request.js';
 
 let deps: DispatcherDeps | undefined;
 
@@ -28,8 +30,14 @@ function dispatcherDeps(): DispatcherDeps {
   return deps;
 }
 
-/** The dispatcher's Lambda entry: EventBridge delivers alarm state changes here. */
+/**
+ * The dispatcher's Lambda entry: EventBridge delivers alarm state changes here, and people with
+ * permission to invoke it send start requests (`runbook start`); both go through one launch.
+ */
 export const handler = withPowertools(
-  (event: unknown) => dispatchAlarm(event, dispatcherDeps()),
+  (event: unknown) =>
+    isStartRequest(event)
+      ? startManually(manualStartOf(event), dispatcherDeps())
+      : dispatchAlarm(event, dispatcherDeps()),
   logMetrics(metrics),
 );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dispatchAlarm } from '../../../handlers/dispatcher/dispatch-alarm.js';
 import { startManually } from '../../../handlers/dispatcher/manual-start.js';
+import { manualStartOf } from '../../../handlers/dispatcher/start-request.js';
 import { InvalidInputError } from '../../../handlers/lib/errors.js';
 import type { TargetKind } from '../../../handlers/lib/targets.js';
 import { releaseLease } from '../../../handlers/shared/release-lease.js';
@@ -269,5 +270,33 @@ describe('startManually', () => {
       manualStart: { target: 'lambda:checkout-api:live', requestedBy: 'slack:U01ONCALL' },
       dispatch: { requestedBy: 'slack:U01ONCALL' },
     });
+  });
+});
+
+describe('start requests sent to the dispatcher', () => {
+  it('become the manual start they ask for', () => {
+    expect(
+      manualStartOf({
+        startRequest: { runbook: 'lambda-throttling', target: 'lambda:payments-api', requestedBy: 'cli:ana' },
+      }),
+    ).toEqual({
+      runbook: 'lambda-throttling',
+      target: { kind: 'function', functionName: 'payments-api' },
+      parameters: {},
+      requestedBy: 'cli:ana',
+      force: false,
+    });
+  });
+
+  it.each([
+    [{ startRequest: { runbook: 'x', requestedBy: 'cli:ana' } }, /names either an alarm or a target/],
+    [
+      { startRequest: { runbook: 'x', alarm: 'a', target: 'lambda:f', requestedBy: 'cli:ana' } },
+      /names either an alarm or a target/,
+    ],
+    [{ startRequest: { runbook: 'x', target: 'lambda:f;rm', requestedBy: 'cli:ana' } }, /not a target/],
+    [{ startRequest: { runbook: '', target: 'lambda:f' } }, /startRequest.runbook.*startRequest.requestedBy/],
+  ])('are refused when malformed: %j', (event, reason) => {
+    expect(() => manualStartOf(event)).toThrow(reason);
   });
 });

@@ -1,0 +1,46 @@
+import * as z from 'zod/mini';
+import { InvalidInputError } from '../lib/errors.js';
+import { problemsOf } from '../lib/parse-input.js';
+import { nonEmptyString } from '../lib/schemas.js';
+import { parseTarget } from '../lib/targets.js';
+import type { ManualStart } from './manual-start.js';
+
+/**
+ * A person's start request sent to the dispatcher function directly (`runbook start`, or
+ * `aws lambda invoke`): who they are is what IAM let invoke the function, recorded as given.
+ */
+export const startRequestSchema = z.object({
+  startRequest: z.object({
+    runbook: nonEmptyString(),
+    alarm: z.optional(nonEmptyString()),
+    /** A target key: `lambda:<function>[:<alias>]`, `sqs:<queue>`, `secret:<name>`. */
+    target: z.optional(nonEmptyString()),
+    parameters: z._default(
+      z.record(z.string().check(z.regex(/^[a-zA-Z]+$/)), z.string().check(z.maxLength(256))),
+      {},
+    ),
+    requestedBy: nonEmptyString(),
+    force: z._default(z.boolean(), false),
+  }),
+});
+
+export type StartRequest = z.input<typeof startRequestSchema>;
+
+/** Whether an event sent to the dispatcher is a start request rather than an alarm state change. */
+export function isStartRequest(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && 'startRequest' in event;
+}
+
+/** A start request as the manual start it asks for; refused with every wrong field named. */
+export function manualStartOf(event: unknown): ManualStart {
+  const parsed = startRequestSchema.safeParse(event);
+  if (!parsed.success) throw new InvalidInputError(`not a start request: ${problemsOf(parsed.error)}`);
+  const { runbook, alarm, target, parameters, requestedBy, force } = parsed.data.startRequest;
+  if ((alarm === undefined) === (target === undefined)) {
+    throw new InvalidInputError('a start request names either an alarm or a target');
+  }
+  const request = { runbook, requestedBy, force };
+  return alarm !== undefined
+    ? { ...request, alarmName: alarm }
+    : { ...request, target: parseTarget(target ?? ''), parameters };
+}
