@@ -257,3 +257,38 @@ describe('Slack workers', () => {
     expect(approvals).toContain('secretsmanager:GetSecretValue');
   });
 });
+
+describe('lambda-throttling permissions', () => {
+  const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+  const statementsOf = (prefix: string) =>
+    (policies.find(([id]) => id.startsWith(prefix))?.[1].Properties.PolicyDocument.Statement ?? []) as {
+      Action: string | string[];
+      Resource: unknown;
+      Condition?: unknown;
+    }[];
+
+  it('lets only the apply and revert steps change concurrency, and only on the target functions', () => {
+    const changers = policies
+      .filter(([, p]) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes('lambda:PutFunctionConcurrency'),
+      )
+      .map(([id]) => id);
+    expect(changers).toEqual([
+      expect.stringMatching(/^ApplyConcurrencyChange/),
+      expect.stringMatching(/^RevertConcurrencyChange/),
+    ]);
+    const put = statementsOf('ApplyConcurrencyChange').find((s) =>
+      [s.Action].flat().includes('lambda:PutFunctionConcurrency'),
+    );
+    expect(JSON.stringify(put?.Resource)).toContain(':function:*');
+    expect(JSON.stringify(statementsOf('ApplyConcurrencyChange'))).not.toContain('DeleteFunctionConcurrency');
+    expect(JSON.stringify(statementsOf('RevertConcurrencyChange'))).toContain('DeleteFunctionConcurrency');
+  });
+
+  it('changes event source mappings only where they invoke a target function', () => {
+    const update = statementsOf('ApplyConcurrencyChange').find((s) =>
+      [s.Action].flat().includes('lambda:UpdateEventSourceMapping'),
+    );
+    expect(update?.Condition).toEqual({ ArnLike: { 'lambda:FunctionArn': expect.any(Array) } });
+  });
+});
