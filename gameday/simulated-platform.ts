@@ -78,7 +78,10 @@ export class SimulatedPlatform {
       // Each step gets the platform functions' Lambda timeout.
       remainingTimeMs: () => stepTimeoutMs,
       // While a step waits, the account lives on: consumers consume, move tasks move.
-      sleep: async (ms) => account.advance(ms / 1000),
+      sleep: async (ms) => {
+        account.advance(ms / 1000);
+        await account.runServices();
+      },
     };
     account.bus.addRule(
       {
@@ -104,10 +107,12 @@ export class SimulatedPlatform {
    */
   async advance(seconds: number): Promise<void> {
     let left = seconds;
+    await this.account.runServices();
     while (left > 0) {
       const step = Math.min(60, left);
       this.account.advance(step);
       left -= step;
+      await this.account.runServices();
       await this.dispatchInbox();
     }
   }

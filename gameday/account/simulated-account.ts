@@ -18,6 +18,7 @@ import { lambdaOperations } from './lambda/lambda-operations.js';
 import { SimulatedLambda } from './lambda/simulated-lambda.js';
 import { MetricStore, minuteMs } from './metric-store.js';
 import { bindClient, type OperationLookup } from './sdk-binding.js';
+import { SimulatedSecretsManager } from './secrets/simulated-secrets-manager.js';
 import { SimulatedApiGateway } from './simulated-api-gateway.js';
 import { SimulatedCloudWatch } from './simulated-cloudwatch.js';
 import { SimulatedDynamoDb } from './simulated-dynamodb.js';
@@ -61,6 +62,7 @@ export class SimulatedAccount {
   readonly dynamodb = new SimulatedDynamoDb();
   readonly stepFunctions: SimulatedStepFunctions;
   readonly sqs: SimulatedSqs;
+  readonly secretsManager: SimulatedSecretsManager;
   private readonly workloads: Workload[] = [];
   private processedUntil: number;
 
@@ -73,6 +75,7 @@ export class SimulatedAccount {
     this.apiGateway = new SimulatedApiGateway(this.identity, this.metrics, this.clock);
     this.sns = new SimulatedSns(this.identity, this.clock);
     this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
+    this.secretsManager = new SimulatedSecretsManager(this.identity, this.clock, this.bus, this.lambda);
     this.sqs = new SimulatedSqs(this.identity, this.clock, this.metrics, (queueArn) => {
       const mapping = this.lambda.mappings.of(queueArn);
       if (!mapping) return undefined;
@@ -108,6 +111,14 @@ export class SimulatedAccount {
     }
     this.clock.set(target);
     this.sqs.tick();
+  }
+
+  /**
+   * Runs the work services do on their own after a call returned and that is due by now: rotations
+   * Secrets Manager drives by invoking a function, whose code calls back into the account.
+   */
+  async runServices(): Promise<void> {
+    await this.secretsManager.rotations.runDue();
   }
 
   /** Every workload's requests of the minute, served together: they share the account's concurrency. */
@@ -166,6 +177,7 @@ export class SimulatedAccount {
         GetResources: (input) => this.apiGateway.getResources(input),
       },
       SNSClient: { Publish: (input) => this.sns.publish(input) },
+      SecretsManagerClient: this.secretsManager.operations(),
       // Every SQS answer waits the account's wall-clock latency, if any (benchmarks).
       SQSClient: this.sqs.withWallLatency({
         GetQueueUrl: (input) => this.sqs.getQueueUrl(input),

@@ -28,6 +28,7 @@ export function lambdaOperations(lambda: SimulatedLambda, clock: VirtualClock): 
     return { functionName: fn.name, qualifier: q };
   };
   return {
+    Invoke: (input) => lambda.code.invokeApi(input),
     GetAlias: (input) => lambda.getAlias(input),
     UpdateAlias: (input) => lambda.updateAlias(input),
     CreateAlias: (input) => lambda.createAlias(input),

@@ -14,6 +14,7 @@ import type { MetricStore } from '../metric-store.js';
 import type { VirtualClock } from '../virtual-clock.js';
 import { ConcurrencySettings } from './concurrency-settings.js';
 import { EventSourceMappings } from './event-source-mappings.js';
+import { FunctionCode } from './function-code.js';
 import { invalid, notFound } from './lambda-errors.js';
 import { LambdaInvocations } from './lambda-invocations.js';
 
@@ -66,6 +67,7 @@ export class SimulatedLambda {
   readonly concurrency: ConcurrencySettings;
   readonly mappings = new EventSourceMappings();
   readonly invocations: LambdaInvocations;
+  readonly code: FunctionCode = new FunctionCode(this);
 
   constructor(
     private readonly identity: AccountIdentity,
