@@ -2,8 +2,13 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import type { ClientName } from './aws-clients.js';
-import type { StepCore, StepDeps } from './step-deps.js';
+
+/** What idempotency needs of a function's deps: its DynamoDB client and table, and its time left. */
+export interface IdempotencyDeps {
+  readonly clients: { readonly dynamodb: DynamoDBClient };
+  readonly idempotencyTable: string;
+  readonly remainingTimeMs: () => number;
+}
 
 /** How long a step's result is remembered: longer than any runbook runs. */
 const rememberSeconds = 24 * 3600;
@@ -15,16 +20,16 @@ const rememberSeconds = 24 * 3600;
  * stores nothing, so a retry acts. The key is `eventKeyJmesPath` over the step's input, e.g. the
  * execution id. Wrapping the core (not only the Lambda entry) lets game days exercise it too.
  */
-export function idempotentStep<I, O, K extends ClientName>(
+export function idempotentStep<I, O, D>(
   step: string,
-  core: StepCore<I, O, K>,
+  core: (input: I, deps: D) => Promise<O>,
   eventKeyJmesPath: string,
-): StepCore<I, O, K | 'dynamodb'> {
+): (input: I, deps: D & IdempotencyDeps) => Promise<O> {
   // One persistence layer (and wrapped function) per DynamoDB client and table: the layer keeps the
   // first configuration it sees.
   const wrapped = new WeakMap<
     DynamoDBClient,
-    Map<string, { fn: (input: I, deps: StepDeps<K | 'dynamodb'>) => Promise<O>; config: IdempotencyConfig }>
+    Map<string, { fn: (input: I, deps: D & IdempotencyDeps) => Promise<O>; config: IdempotencyConfig }>
   >();
   return (input, deps) => {
     let byTable = wrapped.get(deps.clients.dynamodb);
@@ -39,7 +44,7 @@ export function idempotentStep<I, O, K extends ClientName>(
         throwOnNoIdempotencyKey: true,
         expiresAfterSeconds: rememberSeconds,
       });
-      const fn = makeIdempotent((stepInput: I, stepDeps: StepDeps<K>) => core(stepInput, stepDeps), {
+      const fn = makeIdempotent((stepInput: I, stepDeps: unknown) => core(stepInput, stepDeps as D), {
         persistenceStore: new DynamoDBPersistenceLayer({
           tableName: deps.idempotencyTable,
           awsSdkV3Client: deps.clients.dynamodb,
@@ -47,7 +52,7 @@ export function idempotentStep<I, O, K extends ClientName>(
         config,
         keyPrefix: `lambda-runbooks.${step}`,
         dataIndexArgument: 0,
-      }) as (input: I, deps: StepDeps<K | 'dynamodb'>) => Promise<O>;
+      }) as (input: I, deps: D & IdempotencyDeps) => Promise<O>;
       entry = { fn, config };
       byTable.set(deps.idempotencyTable, entry);
     }

@@ -45,10 +45,6 @@ export class RotationJobs {
     this.emit(secret, 'RotationStarted');
   }
 
-  inProgress(secret: StoredSecret): boolean {
-    return this.jobs.some((j) => j.secret === secret);
-  }
-
   cancel(secret: StoredSecret): void {
     for (let i = this.jobs.length - 1; i >= 0; i -= 1)
       if (this.jobs[i]?.secret === secret) this.jobs.splice(i, 1);

@@ -8,7 +8,8 @@ export const pending = 'AWSPENDING';
 
 export interface SecretVersion {
   readonly id: string;
-  readonly value: string;
+  /** Undefined for the empty AWSPENDING version a rotation starts with, until createSecret fills it. */
+  value: string | undefined;
   readonly createdAt: Date;
   readonly stages: Set<string>;
 }
@@ -95,25 +96,30 @@ export class SecretStore {
 
   /**
    * Adds a version (PutSecretValue): the same id with the same value again changes nothing, with
-   * another value it is refused. Its labels move to it from wherever they were.
+   * another value it is refused; an empty version (a rotation's) takes the value. Its labels move
+   * to it from wherever they were.
    */
   addVersion(
     secret: StoredSecret,
     id: string,
-    value: string,
+    value: string | undefined,
     stages: readonly string[],
     at: Date,
   ): SecretVersion {
     const existing = secret.versions.get(id);
     if (existing) {
-      if (existing.value !== value)
+      if (existing.value === undefined && value !== undefined) {
+        existing.value = value;
+        this.valuesEverHeld.add(value);
+        secret.lastChangedAt = at;
+      } else if (existing.value !== value)
         throw versionExists(`A version with ID ${id} already exists with a different secret value.`);
       for (const stage of stages) this.moveLabel(secret, stage, existing);
       return existing;
     }
     const version: SecretVersion = { id, value, createdAt: at, stages: new Set() };
     secret.versions.set(id, version);
-    this.valuesEverHeld.add(value);
+    if (value !== undefined) this.valuesEverHeld.add(value);
     for (const stage of stages) this.moveLabel(secret, stage, version);
     secret.lastChangedAt = at;
     return version;

@@ -82,7 +82,7 @@ export class SimulatedSecretsManager {
     const version = input.VersionId
       ? this.store.version(secret, input.VersionId)
       : this.store.labelled(secret, stage ?? current);
-    if (!version || (stage && !version.stages.has(stage)))
+    if (!version || version.value === undefined || (stage && !version.stages.has(stage)))
       throw secretNotFound(
         `Secrets Manager can't find the specified secret value for staging label: ${stage}`,
       );
@@ -165,16 +165,16 @@ export class SimulatedSecretsManager {
     const token = this.token(input.ClientRequestToken);
     const response = { ARN: secret.arn, Name: secret.name, VersionId: token };
     // The same token again is the same request: nothing new starts.
-    if (secret.versions.has(token) || this.rotations.inProgress(secret)) {
-      if (secret.versions.has(token)) return response;
-      throw invalidRequest("A previous rotation isn't complete. That rotation will be reattempted.");
-    }
+    if (secret.versions.has(token)) return response;
     const pendingVersion = this.store.labelled(secret, pending);
     if (pendingVersion && !pendingVersion.stages.has(current))
       throw invalidRequest("A previous rotation isn't complete. That rotation will be reattempted.");
     secret.rotation.lambdaArn = lambdaArn;
     secret.rotation.enabled = true;
     if (input.RotationRules) secret.rotation.rules = { ...input.RotationRules };
+    // Rotation starts with an empty version labelled AWSPENDING, which createSecret fills: rotation
+    // functions check that the token names a version before anything else.
+    this.store.addVersion(secret, token, undefined, [pending], this.clock.now());
     this.rotations.start(secret, token, input.RotateImmediately ?? true);
     return response;
   }

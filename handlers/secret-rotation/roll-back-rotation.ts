@@ -1,0 +1,126 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CancelRotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod/mini';
+import { ConfigurationChangedError } from '../lib/errors.js';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString } from '../lib/schemas.js';
+import type { StepCore, StepDeps } from '../lib/step-deps.js';
+import { type VersionStages, versionWith } from './contract.js';
+import { currentVersions, moveLabel, removeLabel } from './secret-labels.js';
+
+const inputSchema = z.object({
+  executionId: nonEmptyString(),
+  runbook: nonEmptyString(),
+  secretId: nonEmptyString(),
+  rotationFunction: nonEmptyString(),
+  /** The rotation's version (its token). */
+  versionId: nonEmptyString(),
+  /** AWSCURRENT and AWSPREVIOUS before the rotation. */
+  previousVersion: nonEmptyString(),
+  previousOfPrevious: z.nullable(z.string()),
+});
+
+export type RollBackRotationInput = z.input<typeof inputSchema>;
+
+export interface RolledBack {
+  /** What was done, in order, by version id. */
+  readonly actions: readonly string[];
+  /** Whether the target system accepts the previous credentials again (the rotation function's restore). */
+  readonly restored: boolean;
+  readonly restoreProblem: string | null;
+  readonly versions: readonly VersionStages[];
+}
+
+type Deps = StepDeps<'secretsManager' | 'lambda'>;
+
+/** Asks the rotation function to make `previousVersion`'s credentials valid in the target system again. */
+async function restore(input: z.infer<typeof inputSchema>, deps: Deps): Promise<string | null> {
+  try {
+    const response = await deps.clients.lambda.send(
+      new InvokeCommand({
+        FunctionName: input.rotationFunction,
+        Payload: new TextEncoder().encode(
+          JSON.stringify({ Step: 'restoreSecret', SecretId: input.secretId, ClientRequestToken: input.previousVersion }),
+        ),
+      }),
+    );
+    if (!response.FunctionError) return null;
+    const answer = JSON.parse(new TextDecoder().decode(response.Payload ?? new Uint8Array())) as {
+      errorType?: string;
+      errorMessage?: string;
+    };
+    // The rotation function's messages name versions, never values.
+    return `${answer.errorType ?? 'error'}: ${answer.errorMessage ?? ''}`.trim();
+  } catch (error) {
+    return `could not invoke the rotation function: ${(error as Error).name}`;
+  }
+}
+
+/**
+ * Undoes a rotation so consumers work again, each part safe to repeat: stops Secrets Manager
+ * retrying it; has the rotation function set the previous credentials in the target system again
+ * (a single user's old password is gone there once setSecret ran; harmless otherwise), while the new
+ * credentials can still log in to do it; puts AWSCURRENT and AWSPREVIOUS back where they were; and
+ * removes any leftover AWSPENDING so later rotations are not blocked. Labels move even if the
+ * restore fails: the escalation says so.
+ */
+export const rollBackRotation: StepCore<RollBackRotationInput, RolledBack, 'secretsManager' | 'lambda'> = async (
+  rawInput,
+  deps,
+) => {
+  const input = parseInput(inputSchema, rawInput, 'roll-back-rotation');
+  const sm = deps.clients.secretsManager;
+  const { secretId, versionId, previousVersion } = input;
+  const actions: string[] = [];
+  const audit = (action: string, before: unknown, after: unknown) => {
+    actions.push(action);
+    deps.audit.record({
+      at: deps.now().toISOString(),
+      executionId: input.executionId,
+      runbook: input.runbook,
+      step: 'roll-back-rotation',
+      action,
+      target: secretId,
+      before,
+      after,
+    });
+  };
+  let versions = await currentVersions(sm, secretId);
+  const current = versionWith(versions, 'AWSCURRENT');
+  if (current !== versionId && current !== previousVersion)
+    throw new ConfigurationChangedError(
+      `AWSCURRENT is on version ${current}, neither the rotation's ${versionId} nor ${previousVersion}: someone else changed the secret; not rolling back over it`,
+    );
+  if (current !== versionId) {
+    // Unfinished: stop Secrets Manager from trying again while the labels are put back.
+    await sm.send(new CancelRotateSecretCommand({ SecretId: secretId }));
+    audit('cancel the unfinished rotation (turns automatic rotation off until the next RotateSecret)', { rotating: versionId }, { rotating: null });
+  }
+  const restoreProblem = await restore(input, deps);
+  if (current === versionId) {
+    await moveLabel(sm, secretId, 'AWSCURRENT', versionId, previousVersion);
+    audit('move AWSCURRENT back to the previous version', { AWSCURRENT: versionId }, { AWSCURRENT: previousVersion });
+    versions = await currentVersions(sm, secretId);
+    const previousNow = versionWith(versions, 'AWSPREVIOUS');
+    if (input.previousOfPrevious && previousNow !== input.previousOfPrevious) {
+      await moveLabel(sm, secretId, 'AWSPREVIOUS', previousNow, input.previousOfPrevious);
+      audit('put AWSPREVIOUS back', { AWSPREVIOUS: previousNow }, { AWSPREVIOUS: input.previousOfPrevious });
+    }
+  }
+  versions = await currentVersions(sm, secretId);
+  const pending = versionWith(versions, 'AWSPENDING');
+  if (pending && pending !== versionWith(versions, 'AWSCURRENT')) {
+    await removeLabel(sm, secretId, 'AWSPENDING', pending);
+    audit('remove the leftover AWSPENDING label', { AWSPENDING: pending }, { AWSPENDING: null });
+  }
+  if (restoreProblem === null) actions.push(`previous credentials (version ${previousVersion}) set in the target system`);
+  return {
+    actions,
+    restored: restoreProblem === null,
+    restoreProblem,
+    versions: await currentVersions(sm, secretId),
+  };
+};
+
+export const handler = lambdaEntry(rollBackRotation, { secretsManager: SecretsManagerClient, lambda: LambdaClient });

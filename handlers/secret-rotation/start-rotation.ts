@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod/mini';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString } from '../lib/schemas.js';
+import type { StepCore } from '../lib/step-deps.js';
+import { versionWith } from './contract.js';
+import { currentVersions } from './secret-labels.js';
+
+const inputSchema = z.object({
+  executionId: nonEmptyString(),
+  runbook: nonEmptyString(),
+  secretId: nonEmptyString(),
+});
+
+export type StartRotationInput = z.input<typeof inputSchema>;
+
+export interface StartedRotation {
+  /** The new version's id: the token Secrets Manager passes to every rotation step. */
+  readonly versionId: string;
+  /** AWSCURRENT when the rotation started: what a rollback returns to. */
+  readonly previousVersion: string;
+  /** AWSPREVIOUS when the rotation started, put back by a rollback. */
+  readonly previousOfPrevious: string | null;
+  readonly startedAt: string;
+}
+
+/** The execution's rotation token, a UUID derived from the execution: every retry asks for the same rotation. */
+export function rotationTokenOf(executionId: string): string {
+  const h = createHash('sha256').update(`rotation|${executionId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Asks Secrets Manager to rotate now with the secret's rotation function. The token derives from
+ * the execution, so a retried step finds its version and does not start a second rotation.
+ */
+export const startRotation: StepCore<StartRotationInput, StartedRotation, 'secretsManager'> = async (
+  rawInput,
+  deps,
+) => {
+  const { executionId, runbook, secretId } = parseInput(inputSchema, rawInput, 'start-rotation');
+  const sm = deps.clients.secretsManager;
+  const versionId = rotationTokenOf(executionId);
+  const versions = await currentVersions(sm, secretId);
+  const mine = versions.find((v) => v.versionId === versionId);
+  // A retry after the rotation already finished finds the labels moved on by one.
+  const finished = mine?.stages.includes('AWSCURRENT') ?? false;
+  const previousVersion = versionWith(versions, finished ? 'AWSPREVIOUS' : 'AWSCURRENT') ?? '';
+  const startedAt = deps.now().toISOString();
+  if (!mine) {
+    await sm.send(new RotateSecretCommand({ SecretId: secretId, ClientRequestToken: versionId, RotateImmediately: true }));
+    deps.audit.record({
+      at: startedAt,
+      executionId,
+      runbook,
+      step: 'start-rotation',
+      action: 'rotate the secret',
+      target: secretId,
+      before: { AWSCURRENT: previousVersion },
+      after: { AWSPENDING: versionId },
+    });
+  }
+  return {
+    versionId,
+    previousVersion,
+    previousOfPrevious: finished ? null : versionWith(versions, 'AWSPREVIOUS'),
+    startedAt,
+  };
+};
+
+export const handler = lambdaEntry(startRotation, { secretsManager: SecretsManagerClient });
