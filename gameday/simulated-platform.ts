@@ -1,6 +1,7 @@
-import { dispatchAlarm } from '../handlers/dispatcher/dispatch-alarm.js';
+import { dispatchEvent } from '../handlers/dispatcher/dispatch-event.js';
 import type { DispatcherConfig } from '../handlers/dispatcher/dispatcher-config.js';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
+import type { StartRequest } from '../handlers/dispatcher/start-request.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
 import { releaseLease } from '../handlers/shared/release-lease.js';
@@ -21,7 +22,7 @@ import type { SimulatedExecution } from './account/simulated-step-functions.js';
 const stepTimeoutMs = 30_000;
 
 export interface PlatformObserver {
-  readonly onDispatch?: (event: BusEvent, outcome: DispatchOutcome) => void;
+  readonly onDispatch?: (event: BusEvent | StartRequest, outcome: DispatchOutcome) => void;
   readonly onStateEvent?: (execution: SimulatedExecution, event: LocalExecutionEvent) => void;
   readonly onAudit?: (record: AuditRecord) => void;
   readonly onFinished?: (execution: SimulatedExecution, result: LocalRunResult) => void;
@@ -41,7 +42,7 @@ export class SimulatedPlatform {
   readonly stepDeps: StepDeps;
   readonly dispatcherConfig: DispatcherConfig;
   readonly results = new Map<string, LocalRunResult>();
-  private readonly inbox: BusEvent[] = [];
+  private readonly inbox: (BusEvent | StartRequest)[] = [];
   private readonly releases: Promise<unknown>[] = [];
   private readonly machines = new Map<string, RunbookDefinition>();
 
@@ -93,6 +94,14 @@ export class SimulatedPlatform {
     );
     account.bus.addRule(
       {
+        source: ['aws.secretsmanager'],
+        'detail-type': ['AWS Service Event via CloudTrail'],
+        detail: { eventName: ['RotationFailed'] },
+      },
+      (event) => this.inbox.push(event),
+    );
+    account.bus.addRule(
+      {
         source: ['aws.states'],
         'detail-type': ['Step Functions Execution Status Change'],
         detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
@@ -115,6 +124,14 @@ export class SimulatedPlatform {
       await this.account.runServices();
       await this.dispatchInbox();
     }
+  }
+
+  /**
+   * Sends the dispatcher a start request, as a person (`runbook start`) or a schedule's rule (its
+   * constant input) does; it is dispatched with the next events.
+   */
+  request(startRequest: StartRequest): void {
+    this.inbox.push(startRequest);
   }
 
   /** Dispatches pending events and runs every started execution until nothing is left to do. */
@@ -140,7 +157,7 @@ export class SimulatedPlatform {
     };
     for (const event of this.inbox.splice(0)) {
       // Dispatch first: an optional call skips evaluating its arguments when there is no observer.
-      const outcome = await dispatchAlarm(event, deps);
+      const outcome = await dispatchEvent(event, deps);
       this.observer.onDispatch?.(event, outcome);
     }
   }

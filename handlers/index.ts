@@ -18,6 +18,13 @@ import { revertConcurrencyChange } from './lambda-throttling/revert-concurrency-
 import { verifyThrottles } from './lambda-throttling/verify-throttles.js';
 import type { ClientName } from './lib/aws-clients.js';
 import type { StepCore } from './lib/step-deps.js';
+import { checkConsumers } from './secret-rotation/check-consumers.js';
+import { checkRotation } from './secret-rotation/check-rotation.js';
+import { clearStalePending } from './secret-rotation/clear-stale-pending.js';
+import { inspectSecret } from './secret-rotation/inspect-secret.js';
+import { reportRotation } from './secret-rotation/report-rotation.js';
+import { rollBackRotation } from './secret-rotation/roll-back-rotation.js';
+import { startRotation } from './secret-rotation/start-rotation.js';
 import { escalate } from './shared/escalate.js';
 import { releaseLease } from './shared/release-lease.js';
 import { requestApproval } from './shared/request-approval.js';
@@ -43,6 +50,13 @@ export const stepHandlers = {
   'verify-throttles': verifyThrottles,
   'revert-concurrency-change': revertConcurrencyChange,
   'report-throttling': reportThrottling,
+  'inspect-secret': inspectSecret,
+  'clear-stale-pending': clearStalePending,
+  'start-rotation': startRotation,
+  'check-rotation': checkRotation,
+  'check-consumers': checkConsumers,
+  'roll-back-rotation': rollBackRotation,
+  'report-rotation': reportRotation,
   'request-approval': requestApproval,
   escalate,
   'release-lease': releaseLease,

@@ -7,6 +7,7 @@ import { type Environment, environments } from '../handlers/lib/step-deps.js';
 import { definitions } from '../runbooks/definitions.js';
 import { type AccessPolicy, parseAccessPolicy, policyFor } from '../slack/access-policy.js';
 import { RunbooksStack } from './runbooks-stack.js';
+import { rotatedSecretSchema } from './secret-rotation.js';
 
 /** Builds the CDK app; `cdk.json` runs this file, tests call `createApp` directly. */
 export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
@@ -23,6 +24,14 @@ export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
   const slackAccess = slackAccessFile
     ? readSlackAccess(slackAccessFile, environment as Environment)
     : undefined;
+  const rotatedSecrets = z
+    .array(rotatedSecretSchema)
+    .parse(app.node.tryGetContext('runbooks:rotatedSecrets') ?? []);
+  const credentialAdapterArn = app.node.tryGetContext('runbooks:credentialAdapter') as string | undefined;
+  if (rotatedSecrets.length > 0 && !credentialAdapterArn)
+    throw new Error(
+      'runbooks:rotatedSecrets needs runbooks:credentialAdapter, the function that sets and tests credentials',
+    );
   const stack = new RunbooksStack(app, `LambdaRunbooks-${environment}`, {
     runbooks: definitions,
     environment: environment as Environment,
@@ -30,6 +39,7 @@ export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
     ...(queues ? { queueArns: queues } : {}),
     routes,
     ...(slackAccess ? { slackAccess } : {}),
+    ...(credentialAdapterArn ? { rotation: { secrets: rotatedSecrets, credentialAdapterArn } } : {}),
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   if (!slackAccess) {

@@ -23,6 +23,7 @@ import { catalogueEntries } from '../slack/slash-command.js';
 import { definitionComment, stepLogicalName } from '../state-machines/render-asl.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
+import { type RotatedSecret, SecretRotation } from './secret-rotation.js';
 import { SlackEndpoints } from './slack-endpoints.js';
 import { stepPolicy } from './step-permissions.js';
 
@@ -38,6 +39,8 @@ export interface RunbooksStackProps extends StackProps {
   readonly routes?: readonly RouteRule[];
   /** Who may start and approve from Slack. Default: nobody. */
   readonly slackAccess?: AccessPolicy;
+  /** Secrets the secret-rotation runbook rotates, and the credential adapter its rotation function calls. Default: none. */
+  readonly rotation?: { readonly secrets: readonly RotatedSecret[]; readonly credentialAdapterArn: string };
 }
 
 /**
@@ -76,12 +79,23 @@ export class RunbooksStack extends Stack {
     // Powertools idempotency's default attribute names.
     const idempotency = table('Idempotency', 'id', 'expiration');
     const approvalTable = table('ApprovalRequests', 'approvalId', 'ttl');
+    const rotation = props.rotation
+      ? new SecretRotation(this, 'SecretRotation', {
+          ...props.rotation,
+          idempotencyTable: idempotency,
+          key,
+          alarmTopic: platformAlarms,
+        })
+      : undefined;
     const stepScope = {
       targetFunctionArns,
       leaseTableArn: leases.tableArn,
       idempotencyTableArn: idempotency.tableArn,
       approvalTableArn: approvalTable.tableArn,
       queueArns: props.queueArns ?? [`arn:${this.partition}:sqs:${this.region}:${this.account}:*`],
+      secretArns: props.rotation?.secrets.map((s) => s.secretArn) ?? [],
+      rotationFunctionArn: rotation?.rotationFunction.function.functionArn ?? null,
+      consumerArns: rotation?.consumerArns(this) ?? [],
     };
     const functions = Object.fromEntries(
       stepNames.map((step) => {
@@ -197,6 +211,7 @@ export class RunbooksStack extends Stack {
         }),
       ],
     });
+    rotation?.addTriggers(dispatcher.function, triggerDlq);
     new Rule(this, 'ReleaseLeasesOfFailedRuns', {
       description: 'Releases the target lease of runbook executions that fail, time out or are aborted',
       eventPattern: {

@@ -14,6 +14,12 @@ export interface StepScope {
   readonly approvalTableArn: string;
   /** SQS queue ARNs (wildcards allowed) the DLQ replay may read, send to and delete from. */
   readonly queueArns: readonly string[];
+  /** Secrets the secret-rotation runbook rotates (complete ARNs); none: its steps get no secret permissions. */
+  readonly secretArns: readonly string[];
+  /** The platform's rotation function, which the runbook invokes to restore credentials. */
+  readonly rotationFunctionArn: string | null;
+  /** Consumers' health-check aliases (function ARNs with the alias) the runbook may invoke. */
+  readonly consumerArns: readonly string[];
 }
 
 /**
@@ -66,6 +72,23 @@ function concurrencyChanges(
       actions: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
       resources: [`arn:${stack.partition}:lambda:${stack.region}:${stack.account}:event-source-mapping:*`],
       conditions: { ArnLike: { 'lambda:FunctionArn': [...functions] } },
+    }),
+  ];
+}
+
+/** Secrets Manager actions on the rotated secrets only; none configured, none granted. */
+function secretsPolicy(scope: StepScope, actions: string[]): PolicyStatement[] {
+  if (scope.secretArns.length === 0) return [];
+  return [new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [...scope.secretArns] })];
+}
+
+function invokePolicy(functionArns: readonly string[]): PolicyStatement[] {
+  if (functionArns.length === 0) return [];
+  return [
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ['lambda:InvokeFunction'],
+      resources: [...functionArns],
     }),
   ];
 }
@@ -206,6 +229,32 @@ function apiPolicy(stack: Stack, step: StepName, scope: StepScope): PolicyStatem
       ];
     case 'verify-throttles':
       return [readMetrics];
+    case 'inspect-secret':
+    case 'check-rotation':
+    case 'report-rotation':
+      return secretsPolicy(scope, ['secretsmanager:DescribeSecret']);
+    case 'clear-stale-pending':
+      return secretsPolicy(scope, [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:UpdateSecretVersionStage',
+      ]);
+    case 'start-rotation':
+      // RotateSecret needs its caller to be allowed to invoke the rotation function too.
+      return [
+        ...secretsPolicy(scope, ['secretsmanager:DescribeSecret', 'secretsmanager:RotateSecret']),
+        ...invokePolicy(scope.rotationFunctionArn ? [scope.rotationFunctionArn] : []),
+      ];
+    case 'roll-back-rotation':
+      return [
+        ...secretsPolicy(scope, [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:UpdateSecretVersionStage',
+          'secretsmanager:CancelRotateSecret',
+        ]),
+        ...invokePolicy(scope.rotationFunctionArn ? [scope.rotationFunctionArn] : []),
+      ];
+    case 'check-consumers':
+      return invokePolicy(scope.consumerArns);
     case 'decide-throttling-fix':
     case 'report-throttling':
     case 'decide-remediation':

@@ -7,10 +7,8 @@ import { lazyClients } from '../lib/aws-clients.js';
 import { withPowertools } from '../lib/lambda-entry.js';
 import { metrics } from '../lib/observability.js';
 import { powertoolsMetrics } from '../lib/platform-metrics.js';
-import { dispatchAlarm } from './dispatch-alarm.js';
+import { dispatchEvent } from './dispatch-event.js';
 import { type DispatcherDeps, dispatcherConfigFromEnv } from './dispatcher-config.js';
-import { startManually } from './manual-start.js';
-import { isStartRequest, manualStartOf } from './start-request.js';
 
 let deps: DispatcherDeps | undefined;
 
@@ -31,13 +29,11 @@ function dispatcherDeps(): DispatcherDeps {
 }
 
 /**
- * The dispatcher's Lambda entry: EventBridge delivers alarm state changes here, and people with
- * permission to invoke it send start requests (`runbook start`); both go through one launch.
+ * The dispatcher's Lambda entry: EventBridge delivers alarm state changes, failed rotations and
+ * schedules' start requests here, and people with permission to invoke it send start requests
+ * (`runbook start`); all go through one launch.
  */
 export const handler = withPowertools(
-  (event: unknown) =>
-    isStartRequest(event)
-      ? startManually(manualStartOf(event), dispatcherDeps())
-      : dispatchAlarm(event, dispatcherDeps()),
+  (event: unknown) => dispatchEvent(event, dispatcherDeps()),
   logMetrics(metrics),
 );

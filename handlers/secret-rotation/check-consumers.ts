@@ -58,7 +58,9 @@ async function checkOne(
   }
   // An error's message is the consumer's own text and may quote what it read: only its type is kept.
   if (response.FunctionError)
-    return unhealthy(`the health check failed with ${(answer as { errorType?: string } | null)?.errorType ?? 'an error'}`);
+    return unhealthy(
+      `the health check failed with ${(answer as { errorType?: string } | null)?.errorType ?? 'an error'}`,
+    );
   const parsed = healthAnswerSchema.safeParse(answer);
   if (!parsed.success) return unhealthy('the health check answered without a healthy flag');
   const { healthy, versionId = null, reason } = parsed.data;
@@ -72,7 +74,10 @@ async function checkOne(
 }
 
 /** Invokes every consumer's health check alias, together; all must be healthy. Reads only. */
-export const checkConsumers: StepCore<CheckConsumersInput, ConsumerCheck, 'lambda'> = async (rawInput, deps) => {
+export const checkConsumers: StepCore<CheckConsumersInput, ConsumerCheck, 'lambda'> = async (
+  rawInput,
+  deps,
+) => {
   const input = parseInput(inputSchema, rawInput, 'check-consumers');
   const consumers = await Promise.all(
     input.consumers.map((c) => checkOne(deps.clients.lambda, input.secretId, c, input.expectVersionId)),

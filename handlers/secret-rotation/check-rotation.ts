@@ -32,7 +32,13 @@ export const checkRotation: StepCore<CheckRotationInput, RotationCheck, 'secrets
   const checks = input.previousChecks + 1;
   const checkedAt = deps.now().toISOString();
   if (stages.includes('AWSCURRENT'))
-    return { status: 'succeeded', checks, versions, reason: `version ${input.versionId} is AWSCURRENT`, checkedAt };
+    return {
+      status: 'succeeded',
+      checks,
+      versions,
+      reason: `version ${input.versionId} is AWSCURRENT`,
+      checkedAt,
+    };
   if (!stages.includes('AWSPENDING'))
     return {
       status: 'failed',

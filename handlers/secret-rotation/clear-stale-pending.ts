@@ -33,11 +33,16 @@ export const clearStalePending: StepCore<ClearStalePendingInput, ClearedPending,
   rawInput,
   deps,
 ) => {
-  const { executionId, runbook, secretId, versionId } = parseInput(inputSchema, rawInput, 'clear-stale-pending');
+  const { executionId, runbook, secretId, versionId } = parseInput(
+    inputSchema,
+    rawInput,
+    'clear-stale-pending',
+  );
   const sm = deps.clients.secretsManager;
   const versions = await currentVersions(sm, secretId);
   const pending = versionWith(versions, 'AWSPENDING');
-  if (pending === null || pending === versionWith(versions, 'AWSCURRENT')) return { cleared: false, versionId };
+  if (pending === null || pending === versionWith(versions, 'AWSCURRENT'))
+    return { cleared: false, versionId };
   if (pending !== versionId)
     throw new ConfigurationChangedError(
       `AWSPENDING is now on version ${pending}, not ${versionId}: another rotation started; not touching it`,

@@ -7,7 +7,11 @@ import type { Consumer } from './contract.js';
  * (comma or space separated), each `function:alias`, without duplicates. Tags and parameters are
  * hostile input: every entry must be a Lambda function and alias name, or the run stops here.
  */
-export function consumersOf(tagValue: string | undefined, parameter: string | undefined, max: number): Consumer[] {
+export function consumersOf(
+  tagValue: string | undefined,
+  parameter: string | undefined,
+  max: number,
+): Consumer[] {
   const entries = [tagValue ?? '', parameter ?? '']
     .flatMap((list) => list.split(/[\s,]+/))
     .filter((entry) => entry.length > 0);
@@ -16,7 +20,10 @@ export function consumersOf(tagValue: string | undefined, parameter: string | un
     const target = parseTarget(`lambda:${entry}`);
     if (target.kind !== 'function' || !target.alias)
       throw new InvalidInputError(`consumer "${entry}" names no alias: health checks run on function:alias`);
-    consumers.set(`${target.functionName}:${target.alias}`, { functionName: target.functionName, alias: target.alias });
+    consumers.set(`${target.functionName}:${target.alias}`, {
+      functionName: target.functionName,
+      alias: target.alias,
+    });
   }
   if (consumers.size > max)
     throw new InvalidInputError(`${consumers.size} consumers named; one run checks at most ${max}`);

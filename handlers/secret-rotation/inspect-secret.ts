@@ -30,7 +30,8 @@ export type InspectSecretInput = z.input<typeof inputSchema>;
 function secretNameOf(input: z.infer<typeof secretRotationInputSchema>): string {
   const dispatched = (input as { dispatch?: { target?: unknown } }).dispatch?.target;
   const manual = manualStartSchema.safeParse(input);
-  const key = typeof dispatched === 'string' ? dispatched : manual.success ? manual.data.manualStart.target : undefined;
+  const key =
+    typeof dispatched === 'string' ? dispatched : manual.success ? manual.data.manualStart.target : undefined;
   if (key !== undefined) {
     const target = parseTarget(key);
     if (target.kind !== 'secret') throw new TargetNotResolvedError(`${targetKey(target)} is not a secret`);

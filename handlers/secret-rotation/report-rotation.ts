@@ -51,7 +51,8 @@ export interface RotationReport {
 }
 
 function outcomeOf(state: z.infer<typeof inputSchema>['state']): RotationOutcome {
-  if (state.rollback) return state.rollback.restored && state.afterRollback?.allHealthy ? 'rolled-back' : 'escalated';
+  if (state.rollback)
+    return state.rollback.restored && state.afterRollback?.allHealthy ? 'rolled-back' : 'escalated';
   if (state.escalation || state.failure) return 'escalated';
   return state.check?.status === 'succeeded' && state.consumerCheck?.allHealthy ? 'rotated' : 'escalated';
 }

@@ -41,7 +41,11 @@ async function restore(input: z.infer<typeof inputSchema>, deps: Deps): Promise<
       new InvokeCommand({
         FunctionName: input.rotationFunction,
         Payload: new TextEncoder().encode(
-          JSON.stringify({ Step: 'restoreSecret', SecretId: input.secretId, ClientRequestToken: input.previousVersion }),
+          JSON.stringify({
+            Step: 'restoreSecret',
+            SecretId: input.secretId,
+            ClientRequestToken: input.previousVersion,
+          }),
         ),
       }),
     );
@@ -65,10 +69,11 @@ async function restore(input: z.infer<typeof inputSchema>, deps: Deps): Promise<
  * removes any leftover AWSPENDING so later rotations are not blocked. Labels move even if the
  * restore fails: the escalation says so.
  */
-export const rollBackRotation: StepCore<RollBackRotationInput, RolledBack, 'secretsManager' | 'lambda'> = async (
-  rawInput,
-  deps,
-) => {
+export const rollBackRotation: StepCore<
+  RollBackRotationInput,
+  RolledBack,
+  'secretsManager' | 'lambda'
+> = async (rawInput, deps) => {
   const input = parseInput(inputSchema, rawInput, 'roll-back-rotation');
   const sm = deps.clients.secretsManager;
   const { secretId, versionId, previousVersion } = input;
@@ -95,12 +100,20 @@ export const rollBackRotation: StepCore<RollBackRotationInput, RolledBack, 'secr
   if (current !== versionId) {
     // Unfinished: stop Secrets Manager from trying again while the labels are put back.
     await sm.send(new CancelRotateSecretCommand({ SecretId: secretId }));
-    audit('cancel the unfinished rotation (turns automatic rotation off until the next RotateSecret)', { rotating: versionId }, { rotating: null });
+    audit(
+      'cancel the unfinished rotation (turns automatic rotation off until the next RotateSecret)',
+      { rotating: versionId },
+      { rotating: null },
+    );
   }
   const restoreProblem = await restore(input, deps);
   if (current === versionId) {
     await moveLabel(sm, secretId, 'AWSCURRENT', versionId, previousVersion);
-    audit('move AWSCURRENT back to the previous version', { AWSCURRENT: versionId }, { AWSCURRENT: previousVersion });
+    audit(
+      'move AWSCURRENT back to the previous version',
+      { AWSCURRENT: versionId },
+      { AWSCURRENT: previousVersion },
+    );
     versions = await currentVersions(sm, secretId);
     const previousNow = versionWith(versions, 'AWSPREVIOUS');
     if (input.previousOfPrevious && previousNow !== input.previousOfPrevious) {
@@ -114,7 +127,8 @@ export const rollBackRotation: StepCore<RollBackRotationInput, RolledBack, 'secr
     await removeLabel(sm, secretId, 'AWSPENDING', pending);
     audit('remove the leftover AWSPENDING label', { AWSPENDING: pending }, { AWSPENDING: null });
   }
-  if (restoreProblem === null) actions.push(`previous credentials (version ${previousVersion}) set in the target system`);
+  if (restoreProblem === null)
+    actions.push(`previous credentials (version ${previousVersion}) set in the target system`);
   return {
     actions,
     restored: restoreProblem === null,
@@ -123,4 +137,7 @@ export const rollBackRotation: StepCore<RollBackRotationInput, RolledBack, 'secr
   };
 };
 
-export const handler = lambdaEntry(rollBackRotation, { secretsManager: SecretsManagerClient, lambda: LambdaClient });
+export const handler = lambdaEntry(rollBackRotation, {
+  secretsManager: SecretsManagerClient,
+  lambda: LambdaClient,
+});

@@ -67,14 +67,18 @@ export async function rotateSecret(rawEvent: unknown, deps: RotationDeps): Promi
   const described = await sm.send(new DescribeSecretCommand({ SecretId: secretId }));
   const stages = described.VersionIdsToStages?.[token];
   if (step === 'restoreSecret') return restoreSecret(secretId, token, stages, deps);
-  if (!described.RotationEnabled) throw new RotationStateError(`secret ${secretId} is not enabled for rotation`);
-  if (!stages) throw new RotationStateError(`secret version ${token} has no stage for rotation of secret ${secretId}`);
+  if (!described.RotationEnabled)
+    throw new RotationStateError(`secret ${secretId} is not enabled for rotation`);
+  if (!stages)
+    throw new RotationStateError(`secret version ${token} has no stage for rotation of secret ${secretId}`);
   if (stages.includes('AWSCURRENT')) {
     logger.info('version is already AWSCURRENT; nothing to do', { step, secretId, versionId: token });
     return { step, versionId: token, outcome: 'already-current' };
   }
   if (!stages.includes('AWSPENDING'))
-    throw new RotationStateError(`secret version ${token} is not AWSPENDING for rotation of secret ${secretId}`);
+    throw new RotationStateError(
+      `secret version ${token} is not AWSPENDING for rotation of secret ${secretId}`,
+    );
   logger.info('rotation step', { step, secretId, versionId: token });
   switch (step) {
     case 'createSecret':
@@ -86,7 +90,12 @@ export async function rotateSecret(rawEvent: unknown, deps: RotationDeps): Promi
       // target system still holds; alternating users: the admin changes the other user.
       const loginWith =
         strategyOf(credentials) === 'alternating-users'
-          ? [{ secretId: credentials.masterarn ?? '', versionId: await versionIdOf(sm, credentials.masterarn ?? '', 'AWSCURRENT') }]
+          ? [
+              {
+                secretId: credentials.masterarn ?? '',
+                versionId: await versionIdOf(sm, credentials.masterarn ?? '', 'AWSCURRENT'),
+              },
+            ]
           : [token, currentVersion, await versionIdOf(sm, secretId, 'AWSPREVIOUS').catch(() => undefined)]
               .filter((versionId): versionId is string => versionId !== undefined)
               .map((versionId) => ({ secretId, versionId }));
@@ -99,7 +108,11 @@ export async function rotateSecret(rawEvent: unknown, deps: RotationDeps): Promi
       return { step, versionId: token, outcome: 'done' };
     }
     case 'testSecret':
-      await askAdapter(deps.clients.lambda, deps.credentialAdapter, { action: 'test-login', secretId, versionId: token });
+      await askAdapter(deps.clients.lambda, deps.credentialAdapter, {
+        action: 'test-login',
+        secretId,
+        versionId: token,
+      });
       return { step, versionId: token, outcome: 'done' };
     case 'finishSecret': {
       const currentVersion = await versionIdOf(sm, secretId, 'AWSCURRENT');
@@ -118,10 +131,17 @@ export async function rotateSecret(rawEvent: unknown, deps: RotationDeps): Promi
   }
 }
 
-async function createSecret(secretId: string, token: string, deps: RotationDeps): Promise<RotationStepResult> {
+async function createSecret(
+  secretId: string,
+  token: string,
+  deps: RotationDeps,
+): Promise<RotationStepResult> {
   const sm = deps.clients.secretsManager;
   const currentVersion = await versionIdOf(sm, secretId, 'AWSCURRENT');
-  const current = parseCredentials(await valueOf(sm, secretId, { VersionStage: 'AWSCURRENT' }), currentVersion);
+  const current = parseCredentials(
+    await valueOf(sm, secretId, { VersionStage: 'AWSCURRENT' }),
+    currentVersion,
+  );
   try {
     parseCredentials(await valueOf(sm, secretId, { VersionId: token, VersionStage: 'AWSPENDING' }), token);
     return { step: 'createSecret', versionId: token, outcome: 'reused-pending' };
@@ -160,12 +180,19 @@ async function restoreSecret(
   deps: RotationDeps,
 ): Promise<RotationStepResult> {
   if (!stages?.some((s) => s === 'AWSCURRENT' || s === 'AWSPREVIOUS'))
-    throw new RotationStateError(`secret version ${versionId} is neither AWSCURRENT nor AWSPREVIOUS: not restored`);
+    throw new RotationStateError(
+      `secret version ${versionId} is neither AWSCURRENT nor AWSPREVIOUS: not restored`,
+    );
   const sm = deps.clients.secretsManager;
   const others = await Promise.all(
-    (['AWSPENDING', 'AWSCURRENT'] as const).map((stage) => versionIdOf(sm, secretId, stage).catch(() => undefined)),
+    (['AWSPENDING', 'AWSCURRENT'] as const).map((stage) =>
+      versionIdOf(sm, secretId, stage).catch(() => undefined),
+    ),
   );
-  const loginWith = [...new Set(others.filter((v): v is string => v !== undefined && v !== versionId)), versionId];
+  const loginWith = [
+    ...new Set(others.filter((v): v is string => v !== undefined && v !== versionId)),
+    versionId,
+  ];
   const credentials = parseCredentials(await valueOf(sm, secretId, { VersionId: versionId }), versionId);
   const admin = credentials.masterarn;
   await setOnce(deps, `${secretId}|${versionId}|restore|${loginWith.join(',')}`, {
@@ -217,7 +244,11 @@ let deployed: Omit<RotationDeps, 'remainingTimeMs'> | undefined;
 /** The Lambda entry Secrets Manager invokes; configuration from the environment, read once per container. */
 export const handler = withPowertools((event: unknown, context) => {
   deployed ??= {
-    clients: lazyClients({ secretsManager: SecretsManagerClient, lambda: LambdaClient, dynamodb: DynamoDBClient }),
+    clients: lazyClients({
+      secretsManager: SecretsManagerClient,
+      lambda: LambdaClient,
+      dynamodb: DynamoDBClient,
+    }),
     credentialAdapter: requiredEnv('CREDENTIAL_ADAPTER_FUNCTION'),
     // The AWS templates' defaults: characters that break connection strings and shells left out.
     password: {

@@ -37,6 +37,10 @@ export async function removeLabel(
   from: string,
 ): Promise<void> {
   await sm.send(
-    new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: stage, RemoveFromVersionId: from }),
+    new UpdateSecretVersionStageCommand({
+      SecretId: secretId,
+      VersionStage: stage,
+      RemoveFromVersionId: from,
+    }),
   );
 }

@@ -50,7 +50,9 @@ export const startRotation: StepCore<StartRotationInput, StartedRotation, 'secre
   const previousVersion = versionWith(versions, finished ? 'AWSPREVIOUS' : 'AWSCURRENT') ?? '';
   const startedAt = deps.now().toISOString();
   if (!mine) {
-    await sm.send(new RotateSecretCommand({ SecretId: secretId, ClientRequestToken: versionId, RotateImmediately: true }));
+    await sm.send(
+      new RotateSecretCommand({ SecretId: secretId, ClientRequestToken: versionId, RotateImmediately: true }),
+    );
     deps.audit.record({
       at: startedAt,
       executionId,

@@ -148,6 +148,7 @@ describe('RunbooksStack', () => {
       { Ref: expect.stringMatching(/^api5xxspike/) },
       { Ref: expect.stringMatching(/^dlqreplay/) },
       { Ref: expect.stringMatching(/^lambdathrottling/) },
+      { Ref: expect.stringMatching(/^secretrotation/) },
     ]);
   });
 
