@@ -25,7 +25,8 @@ export type TimelineKind =
   | 'error'
   | 'approval'
   | 'change'
-  | 'notify';
+  | 'notify'
+  | 'event';
 
 /** One line of a game day's story, in virtual time. */
 export interface TimelineEntry {
@@ -155,6 +156,13 @@ export async function runScenario<World, Outcome extends object, Final extends o
       add('alarm', `${detail.alarmName}: ${detail.previousState.value} → ${detail.state.value}${again}`);
     },
   );
+  account.bus.addRule({ source: ['aws.secretsmanager'] }, (event: BusEvent) => {
+    const detail = event.detail as { eventName?: string; errorMessage?: string };
+    add(
+      'event',
+      `Secrets Manager: ${detail.eventName}${detail.errorMessage ? ` (${detail.errorMessage})` : ''}`,
+    );
+  });
   // EventBridge delivers at least once: scenarios may ask for repeated deliveries of each alarm event.
   const extraDeliveries = (scenario.deliveries ?? 1) - 1;
   if (extraDeliveries > 0) {
@@ -170,6 +178,14 @@ export async function runScenario<World, Outcome extends object, Final extends o
   tracking = true;
   faultAt = account.clock.now().getTime();
   add('fault', scenario.inject(account, world));
+  const request = scenario.startRequest?.(world);
+  if (request) {
+    add(
+      'dispatch',
+      `start request from ${request.startRequest.requestedBy}: ${request.startRequest.runbook} on ${request.startRequest.target ?? request.startRequest.alarm}`,
+    );
+    await platform.request(request);
+  }
   const started = () => account.stepFunctions.all().some((e) => e.startDate.getTime() >= faultAt);
   for (let minute = 1; minute <= (scenario.detectionMinutes ?? 30) && !started(); minute += 1) {
     const happened = scenario.during?.(account, world, minute);
@@ -199,7 +215,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
     changes,
     escalations: account.sns.published.filter((m) => m.topicArn === platform.topics.escalation).length,
   };
-  const actual = scenario.outcome(account, world, facts);
+  const actual = await scenario.outcome(account, world, facts);
   const mismatches = mismatchesOf(scenario.expected, actual);
   return {
     scenario: scenario.id,
@@ -212,7 +228,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
     summary: scenario.summary(actual),
     timeline,
     finalState: {
-      ...scenario.finalState(account, world),
+      ...(await scenario.finalState(account, world)),
       executions: executions.map(({ name, status }) => ({ name, status })),
       leases: account.dynamodb.scan(platform.leaseTable).map((item) => unmarshall(item)),
     },

@@ -1,3 +1,4 @@
+import type { StartRequest } from '../handlers/dispatcher/start-request.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { LocalRunResult } from '../state-machines/local-executor.js';
@@ -54,15 +55,20 @@ export interface Scenario<World = unknown, Outcome extends object = object, Fina
   setup(account: SimulatedAccount): World;
   /** Injects the fault; returns what was done, for the timeline. */
   inject(account: SimulatedAccount, world: World): string;
+  /**
+   * How the runbook starts when no alarm starts it: the start request a person or a schedule sends
+   * the dispatcher right after the fault.
+   */
+  startRequest?(world: World): StartRequest;
   /** What happens in minute `minute` after the fault while no runbook runs yet (a fix deployed, say). */
   during?(account: SimulatedAccount, world: World, minute: number): string | undefined;
   /** Faults of the runbook's own calls while it runs; returns what was done, for the timeline. */
   whileRunning?(account: SimulatedAccount, world: World): string | undefined;
   /** Ends what `whileRunning` started, once the runbook is done. */
   afterRunning?(account: SimulatedAccount, world: World): void;
-  outcome(account: SimulatedAccount, world: World, facts: RunFacts): Outcome;
+  outcome(account: SimulatedAccount, world: World, facts: RunFacts): Outcome | Promise<Outcome>;
   /** What the account looks like at the end, for `runbook simulate --json`. */
-  finalState(account: SimulatedAccount, world: World): Final;
+  finalState(account: SimulatedAccount, world: World): Final | Promise<Final>;
   /** The outcome in one line, as people read it. */
   summary(actual: Outcome): string;
 }

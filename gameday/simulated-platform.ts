@@ -19,7 +19,9 @@ import type { SimulatedAccount } from './account/simulated-account.js';
 import type { SimulatedExecution } from './account/simulated-step-functions.js';
 
 /** The timeout of the platform's step functions in AWS (PlatformFunction's default). */
-const stepTimeoutMs = 30_000;
+export const stepTimeoutMs = 30_000;
+/** The platform's idempotency table, shared by steps and the rotation function. */
+export const idempotencyTableName = 'runbook-idempotency';
 
 export interface PlatformObserver {
   readonly onDispatch?: (event: BusEvent | StartRequest, outcome: DispatchOutcome) => void;
@@ -37,7 +39,7 @@ export interface PlatformObserver {
 export class SimulatedPlatform {
   readonly topics: { escalation: string; approvals: string };
   readonly leaseTable = 'runbook-leases';
-  readonly idempotencyTable = 'runbook-idempotency';
+  readonly idempotencyTable = idempotencyTableName;
   readonly approvalTable = 'runbook-approvals';
   readonly stepDeps: StepDeps;
   readonly dispatcherConfig: DispatcherConfig;
@@ -128,10 +130,11 @@ export class SimulatedPlatform {
 
   /**
    * Sends the dispatcher a start request, as a person (`runbook start`) or a schedule's rule (its
-   * constant input) does; it is dispatched with the next events.
+   * constant input) does; it is dispatched at once, with any events pending.
    */
-  request(startRequest: StartRequest): void {
+  async request(startRequest: StartRequest): Promise<void> {
     this.inbox.push(startRequest);
+    await this.dispatchInbox();
   }
 
   /** Dispatches pending events and runs every started execution until nothing is left to do. */

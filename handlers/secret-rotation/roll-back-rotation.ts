@@ -107,6 +107,12 @@ export const rollBackRotation: StepCore<
     );
   }
   const restoreProblem = await restore(input, deps);
+  if (restoreProblem === null)
+    audit(
+      'set the previous credentials in the target system again',
+      { credentialsOf: versionId },
+      { credentialsOf: previousVersion },
+    );
   if (current === versionId) {
     await moveLabel(sm, secretId, 'AWSCURRENT', versionId, previousVersion);
     audit(
@@ -127,8 +133,6 @@ export const rollBackRotation: StepCore<
     await removeLabel(sm, secretId, 'AWSPENDING', pending);
     audit('remove the leftover AWSPENDING label', { AWSPENDING: pending }, { AWSPENDING: null });
   }
-  if (restoreProblem === null)
-    actions.push(`previous credentials (version ${previousVersion}) set in the target system`);
   return {
     actions,
     restored: restoreProblem === null,

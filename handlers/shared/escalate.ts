@@ -9,6 +9,18 @@ import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
 const failureSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
+const consumerCheckSchema = z.looseObject({
+  allHealthy: z.boolean(),
+  consumers: z.array(z.looseObject({ consumer: z.string(), healthy: z.boolean(), reason: z.string() })),
+});
+
+/** The consumers whose health check failed, each with its reason. */
+function unhealthy(check: z.infer<typeof consumerCheckSchema>): string {
+  return check.consumers
+    .filter((c) => !c.healthy)
+    .map((c) => `${c.consumer} (${c.reason})`)
+    .join(', ');
+}
 
 const inputSchema = z.object({
   executionId: nonEmptyString(),
@@ -20,6 +32,11 @@ const inputSchema = z.object({
     rollback: z.optional(z.unknown()),
     verification: z.optional(z.looseObject({ recovered: z.boolean(), checks: z.number() })),
     failure: z.optional(failureSchema),
+    // The secret-rotation runbook's findings: preflight, the rotation, and the consumer canaries.
+    inspection: z.optional(z.looseObject({ action: z.string(), reason: z.string() })),
+    check: z.optional(z.looseObject({ status: z.string(), reason: z.string() })),
+    consumerCheck: z.optional(consumerCheckSchema),
+    afterRollback: z.optional(consumerCheckSchema),
   }),
 });
 
@@ -53,6 +70,16 @@ function reasonFor(state: z.infer<typeof inputSchema>['state']): string {
     return `not recovered after ${state.verification.checks} verification checks following the remediation`;
   }
   if (state.decision?.action === 'escalate') return state.decision.reason;
+  if (state.inspection?.action === 'escalate') return state.inspection.reason;
+  const after =
+    state.afterRollback && !state.afterRollback.allHealthy
+      ? `; after the rollback still failing: ${unhealthy(state.afterRollback)}`
+      : state.afterRollback
+        ? '; rolled back, every consumer works again'
+        : '';
+  if (state.check?.status === 'failed') return `rotation failed: ${state.check.reason}${after}`;
+  if (state.consumerCheck && !state.consumerCheck.allHealthy)
+    return `consumers cannot use the new value: ${unhealthy(state.consumerCheck)}${after}`;
   return 'the runbook could not finish';
 }
 
@@ -65,7 +92,7 @@ const escalateOnce: StepCore<EscalateInput, Escalation, 'sns'> = async (rawInput
     runbook: input.runbook,
     executionId: input.executionId,
     reason,
-    evidence: input.state.evidence ?? null,
+    evidence: input.state.evidence ?? input.state.inspection ?? null,
     decision: input.state.decision ?? null,
     rollback: input.state.rollback ?? null,
     verification: input.state.verification ?? null,

@@ -59,6 +59,13 @@ export class SimulatedSecretsManager {
     return { ARN: secret.arn, Name: secret.name, VersionId: [...secret.versions.keys()][0] };
   }
 
+  /** Configures rotation without starting one (setup, as a RotationSchedule without rules does). */
+  configureRotation(secretId: string, lambdaArn: string): void {
+    const secret = this.store.get(secretId);
+    secret.rotation.lambdaArn = this.lambda.fn(lambdaArn).arn;
+    secret.rotation.enabled = true;
+  }
+
   describeSecret(input: DescribeSecretCommandInput) {
     const secret = this.store.get(input.SecretId ?? '');
     const { rotation } = secret;
