@@ -62,6 +62,16 @@ export interface ScenarioResult<Outcome extends object = object, Final extends o
   readonly wallMs: number;
 }
 
+/** What a caller may watch besides the result: the handlers' logs, the account, execution history. */
+export interface RunOptions {
+  /** The handlers' log level. Default: silent (the timeline tells the story). */
+  readonly logLevel?: 'SILENT' | 'DEBUG' | 'INFO';
+  /** Called with the fresh account before setup, to inspect it afterwards. */
+  readonly onAccount?: (account: SimulatedAccount) => void;
+  /** Every execution history event of every execution, with state input and output. */
+  readonly onHistory?: (event: unknown) => void;
+}
+
 /** How long the scripted approver takes to answer: people read before they click. */
 const approverSeconds = 240;
 
@@ -89,11 +99,13 @@ export function scriptedApprover(answer: ScriptedApproval): Approver {
  */
 export async function runScenario<World, Outcome extends object, Final extends object>(
   scenario: Scenario<World, Outcome, Final>,
+  options: RunOptions = {},
 ): Promise<ScenarioResult<Outcome, Final>> {
   const wallStart = performance.now();
   // The timeline tells the story; the handlers' structured logs would only repeat it.
-  logger.setLogLevel('SILENT');
+  logger.setLogLevel(options.logLevel ?? 'SILENT');
   const account = new SimulatedAccount({ start: scenarioStart });
+  options.onAccount?.(account);
   const world = scenario.setup(account);
   const timeline: TimelineEntry[] = [];
   let faultAt = account.clock.now().getTime();
@@ -130,6 +142,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
           outcome.action === 'start' ? `started ${outcome.executionName}` : `ignored: ${outcome.reason}`,
         );
       },
+      ...(options.onHistory ? { onHistory: (_execution, event) => options.onHistory?.(event) } : {}),
       onStateEvent: (_execution, event) => {
         flushNotifications();
         timelineFor(event, add);

@@ -26,6 +26,8 @@ export const idempotencyTableName = 'runbook-idempotency';
 export interface PlatformObserver {
   readonly onDispatch?: (event: BusEvent | StartRequest, outcome: DispatchOutcome) => void;
   readonly onStateEvent?: (execution: SimulatedExecution, event: LocalExecutionEvent) => void;
+  /** Every execution history event, with state input and output. */
+  readonly onHistory?: (execution: SimulatedExecution, event: unknown) => void;
   readonly onAudit?: (record: AuditRecord) => void;
   readonly onFinished?: (execution: SimulatedExecution, result: LocalRunResult) => void;
 }
@@ -174,6 +176,7 @@ export class SimulatedPlatform {
       advanceTime: (seconds) => this.advance(seconds),
       executionName: execution.name,
       onEvent: (event) => this.observer.onStateEvent?.(execution, event),
+      onHistory: (event) => this.observer.onHistory?.(execution, event),
     });
     this.results.set(execution.name, result);
     this.account.stepFunctions.finish(

@@ -58,6 +58,8 @@ export interface LocalRunOptions {
   readonly advanceTime: (seconds: number) => void | Promise<void>;
   readonly executionName: string;
   readonly onEvent?: (event: LocalExecutionEvent) => void;
+  /** Every raw execution history event (states entered and exited with their input and output). */
+  readonly onHistory?: (event: unknown) => void;
 }
 
 export type LocalRunResult =
@@ -208,6 +210,7 @@ export async function runLocally(
 
   const consume = (async () => {
     for await (const event of execution.eventLogs) {
+      options.onHistory?.(event);
       switch (event.type) {
         case 'StateEntered': {
           lastInput.set(event.state.name, event.state.input);
