@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import type { SimulatedAccount } from '../../gameday/account/simulated-account.js';
+import { runScenario } from '../../gameday/run-scenario.js';
+import { findScenario } from '../../gameday/scenarios/index.js';
 import { functionArnPlaceholder } from '../../state-machines/render-asl.js';
 import { validateAsl } from '../../state-machines/validate-asl.js';
 
@@ -16,6 +19,31 @@ const run = async (...args: string[]) => {
 };
 
 describe('runbook CLI', () => {
+  it('prints versions by id, never a secret value, for a rotation game day in text and JSON', async () => {
+    // Game days are deterministic: the same run in process holds the values the CLI's run held.
+    let account: SimulatedAccount | undefined;
+    await runScenario(findScenario('consumer-rejects-new'), { onAccount: (a) => (account = a) });
+    const values = [...(account as SimulatedAccount).secretsManager.store.valuesEverHeld];
+    // Values are JSON documents with a password, or the random passwords themselves.
+    const passwords = values.map((v) => {
+      try {
+        return String((JSON.parse(v) as { password: unknown }).password);
+      } catch {
+        return v;
+      }
+    });
+    const text = await run('simulate', 'consumer-rejects-new');
+    const json = await run('simulate', 'consumer-rejects-new', '--json');
+    expect(text.code).toBe(0);
+    expect(JSON.parse(json.stdout).finalState.secrets[0].versions).toContainEqual({
+      versionId: expect.any(String),
+      stages: ['AWSCURRENT'],
+    });
+    for (const secret of [...values, ...passwords]) {
+      expect(text.stdout + text.stderr + json.stdout + json.stderr).not.toContain(secret);
+    }
+  });
+
   it('lists the catalogue', async () => {
     const { code, stdout } = await run('list');
     expect(code).toBe(0);
