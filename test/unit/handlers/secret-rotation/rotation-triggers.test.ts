@@ -82,8 +82,9 @@ describe('consumersOf', () => {
     expect(() => consumersOf('orders-api', undefined, 20)).toThrow(/names no alias/);
     expect(() => consumersOf('orders-api:live;rm', undefined, 20)).toThrow(/not a Lambda alias name/);
     expect(() => consumersOf('arn:aws:lambda:eu-west-1:1:function:x', undefined, 20)).toThrow(
-      /not a Lambda function name/,
+      /a function target is lambda:<function>\[:<alias>\]/,
     );
+    expect(() => consumersOf('orders api:live', undefined, 20)).toThrow(/names no alias/);
     expect(() => consumersOf('a:live b:live c:live', undefined, 2)).toThrow(/at most 2/);
   });
 });
