@@ -67,6 +67,26 @@ export const nagAcknowledgements = {
       'The functions, alarms and APIs a runbook inspects are chosen at run time by the alarm, within the targetFunctionArns context.',
     );
   },
+  rotationFunction(fn: IConstruct): void {
+    Validations.of(fn).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWSLambdaBasicExecutionRole only lets the function write its own logs.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'secretsmanager:GetRandomPassword and X-Ray have no resource-level permissions.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason: 'What DynamoDB needs to use the platform key for the encrypted idempotency table.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason: 'Part of encrypt/decrypt on the platform key, scoped to that one key.',
+      },
+    );
+  },
   stateMachine(machine: IConstruct, invoked: readonly IFunction[]): void {
     const stack = Stack.of(machine);
     Validations.of(machine).acknowledge(

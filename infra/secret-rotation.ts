@@ -14,6 +14,7 @@ import * as z from 'zod/mini';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
 import { nonEmptyString } from '../handlers/lib/schemas.js';
 import { parseTarget } from '../handlers/lib/targets.js';
+import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
 
 const secretArn =
@@ -125,6 +126,7 @@ export class SecretRotation extends Construct {
       }),
     );
     props.key.grantEncryptDecrypt(fn);
+    nagAcknowledgements.rotationFunction(this.rotationFunction);
   }
 
   /** Every consumer health-check alias, as function ARNs with the alias. */

@@ -85,7 +85,7 @@ export async function rotateSecret(rawEvent: unknown, deps: RotationDeps): Promi
       return createSecret(secretId, token, deps);
     case 'setSecret': {
       const currentVersion = await versionIdOf(sm, secretId, 'AWSCURRENT');
-      const credentials = parseCredentials(await valueOf(sm, secretId, { VersionId: token }), token);
+      const credentials = parseCredentials(await secretValueOf(sm, secretId, { VersionId: token }), token);
       // Single user: the user changes its own password, logging in with whichever of its values the
       // target system still holds; alternating users: the admin changes the other user.
       const loginWith =
@@ -139,11 +139,14 @@ async function createSecret(
   const sm = deps.clients.secretsManager;
   const currentVersion = await versionIdOf(sm, secretId, 'AWSCURRENT');
   const current = parseCredentials(
-    await valueOf(sm, secretId, { VersionStage: 'AWSCURRENT' }),
+    await secretValueOf(sm, secretId, { VersionStage: 'AWSCURRENT' }),
     currentVersion,
   );
   try {
-    parseCredentials(await valueOf(sm, secretId, { VersionId: token, VersionStage: 'AWSPENDING' }), token);
+    parseCredentials(
+      await secretValueOf(sm, secretId, { VersionId: token, VersionStage: 'AWSPENDING' }),
+      token,
+    );
     return { step: 'createSecret', versionId: token, outcome: 'reused-pending' };
   } catch (error) {
     // The empty version Secrets Manager started the rotation with has no value yet.
@@ -193,7 +196,10 @@ async function restoreSecret(
     ...new Set(others.filter((v): v is string => v !== undefined && v !== versionId)),
     versionId,
   ];
-  const credentials = parseCredentials(await valueOf(sm, secretId, { VersionId: versionId }), versionId);
+  const credentials = parseCredentials(
+    await secretValueOf(sm, secretId, { VersionId: versionId }),
+    versionId,
+  );
   const admin = credentials.masterarn;
   await setOnce(deps, `${secretId}|${versionId}|restore|${loginWith.join(',')}`, {
     action: 'set-credentials',
@@ -231,7 +237,7 @@ async function versionIdOf(sm: SecretsManagerClient, secretId: string, stage: st
   return found[0];
 }
 
-async function valueOf(
+async function secretValueOf(
   sm: SecretsManagerClient,
   secretId: string,
   which: { VersionId?: string; VersionStage?: string },

@@ -134,7 +134,7 @@ export class SecretStore {
     if (stage === current && from) this.moveLabel(secret, previous, from);
   }
 
-  removeLabel(secret: StoredSecret, stage: string, from: SecretVersion): void {
+  removeLabel(stage: string, from: SecretVersion): void {
     if (!from.stages.has(stage))
       throw invalidParameter(`The staging label ${stage} is not attached to version ${from.id}.`);
     if (stage === current)

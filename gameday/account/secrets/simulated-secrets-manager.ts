@@ -143,7 +143,7 @@ export class SimulatedSecretsManager {
         );
       this.store.moveLabel(secret, stage, to);
     } else if (input.RemoveFromVersionId) {
-      this.store.removeLabel(secret, stage, this.store.version(secret, input.RemoveFromVersionId));
+      this.store.removeLabel(stage, this.store.version(secret, input.RemoveFromVersionId));
     } else {
       throw invalidParameter('Specify MoveToVersionId, RemoveFromVersionId or both.');
     }
