@@ -42,8 +42,7 @@ export class FunctionCode {
         : /^\d+$/.test(q)
           ? this.lambda.version(fn, q).version
           : this.lambda.alias(fn, q).functionVersion;
-    const handler = this.handlers.get(fn.name);
-    if (!handler) throw invalid(`the simulated function ${fn.name} has no code to run`);
+    const handler = this.handlers.get(fn.name) ?? this.byBehaviour(fn.name, executedVersion);
     try {
       return { ok: true, executedVersion, result: await handler(event, executedVersion) };
     } catch (error) {
@@ -51,6 +50,26 @@ export class FunctionCode {
       return { ok: false, executedVersion, error: { errorType: e.name, errorMessage: e.message } };
     }
   }
+
+  /**
+   * Code a function was given no handler for behaves as its version does under traffic: the share
+   * of calls that fail, spread evenly over the calls (deterministic, so game days replay).
+   */
+  private byBehaviour(functionName: string, version: string): FunctionHandler {
+    return async () => {
+      const fn = this.lambda.fn(functionName);
+      const v = version === '$LATEST' ? [...fn.versions.values()].at(-1) : this.lambda.version(fn, version);
+      if (!v) throw invalid(`the simulated function ${fn.name} has no code to run`);
+      const key = `${fn.name}:${v.version}`;
+      const calls = (this.calls.get(key) ?? 0) + 1;
+      this.calls.set(key, calls);
+      if (Math.floor(calls * v.behaviour.errorRate) > Math.floor((calls - 1) * v.behaviour.errorRate))
+        throw Object.assign(new Error('the function failed'), { name: 'Error' });
+      return { statusCode: 200 };
+    };
+  }
+
+  private readonly calls = new Map<string, number>();
 
   /** The `Invoke` API: a JSON payload in, the result or Lambda's error document out. */
   async invokeApi(input: InvokeCommandInput) {

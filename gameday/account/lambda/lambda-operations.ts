@@ -10,12 +10,14 @@ import type {
 } from '@aws-sdk/client-lambda';
 import type { SimulatedOperations } from '../sdk-binding.js';
 import type { VirtualClock } from '../virtual-clock.js';
+import { FunctionListings } from './function-listings.js';
 import { invalid, notFound } from './lambda-errors.js';
 import type { SimulatedLambda } from './simulated-lambda.js';
 
 /** The Lambda API the platform calls, answered by the simulated Lambda. */
 export function lambdaOperations(lambda: SimulatedLambda, clock: VirtualClock): SimulatedOperations {
   const { concurrency, mappings } = lambda;
+  const listings = new FunctionListings(lambda);
   const name = (input: { FunctionName?: string }) => lambda.fn(input.FunctionName ?? '').name;
   /** Provisioned concurrency goes on an alias or a published version, never on $LATEST. */
   const qualifier = (input: { FunctionName?: string; Qualifier?: string }) => {
@@ -32,9 +34,13 @@ export function lambdaOperations(lambda: SimulatedLambda, clock: VirtualClock): 
     GetAlias: (input) => lambda.getAlias(input),
     UpdateAlias: (input) => lambda.updateAlias(input),
     CreateAlias: (input) => lambda.createAlias(input),
-    ListVersionsByFunction: (input) => lambda.listVersionsByFunction(input),
-    ListFunctions: () => lambda.listFunctions(),
-    GetFunctionConfiguration: (input) => lambda.getFunctionConfiguration(input),
+    ListVersionsByFunction: (input) => listings.listVersionsByFunction(input),
+    ListFunctions: (input) => listings.listFunctions(input),
+    GetFunctionConfiguration: (input) => listings.getFunctionConfiguration(input),
+    ListAliases: (input) => listings.listAliases(input),
+    ListTags: (input) => listings.listTags(input),
+    UpdateFunctionConfiguration: (input) => listings.updateFunctionConfiguration(input),
+    PublishVersion: (input) => listings.publishVersion(input),
     ListEventSourceMappings: (input: { EventSourceArn?: string; FunctionName?: string }) =>
       mappings.list({
         ...(input.EventSourceArn ? { EventSourceArn: input.EventSourceArn } : {}),

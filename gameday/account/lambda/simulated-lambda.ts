@@ -15,6 +15,7 @@ import type { VirtualClock } from '../virtual-clock.js';
 import { ConcurrencySettings } from './concurrency-settings.js';
 import { EventSourceMappings } from './event-source-mappings.js';
 import { FunctionCode } from './function-code.js';
+import { FunctionConfigurations, type RuntimeSettings } from './function-configurations.js';
 import { invalid, notFound } from './lambda-errors.js';
 import { LambdaInvocations } from './lambda-invocations.js';
 
@@ -28,6 +29,8 @@ export interface SimulatedVersion {
   readonly version: string;
   readonly publishedAt: Date;
   readonly codeSha256: string;
+  /** The runtime and environment `$LATEST` had when the version was published. */
+  readonly settings: RuntimeSettings;
   behaviour: VersionBehaviour;
 }
 
@@ -45,6 +48,7 @@ export interface SimulatedFunction {
   readonly memorySize: number;
   readonly versions: Map<string, SimulatedVersion>;
   readonly aliases: Map<string, SimulatedAlias>;
+  readonly tags: Readonly<Record<string, string>>;
   codeRevision: number;
 }
 
@@ -68,6 +72,15 @@ export class SimulatedLambda {
   readonly mappings = new EventSourceMappings();
   readonly invocations: LambdaInvocations;
   readonly code: FunctionCode = new FunctionCode(this);
+  readonly configurations: FunctionConfigurations;
+  /**
+   * How a version published through the API behaves, by function: a game day says how its code
+   * behaves on a runtime or with an environment. Default: as the previous version.
+   */
+  readonly behaviourOnPublish = new Map<
+    string,
+    (settings: RuntimeSettings) => VersionBehaviour | undefined
+  >();
 
   constructor(
     private readonly identity: AccountIdentity,
@@ -75,12 +88,23 @@ export class SimulatedLambda {
     private readonly clock: VirtualClock,
   ) {
     this.concurrency = new ConcurrencySettings(clock);
+    this.configurations = new FunctionConfigurations(clock);
     this.invocations = new LambdaInvocations(this, this.concurrency, metrics);
   }
 
   /** Creates a function (setup only; the runbooks never create functions). */
-  createFunction(name: string, timeoutSeconds = 30, memorySize = 512): void {
+  createFunction(
+    name: string,
+    timeoutSeconds = 30,
+    memorySize = 512,
+    options: Partial<RuntimeSettings> & { readonly tags?: Readonly<Record<string, string>> } = {},
+  ): void {
+    this.configurations.configure(name, {
+      runtime: options.runtime ?? 'nodejs22.x',
+      environment: options.environment ?? {},
+    });
     this.functions.set(name, {
+      tags: options.tags ?? {},
       name,
       arn: `arn:aws:lambda:${this.identity.region}:${this.identity.accountId}:function:${name}`,
       timeoutSeconds,
@@ -91,18 +115,35 @@ export class SimulatedLambda {
     });
   }
 
-  /** Publishes a new version with the given behaviour; returns its number. */
+  /** Deploys new code and publishes it as a version with the given behaviour; returns its number. */
   publishVersion(functionName: string, behaviour: VersionBehaviour, at: Date = this.clock.now()): string {
     const fn = this.fn(functionName);
     fn.codeRevision += 1;
+    return this.addVersion(fn, behaviour, at);
+  }
+
+  /** Publishes `$LATEST` as it is (its code and configuration) as a new version. */
+  addVersion(fn: SimulatedFunction, behaviour: VersionBehaviour, at: Date = this.clock.now()): string {
+    this.configurations.assertIdle(fn.name, fn.arn);
+    const { runtime, environment } = this.configurations.latest(fn.name);
     const version = String(fn.versions.size + 1);
     fn.versions.set(version, {
       version,
       publishedAt: at,
-      codeSha256: createHash('sha256').update(`${fn.name}:${fn.codeRevision}`).digest('base64'),
+      codeSha256: this.codeShaOf(fn),
+      settings: { runtime, environment },
       behaviour,
     });
     return version;
+  }
+
+  codeShaOf(fn: SimulatedFunction): string {
+    return createHash('sha256').update(`${fn.name}:${fn.codeRevision}`).digest('base64');
+  }
+
+  /** Every function, in creation order. */
+  all(): SimulatedFunction[] {
+    return [...this.functions.values()];
   }
 
   /** Changes how an already published version behaves (a fault that is not a deploy). */
@@ -157,46 +198,6 @@ export class SimulatedLambda {
     return this.describeAlias(fn, alias);
   }
 
-  listVersionsByFunction(
-    input: ListVersionsByFunctionCommandInput,
-  ): Omit<ListVersionsByFunctionCommandOutput, '$metadata'> {
-    const fn = this.fn(input.FunctionName ?? '');
-    const all = [
-      {
-        ...this.configuration(fn),
-        Version: '$LATEST',
-        FunctionArn: `${fn.arn}:$LATEST`,
-        LastModified: lambdaTimestamp(this.clock.now()),
-      },
-      ...[...fn.versions.values()].map((v) => ({
-        ...this.configuration(fn),
-        Version: v.version,
-        FunctionArn: `${fn.arn}:${v.version}`,
-        CodeSha256: v.codeSha256,
-        LastModified: lambdaTimestamp(v.publishedAt),
-      })),
-    ];
-    // Lambda pages version lists (up to 50 per call); the marker is the index to resume from.
-    const start = Number(input.Marker ?? 0);
-    const size = Math.min(input.MaxItems ?? 50, 50);
-    const next = start + size < all.length ? String(start + size) : undefined;
-    return { Versions: all.slice(start, start + size), ...(next ? { NextMarker: next } : {}) };
-  }
-
-  /** Every function's `$LATEST` configuration (ListFunctions, one page). */
-  listFunctions(): { Functions: FunctionConfiguration[] } {
-    return {
-      Functions: [...this.functions.values()].map((fn) => ({
-        ...this.configuration(fn),
-        Version: '$LATEST',
-      })),
-    };
-  }
-
-  getFunctionConfiguration(input: { FunctionName?: string }): FunctionConfiguration {
-    return this.configuration(this.fn(input.FunctionName ?? ''));
-  }
-
   /** The version an alias sends most traffic to and its weighted extras, for scenario assertions. */
   aliasConfig(
     functionName: string,
@@ -234,15 +235,6 @@ export class SimulatedLambda {
     const found = fn.versions.get(version);
     if (!found) throw notFound(`Function not found: ${fn.arn}:${version}`);
     return found;
-  }
-
-  private configuration(fn: SimulatedFunction): FunctionConfiguration {
-    return {
-      FunctionName: fn.name,
-      FunctionArn: fn.arn,
-      Timeout: fn.timeoutSeconds,
-      MemorySize: fn.memorySize,
-    };
   }
 
   private checkRouting(
