@@ -18,6 +18,14 @@ import { revertConcurrencyChange } from './lambda-throttling/revert-concurrency-
 import { verifyThrottles } from './lambda-throttling/verify-throttles.js';
 import type { ClientName } from './lib/aws-clients.js';
 import type { StepCore } from './lib/step-deps.js';
+import { checkUpdate } from './runtime-upgrade/check-update.js';
+import { compareVersions } from './runtime-upgrade/compare-versions.js';
+import { planUpgrade } from './runtime-upgrade/plan-upgrade.js';
+import { publishVersion } from './runtime-upgrade/publish-version.js';
+import { reportUpgrade } from './runtime-upgrade/report-upgrade.js';
+import { setAliasRouting } from './runtime-upgrade/set-alias-routing.js';
+import { smokeTest } from './runtime-upgrade/smoke-test.js';
+import { updateConfiguration } from './runtime-upgrade/update-configuration.js';
 import { checkConsumers } from './secret-rotation/check-consumers.js';
 import { checkRotation } from './secret-rotation/check-rotation.js';
 import { clearStalePending } from './secret-rotation/clear-stale-pending.js';
@@ -57,6 +65,14 @@ export const stepHandlers = {
   'check-consumers': checkConsumers,
   'roll-back-rotation': rollBackRotation,
   'report-rotation': reportRotation,
+  'plan-upgrade': planUpgrade,
+  'update-configuration': updateConfiguration,
+  'check-update': checkUpdate,
+  'publish-version': publishVersion,
+  'smoke-test': smokeTest,
+  'set-alias-routing': setAliasRouting,
+  'compare-versions': compareVersions,
+  'report-upgrade': reportUpgrade,
   'request-approval': requestApproval,
   escalate,
   'release-lease': releaseLease,

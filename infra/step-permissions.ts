@@ -255,6 +255,63 @@ function apiPolicy(stack: Stack, step: StepName, scope: StepScope): PolicyStatem
       ];
     case 'check-consumers':
       return invokePolicy(scope.consumerArns);
+    case 'plan-upgrade':
+      return [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:GetFunctionConfiguration', 'lambda:GetAlias', 'lambda:ListTags'],
+          resources: functions,
+        }),
+        // DescribeAlarms lists the account's alarms to find the function's; it reads alarms only.
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['cloudwatch:DescribeAlarms'],
+          resources: [alarms],
+        }),
+      ];
+    case 'update-configuration':
+      return [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'],
+          resources: functions,
+        }),
+      ];
+    case 'check-update':
+      return [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:GetFunctionConfiguration'],
+          resources: functions,
+        }),
+      ];
+    case 'publish-version':
+      return [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:PublishVersion'],
+          resources: functions,
+        }),
+      ];
+    case 'smoke-test':
+      return [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:InvokeFunction'],
+          resources: functions,
+        }),
+      ];
+    case 'set-alias-routing':
+      return [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:GetAlias', 'lambda:UpdateAlias'],
+          resources: functions,
+        }),
+      ];
+    case 'compare-versions':
+      return [readMetrics, describeAlarms];
+    case 'report-upgrade':
     case 'decide-throttling-fix':
     case 'report-throttling':
     case 'decide-remediation':

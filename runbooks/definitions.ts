@@ -2,6 +2,7 @@ import { api5xxSpikeDefinition } from './api-5xx-spike/definition.js';
 import { dlqReplayDefinition } from './dlq-replay/definition.js';
 import { findRunbook, type Runbook, type RunbookDefinition, UnknownRunbookError } from './index.js';
 import { lambdaThrottlingDefinition } from './lambda-throttling/definition.js';
+import { runtimeUpgradeDefinition } from './runtime-upgrade/definition.js';
 import { secretRotationDefinition } from './secret-rotation/definition.js';
 
 /** Every runbook with its state machine, in catalogue order (this loads the CDK's Step Functions constructs). */
@@ -10,6 +11,7 @@ export const definitions: readonly RunbookDefinition[] = [
   dlqReplayDefinition,
   lambdaThrottlingDefinition,
   secretRotationDefinition,
+  runtimeUpgradeDefinition,
 ];
 
 const byId: ReadonlyMap<string, RunbookDefinition> = new Map(definitions.map((d) => [d.id, d]));

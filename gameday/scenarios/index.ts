@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario.js';
 import { api5xxSpikeScenarios } from './api-5xx-spike/index.js';
 import { dlqReplayScenarios } from './dlq-replay/index.js';
 import { lambdaThrottlingScenarios } from './lambda-throttling/index.js';
+import { runtimeUpgradeScenarios } from './runtime-upgrade/index.js';
 import { secretRotationScenarios } from './secret-rotation/index.js';
 
 /** Every game day, in the order `npm start` runs them: each runbook's folder lists its own. */
@@ -11,6 +12,7 @@ export const scenarios: readonly Scenario[] = [
   ...dlqReplayScenarios,
   ...lambdaThrottlingScenarios,
   ...secretRotationScenarios,
+  ...runtimeUpgradeScenarios,
 ];
 
 const byId: ReadonlyMap<string, Scenario> = new Map(scenarios.map((s) => [s.id, s]));

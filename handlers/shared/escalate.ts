@@ -36,6 +36,15 @@ const inputSchema = z.object({
     inspection: z.optional(z.looseObject({ action: z.string(), reason: z.string() })),
     check: z.optional(z.looseObject({ status: z.string(), reason: z.string() })),
     consumerCheck: z.optional(consumerCheckSchema),
+    // The runtime-upgrade runbook's: its plan, the configuration update, smoke test and canary.
+    plan: z.optional(z.looseObject({ action: z.string(), reason: z.string() })),
+    update: z.optional(
+      z.looseObject({ status: z.optional(z.string()), reason: z.optional(z.nullable(z.string())) }),
+    ),
+    smoke: z.optional(z.looseObject({ passed: z.boolean(), errorType: z.nullable(z.string()) })),
+    comparison: z.optional(
+      z.looseObject({ verdict: z.optional(z.string()), reason: z.optional(z.string()) }),
+    ),
     afterRollback: z.optional(consumerCheckSchema),
   }),
 });
@@ -71,6 +80,13 @@ function reasonFor(state: z.infer<typeof inputSchema>['state']): string {
   }
   if (state.decision?.action === 'escalate') return state.decision.reason;
   if (state.inspection?.action === 'escalate') return state.inspection.reason;
+  if (state.plan?.action === 'escalate') return state.plan.reason;
+  if (state.update?.status === 'Failed')
+    return `the configuration update failed: ${state.update.reason ?? 'no reason given'}`;
+  if (state.smoke?.passed === false)
+    return `the new version failed its smoke test (${state.smoke.errorType})`;
+  if (state.comparison?.verdict && state.comparison.verdict !== 'healthy' && state.comparison.reason)
+    return `canary ${state.comparison.verdict}: ${state.comparison.reason}; production routing put back as it was`;
   const after =
     state.afterRollback && !state.afterRollback.allHealthy
       ? `; after the rollback still failing: ${unhealthy(state.afterRollback)}`
@@ -92,7 +108,7 @@ const escalateOnce: StepCore<EscalateInput, Escalation, 'sns'> = async (rawInput
     runbook: input.runbook,
     executionId: input.executionId,
     reason,
-    evidence: input.state.evidence ?? input.state.inspection ?? null,
+    evidence: input.state.evidence ?? input.state.inspection ?? input.state.plan ?? null,
     decision: input.state.decision ?? null,
     rollback: input.state.rollback ?? null,
     verification: input.state.verification ?? null,

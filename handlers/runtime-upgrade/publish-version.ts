@@ -1,0 +1,54 @@
+import { LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import * as z from 'zod/mini';
+import { ConfigurationChangedError } from '../lib/errors.js';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString } from '../lib/schemas.js';
+import type { StepCore } from '../lib/step-deps.js';
+
+const inputSchema = z.object({
+  executionId: nonEmptyString(),
+  runbook: nonEmptyString(),
+  functionName: nonEmptyString(),
+  /** The runtime the version must run: a version of anything else is not this upgrade's. */
+  runtime: nonEmptyString(),
+  revisionId: nonEmptyString(),
+});
+
+export type PublishVersionInput = z.input<typeof inputSchema>;
+
+export interface PublishedVersion {
+  readonly version: string;
+}
+
+/**
+ * Publishes `$LATEST` as the version the canary serves, conditional on the revision the update
+ * left. Lambda publishes nothing new when nothing changed since the last version, so a retry gets
+ * the same version back.
+ */
+export const publishVersion: StepCore<PublishVersionInput, PublishedVersion, 'lambda'> = async (
+  rawInput,
+  deps,
+) => {
+  const input = parseInput(inputSchema, rawInput, 'publish-version');
+  const published = await deps.clients.lambda.send(
+    new PublishVersionCommand({ FunctionName: input.functionName, RevisionId: input.revisionId }),
+  );
+  if (published.Runtime !== input.runtime || !published.Version)
+    throw new ConfigurationChangedError(
+      `published version ${published.Version} runs ${published.Runtime}, not ${input.runtime}: the function changed under the upgrade`,
+    );
+  deps.audit.record({
+    at: deps.now().toISOString(),
+    executionId: input.executionId,
+    runbook: input.runbook,
+    step: 'publish-version',
+    action: 'publish a version',
+    target: `lambda:${input.functionName}`,
+    before: null,
+    after: { version: published.Version, runtime: published.Runtime },
+  });
+  return { version: published.Version };
+};
+
+export const handler = lambdaEntry(publishVersion, { lambda: LambdaClient });

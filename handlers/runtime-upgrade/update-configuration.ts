@@ -1,0 +1,76 @@
+import {
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import * as z from 'zod/mini';
+import { lambdaEntry } from '../lib/lambda-entry.js';
+import { parseInput } from '../lib/parse-input.js';
+import { nonEmptyString } from '../lib/schemas.js';
+import type { StepCore } from '../lib/step-deps.js';
+
+const settingsSchema = z.object({ runtime: nonEmptyString(), environment: z.record(z.string(), z.string()) });
+
+const inputSchema = z.object({
+  executionId: nonEmptyString(),
+  runbook: nonEmptyString(),
+  functionName: nonEmptyString(),
+  to: settingsSchema,
+  /** `$LATEST`'s revision the plan read: someone else's change since is not overwritten. Null: any. */
+  expectRevisionId: z.optional(z.nullable(z.string())),
+  purpose: z.enum(['upgrade', 'revert']),
+});
+
+export type UpdateConfigurationInput = z.input<typeof inputSchema>;
+
+export interface UpdatedConfiguration {
+  readonly changed: boolean;
+  readonly updatedAt: string;
+}
+
+const same = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+
+/**
+ * Sets `$LATEST`'s runtime and environment variables (the upgrade, or its revert). A retry that
+ * finds them set changes nothing; the update is conditional on the revision the plan read, so a
+ * concurrent deploy is refused by Lambda (PreconditionFailedException) rather than overwritten.
+ */
+export const updateConfiguration: StepCore<UpdateConfigurationInput, UpdatedConfiguration, 'lambda'> = async (
+  rawInput,
+  deps,
+) => {
+  const input = parseInput(inputSchema, rawInput, 'update-configuration');
+  const lambda = deps.clients.lambda;
+  const current = await lambda.send(
+    new GetFunctionConfigurationCommand({ FunctionName: input.functionName }),
+  );
+  const updatedAt = deps.now().toISOString();
+  const env = current.Environment?.Variables ?? {};
+  if (current.Runtime === input.to.runtime && same(env, input.to.environment))
+    return { changed: false, updatedAt };
+  await lambda.send(
+    new UpdateFunctionConfigurationCommand({
+      FunctionName: input.functionName,
+      Runtime: input.to.runtime as never,
+      Environment: { Variables: { ...input.to.environment } },
+      ...(input.expectRevisionId ? { RevisionId: input.expectRevisionId } : {}),
+    }),
+  );
+  deps.audit.record({
+    at: updatedAt,
+    executionId: input.executionId,
+    runbook: input.runbook,
+    step: 'update-configuration',
+    action:
+      input.purpose === 'upgrade'
+        ? 'update the function configuration'
+        : 'put the previous function configuration back',
+    target: `lambda:${input.functionName}`,
+    before: { runtime: current.Runtime, environment: Object.keys(env).sort() },
+    after: { runtime: input.to.runtime, environment: Object.keys(input.to.environment).sort() },
+  });
+  return { changed: true, updatedAt };
+};
+
+export const handler = lambdaEntry(updateConfiguration, { lambda: LambdaClient });

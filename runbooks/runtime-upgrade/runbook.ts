@@ -1,0 +1,68 @@
+import {
+  type RuntimeUpgradeGuardrails,
+  runtimeUpgradeInputSchema,
+} from '../../handlers/runtime-upgrade/contract.js';
+import type { Runbook } from '../runbook.js';
+
+const guardrails: RuntimeUpgradeGuardrails = {
+  approval: { dev: 'auto', staging: 'human', prod: 'human' },
+  stagingAlias: 'staging',
+  productionAlias: 'live',
+  canaryWeight: 0.1,
+  bakeMinutes: 10,
+  maxBakeChecks: 3,
+  updatePollSeconds: 5,
+  maxUpdateChecks: 36,
+  horizonDays: 180,
+  minInvocations: 100,
+  maxErrorRateIncrease: 0.01,
+  errorRateFactor: 2,
+  maxDurationRatio: 1.5,
+};
+
+/** Moves a function to a supported runtime (or new environment variables) through staging and a production canary. */
+export const runtimeUpgrade: Runbook<RuntimeUpgradeGuardrails> = {
+  id: 'runtime-upgrade',
+  title: 'Lambda runtime upgrade',
+  description:
+    'Changes a function’s runtime (by default to the newest supported one of its family) or ' +
+    'environment variables the safe way: the configuration update is followed until Lambda reports ' +
+    'it Successful, a version is published and smoke-tested with the function’s test event, the ' +
+    'staging alias points at it, and after approval the production alias sends 10% of traffic to it ' +
+    'while its errors and latency are compared with the old version’s over the same minutes; then ' +
+    '100%. A regression puts the production alias back exactly as it was (by RevisionId) and ' +
+    '`$LATEST`’s previous configuration back, and escalates; a function already failing is left alone.',
+  trigger: {
+    description:
+      'A person (`function=<name>` with `runtime=<id>` or `environment=KEY=VALUE,…`), or an AWS Health scheduled-change event about a Lambda runtime for the functions it names',
+    metrics: [],
+  },
+  targets: ['function'],
+  parameters: {
+    runtime:
+      'the runtime to move to (default: the newest supported runtime of the function’s family, when its own is due)',
+    environment: 'environment variables to set, KEY=VALUE separated by commas',
+  },
+  inputSchema: runtimeUpgradeInputSchema,
+  approval: guardrails.approval,
+  approverTiers: [
+    { group: 'on-call', timeoutSeconds: 15 * 60 },
+    { group: 'incident-leads', timeoutSeconds: 15 * 60 },
+  ],
+  guardrails,
+  timeoutSeconds: 3 * 3600,
+  cooldownSeconds: 3600,
+  steps: [
+    'plan-upgrade',
+    'update-configuration',
+    'check-update',
+    'publish-version',
+    'smoke-test',
+    'set-alias-routing',
+    'request-approval',
+    'compare-versions',
+    'escalate',
+    'report-upgrade',
+    'release-lease',
+  ],
+};
