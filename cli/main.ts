@@ -17,6 +17,10 @@ Commands:
                              run one game-day scenario on a simulated account
   gameday [--json]           run every scenario (what \`npm start\` does)
   scenarios                  the game-day scenarios
+  runtimes [--json] [--aws [--region <region>]]
+                             every function and published version on a Lambda runtime deprecated
+                             or deprecated within 180 days, with the dates, the aliases routing to
+                             it and the runtime to move to; a simulated account unless --aws
   start <runbook> alarm=<name> | function=<name>[:<alias>] | queue=<name> | secret=<name>
         [<parameter>=<value> ...] [force=true] --dispatcher <function> [--region <region>]
                              start a runbook in a deployed stack through its dispatcher (same
@@ -63,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
       inject: { type: 'string' },
       dispatcher: { type: 'string' },
       region: { type: 'string' },
+      aws: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -72,6 +77,12 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   switch (command) {
+    case 'runtimes':
+      return (await import('./runtimes-command.js')).runtimesCommand({
+        aws: values.aws,
+        region: values.region,
+        json: values.json,
+      });
     case 'list':
       return (await import('./catalogue-commands.js')).list(values.json);
     case 'show':

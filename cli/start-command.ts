@@ -50,7 +50,12 @@ export async function startCommand(words: readonly string[], options: StartOptio
     console.error(`runbook: the dispatcher refused: ${message}`);
     return 2;
   }
-  const outcome = payload as DispatchOutcome;
+  // The dispatcher answers with one outcome per start it considered: a start request is one.
+  const [outcome] = payload as DispatchOutcome[];
+  if (!outcome) {
+    console.error('runbook: the dispatcher answered with no outcome');
+    return 2;
+  }
   console.log(options.json ? JSON.stringify(outcome, null, 2) : formatPlan(outcome));
   return outcome.action === 'start' ? 0 : 1;
 }

@@ -162,8 +162,7 @@ export class SimulatedPlatform {
     };
     for (const event of this.inbox.splice(0)) {
       // Dispatch first: an optional call skips evaluating its arguments when there is no observer.
-      const outcome = await dispatchEvent(event, deps);
-      this.observer.onDispatch?.(event, outcome);
+      for (const outcome of await dispatchEvent(event, deps)) this.observer.onDispatch?.(event, outcome);
     }
   }
 

@@ -1,5 +1,6 @@
 import { dispatchAlarm } from './dispatch-alarm.js';
 import type { DispatcherDeps } from './dispatcher-config.js';
+import { dispatchHealthEvent, isHealthEvent } from './health-event.js';
 import type { DispatchOutcome } from './launch.js';
 import { startManually } from './manual-start.js';
 import { dispatchRotationFailure, isSecretsManagerEvent } from './rotation-failed.js';
@@ -7,11 +8,12 @@ import { isStartRequest, manualStartOf } from './start-request.js';
 
 /**
  * Everything the dispatcher is sent, to the launch that fits: start requests (people, schedules),
- * Secrets Manager's failed rotations, and CloudWatch alarm state changes (anything else is refused
- * there as a malformed alarm event).
+ * Secrets Manager's failed rotations, AWS Health runtime notices (one start per function named),
+ * and CloudWatch alarm state changes (anything else is refused there as a malformed alarm event).
  */
-export function dispatchEvent(event: unknown, deps: DispatcherDeps): Promise<DispatchOutcome> {
-  if (isStartRequest(event)) return startManually(manualStartOf(event), deps);
-  if (isSecretsManagerEvent(event)) return dispatchRotationFailure(event, deps);
-  return dispatchAlarm(event, deps);
+export async function dispatchEvent(event: unknown, deps: DispatcherDeps): Promise<DispatchOutcome[]> {
+  if (isStartRequest(event)) return [await startManually(manualStartOf(event), deps)];
+  if (isSecretsManagerEvent(event)) return [await dispatchRotationFailure(event, deps)];
+  if (isHealthEvent(event)) return dispatchHealthEvent(event, deps);
+  return [await dispatchAlarm(event, deps)];
 }

@@ -17,13 +17,15 @@ const server = createServer((req, res) => {
     requests.push({ path: req.url ?? '', body: parsed });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(
-      JSON.stringify({
-        action: 'start',
-        runbook: 'lambda-throttling',
-        target: parsed.startRequest.target,
-        executionName: 'lambda-throttling-lambda-payments-api-20260302T100000-0123456789',
-        reason: 'started by cli:test',
-      }),
+      JSON.stringify([
+        {
+          action: 'start',
+          runbook: 'lambda-throttling',
+          target: parsed.startRequest.target,
+          executionName: 'lambda-throttling-lambda-payments-api-20260302T100000-0123456789',
+          reason: 'started by cli:test',
+        },
+      ]),
     );
   });
 });

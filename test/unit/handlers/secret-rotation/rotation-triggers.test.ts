@@ -40,8 +40,8 @@ const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-a1B2
 describe('dispatching a failed rotation', () => {
   it('starts secret-rotation once on the secret, however often the event is delivered', async () => {
     const { deps, started } = dispatchFixture();
-    const first = await dispatchEvent(rotationFailed(arn), deps);
-    const again = await dispatchEvent(rotationFailed(arn), deps);
+    const [first] = await dispatchEvent(rotationFailed(arn), deps);
+    const [again] = await dispatchEvent(rotationFailed(arn), deps);
     expect(first).toMatchObject({ action: 'start', runbook: 'secret-rotation', target: 'secret:orders/db' });
     expect(again).toMatchObject({ action: 'ignore', reason: expect.stringMatching(/duplicate delivery/) });
     expect(started()).toHaveLength(1);
