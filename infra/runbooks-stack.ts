@@ -212,6 +212,21 @@ export class RunbooksStack extends Stack {
       ],
     });
     rotation?.addTriggers(dispatcher.function, triggerDlq);
+    new Rule(this, 'RuntimeNoticeTrigger', {
+      description: 'Sends AWS Health scheduled changes of Lambda (runtime deprecations) to the dispatcher',
+      eventPattern: {
+        source: ['aws.health'],
+        detailType: ['AWS Health Event'],
+        detail: { service: ['LAMBDA'], eventTypeCategory: ['scheduledChange'] },
+      },
+      targets: [
+        new LambdaFunction(dispatcher.function, {
+          deadLetterQueue: triggerDlq,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
     new Rule(this, 'ReleaseLeasesOfFailedRuns', {
       description: 'Releases the target lease of runbook executions that fail, time out or are aborted',
       eventPattern: {

@@ -103,6 +103,17 @@ describe('RunbooksStack', () => {
     });
   });
 
+  it('sends AWS Health’s scheduled changes of Lambda to the dispatcher', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.health'],
+        'detail-type': ['AWS Health Event'],
+        detail: { service: ['LAMBDA'], eventTypeCategory: ['scheduledChange'] },
+      },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
+    });
+  });
+
   it('releases the lease of runs that fail, time out or are aborted', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
@@ -149,6 +160,7 @@ describe('RunbooksStack', () => {
       { Ref: expect.stringMatching(/^dlqreplay/) },
       { Ref: expect.stringMatching(/^lambdathrottling/) },
       { Ref: expect.stringMatching(/^secretrotation/) },
+      { Ref: expect.stringMatching(/^runtimeupgrade/) },
     ]);
   });
 
@@ -208,13 +220,16 @@ describe('RunbooksStack', () => {
     ).toThrow(/prod has no approver group incident-leads, which api-5xx-spike asks/);
   });
 
-  it('lets only the rollback step update aliases', () => {
+  it('lets only the 5XX rollback and the upgrade’s alias routing update aliases, and only the upgrade change configurations', () => {
     const policies = template.findResources('AWS::IAM::Policy');
-    const updaters = Object.entries(policies)
-      .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('lambda:UpdateAlias'))
-      .map(([id]) => id);
-    expect(updaters).toHaveLength(1);
-    expect(updaters[0]).toMatch(/^RollbackAlias/);
+    const allowedTo = (action: string) =>
+      Object.entries(policies)
+        .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes(`"${action}"`))
+        .map(([id]) => id.replace(/Function.*$/, ''))
+        .sort();
+    expect(allowedTo('lambda:UpdateAlias')).toEqual(['RollbackAlias', 'SetAliasRouting']);
+    expect(allowedTo('lambda:UpdateFunctionConfiguration')).toEqual(['UpdateConfiguration']);
+    expect(allowedTo('lambda:PublishVersion')).toEqual(['PublishVersion']);
   });
 
   it('encrypts the topics and the trigger dead-letter queue', () => {

@@ -2,10 +2,7 @@ import { createHash } from 'node:crypto';
 import type {
   AliasConfiguration,
   CreateAliasCommandInput,
-  FunctionConfiguration,
   GetAliasCommandInput,
-  ListVersionsByFunctionCommandInput,
-  ListVersionsByFunctionCommandOutput,
   UpdateAliasCommandInput,
 } from '@aws-sdk/client-lambda';
 import { PreconditionFailedException } from '@aws-sdk/client-lambda';
@@ -50,11 +47,6 @@ export interface SimulatedFunction {
   readonly aliases: Map<string, SimulatedAlias>;
   readonly tags: Readonly<Record<string, string>>;
   codeRevision: number;
-}
-
-/** Lambda's `LastModified` format: `2019-06-18T17:20:48.000+0000`. */
-function lambdaTimestamp(at: Date): string {
-  return at.toISOString().replace('Z', '+0000');
 }
 
 /**

@@ -129,7 +129,7 @@ describe('dispatchAlarm', () => {
     expect(await dispatchAlarm(unknown, deps)).toMatchObject({
       action: 'ignore',
       reason:
-        'tag runbook=reboot-everything names no known runbook (known: api-5xx-spike, dlq-replay, lambda-throttling, secret-rotation)',
+        'tag runbook=reboot-everything names no known runbook (known: api-5xx-spike, dlq-replay, lambda-throttling, secret-rotation, runtime-upgrade)',
     });
     expect(started()).toHaveLength(0);
   });
