@@ -1,6 +1,7 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FisClient } from '@aws-sdk/client-fis';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -14,6 +15,7 @@ import {
 } from '../../handlers/lib/aws-clients.js';
 import type { AccountIdentity } from './account-identity.js';
 import { EventBus } from './event-bus.js';
+import { SimulatedFis } from './fis/simulated-fis.js';
 import { lambdaOperations } from './lambda/lambda-operations.js';
 import { SimulatedLambda } from './lambda/simulated-lambda.js';
 import { MetricStore, minuteMs } from './metric-store.js';
@@ -38,6 +40,7 @@ const allClientClasses: ClientClasses<ClientName> = {
   dynamodb: DynamoDBClient,
   secretsManager: SecretsManagerClient,
   sqs: SQSClient,
+  fis: FisClient,
 };
 
 export interface SimulatedAccountOptions {
@@ -63,6 +66,7 @@ export class SimulatedAccount {
   readonly stepFunctions: SimulatedStepFunctions;
   readonly sqs: SimulatedSqs;
   readonly secretsManager: SimulatedSecretsManager;
+  readonly fis: SimulatedFis;
   private readonly workloads: Workload[] = [];
   private processedUntil: number;
 
@@ -76,6 +80,7 @@ export class SimulatedAccount {
     this.sns = new SimulatedSns(this.identity, this.clock);
     this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
     this.secretsManager = new SimulatedSecretsManager(this.identity, this.clock, this.bus, this.lambda);
+    this.fis = new SimulatedFis(this.clock, this.lambda, this.cloudwatch);
     this.sqs = new SimulatedSqs(this.identity, this.clock, this.metrics, (queueArn) => {
       const mapping = this.lambda.mappings.of(queueArn);
       if (!mapping) return undefined;
@@ -107,6 +112,7 @@ export class SimulatedAccount {
       this.serveWorkloads(minuteStart);
       this.sqs.tick(new Date(boundary));
       this.cloudwatch.evaluateAlarms();
+      this.fis.tick();
       this.processedUntil = boundary;
     }
     this.clock.set(target);
@@ -178,6 +184,7 @@ export class SimulatedAccount {
       },
       SNSClient: { Publish: (input) => this.sns.publish(input) },
       SecretsManagerClient: this.secretsManager.operations(),
+      FisClient: this.fis.operations(),
       // Every SQS answer waits the account's wall-clock latency, if any (benchmarks).
       SQSClient: this.sqs.withWallLatency({
         GetQueueUrl: (input) => this.sqs.getQueueUrl(input),

@@ -1,6 +1,7 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { FisClient } from '@aws-sdk/client-fis';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
@@ -20,6 +21,7 @@ export interface AwsClients {
   readonly dynamodb: DynamoDBClient;
   readonly secretsManager: SecretsManagerClient;
   readonly sqs: SQSClient;
+  readonly fis: FisClient;
 }
 
 export type ClientName = keyof AwsClients;

@@ -96,13 +96,15 @@ export class LambdaInvocations {
   /** The versions a request lands on, with their share of it and their behaviour. */
   private route(request: InvocationRequest) {
     const fn = this.lambda.fn(request.functionName);
+    const faulted = (behaviour: { errorRate: number; durationMs: number }) =>
+      this.lambda.faults.apply(fn.name, behaviour);
     if (!request.alias) {
       const latest = [...fn.versions.values()].at(-1);
       return [
         {
           version: latest?.version ?? '$LATEST',
           share: 1,
-          ...(latest?.behaviour ?? { errorRate: 0, durationMs: 100 }),
+          ...faulted(latest?.behaviour ?? { errorRate: 0, durationMs: 100 }),
         },
       ];
     }
@@ -112,13 +114,19 @@ export class LambdaInvocations {
     return [[alias.functionVersion, primaryShare] as const, ...extra].map(([version, share]) => ({
       version,
       share,
-      ...this.lambda.version(fn, version).behaviour,
+      ...faulted(this.lambda.version(fn, version).behaviour),
     }));
   }
 
   private recordRequest(
     request: InvocationRequest,
-    routes: readonly { version: string; share: number; errorRate: number; durationMs: number }[],
+    routes: readonly {
+      version: string;
+      share: number;
+      errorRate: number;
+      durationMs: number;
+      statusErrorRate: number;
+    }[],
     outcome: DemandOutcome,
     at: Date,
   ): number {
@@ -131,7 +139,8 @@ export class LambdaInvocations {
       const invocations = Math.round(outcome.executed * route.share);
       if (invocations <= 0) continue;
       const failed = Math.round(invocations * route.errorRate);
-      errors += failed;
+      // Injected 5XX responses fail the caller, not the function.
+      errors += failed + Math.round((invocations - failed) * route.statusErrorRate);
       const dimensions = [
         fnDims,
         ...(aliasDims ? [aliasDims, { ...aliasDims, ExecutedVersion: route.version }] : []),

@@ -11,6 +11,7 @@ import type { MetricStore } from '../metric-store.js';
 import type { VirtualClock } from '../virtual-clock.js';
 import { ConcurrencySettings } from './concurrency-settings.js';
 import { EventSourceMappings } from './event-source-mappings.js';
+import { FaultInjections } from './fault-injections.js';
 import { FunctionCode } from './function-code.js';
 import { FunctionConfigurations, type RuntimeSettings } from './function-configurations.js';
 import { invalid, notFound } from './lambda-errors.js';
@@ -64,6 +65,8 @@ export class SimulatedLambda {
   readonly mappings = new EventSourceMappings();
   readonly invocations: LambdaInvocations;
   readonly code: FunctionCode = new FunctionCode(this);
+  /** Faults FIS experiments inject into invocations. */
+  readonly faults = new FaultInjections();
   readonly configurations: FunctionConfigurations;
   /**
    * How a version published through the API behaves, by function: a game day says how its code
