@@ -5,6 +5,7 @@ import { logger } from '../handlers/lib/observability.js';
 import type { Approver, LocalExecutionEvent } from '../state-machines/local-executor.js';
 import type { BusEvent } from './account/event-bus.js';
 import { SimulatedAccount } from './account/simulated-account.js';
+import { injectFault } from './inject-fault.js';
 import {
   type ExecutionFacts,
   mismatchesOf,
@@ -190,7 +191,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
   await platform.settle();
   tracking = true;
   faultAt = account.clock.now().getTime();
-  add('fault', scenario.inject(account, world));
+  add('fault', await injectFault(scenario, account, world, (ms) => platform.advance(ms / 1000)));
   const request = scenario.startRequest?.(world);
   if (request) {
     add(

@@ -3,6 +3,7 @@ import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { LocalRunResult } from '../state-machines/local-executor.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
+import type { GameDayFault } from './faults/game-day-fault.js';
 
 /** Start of every game day's virtual time. */
 export const scenarioStart = new Date('2026-03-02T09:00:00Z');
@@ -53,8 +54,15 @@ export interface Scenario<World = unknown, Outcome extends object = object, Fina
   readonly aftermathMinutes?: number;
   readonly expected: Outcome;
   setup(account: SimulatedAccount): World;
-  /** Injects the fault; returns what was done, for the timeline. */
-  inject(account: SimulatedAccount, world: World): string;
+  /**
+   * The fault as it is injected in a sandbox account too (FIS, or a deployment through the Lambda
+   * API): a closed-loop game day that `runbook gameday run --aws` can drive. Otherwise `inject`.
+   */
+  readonly fault?: GameDayFault;
+  /** The alarm the closed loop watches: time to detect is fault → ALARM, time to mitigate fault → OK. */
+  readonly watchAlarm?: string;
+  /** Injects a simulator-only fault; returns what was done, for the timeline. */
+  inject?(account: SimulatedAccount, world: World): string;
   /**
    * How the runbook starts when no alarm starts it: the start request a person or a schedule sends
    * the dispatcher right after the fault.

@@ -14,6 +14,7 @@ import { runApproval, runCommand } from '../slack/slack-work.js';
 import { catalogueEntries } from '../slack/slash-command.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 import { callbackApprover } from './callback-approver.js';
+import { injectFault } from './inject-fault.js';
 import { scenarioStart } from './scenario.js';
 import { checkoutService } from './scenarios/api-5xx-spike/checkout-service.js';
 import { findScenario } from './scenarios/index.js';
@@ -131,7 +132,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
   await platform.advance(30 * 60);
   await platform.settle();
   if (scenario) {
-    scenario.inject(account, world);
+    await injectFault(scenario, account, world, (ms) => platform.advance(ms / 1000));
     track(
       (async () => {
         for (let minute = 0; minute < 30 && account.stepFunctions.all().length === 0; minute += 1) {

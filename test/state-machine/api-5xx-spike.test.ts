@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../gameday/run-scenario.js';
+import { badDeploy } from '../../gameday/scenarios/api-5xx-spike/checkout-service.js';
 import { api5xxSpikeScenarios } from '../../gameday/scenarios/api-5xx-spike/index.js';
 import { api5xxSpikeDefinition } from '../../runbooks/api-5xx-spike/definition.js';
 import { runLocally } from '../../state-machines/local-executor.js';
@@ -81,9 +82,10 @@ describe('api-5xx-spike state machine, run locally on the simulated account', ()
     const brokenEverywhere: typeof base = {
       ...base,
       id: 'rollback-does-not-help',
+      fault: undefined,
       inject: (account, world) => {
         account.lambda.setBehaviour(world.functionName, '5', { errorRate: 0.3, durationMs: 100 });
-        return base.inject(account, world);
+        return badDeploy(account, world);
       },
       expected: {
         runbookOutcome: 'escalated',

@@ -38,7 +38,7 @@ describe('lambda-throttling state machine, run locally on the simulated account'
       ...base,
       id: 'raise-not-enough',
       inject: (account, world) => {
-        base.inject(account, world);
+        base.inject?.(account, world);
         // Traffic keeps climbing past anything the guardrails allow.
         world.rates.set('payments-api', () => 500);
         return 'payments-api traffic rises to 500 requests a second (100 concurrent)';
@@ -68,7 +68,7 @@ describe('lambda-throttling state machine, run locally on the simulated account'
       id: 'provisioning-fails',
       inject: (account, world) => {
         account.lambda.concurrency.provisioningFailure = 'FUNCTION_ERROR_INIT_FAILURE';
-        return base.inject(account, world);
+        return base.inject?.(account, world) ?? '';
       },
     });
     expect(result.actual).toMatchObject({ runbookOutcome: 'escalated', cause: 'cold-burst', change: 'none' });

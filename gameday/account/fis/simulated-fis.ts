@@ -99,14 +99,12 @@ export class SimulatedFis {
 
   listExperimentTemplates() {
     return {
-      experimentTemplates: [...this.templates.values()].map(
-        ({ id, description, tags, creationTime }) => ({
-          id,
-          description,
-          tags,
-          creationTime,
-        }),
-      ),
+      experimentTemplates: [...this.templates.values()].map(({ id, description, tags, creationTime }) => ({
+        id,
+        description,
+        tags,
+        creationTime,
+      })),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { SimulatedAccount } from '../../account/simulated-account.js';
 import { type RunFacts, runbookOutcomeOf, type Scenario, scenarioStart } from '../../scenario.js';
+import { blastRadiusAlarm, createCheckoutExperiments } from './checkout-faults.js';
 
 const dayMs = 86_400_000;
 
@@ -49,6 +50,11 @@ export function checkoutService(account: SimulatedAccount): CheckoutWorld {
     account.lambda.publishVersion(functionName, healthy, new Date(scenarioStart.getTime() - daysAgo * dayMs));
   }
   account.lambda.createAlias({ FunctionName: functionName, Name: alias, FunctionVersion: '5' });
+  // What the sandbox's checkout code does: fail the share of requests FAIL_RATE says.
+  account.lambda.behaviourOnPublish.set(functionName, (settings) => ({
+    errorRate: Number(settings.environment.FAIL_RATE ?? healthy.errorRate),
+    durationMs: 140,
+  }));
   account.apiGateway.createRestApi('checkout', 'prod', functionName, alias);
   account.addWorkload({ kind: 'api', apiName: 'checkout', requestsPerMinute: 600 });
   const alarmName = 'checkout-5xx-rate';
@@ -67,6 +73,21 @@ export function checkoutService(account: SimulatedAccount): CheckoutWorld {
     TreatMissingData: 'notBreaching',
     Tags: [{ Key: 'runbook', Value: 'api-5xx-spike' }],
   });
+  account.cloudwatch.putMetricAlarm({
+    AlarmName: blastRadiusAlarm,
+    AlarmDescription: 'Half of checkout requests fail: stop any game-day experiment',
+    Namespace: 'AWS/ApiGateway',
+    MetricName: '5XXError',
+    Dimensions: [{ Name: 'ApiName', Value: 'checkout' }],
+    Statistic: 'Average',
+    Period: 60,
+    EvaluationPeriods: 2,
+    DatapointsToAlarm: 2,
+    Threshold: 0.5,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+  });
+  createCheckoutExperiments(account);
   return { alarmName, functionName, alias };
 }
 

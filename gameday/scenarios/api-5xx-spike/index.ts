@@ -1,11 +1,11 @@
 import type { Scenario } from '../../scenario.js';
+import { badDeployFault, dependencyFailureFault } from './checkout-faults.js';
 import {
   badDeploy,
   type CheckoutFinalState,
   type CheckoutWorld,
   checkoutGameDay,
   checkoutService,
-  healthy,
   type SpikeOutcome,
 } from './checkout-service.js';
 
@@ -17,7 +17,8 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
     description:
       'A new version fails 30% of requests; the runbook rolls the alias back and the alarm returns to OK.',
     environment: 'dev',
-    inject: badDeploy,
+    fault: badDeployFault,
+    watchAlarm: 'checkout-5xx-rate',
     expected: {
       runbookOutcome: 'remediated',
       executions: 1,
@@ -33,10 +34,8 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
     description:
       'Errors start with no deploy (a failing dependency); the runbook escalates and changes nothing.',
     environment: 'dev',
-    inject: (account, world) => {
-      account.lambda.setBehaviour(world.functionName, '5', { ...healthy, errorRate: 0.3 });
-      return `${world.functionName} version 5 starts failing 30% of requests (a dependency is down); no deploy`;
-    },
+    fault: dependencyFailureFault,
+    watchAlarm: 'checkout-5xx-rate',
     expected: {
       runbookOutcome: 'escalated',
       executions: 1,
