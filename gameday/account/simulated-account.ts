@@ -163,6 +163,7 @@ export class SimulatedAccount {
       CloudWatchClient: {
         GetMetricData: (input) => this.cloudwatch.getMetricData(input),
         DescribeAlarms: (input) => this.cloudwatch.describeAlarms(input),
+        DescribeAlarmHistory: (input) => this.cloudwatch.describeAlarmHistory(input),
         PutMetricAlarm: (input) => this.cloudwatch.putMetricAlarm(input),
         ListTagsForResource: (input) => this.cloudwatch.listTagsForResource(input),
       },
@@ -175,6 +176,8 @@ export class SimulatedAccount {
       SFNClient: {
         StartExecution: (input) => this.stepFunctions.startExecution(input),
         DescribeExecution: (input) => this.stepFunctions.describeExecution(input),
+        ListStateMachines: () => this.stepFunctions.listStateMachines(),
+        ListExecutions: (input) => this.stepFunctions.listExecutions(input),
         SendTaskSuccess: (input) => this.stepFunctions.sendTaskSuccess(input),
         SendTaskFailure: (input) => this.stepFunctions.sendTaskFailure(input),
       },

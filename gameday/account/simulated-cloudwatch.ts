@@ -1,4 +1,6 @@
 import {
+  type AlarmHistoryItem,
+  type DescribeAlarmHistoryCommandInput,
   type DescribeAlarmsCommandInput,
   type DescribeAlarmsCommandOutput,
   type GetMetricDataCommandInput,
@@ -33,6 +35,7 @@ const comparisons: Readonly<Record<string, [(v: number, t: number) => boolean, s
  */
 export class SimulatedCloudWatch {
   private readonly alarms = new Map<string, SimulatedAlarm>();
+  private readonly history: AlarmHistoryItem[] = [];
 
   /**
    * Whether state-change events carry the alarm's tags as `alarmTags` (CloudWatch's tag propagation);
@@ -204,7 +207,35 @@ export class SimulatedCloudWatch {
     });
     const previous = alarm.state;
     alarm.state = { value, reason, reasonData, timestamp: now };
+    this.history.push({
+      AlarmName: alarm.name,
+      AlarmType: 'MetricAlarm',
+      Timestamp: now,
+      HistoryItemType: 'StateUpdate',
+      HistorySummary: `Alarm updated from ${previous.value} to ${value}`,
+      HistoryData: JSON.stringify({
+        version: '1.0',
+        oldState: { stateValue: previous.value },
+        newState: { stateValue: value, stateReason: reason },
+      }),
+    });
     this.bus.put(alarmStateChangeEvent(alarm, previous, this.identity, this.tagPropagation));
+  }
+
+  /** An alarm's state changes, newest first, as DescribeAlarmHistory lists them. */
+  describeAlarmHistory(input: DescribeAlarmHistoryCommandInput) {
+    const from = input.StartDate?.getTime() ?? 0;
+    const to = input.EndDate?.getTime() ?? Number.POSITIVE_INFINITY;
+    return {
+      AlarmHistoryItems: this.history
+        .filter(
+          (h) =>
+            (!input.AlarmName || h.AlarmName === input.AlarmName) &&
+            (!input.HistoryItemType || h.HistoryItemType === input.HistoryItemType),
+        )
+        .filter((h) => (h.Timestamp?.getTime() ?? 0) >= from && (h.Timestamp?.getTime() ?? 0) <= to)
+        .reverse(),
+    };
   }
 
   private describe(alarm: SimulatedAlarm): MetricAlarm {

@@ -203,4 +203,32 @@ export class SimulatedStepFunctions {
   all(): SimulatedExecution[] {
     return [...this.executions.values()];
   }
+
+  listStateMachines() {
+    return {
+      stateMachines: [...this.machines].map((arn) => ({
+        stateMachineArn: arn,
+        name: arn.split(':').pop() ?? '',
+        type: 'STANDARD' as const,
+        creationDate: new Date(0),
+      })),
+    };
+  }
+
+  /** A state machine's executions, newest first, as ListExecutions returns them. */
+  listExecutions(input: { stateMachineArn?: string }) {
+    return {
+      executions: this.all()
+        .filter((e) => e.stateMachine === input.stateMachineArn)
+        .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
+        .map((e) => ({
+          executionArn: e.executionArn,
+          stateMachineArn: e.stateMachine,
+          name: e.name,
+          status: e.status,
+          startDate: e.startDate,
+          ...(e.stopDate ? { stopDate: e.stopDate } : {}),
+        })),
+    };
+  }
 }

@@ -1,5 +1,6 @@
 import {
   type FisClient,
+  GetExperimentCommand,
   ListExperimentTemplatesCommand,
   StartExperimentCommand,
   StopExperimentCommand,
@@ -90,10 +91,14 @@ export async function applyFault(
     return {
       description: `FIS experiment ${id} (${fault.actionId} on ${fault.functionName}): ${fault.description}`,
       undo: async () => {
+        const now = await deps.clients.fis.send(new GetExperimentCommand({ id }));
+        const status = now.experiment?.state?.status ?? 'unknown';
+        if (!['pending', 'initiating', 'running'].includes(status))
+          return `experiment ${id} had already ended (${status}: ${now.experiment?.state?.reason ?? 'no reason given'})`;
         const stopped = await deps.clients.fis.send(new StopExperimentCommand({ id })).catch((e: Error) => e);
         return stopped instanceof Error
-          ? `experiment ${id} could not be stopped (${stopped.name}): check it in the FIS console`
-          : `experiment ${id} stopped (it was ${stopped.experiment?.state?.status ?? 'unknown'})`;
+          ? `experiment ${id} could not be stopped (${stopped.name}): stop it in the FIS console`
+          : `experiment ${id} stopped`;
       },
     };
   }
