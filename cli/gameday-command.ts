@@ -1,13 +1,19 @@
+import { writeFileSync } from 'node:fs';
 import { formatResult } from '../gameday/format-result.js';
+import { htmlReport } from '../gameday/report/html-report.js';
 import { runScenario, type ScenarioResult } from '../gameday/run-scenario.js';
 import { findScenario } from '../gameday/scenarios/index.js';
 
 /**
  * `runbook simulate <id>` and `runbook gameday`: runs game days one after another and prints each
- * timeline (or, with `--json`, one JSON document). On a terminal a progress line shows which game
- * day is running; it is never written to `--json` output or to a pipe.
+ * timeline (or, with `--json`, one JSON document); `--html` also writes the report. On a terminal a
+ * progress line shows which game day is running; it is never written to `--json` output or to a pipe.
  */
-export async function simulate(ids: readonly string[], json: boolean): Promise<number> {
+export async function simulate(
+  ids: readonly string[],
+  options: { readonly json: boolean; readonly html: string | undefined },
+): Promise<number> {
+  const { json } = options;
   const scenarios = ids.map(findScenario);
   const progress = !json && process.stdout.isTTY === true;
   const results: ScenarioResult[] = [];
@@ -23,6 +29,10 @@ export async function simulate(ids: readonly string[], json: boolean): Promise<n
     if (!json) console.log(`${formatResult(result)}\n`);
   }
   const failed = results.filter((r) => r.outcome === 'failed').length;
+  if (options.html) {
+    writeFileSync(options.html, htmlReport({ local: results }, new Date()));
+    if (!json) console.log(`report written to ${options.html}`);
+  }
   if (json) console.log(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
   else if (results.length > 1)
     console.log(`${results.length} scenarios: ${results.length - failed} passed, ${failed} failed`);

@@ -15,7 +15,15 @@ Commands:
   diagrams [--check]         write diagrams/<runbook>.md for every runbook (--check: fail if stale)
   simulate <scenario> [--json]
                              run one game-day scenario on a simulated account
-  gameday [--json]           run every scenario (what \`npm start\` does)
+  gameday [--json] [--html <file>]
+                             run every scenario (what \`npm start\` does); --html writes the
+                             self-contained game-day report
+  gameday run <scenario> [--aws [--region <r>]] [--approve auto|slack] [--approval-table <t>]
+        [--html <file>] [--json]
+                             a closed-loop game day: inject the fault (FIS or a deployment), wait
+                             for the alarm, follow the runbook, measure time to detect and to
+                             mitigate, and always take the fault back (also on Ctrl-C). On the
+                             simulated account unless --aws (a sandbox with the game-day stack)
   scenarios                  the game-day scenarios
   runtimes [--json] [--aws [--region <region>]]
                              every function and published version on a Lambda runtime deprecated
@@ -68,6 +76,9 @@ async function main(argv: string[]): Promise<number> {
       dispatcher: { type: 'string' },
       region: { type: 'string' },
       aws: { type: 'boolean', default: false },
+      html: { type: 'string' },
+      approve: { type: 'string', default: 'slack' },
+      'approval-table': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -99,13 +110,31 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'simulate':
-      return (await import('./gameday-command.js')).simulate([requireArg(arg, 'scenario id')], values.json);
+      return (await import('./gameday-command.js')).simulate([requireArg(arg, 'scenario id')], {
+        json: values.json,
+        html: values.html,
+      });
     case 'gameday': {
+      if (arg === 'run') {
+        const approve = values.approve;
+        if (approve !== 'auto' && approve !== 'slack') throw new UsageError('--approve is auto or slack');
+        return (await import('./gameday-run-command.js')).gamedayRun(
+          requireArg(positionals[2], 'scenario id'),
+          {
+            aws: values.aws,
+            region: values.region,
+            approve,
+            approvalTable: values['approval-table'],
+            html: values.html,
+            json: values.json,
+          },
+        );
+      }
       const { scenarios } = await import('../gameday/scenarios/index.js');
       const { simulate } = await import('./gameday-command.js');
       return simulate(
         scenarios.map((s) => s.id),
-        values.json,
+        { json: values.json, html: values.html },
       );
     }
     case 'start': {

@@ -59,6 +59,10 @@ export interface ScenarioResult<Outcome extends object = object, Final extends o
   readonly report: unknown;
   /** Virtual seconds from the first runbook start to the end of the last execution. */
   readonly runbookSeconds: number;
+  /** Seconds from the fault to the (watched, else first) alarm going to ALARM; null when none did. */
+  readonly timeToDetectSeconds: number | null;
+  /** Seconds from the fault to that alarm returning to OK; null when it did not. */
+  readonly timeToMitigateSeconds: number | null;
   /** Wall-clock milliseconds the whole scenario took. */
   readonly wallMs: number;
 }
@@ -215,6 +219,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
   // Entries arrive from several sources; order them by virtual time, keeping arrival order on ties.
   timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
+  const { detected, mitigated } = detectionOf(timeline, scenario.watchAlarm);
   const executions: ExecutionFacts[] = account.stepFunctions
     .all()
     .filter((e) => e.startDate.getTime() >= faultAt)
@@ -249,8 +254,26 @@ export async function runScenario<World, Outcome extends object, Final extends o
     report: facts.report,
     runbookSeconds:
       firstStart !== undefined && lastEnd !== undefined ? Math.round((lastEnd - firstStart) / 1000) : 0,
+    timeToDetectSeconds: detected,
+    timeToMitigateSeconds: mitigated,
     wallMs: Math.round(performance.now() - wallStart),
   };
+}
+
+/** Fault → ALARM and fault → back to OK of the watched alarm (or the first to fire), from the timeline. */
+function detectionOf(timeline: readonly TimelineEntry[], watched: string | undefined) {
+  const fired = timeline.find(
+    (e) => e.kind === 'alarm' && / → ALARM/.test(e.text) && (!watched || e.text.startsWith(`${watched}:`)),
+  );
+  if (!fired) return { detected: null, mitigated: null };
+  const name = fired.text.split(':')[0] ?? '';
+  const recovered = timeline.find(
+    (e) =>
+      e.kind === 'alarm' &&
+      e.offsetSeconds >= fired.offsetSeconds &&
+      e.text.startsWith(`${name}: ALARM → OK`),
+  );
+  return { detected: fired.offsetSeconds, mitigated: recovered?.offsetSeconds ?? null };
 }
 
 export function timelineFor(

@@ -9,6 +9,16 @@ interface Diagram {
   readonly lines: string[];
   readonly edgeKinds: EdgeKind[];
   nextId: number;
+  /** Node id of every state, by name. */
+  readonly ids: Map<string, string>;
+}
+
+/** The states an execution went through, for a diagram that shows the path taken. */
+export interface PathTaken {
+  readonly visited: ReadonlySet<string>;
+  readonly failed: ReadonlySet<string>;
+  /** The last state entered. */
+  readonly endedAt?: string;
 }
 
 /** A quoted Mermaid label, one line per part; quotes and angle brackets become entities. */
@@ -84,7 +94,10 @@ function node(id: string, name: string, state: AslState): string {
 /** Renders the states of one graph (the top level or a branch) and returns the ids of its entry and end states. */
 function renderGraph(diagram: Diagram, definition: AslDefinition, endTarget: string): string {
   const ids = new Map<string, string>();
-  for (const name of Object.keys(definition.States)) ids.set(name, `s${diagram.nextId++}`);
+  for (const name of Object.keys(definition.States)) {
+    ids.set(name, `s${diagram.nextId++}`);
+    diagram.ids.set(name, ids.get(name) ?? name);
+  }
   const idOf = (name: string) => ids.get(name) ?? name;
 
   for (const [name, state] of Object.entries(definition.States)) {
@@ -139,11 +152,12 @@ function continueFrom(
  * their conditions, Retry (orange, dotted) and Catch (red, dotted) edges apart from normal flow,
  * approval and wait states marked, start and end nodes.
  */
-export function renderMermaid(definition: AslDefinition): string {
+export function renderMermaid(definition: AslDefinition, path?: PathTaken): string {
   const diagram: Diagram = {
     lines: ['flowchart TD', '  start(["Start"]):::terminal', '  finish(["End"]):::terminal'],
     edgeKinds: [],
     nextId: 0,
+    ids: new Map(),
   };
   const start = renderGraph(diagram, definition, 'finish');
   edge(diagram, 'start', start, 'next');
@@ -165,5 +179,19 @@ export function renderMermaid(definition: AslDefinition): string {
     '  classDef fail fill:#fce8e6,stroke:#d62728',
     '  classDef join fill:#555,stroke:#555',
   );
+  if (path) {
+    const idsOf = (names: Iterable<string>) => [...names].flatMap((n) => diagram.ids.get(n) ?? []);
+    const visited = idsOf(path.visited);
+    const failed = idsOf(path.failed);
+    const ended = idsOf(path.endedAt ? [path.endedAt] : []);
+    diagram.lines.push(
+      '  classDef visited stroke:#188038,stroke-width:4px',
+      '  classDef failedState stroke:#d62728,stroke-width:4px,fill:#fce8e6',
+      '  classDef endedHere stroke:#000,stroke-width:5px',
+    );
+    if (visited.length) diagram.lines.push(`  class ${visited.join(',')} visited`);
+    if (failed.length) diagram.lines.push(`  class ${failed.join(',')} failedState`);
+    if (ended.length) diagram.lines.push(`  class ${ended.join(',')} endedHere`);
+  }
   return `${diagram.lines.join('\n')}\n`;
 }

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { definitionOf } from '../../runbooks/definitions.js';
+import { renderAsl } from '../../state-machines/render-asl.js';
+import { renderMermaid } from '../../state-machines/render-mermaid.js';
+import type { DriverResult } from '../driver/drive-game-day.js';
+import type { ScenarioResult } from '../run-scenario.js';
+import { pathTaken } from './path-taken.js';
+
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+const duration = (seconds: number | null) =>
+  seconds === null ? '–' : `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`;
+
+const json = (value: unknown) => escape(JSON.stringify(value, null, 2));
+
+/** One row of the summary table: a local game day, or a closed-loop run in an account. */
+interface Row {
+  readonly id: string;
+  readonly runbook: string;
+  readonly expected: string;
+  readonly actual: string;
+  readonly passed: boolean;
+  readonly ttd: number | null;
+  readonly ttm: number | null;
+}
+
+function localRow(r: ScenarioResult): Row {
+  return {
+    id: r.scenario,
+    runbook: r.runbook,
+    expected: Object.entries(r.expected)
+      .map(([k, v]) => `${k}: ${String(v)}`)
+      .join(' · '),
+    actual: r.summary,
+    passed: r.outcome === 'passed',
+    ttd: r.timeToDetectSeconds,
+    ttm: r.timeToMitigateSeconds,
+  };
+}
+
+function driverRow(r: DriverResult): Row {
+  return {
+    id: r.gameDay,
+    runbook: r.runbook,
+    expected: r.expectedOutcome ?? '–',
+    actual: `${r.outcome}: ${r.reason}`,
+    passed: r.outcome === 'passed',
+    ttd: r.timeToDetectSeconds,
+    ttm: r.timeToMitigateSeconds,
+  };
+}
+
+/** The runbook's flowchart, with the path a game day took when its timeline is known. */
+function diagram(runbook: string, result?: ScenarioResult): string {
+  const asl = renderAsl(definitionOf(runbook));
+  return `<pre class="mermaid">${escape(renderMermaid(asl, result ? pathTaken(result.timeline) : undefined))}</pre>`;
+}
+
+function localSection(r: ScenarioResult): string {
+  const timeline = r.timeline
+    .map(
+      (e) =>
+        `<tr class="${e.kind}"><td>T+${duration(e.offsetSeconds)}</td><td>${e.kind}</td><td>${escape(e.text)}</td></tr>`,
+    )
+    .join('');
+  const changes = r.timeline.filter((e) => e.kind === 'change');
+  return `<section id="${escape(r.scenario)}">
+<h2>${r.outcome === 'passed' ? '✔' : '✖'} ${escape(r.scenario)} <small>${escape(r.runbook)}</small></h2>
+<p>${escape(r.description)}</p>
+<p class="verdict ${r.outcome}">${escape(r.summary)}</p>
+<div class="diagram">${diagram(r.runbook, r)}</div>
+<h3>Timeline</h3><table class="timeline">${timeline}</table>
+<h3>Changes</h3>${changes.length ? `<ul>${changes.map((c) => `<li>${escape(c.text)}</li>`).join('')}</ul>` : '<p>None.</p>'}
+<details><summary>Report</summary><pre>${json(r.report)}</pre></details>
+</section>`;
+}
+
+function driverSection(r: DriverResult): string {
+  return `<section id="${escape(r.gameDay)}">
+<h2>${r.outcome === 'passed' ? '✔' : '✖'} ${escape(r.gameDay)} <small>${escape(r.runbook)}</small></h2>
+<p class="verdict ${r.outcome === 'passed' ? 'passed' : 'failed'}">${escape(`${r.outcome}: ${r.reason}`)}</p>
+<ul><li>Fault: ${escape(r.fault ?? '–')}</li><li>Execution: ${escape(r.executionName ?? '–')} (${escape(r.executionStatus ?? '–')})</li>
+<li>Time to detect: ${duration(r.timeToDetectSeconds)}; time to mitigate: ${duration(r.timeToMitigateSeconds)}</li>
+<li>Clean-up: ${escape(r.cleanup.join('; ') || 'nothing to undo')}</li></ul>
+<div class="diagram">${diagram(r.runbook)}</div>
+</section>`;
+}
+
+const mermaidSource = () =>
+  readFileSync(createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js'), 'utf8').replace(
+    /<\/script/gi,
+    '<\\/script',
+  );
+
+/**
+ * The game-day report: one self-contained HTML file (Mermaid inlined, nothing fetched) with a
+ * summary table and, per game day, the runbook's diagram with the path taken, the timeline, the
+ * changes and the report. Rendering problems and script errors are written into the page
+ * (`#page-errors`), so a headless browser can check the page as people would see it.
+ */
+export function htmlReport(
+  results: { readonly local?: readonly ScenarioResult[]; readonly driven?: readonly DriverResult[] },
+  generatedAt: Date,
+): string {
+  const local = results.local ?? [];
+  const driven = results.driven ?? [];
+  const rows = [...local.map(localRow), ...driven.map(driverRow)];
+  const passed = rows.filter((r) => r.passed).length;
+  const summary = rows
+    .map(
+      (r) =>
+        `<tr class="${r.passed ? 'passed' : 'failed'}"><td><a href="#${escape(r.id)}">${escape(r.id)}</a></td><td>${escape(r.runbook)}</td><td class="expected">${escape(r.expected)}</td><td>${escape(r.actual)}</td><td>${r.passed ? '✔' : '✖'}</td><td>${duration(r.ttd)}</td><td>${duration(r.ttm)}</td></tr>`,
+    )
+    .join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Game-day report</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#222;max-width:1300px}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+tr.failed td{background:#fce8e6}tr.passed td:nth-child(5){color:#188038}.verdict.passed{color:#188038}.verdict.failed{color:#d62728}
+section{border-top:2px solid #333;margin-top:2rem}h2 small{color:#666;font-weight:normal}
+.diagram{overflow:auto;border:1px solid #eee;padding:.5rem}.timeline td:first-child{white-space:nowrap;color:#555}
+tr.error td,tr.fault td{color:#d62728}tr.change td{color:#1a73e8}td.expected{font-size:12px;color:#555;max-width:22rem}
+#page-errors:empty{display:none}#page-errors{color:#d62728;border:2px solid #d62728;padding:.5rem}
+</style></head>
+<body data-diagrams="${rows.length}">
+<h1>Game-day report</h1>
+<p>${rows.length} game day(s): ${passed} passed, ${rows.length - passed} failed. Generated ${escape(generatedAt.toISOString())}.
+Times are measured from the fault: to detect (the alarm goes to ALARM) and to mitigate (back to OK).
+In the diagrams, states the run entered have a green border, a state that failed a red one, and the last state a black one.</p>
+<ul id="page-errors"></ul>
+<table><thead><tr><th>game day</th><th>runbook</th><th>expected</th><th>actual</th><th>passed</th><th>to detect</th><th>to mitigate</th></tr></thead><tbody>${summary}</tbody></table>
+${local.map(localSection).join('\n')}
+${driven.map(driverSection).join('\n')}
+<script>${mermaidSource()}</script>
+<script>
+(() => {
+  const errors = document.getElementById('page-errors');
+  const report = (text) => { const li = document.createElement('li'); li.textContent = text; errors.appendChild(li); };
+  const consoleError = console.error.bind(console);
+  console.error = (...args) => { report(args.map(String).join(' ')); consoleError(...args); };
+  window.addEventListener('error', (e) => report('error: ' + e.message));
+  window.addEventListener('unhandledrejection', (e) => report('unhandled: ' + (e.reason && e.reason.message || e.reason)));
+  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', flowchart: { useMaxWidth: true } });
+  mermaid.run({ querySelector: 'pre.mermaid' })
+    .then(() => { document.body.dataset.rendered = String(document.querySelectorAll('pre.mermaid svg').length); })
+    .catch((e) => report('mermaid: ' + (e && e.message || e)));
+})();
+</script>
+</body></html>
+`;
+}

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const chromium =
+  ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path)) ?? 'chromium';
+
+/** The page as headless Chromium leaves it once scripts ran (the DOM), and what it logged. */
+async function render(file: string) {
+  const { stdout, stderr } = await promisify(execFile)(
+    chromium,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--enable-logging=stderr',
+      '--v=0',
+      '--virtual-time-budget=30000',
+      '--dump-dom',
+      `file://${file}`,
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  return { dom: stdout, log: stderr };
+}
+
+describe('the game-day report in a real browser', () => {
+  it('renders every game day’s diagram to SVG with the path taken, offline, without errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const file = join(dir, 'report.html');
+    await promisify(execFile)(process.execPath, ['dist/cli/main.js', 'gameday', '--html', file], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const html = readFileSync(file, 'utf8');
+    // Self-contained: nothing is fetched from elsewhere.
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/cdn/);
+    const { dom, log } = await render(file);
+    const sections = (dom.match(/<section id=/g) ?? []).length;
+    expect(sections).toBe(27);
+    expect(dom).toContain(`data-rendered="${sections}"`);
+    expect((dom.match(/aria-roledescription="flowchart-v2"/g) ?? []).length).toBe(sections);
+    expect(dom).toMatch(/<ul id="page-errors"><\/ul>/);
+    expect(log).not.toMatch(/Uncaught|CONSOLE.*(Error|error)/);
+    // The bad deploy's run went through the rollback (s4), not the escalation (s3), and ended once.
+    const badDeploy = dom.slice(
+      dom.indexOf('<section id="bad-deploy">'),
+      dom.indexOf('<section id="no-recent-deploy">'),
+    );
+    const classes = [
+      ...badDeploy.matchAll(/<g class="node default ([^"]*)" id="[^"]*-flowchart-(\w+)-\d+"/g),
+    ].map(([, cls, node]) => `${node} ${cls}`);
+    expect(classes).toContain('s4 task visited');
+    expect(classes).toContain('s3 task');
+    expect(classes.filter((c) => c.includes('endedHere'))).toHaveLength(1);
+    expect(badDeploy.includes('remediated · alias on version 5')).toBe(true);
+  }, 120_000);
+});
