@@ -21,6 +21,8 @@ export interface DriverDeps {
   readonly now: () => Date;
   /** Waits; rejects once the run is interrupted. */
   readonly sleep: (ms: number) => Promise<void>;
+  /** Interrupts the run (Ctrl-C): checked between phases as well as while waiting. */
+  readonly signal?: AbortSignal;
   readonly log: (line: string) => void;
   /** `auto`: answer the runbook's approval requests (sandbox only); `slack`: leave them to people. */
   readonly approve: 'auto' | 'slack';
@@ -81,11 +83,15 @@ export async function driveGameDay(
     recoveredAt: Date | null;
   } = { alarmAt: null, executionName: null, executionStatus: null, runbookOutcome: null, recoveredAt: null };
   const cleanup: string[] = [];
+  const log = (line: string) => {
+    deps.log(line);
+    deps.signal?.throwIfAborted();
+  };
   let outcome: DriverResult['outcome'] = 'failed';
   let reason = '';
   try {
     state.applied = await applyFault(scenario.id, fault, deps);
-    deps.log(`fault: ${state.applied.description}`);
+    log(`fault: ${state.applied.description}`);
     state.alarmAt = await waitForAlarm(
       deps,
       watchAlarm,
@@ -94,17 +100,17 @@ export async function driveGameDay(
       (scenario.detectionMinutes ?? 30) * 60_000,
       poll,
     );
-    deps.log(`alarm: ${watchAlarm} in ALARM after ${seconds(state.alarmAt)} s`);
+    log(`alarm: ${watchAlarm} in ALARM after ${seconds(state.alarmAt)} s`);
     const executionArn = await findExecution(deps, scenario.runbook, watchAlarm, faultAt, poll);
     state.executionName = executionArn.split(':').pop() ?? null;
-    deps.log(`runbook: ${state.executionName}`);
+    log(`runbook: ${state.executionName}`);
     const done = await follow(deps, scenario.runbook, executionArn, poll);
     state.executionStatus = done.status;
     state.runbookOutcome = done.outcome;
-    deps.log(`runbook: ${done.status}${done.outcome ? `, ${done.outcome}` : ''}`);
+    log(`runbook: ${done.status}${done.outcome ? `, ${done.outcome}` : ''}`);
     if (done.outcome === 'remediated') {
       state.recoveredAt = await waitForAlarm(deps, watchAlarm, 'OK', state.alarmAt, 30 * 60_000, poll);
-      deps.log(`alarm: ${watchAlarm} back to OK after ${seconds(state.recoveredAt)} s`);
+      log(`alarm: ${watchAlarm} back to OK after ${seconds(state.recoveredAt)} s`);
     }
     const matches = expectedOutcome === null || state.runbookOutcome === expectedOutcome;
     outcome = matches ? 'passed' : 'failed';

@@ -39,6 +39,7 @@ export function driveInSandbox(
     now: () => new Date(),
     sleep: (ms) => delay(ms, undefined, { signal: options.signal }),
     log: options.log,
+    signal: options.signal,
     approve: options.approve,
     ...(options.approvalTable ? { approvalTable: options.approvalTable } : {}),
   });

@@ -41,6 +41,7 @@ export async function driveLocally(
       await platform.settle();
     },
     log: options.log,
+    ...(options.signal ? { signal: options.signal } : {}),
     // The platform's scripted approver answers, as people would in Slack.
     approve: 'slack',
   });
