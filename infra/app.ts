@@ -6,6 +6,7 @@ import { routeRuleSchema } from '../handlers/lib/alarm-routing.js';
 import { type Environment, environments } from '../handlers/lib/step-deps.js';
 import { definitions } from '../runbooks/definitions.js';
 import { type AccessPolicy, parseAccessPolicy, policyFor } from '../slack/access-policy.js';
+import { GameDayStack } from './game-day-stack.js';
 import { RunbooksStack } from './runbooks-stack.js';
 import { rotatedSecretSchema } from './secret-rotation.js';
 
@@ -47,6 +48,14 @@ export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
       'runbooks:slackAccess',
       'No Slack access policy (context runbooks:slackAccess): nobody can start or approve runbooks from Slack.',
     );
+  }
+  const gameDay = app.node.tryGetContext('runbooks:gameDay');
+  if (gameDay === true || gameDay === 'true') {
+    new GameDayStack(app, 'LambdaRunbooksGameDay', {
+      description:
+        'Game-day sandbox: targets, alarms and FIS experiment templates. Deploy to a sandbox account only.',
+      env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    });
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -109,6 +109,34 @@ export const nagAcknowledgements = {
         'Slack issues the signing secret and bot token; rotating them happens in Slack, then the secret is updated.',
     });
   },
+  fisConfigurationBucket(bucket: IConstruct): void {
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason:
+        'Holds only the fault configurations FIS writes during game days; FIS and CloudTrail record who changed them.',
+    });
+  },
+  sandboxApi(api: IConstruct): void {
+    const reason =
+      'The sandbox checkout API serves no data and no users: it exists to be broken on purpose in game days.';
+    Validations.of(api).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-APIG2', reason },
+      { id: 'AwsSolutions::AwsSolutions-APIG3', reason },
+      { id: 'AwsSolutions::AwsSolutions-APIG4', reason },
+      { id: 'AwsSolutions::AwsSolutions-COG4', reason },
+      {
+        id: 'AwsSolutions::AwsSolutions-APIG6',
+        reason:
+          'Access logs are on; execution logging needs an account-wide API Gateway role the sandbox does not set.',
+      },
+    );
+  },
+  experimentRole(role: IConstruct, bucketArn: string): void {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn.replace(/^\{"Fn::GetAtt":\["(\w+)","Arn"\]\}$/, '<$1.Arn>')}/FisConfigs/*]`,
+      reason: 'FIS writes one configuration object per experiment under the documented FisConfigs/ prefix.',
+    });
+  },
   deadLetterQueue(queue: IConstruct): void {
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',

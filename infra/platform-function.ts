@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -55,6 +55,10 @@ export interface PlatformFunctionProps {
   readonly alarmTopic: ITopic;
   /** Default: one year (audit records live in these logs). */
   readonly logRetention?: RetentionDays;
+  /** A fixed name, where others find the function by it (the sandbox's). Default: generated. */
+  readonly functionName?: string;
+  /** Default: none. */
+  readonly layers?: readonly ILayerVersion[];
 }
 
 /**
@@ -79,6 +83,8 @@ export class PlatformFunction extends Construct {
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: props.handler ?? 'handler',
+      ...(props.functionName ? { functionName: props.functionName } : {}),
+      ...(props.layers ? { layers: [...props.layers] } : {}),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
