@@ -2,7 +2,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AlarmStateChangeEvent } from '../handlers/lib/alarm-event.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import { logger } from '../handlers/lib/observability.js';
-import type { Approver, LocalExecutionEvent } from '../state-machines/local-executor.js';
+import type { Approver } from '../state-machines/local-executor.js';
 import type { BusEvent } from './account/event-bus.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 import { injectFault } from './inject-fault.js';
@@ -15,28 +15,7 @@ import {
   scenarioStart,
 } from './scenario.js';
 import { SimulatedPlatform } from './simulated-platform.js';
-
-export type TimelineKind =
-  | 'fault'
-  | 'alarm'
-  | 'dispatch'
-  | 'state'
-  | 'wait'
-  | 'retry'
-  | 'error'
-  | 'approval'
-  | 'change'
-  | 'notify'
-  | 'event';
-
-/** One line of a game day's story, in virtual time. */
-export interface TimelineEntry {
-  readonly at: string;
-  /** Seconds since the fault was injected. */
-  readonly offsetSeconds: number;
-  readonly kind: TimelineKind;
-  readonly text: string;
-}
+import { detectionOf, type TimelineEntry, type TimelineKind, timelineFor } from './timeline.js';
 
 export interface ScenarioResult<Outcome extends object = object, Final extends object = object> {
   readonly scenario: string;
@@ -205,6 +184,10 @@ export async function runScenario<World, Outcome extends object, Final extends o
     await platform.request(request);
   }
   const started = () => account.stepFunctions.all().some((e) => e.startDate.getTime() >= faultAt);
+  // A fault that took time to apply (a deployment) ends between minutes: wait for the next one, so
+  // alarms are dispatched in the minute they fire, as EventBridge delivers them within seconds.
+  const intoMinute = (account.clock.now().getTime() / 1000) % 60;
+  if (intoMinute > 0) await platform.advance(60 - intoMinute);
   for (let minute = 1; minute <= (scenario.detectionMinutes ?? 30) && !started(); minute += 1) {
     const happened = scenario.during?.(account, world, minute);
     if (happened) add('fault', happened);
@@ -258,46 +241,4 @@ export async function runScenario<World, Outcome extends object, Final extends o
     timeToMitigateSeconds: mitigated,
     wallMs: Math.round(performance.now() - wallStart),
   };
-}
-
-/** Fault → ALARM and fault → back to OK of the watched alarm (or the first to fire), from the timeline. */
-function detectionOf(timeline: readonly TimelineEntry[], watched: string | undefined) {
-  const fired = timeline.find(
-    (e) => e.kind === 'alarm' && / → ALARM/.test(e.text) && (!watched || e.text.startsWith(`${watched}:`)),
-  );
-  if (!fired) return { detected: null, mitigated: null };
-  const name = fired.text.split(':')[0] ?? '';
-  const recovered = timeline.find(
-    (e) =>
-      e.kind === 'alarm' &&
-      e.offsetSeconds >= fired.offsetSeconds &&
-      e.text.startsWith(`${name}: ALARM → OK`),
-  );
-  return { detected: fired.offsetSeconds, mitigated: recovered?.offsetSeconds ?? null };
-}
-
-export function timelineFor(
-  event: LocalExecutionEvent,
-  add: (kind: TimelineKind, text: string, at?: Date) => void,
-): void {
-  switch (event.kind) {
-    case 'entered':
-      add('state', event.state, event.at);
-      break;
-    case 'waited':
-      add('wait', `${event.state}: waited ${event.detail}`, event.at);
-      break;
-    case 'retried':
-      add('retry', `${event.state}: ${event.detail}`, event.at);
-      break;
-    case 'failed':
-      add('error', `${event.state}: ${event.detail}`, event.at);
-      break;
-    case 'caught':
-      add('error', `${event.state}: caught ${event.detail}`, event.at);
-      break;
-    case 'approval':
-      add('approval', `${event.state}: ${event.detail}`, event.at);
-      break;
-  }
 }

@@ -1,6 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { StepName } from '../handlers/steps.js';
+import { secretStepPolicy, upgradeStepPolicy } from './runbook-step-permissions.js';
 
 /** What the steps may act on. */
 export interface StepScope {
@@ -72,23 +73,6 @@ function concurrencyChanges(
       actions: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
       resources: [`arn:${stack.partition}:lambda:${stack.region}:${stack.account}:event-source-mapping:*`],
       conditions: { ArnLike: { 'lambda:FunctionArn': [...functions] } },
-    }),
-  ];
-}
-
-/** Secrets Manager actions on the rotated secrets only; none configured, none granted. */
-function secretsPolicy(scope: StepScope, actions: string[]): PolicyStatement[] {
-  if (scope.secretArns.length === 0) return [];
-  return [new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [...scope.secretArns] })];
-}
-
-function invokePolicy(functionArns: readonly string[]): PolicyStatement[] {
-  if (functionArns.length === 0) return [];
-  return [
-    new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: ['lambda:InvokeFunction'],
-      resources: [...functionArns],
     }),
   ];
 }
@@ -232,85 +216,19 @@ function apiPolicy(stack: Stack, step: StepName, scope: StepScope): PolicyStatem
     case 'inspect-secret':
     case 'check-rotation':
     case 'report-rotation':
-      return secretsPolicy(scope, ['secretsmanager:DescribeSecret']);
     case 'clear-stale-pending':
-      return secretsPolicy(scope, [
-        'secretsmanager:DescribeSecret',
-        'secretsmanager:UpdateSecretVersionStage',
-      ]);
     case 'start-rotation':
-      // RotateSecret needs its caller to be allowed to invoke the rotation function too.
-      return [
-        ...secretsPolicy(scope, ['secretsmanager:DescribeSecret', 'secretsmanager:RotateSecret']),
-        ...invokePolicy(scope.rotationFunctionArn ? [scope.rotationFunctionArn] : []),
-      ];
     case 'roll-back-rotation':
-      return [
-        ...secretsPolicy(scope, [
-          'secretsmanager:DescribeSecret',
-          'secretsmanager:UpdateSecretVersionStage',
-          'secretsmanager:CancelRotateSecret',
-        ]),
-        ...invokePolicy(scope.rotationFunctionArn ? [scope.rotationFunctionArn] : []),
-      ];
     case 'check-consumers':
-      return invokePolicy(scope.consumerArns);
+      return secretStepPolicy(step, scope);
     case 'plan-upgrade':
-      return [
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['lambda:GetFunctionConfiguration', 'lambda:GetAlias', 'lambda:ListTags'],
-          resources: functions,
-        }),
-        // DescribeAlarms lists the account's alarms to find the function's; it reads alarms only.
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['cloudwatch:DescribeAlarms'],
-          resources: [alarms],
-        }),
-      ];
     case 'update-configuration':
-      return [
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'],
-          resources: functions,
-        }),
-      ];
     case 'check-update':
-      return [
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['lambda:GetFunctionConfiguration'],
-          resources: functions,
-        }),
-      ];
     case 'publish-version':
-      return [
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['lambda:PublishVersion'],
-          resources: functions,
-        }),
-      ];
     case 'smoke-test':
-      return [
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['lambda:InvokeFunction'],
-          resources: functions,
-        }),
-      ];
     case 'set-alias-routing':
-      return [
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['lambda:GetAlias', 'lambda:UpdateAlias'],
-          resources: functions,
-        }),
-      ];
     case 'compare-versions':
-      return [readMetrics, describeAlarms];
+      return upgradeStepPolicy(step, { functions, alarms, readMetrics, describeAlarms });
     case 'report-upgrade':
     case 'decide-throttling-fix':
     case 'report-throttling':

@@ -7,13 +7,13 @@ import type { DriverResult } from '../driver/drive-game-day.js';
 import type { ScenarioResult } from '../run-scenario.js';
 import { pathTaken } from './path-taken.js';
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const duration = (seconds: number | null) =>
   seconds === null ? '–' : `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`;
 
-const json = (value: unknown) => escape(JSON.stringify(value, null, 2));
+const json = (value: unknown) => escapeHtml(JSON.stringify(value, null, 2));
 
 /** One row of the summary table: a local game day, or a closed-loop run in an account. */
 interface Row {
@@ -55,35 +55,35 @@ function driverRow(r: DriverResult): Row {
 /** The runbook's flowchart, with the path a game day took when its timeline is known. */
 function diagram(runbook: string, result?: ScenarioResult): string {
   const asl = renderAsl(definitionOf(runbook));
-  return `<pre class="mermaid">${escape(renderMermaid(asl, result ? pathTaken(result.timeline) : undefined))}</pre>`;
+  return `<pre class="mermaid">${escapeHtml(renderMermaid(asl, result ? pathTaken(result.timeline) : undefined))}</pre>`;
 }
 
 function localSection(r: ScenarioResult): string {
   const timeline = r.timeline
     .map(
       (e) =>
-        `<tr class="${e.kind}"><td>T+${duration(e.offsetSeconds)}</td><td>${e.kind}</td><td>${escape(e.text)}</td></tr>`,
+        `<tr class="${e.kind}"><td>T+${duration(e.offsetSeconds)}</td><td>${e.kind}</td><td>${escapeHtml(e.text)}</td></tr>`,
     )
     .join('');
   const changes = r.timeline.filter((e) => e.kind === 'change');
-  return `<section id="${escape(r.scenario)}">
-<h2>${r.outcome === 'passed' ? '✔' : '✖'} ${escape(r.scenario)} <small>${escape(r.runbook)}</small></h2>
-<p>${escape(r.description)}</p>
-<p class="verdict ${r.outcome}">${escape(r.summary)}</p>
+  return `<section id="${escapeHtml(r.scenario)}">
+<h2>${r.outcome === 'passed' ? '✔' : '✖'} ${escapeHtml(r.scenario)} <small>${escapeHtml(r.runbook)}</small></h2>
+<p>${escapeHtml(r.description)}</p>
+<p class="verdict ${r.outcome}">${escapeHtml(r.summary)}</p>
 <div class="diagram">${diagram(r.runbook, r)}</div>
 <h3>Timeline</h3><table class="timeline">${timeline}</table>
-<h3>Changes</h3>${changes.length ? `<ul>${changes.map((c) => `<li>${escape(c.text)}</li>`).join('')}</ul>` : '<p>None.</p>'}
+<h3>Changes</h3>${changes.length ? `<ul>${changes.map((c) => `<li>${escapeHtml(c.text)}</li>`).join('')}</ul>` : '<p>None.</p>'}
 <details><summary>Report</summary><pre>${json(r.report)}</pre></details>
 </section>`;
 }
 
 function driverSection(r: DriverResult): string {
-  return `<section id="${escape(r.gameDay)}">
-<h2>${r.outcome === 'passed' ? '✔' : '✖'} ${escape(r.gameDay)} <small>${escape(r.runbook)}</small></h2>
-<p class="verdict ${r.outcome === 'passed' ? 'passed' : 'failed'}">${escape(`${r.outcome}: ${r.reason}`)}</p>
-<ul><li>Fault: ${escape(r.fault ?? '–')}</li><li>Execution: ${escape(r.executionName ?? '–')} (${escape(r.executionStatus ?? '–')})</li>
+  return `<section id="${escapeHtml(r.gameDay)}">
+<h2>${r.outcome === 'passed' ? '✔' : '✖'} ${escapeHtml(r.gameDay)} <small>${escapeHtml(r.runbook)}</small></h2>
+<p class="verdict ${r.outcome === 'passed' ? 'passed' : 'failed'}">${escapeHtml(`${r.outcome}: ${r.reason}`)}</p>
+<ul><li>Fault: ${escapeHtml(r.fault ?? '–')}</li><li>Execution: ${escapeHtml(r.executionName ?? '–')} (${escapeHtml(r.executionStatus ?? '–')})</li>
 <li>Time to detect: ${duration(r.timeToDetectSeconds)}; time to mitigate: ${duration(r.timeToMitigateSeconds)}</li>
-<li>Clean-up: ${escape(r.cleanup.join('; ') || 'nothing to undo')}</li></ul>
+<li>Clean-up: ${escapeHtml(r.cleanup.join('; ') || 'nothing to undo')}</li></ul>
 <div class="diagram">${diagram(r.runbook)}</div>
 </section>`;
 }
@@ -111,7 +111,7 @@ export function htmlReport(
   const summary = rows
     .map(
       (r) =>
-        `<tr class="${r.passed ? 'passed' : 'failed'}"><td><a href="#${escape(r.id)}">${escape(r.id)}</a></td><td>${escape(r.runbook)}</td><td class="expected">${escape(r.expected)}</td><td>${escape(r.actual)}</td><td>${r.passed ? '✔' : '✖'}</td><td>${duration(r.ttd)}</td><td>${duration(r.ttm)}</td></tr>`,
+        `<tr class="${r.passed ? 'passed' : 'failed'}"><td><a href="#${escapeHtml(r.id)}">${escapeHtml(r.id)}</a></td><td>${escapeHtml(r.runbook)}</td><td class="expected">${escapeHtml(r.expected)}</td><td>${escapeHtml(r.actual)}</td><td>${r.passed ? '✔' : '✖'}</td><td>${duration(r.ttd)}</td><td>${duration(r.ttm)}</td></tr>`,
     )
     .join('');
   return `<!doctype html>
@@ -128,7 +128,7 @@ tr.error td,tr.fault td{color:#d62728}tr.change td{color:#1a73e8}td.expected{fon
 </style></head>
 <body data-diagrams="${rows.length}">
 <h1>Game-day report</h1>
-<p>${rows.length} game day(s): ${passed} passed, ${rows.length - passed} failed. Generated ${escape(generatedAt.toISOString())}.
+<p>${rows.length} game day(s): ${passed} passed, ${rows.length - passed} failed. Generated ${escapeHtml(generatedAt.toISOString())}.
 Times are measured from the fault: to detect (the alarm goes to ALARM) and to mitigate (back to OK).
 In the diagrams, states the run entered have a green border, a state that failed a red one, and the last state a black one.</p>
 <ul id="page-errors"></ul>

@@ -1,5 +1,5 @@
 import type { PathTaken } from '../../state-machines/render-mermaid.js';
-import type { TimelineEntry } from '../run-scenario.js';
+import type { TimelineEntry } from '../timeline.js';
 
 /** The states a game day's executions entered, those that failed, and the last one, from its timeline. */
 export function pathTaken(timeline: readonly TimelineEntry[]): PathTaken {
