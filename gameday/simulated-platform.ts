@@ -2,6 +2,7 @@ import { dispatchEvent } from '../handlers/dispatcher/dispatch-event.js';
 import type { DispatcherConfig } from '../handlers/dispatcher/dispatcher-config.js';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
+import { alarmTriggerPattern } from '../handlers/dispatcher/trigger-patterns.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
 import { releaseLease } from '../handlers/shared/release-lease.js';
@@ -88,14 +89,7 @@ export class SimulatedPlatform {
         await account.runServices();
       },
     };
-    account.bus.addRule(
-      {
-        source: ['aws.cloudwatch'],
-        'detail-type': ['CloudWatch Alarm State Change'],
-        detail: { state: { value: ['ALARM'] } },
-      },
-      (event) => this.inbox.push(event),
-    );
+    account.bus.addRule(alarmTriggerPattern, (event) => this.inbox.push(event));
     account.bus.addRule(
       {
         source: ['aws.secretsmanager'],

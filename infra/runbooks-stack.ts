@@ -13,6 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { DeployedRunbook } from '../handlers/dispatcher/dispatcher-config.js';
+import { alarmTriggerPattern } from '../handlers/dispatcher/trigger-patterns.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import { stepModules, stepNames } from '../handlers/steps.js';
@@ -197,11 +198,11 @@ export class RunbooksStack extends Stack {
     nagAcknowledgements.stepFunction(dispatcher, dispatcherStatements);
 
     new Rule(this, 'AlarmTrigger', {
-      description: 'Sends every CloudWatch alarm transition to ALARM to the runbook dispatcher',
+      description: 'Sends every CloudWatch alarm transition into ALARM to the runbook dispatcher',
       eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: ['CloudWatch Alarm State Change'],
-        detail: { state: { value: ['ALARM'] } },
+        source: alarmTriggerPattern.source,
+        detailType: alarmTriggerPattern['detail-type'],
+        detail: alarmTriggerPattern.detail,
       },
       targets: [
         new LambdaFunction(dispatcher.function, {

@@ -11,7 +11,7 @@ export interface BusEvent {
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
-/** A rule's pattern: the subset of EventBridge patterns the platform's rules use (exact values per field). */
+/** A rule's pattern: the subset of EventBridge patterns the platform's rules use (exact values and `anything-but`). */
 export interface EventPattern {
   readonly source?: readonly string[];
   readonly 'detail-type'?: readonly string[];
@@ -19,7 +19,13 @@ export interface EventPattern {
 }
 
 function matches(pattern: unknown, value: unknown): boolean {
-  if (Array.isArray(pattern)) return pattern.includes(value);
+  if (Array.isArray(pattern)) {
+    return pattern.some((p) =>
+      p && typeof p === 'object' && 'anything-but' in p
+        ? !([] as unknown[]).concat((p as { 'anything-but': unknown })['anything-but']).includes(value)
+        : p === value,
+    );
+  }
   if (pattern && typeof pattern === 'object') {
     if (!value || typeof value !== 'object') return false;
     return Object.entries(pattern).every(([key, inner]) =>

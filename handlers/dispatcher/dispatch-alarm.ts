@@ -38,6 +38,7 @@ export async function dispatchAlarm(
     tags: await tagsOf(event, deps),
     routes: deps.config.routes,
     knownRunbooks: deployedIds(deps.config),
+    transitionOnly: request === alarmRequest,
   });
   if (plan.action === 'ignore')
     return ignored(plan.runbook, plan.target, plan.reason, 'IgnoredAlarmEvents', deps);

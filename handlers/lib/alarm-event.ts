@@ -39,30 +39,38 @@ const alarmArn = z
   .string()
   .check(z.regex(/^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/, 'is not a CloudWatch alarm ARN'));
 
-export const alarmStateChangeEventSchema = z.object({
-  version: z.string(),
-  id: nonEmptyString(),
-  'detail-type': z.literal('CloudWatch Alarm State Change'),
-  source: z.literal('aws.cloudwatch'),
-  account: z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id')),
-  time: z.string(),
-  region: nonEmptyString(),
-  resources: z.tuple([alarmArn], z.string()),
-  detail: z.object({
-    alarmName: nonEmptyString(),
-    state: alarmState,
-    previousState: alarmState,
-    configuration: z._default(
-      z.object({
-        description: z.optional(z.string()),
-        metrics: z.optional(z.array(alarmMetric)),
-        alarmRule: z.optional(z.string()),
-      }),
-      {},
+export const alarmStateChangeEventSchema = z
+  .object({
+    version: z.string(),
+    id: nonEmptyString(),
+    'detail-type': z.literal('CloudWatch Alarm State Change'),
+    source: z.literal('aws.cloudwatch'),
+    account: z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id')),
+    time: z.string(),
+    region: nonEmptyString(),
+    resources: z.tuple([alarmArn], z.string()),
+    detail: z.object({
+      alarmName: nonEmptyString(),
+      state: alarmState,
+      previousState: alarmState,
+      configuration: z._default(
+        z.object({
+          description: z.optional(z.string()),
+          metrics: z.optional(z.array(alarmMetric)),
+          alarmRule: z.optional(z.string()),
+        }),
+        {},
+      ),
+      alarmTags: z.optional(z.record(z.string(), z.string())),
+    }),
+  })
+  .check(
+    z.refine(
+      (e) =>
+        e.resources[0].slice(e.resources[0].indexOf(':alarm:') + ':alarm:'.length) === e.detail.alarmName,
+      { message: 'names another alarm than detail.alarmName', path: ['resources', 0] },
     ),
-    alarmTags: z.optional(z.record(z.string(), z.string())),
-  }),
-});
+  );
 
 export type AlarmStateChangeEvent = z.infer<typeof alarmStateChangeEventSchema>;
 export type AlarmMetricStat = z.infer<typeof metricStat>;

@@ -178,10 +178,17 @@ export function planDispatch(
     readonly tags: Readonly<Record<string, string>>;
     readonly routes: readonly RouteRule[];
     readonly knownRunbooks: readonly string[];
+    /**
+     * Whether the event must be a transition into ALARM (alarms). A person's start declares an
+     * incident whatever the alarm's previous state. Default: true.
+     */
+    readonly transitionOnly?: boolean;
   },
 ): DispatchPlan {
   const { value } = event.detail.state;
   if (value !== 'ALARM') return ignore(`state is ${value}; only transitions to ALARM start runbooks`);
+  if ((options.transitionOnly ?? true) && event.detail.previousState.value === 'ALARM')
+    return ignore('ALARM → ALARM is no new incident: only a transition into ALARM starts a runbook');
   const tagged = options.tags[runbookTag];
   let runbook: string;
   if (tagged !== undefined) {

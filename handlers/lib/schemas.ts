@@ -15,6 +15,14 @@ export const nonNegativeInt = () => z.int().check(z.nonnegative());
 /** A share between 0 and 1, inclusive. */
 export const share = () => z.number().check(z.gte(0), z.lte(1));
 
-/** A string `Date.parse` reads as a time. */
+/**
+ * An ISO 8601 date and time with its offset (`2019-10-02T17:04:40.985+0000`, `…Z`), as AWS writes
+ * them: `Date.parse` alone reads `"0"` as the year 2000.
+ */
+const isoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 export const timestampString = () =>
-  z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'is not a timestamp'));
+  z
+    .string()
+    .check(
+      z.refine((s) => isoTimestamp.test(s) && !Number.isNaN(Date.parse(s)), 'is not an ISO 8601 timestamp'),
+    );

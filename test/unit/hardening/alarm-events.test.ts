@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../../gameday/account/event-bus.js';
+import { dispatchAlarm } from '../../../handlers/dispatcher/dispatch-alarm.js';
+import { startManually } from '../../../handlers/dispatcher/manual-start.js';
+import { alarmTriggerPattern } from '../../../handlers/dispatcher/trigger-patterns.js';
+import { alarmEvent as documentedEvent } from '../../support/alarm-event.js';
+import { dispatchFixture } from '../../support/dispatch-fixture.js';
+
+describe('alarm events that must start nothing', () => {
+  it('does not start a runbook on ALARM → ALARM, in the rule or in the dispatcher', async () => {
+    const { deps, alarmEvent, started } = dispatchFixture();
+    const event = alarmEvent();
+    const repeat = { ...event, detail: { ...event.detail, previousState: { ...event.detail.state } } };
+    expect(await dispatchAlarm(repeat, deps)).toMatchObject({
+      action: 'ignore',
+      reason: 'ALARM → ALARM is no new incident: only a transition into ALARM starts a runbook',
+    });
+    expect(started()).toHaveLength(0);
+    const bus = new EventBus();
+    const delivered: unknown[] = [];
+    bus.addRule(alarmTriggerPattern, (e) => delivered.push(e));
+    bus.put(repeat as never);
+    bus.put(event as never);
+    expect(delivered).toEqual([event]);
+  });
+
+  it('still lets a person start a runbook on an alarm that is already in ALARM', async () => {
+    const { deps, alarmEvent, started } = dispatchFixture();
+    alarmEvent(); // the account's alarm is in ALARM now
+    const outcome = await startManually(
+      { runbook: 'api-5xx-spike', alarmName: 'checkout-5xx-rate', requestedBy: 'slack:U1', force: false },
+      deps,
+    );
+    expect(outcome).toMatchObject({ action: 'start', runbook: 'api-5xx-spike' });
+    expect(started()).toHaveLength(1);
+  });
+
+  it('refuses an event whose alarm ARN names another alarm than alarmName', async () => {
+    const { deps, started } = dispatchFixture();
+    const event = documentedEvent();
+    const forged = {
+      ...event,
+      resources: ['arn:aws:cloudwatch:eu-west-1:123456789012:alarm:someone-elses-alarm'],
+    };
+    await expect(dispatchAlarm(forged, deps)).rejects.toThrow(
+      /resources\.0: names another alarm than detail\.alarmName/,
+    );
+    expect(started()).toHaveLength(0);
+  });
+
+  it.each(['0', '2026-03-02', 'yesterday', '2026-03-02 09:32:00'])(
+    'refuses the state timestamp %j, which is no ISO 8601 time',
+    async (timestamp) => {
+      const { deps, started } = dispatchFixture();
+      await expect(dispatchAlarm(documentedEvent({ timestamp }), deps)).rejects.toThrow(
+        /detail\.state\.timestamp: is not an ISO 8601 timestamp/,
+      );
+      expect(started()).toHaveLength(0);
+    },
+  );
+});
