@@ -146,6 +146,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
   const server = await serveLocally(options.port, (request) =>
     handleSlackRequest(request, {
       environment: options.environment,
+      policy: deps.policy,
       catalogue: catalogueEntries(runbooks),
       now: () => new Date(),
       signingSecret: async () => options.signingSecret,

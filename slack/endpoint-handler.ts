@@ -2,7 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { lazyClients } from '../handlers/lib/aws-clients.js';
 import { deployedEnvironment, requiredEnv, withPowertools } from '../handlers/lib/lambda-entry.js';
-import { deployedCredentials } from './lambda-config.js';
+import { deployedCredentials, deployedPolicy } from './lambda-config.js';
 import { handleSlackRequest, type SlackEndpointDeps } from './slack-http.js';
 import type { CatalogueEntry } from './slash-command.js';
 
@@ -18,6 +18,7 @@ function endpointDeps(): SlackEndpointDeps {
   };
   deps = {
     environment: deployedEnvironment(),
+    policy: deployedPolicy(),
     catalogue: JSON.parse(requiredEnv('RUNBOOK_CATALOGUE')) as CatalogueEntry[],
     now: () => new Date(),
     signingSecret: async () => (await deployedCredentials()).signingSecret,

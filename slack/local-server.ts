@@ -1,20 +1,28 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpRequest, HttpResponse } from './slack-http.js';
+import { type HttpRequest, type HttpResponse, maxSlackBodyBytes } from './slack-http.js';
 
-/** Slack's own limit on a request body is far below this; anything bigger is not from Slack. */
-const maxBodyBytes = 1024 * 1024;
+class BodyTooLarge extends Error {
+  override readonly name = 'BodyTooLarge';
+}
 
+/** Reads a body up to Slack's limit and stops there: a larger one is never read to its end. */
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new Error('request body too large');
+    if (size > maxSlackBodyBytes) throw new BodyTooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+const jsonResponse = (status: number, error: string): HttpResponse => ({
+  status,
+  headers: { 'content-type': 'application/json', connection: 'close' },
+  body: JSON.stringify({ error }),
+});
 
 export interface LocalServer {
   readonly url: string;
@@ -37,11 +45,10 @@ export async function serveLocally(
         const path = new URL(incoming.url ?? '/', 'http://localhost').pathname;
         response = await handle({ method: incoming.method ?? 'GET', path, headers, body });
       } catch (error) {
-        response = {
-          status: 500,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ error: (error as Error).message }),
-        };
+        response =
+          error instanceof BodyTooLarge
+            ? jsonResponse(413, `request bodies are at most ${maxSlackBodyBytes} bytes`)
+            : jsonResponse(500, 'internal error');
       }
       outgoing.writeHead(response.status, response.headers).end(response.body);
     })();

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
+import { logger } from '../handlers/lib/observability.js';
 import { nonEmptyString } from '../handlers/lib/schemas.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
+import { type EnvironmentPolicy, mayStart } from './access-policy.js';
 import type { ApprovalAnswer } from './approval-answers.js';
 import { approvalActions } from './approval-message.js';
 import type { ChatMessage } from './chat.js';
@@ -41,6 +43,8 @@ export type SlackWork =
 
 export interface SlackEndpointDeps {
   readonly environment: Environment;
+  /** Who may start what here: checked before the answer, so a refusal is the first thing said. */
+  readonly policy: EnvironmentPolicy;
   readonly catalogue: readonly CatalogueEntry[];
   readonly now: () => Date;
   /** The app's signing secret (from Secrets Manager in AWS). */
@@ -50,6 +54,12 @@ export interface SlackEndpointDeps {
 }
 
 export const slackPaths = { commands: '/slack/commands', interactions: '/slack/interactions' } as const;
+
+/**
+ * The largest body the endpoints read. Slack's requests are form posts of a few kilobytes (an
+ * interaction carries one message of at most 50 blocks); anything this large is not from Slack.
+ */
+export const maxSlackBodyBytes = 256 * 1024;
 
 const json = (status: number, body: unknown): HttpResponse => ({
   status,
@@ -88,6 +98,8 @@ async function slashCommand(body: URLSearchParams, deps: SlackEndpointDeps): Pro
   if (command.kind === 'start') {
     const problem = startProblem(command, deps.catalogue);
     if (problem) return ephemeral({ text: `Not started: ${problem}.` });
+    const permission = mayStart(deps.policy, parsed.data.user_id, command.runbook);
+    if (!permission.allowed) return ephemeral({ text: `Not started: ${permission.reason}.` });
   }
   await deps.defer({
     kind: 'command',
@@ -136,7 +148,16 @@ export async function handleSlackRequest(
 ): Promise<HttpResponse> {
   const route = Object.values(slackPaths).find((p) => p === request.path);
   if (!route) return json(404, { error: `no endpoint ${request.path}` });
-  if (request.method !== 'POST') return json(405, { error: 'POST only' });
+  if (request.method !== 'POST')
+    return {
+      ...json(405, { error: 'POST only' }),
+      headers: { 'content-type': 'application/json', allow: 'POST' },
+    };
+  if (Buffer.byteLength(request.body, 'utf8') > maxSlackBodyBytes)
+    return json(413, { error: `request bodies are at most ${maxSlackBodyBytes} bytes` });
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'application/x-www-form-urlencoded')
+    return json(415, { error: 'Slack posts application/x-www-form-urlencoded' });
   try {
     verifySlackRequest(
       {
@@ -149,8 +170,22 @@ export async function handleSlackRequest(
     );
   } catch (error) {
     if (error instanceof SlackSignatureError) return json(401, { error: error.message });
-    throw error;
+    return internalError(error);
   }
   const body = new URLSearchParams(request.body);
-  return route === slackPaths.commands ? slashCommand(body, deps) : interaction(body, deps);
+  try {
+    return await (route === slackPaths.commands ? slashCommand(body, deps) : interaction(body, deps));
+  } catch (error) {
+    return internalError(error);
+  }
+}
+
+/**
+ * Anything else that fails (reading the credentials, handing work off) is answered with a generic
+ * 500: the caller may be anyone, and errors of libraries can quote what they read. Only the
+ * error's name is logged.
+ */
+function internalError(error: unknown): HttpResponse {
+  logger.error('the Slack endpoint failed', { error: (error as Error).name ?? 'Error' });
+  return json(500, { error: 'internal error' });
 }

@@ -108,10 +108,14 @@ describe('Slack endpoints served locally against the simulated account', { timeo
 
   it('starts a runbook for an allowed user, refuses others, and reports status', async () => {
     const { sandbox: s, receiver: r } = await start('prod');
+    // The refusal is the first and only answer: never "Starting…" first.
     const refused = await command(s, r.url, lead, 'start api-5xx-spike alarm=checkout-5xx-rate');
-    expect(refused.status).toBe(200);
+    expect(refused).toMatchObject({
+      status: 200,
+      body: { text: 'Not started: you may not start api-5xx-spike here.' },
+    });
     await s.idle();
-    expect(r.received.at(-1)?.text).toBe('Not started: you may not start api-5xx-spike here.');
+    expect(r.received).toHaveLength(0);
     expect(s.account.stepFunctions.all()).toHaveLength(0);
 
     await command(s, r.url, onCall, 'start api-5xx-spike alarm=checkout-5xx-rate');

@@ -10,7 +10,8 @@ describe('alarm events that must start nothing', () => {
   it('does not start a runbook on ALARM → ALARM, in the rule or in the dispatcher', async () => {
     const { deps, alarmEvent, started } = dispatchFixture();
     const event = alarmEvent();
-    const repeat = { ...event, detail: { ...event.detail, previousState: { ...event.detail.state } } };
+    const detail = event.detail as { state: object };
+    const repeat = { ...event, detail: { ...detail, previousState: { ...detail.state } } };
     expect(await dispatchAlarm(repeat, deps)).toMatchObject({
       action: 'ignore',
       reason: 'ALARM → ALARM is no new incident: only a transition into ALARM starts a runbook',
