@@ -144,7 +144,9 @@ export class RunbooksStack extends Stack {
         comment: definitionComment(runbook),
         definitionBody: DefinitionBody.fromChainable(runbook.build(definitionScope, functions)),
         tracingEnabled: true,
-        logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+        // Every transition is logged, without state input and output: those carry approval task
+        // tokens (whoever holds one can answer the approval). The execution history keeps them.
+        logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
         timeout: Duration.seconds(runbook.timeoutSeconds),
       });
       this.stateMachines.set(runbook.id, machine);

@@ -53,6 +53,14 @@ describe('RunbooksStack', () => {
     },
   );
 
+  it('keeps state input and output, which carry approval task tokens, out of the state machines’ logs', () => {
+    const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(machines).toHaveLength(definitions.length);
+    for (const machine of machines) {
+      expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    }
+  });
+
   it('traces, logs and alarms every state machine', () => {
     template.allResourcesProperties('AWS::StepFunctions::StateMachine', {
       TracingConfiguration: { Enabled: true },
