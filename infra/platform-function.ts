@@ -2,9 +2,11 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /**
@@ -59,13 +61,26 @@ export interface PlatformFunctionProps {
   readonly functionName?: string;
   /** Default: none. */
   readonly layers?: readonly ILayerVersion[];
+  /**
+   * Concurrency reserved for the function, so an alarm storm or a noisy neighbour in the account
+   * can never starve the runbooks that fix it. Default: 5, enough for five incidents at once on
+   * different targets (a step runs once per execution at a time). The context setting
+   * `runbooks:reservedConcurrency=false` turns reservations off, for accounts whose concurrency
+   * quota is still the new-account default.
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * For functions invoked asynchronously (EventBridge, SNS, another function): where an event that
+   * still fails after Lambda's retries goes, and how many retries. Default: none (invoked synchronously).
+   */
+  readonly asyncFailures?: { readonly queue: IQueue; readonly retryAttempts: number };
 }
 
 /**
  * Every platform Lambda comes from here, with the defaults the platform itself must meet: newest
  * Node.js runtime, arm64, X-Ray tracing, a log group with retention, and an alarm on errors.
  * The step functions are invoked synchronously by Step Functions, which retries and catches
- * their errors, so they need no asynchronous-invocation DLQ.
+ * their errors; functions invoked asynchronously send what they fail on to a queue.
  */
 export class PlatformFunction extends Construct {
   readonly function: NodejsFunction;
@@ -76,6 +91,7 @@ export class PlatformFunction extends Construct {
   constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
     super(scope, id);
     this.entry = props.entry;
+    const reserve = String(this.node.tryGetContext('runbooks:reservedConcurrency') ?? 'true') !== 'false';
     const logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -84,6 +100,7 @@ export class PlatformFunction extends Construct {
       entry: props.entry,
       handler: props.handler ?? 'handler',
       ...(props.functionName ? { functionName: props.functionName } : {}),
+      ...(reserve ? { reservedConcurrentExecutions: props.reservedConcurrency ?? 5 } : {}),
       ...(props.layers ? { layers: [...props.layers] } : {}),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -107,5 +124,13 @@ export class PlatformFunction extends Construct {
       alarmDescription: `A runbook step (${id}) failed`,
     });
     this.errorsAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
+    if (props.asyncFailures) {
+      // EventBridge's and SNS's own dead-letter queues cover delivery only: an event the function
+      // fails on after its retries would otherwise be lost.
+      this.function.configureAsyncInvoke({
+        onFailure: new SqsDestination(props.asyncFailures.queue),
+        retryAttempts: props.asyncFailures.retryAttempts,
+      });
+    }
   }
 }

@@ -98,6 +98,26 @@ export class RunbooksStack extends Stack {
       rotationFunctionArn: rotation?.rotationFunction.function.functionArn ?? null,
       consumerArns: rotation?.consumerArns(this) ?? [],
     };
+    const triggerDlq = new Queue(this, 'TriggerDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    nagAcknowledgements.deadLetterQueue(triggerDlq);
+    // Events the platform's asynchronously invoked functions failed on after Lambda's retries:
+    // `runbook redrive-failed-dispatches` sends them back once the cause is fixed.
+    const failedInvocations = new Queue(this, 'FailedInvocations', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    nagAcknowledgements.deadLetterQueue(failedInvocations);
+    new CfnOutput(this, 'FailedInvocationsQueueUrl', {
+      description: 'What `runbook redrive-failed-dispatches --queue` reads',
+      value: failedInvocations.queueUrl,
+    });
     const functions = Object.fromEntries(
       stepNames.map((step) => {
         const fn = new PlatformFunction(this, stepLogicalName(step), {
@@ -111,6 +131,8 @@ export class RunbooksStack extends Stack {
             APPROVAL_TABLE_NAME: approvalTable.tableName,
           },
           alarmTopic: platformAlarms,
+          // The lease release is also an EventBridge target (failed runs): it is invoked asynchronously.
+          ...(step === 'release-lease' ? { asyncFailures: { queue: failedInvocations, retryAttempts: 2 } } : {}),
         });
         const statements = stepPolicy(this, step, stepScope);
         for (const statement of statements) fn.function.addToRolePolicy(statement);
@@ -124,13 +146,6 @@ export class RunbooksStack extends Stack {
       }),
     ) as unknown as RunbookFunctions;
 
-    const triggerDlq = new Queue(this, 'TriggerDeadLetters', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    nagAcknowledgements.deadLetterQueue(triggerDlq);
 
     const deployed: Record<string, DeployedRunbook> = {};
     for (const runbook of props.runbooks) {
@@ -172,6 +187,9 @@ export class RunbooksStack extends Stack {
       entry: fileURLToPath(new URL('../handlers/dispatcher/handler.ts', import.meta.url)),
       environment: { DISPATCHER_CONFIG: dispatcherConfig },
       alarmTopic: platformAlarms,
+      // An alarm storm reaches the dispatcher first; it answers each event in milliseconds.
+      reservedConcurrency: 20,
+      asyncFailures: { queue: failedInvocations, retryAttempts: 2 },
     });
     const resolveTargets = stepPolicy(this, 'gather-evidence', stepScope).filter((p) =>
       p.actions.includes('apigateway:GET'),
@@ -258,6 +276,7 @@ export class RunbooksStack extends Stack {
       resolveTargets,
       alarmTopic: platformAlarms,
       deadLetters: triggerDlq,
+      failedInvocations,
     });
 
     new Alarm(this, 'TriggerDeadLettersVisible', {
@@ -267,6 +286,14 @@ export class RunbooksStack extends Stack {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: 'Alarm events could not start a runbook',
+    }).addAlarmAction(new SnsAction(platformAlarms));
+    new Alarm(this, 'FailedInvocationsVisible', {
+      metric: failedInvocations.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'A platform function failed on an event after its retries: redrive it once fixed',
     }).addAlarmAction(new SnsAction(platformAlarms));
   }
 }

@@ -32,6 +32,8 @@ export interface SlackEndpointsProps {
   readonly resolveTargets: readonly PolicyStatement[];
   readonly alarmTopic: ITopic;
   readonly deadLetters: IQueue;
+  /** Where the asynchronously invoked workers' and notifier's failed events go. */
+  readonly failedInvocations: IQueue;
 }
 
 /**
@@ -81,8 +83,9 @@ export class SlackEndpoints extends Construct {
         DISPATCHER_CONFIG: props.dispatcherConfig,
       },
       alarmTopic: props.alarmTopic,
+      asyncFailures: { queue: props.failedInvocations, retryAttempts: 0 },
     });
-    commandWorker.function.configureAsyncInvoke({ retryAttempts: 0 });
+
     const commandWorkerStatements = [
       new PolicyStatement({ actions: ['states:StartExecution'], resources: machineArns }),
       new PolicyStatement({ actions: ['states:DescribeExecution'], resources: executionArns }),
@@ -101,8 +104,9 @@ export class SlackEndpoints extends Construct {
       entry: entry('approval-worker'),
       environment: common,
       alarmTopic: props.alarmTopic,
+      asyncFailures: { queue: props.failedInvocations, retryAttempts: 0 },
     });
-    approvalWorker.function.configureAsyncInvoke({ retryAttempts: 0 });
+
     const approvalWorkerStatements = [
       approvalRecords(['GetItem', 'UpdateItem']),
       new PolicyStatement({
@@ -115,6 +119,7 @@ export class SlackEndpoints extends Construct {
       entry: entry('notifier'),
       environment: common,
       alarmTopic: props.alarmTopic,
+      asyncFailures: { queue: props.failedInvocations, retryAttempts: 2 },
     });
     props.approvals.addSubscription(
       new LambdaSubscription(notifier.function, { deadLetterQueue: props.deadLetters }),
@@ -133,6 +138,8 @@ export class SlackEndpoints extends Construct {
       // Slack waits three seconds for an answer.
       timeout: Duration.seconds(3),
       alarmTopic: props.alarmTopic,
+      // Anyone on the internet can call the URL: a flood of (unsigned) requests stops here.
+      reservedConcurrency: 10,
     });
     const endpointStatements = [
       new PolicyStatement({
