@@ -25,6 +25,9 @@ Commands:
                              mitigate, and always take the fault back (also on Ctrl-C). On the
                              simulated account unless --aws (a sandbox with the game-day stack)
   scenarios                  the game-day scenarios
+  redrive-failed-dispatches --queue <url> [--dry-run] [--region <r>]
+                             send the events platform functions failed on (the stack's
+                             FailedInvocationsQueueUrl) back to them once the cause is fixed
   runtimes [--json] [--aws [--region <region>]]
                              every function and published version on a Lambda runtime deprecated
                              or deprecated within 180 days, with the dates, the aliases routing to
@@ -76,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
       dispatcher: { type: 'string' },
       region: { type: 'string' },
       aws: { type: 'boolean', default: false },
+      queue: { type: 'string' },
       html: { type: 'string' },
       approve: { type: 'string', default: 'slack' },
       'approval-table': { type: 'string' },
@@ -88,6 +92,15 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   switch (command) {
+    case 'redrive-failed-dispatches': {
+      const { redriveCommand } = await import('./redrive-command.js');
+      return redriveCommand({
+        queue: values.queue,
+        region: values.region,
+        dryRun: values['dry-run'],
+        json: values.json,
+      });
+    }
     case 'runtimes':
       return (await import('./runtimes-command.js')).runtimesCommand({
         aws: values.aws,

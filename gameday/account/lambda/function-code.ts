@@ -71,15 +71,17 @@ export class FunctionCode {
 
   private readonly calls = new Map<string, number>();
 
-  /** The `Invoke` API: a JSON payload in, the result or Lambda's error document out. */
+  /** The `Invoke` API: a JSON payload in, the result or Lambda's error document out (202 for `Event`). */
   async invokeApi(input: InvokeCommandInput) {
-    if (input.InvocationType !== undefined && input.InvocationType !== 'RequestResponse')
-      throw invalid('the simulated account models RequestResponse invocations only');
+    if (input.InvocationType === 'DryRun')
+      throw invalid('the simulated account does not model DryRun invocations');
     const raw = input.Payload;
     // The platform sends JSON as a string or as UTF-8 bytes.
     const text =
       raw === undefined ? '{}' : typeof raw === 'string' ? raw : new TextDecoder().decode(raw as Uint8Array);
     const outcome = await this.invoke(input.FunctionName ?? '', input.Qualifier, JSON.parse(text));
+    // An asynchronous invocation is accepted (202) whatever the function then does.
+    if (input.InvocationType === 'Event') return { StatusCode: 202 };
     const body = outcome.ok ? (outcome.result ?? null) : outcome.error;
     return {
       StatusCode: 200,
