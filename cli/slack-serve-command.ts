@@ -12,6 +12,18 @@ export interface SlackServeOptions {
   readonly inject: string | undefined;
 }
 
+/** The value of a message's Approve button: the approval id a click carries. */
+function approveButtonValue(blocks: unknown): string | undefined {
+  for (const block of Array.isArray(blocks) ? blocks : []) {
+    const elements = (block as { elements?: unknown }).elements;
+    for (const element of Array.isArray(elements) ? elements : []) {
+      const { action_id: actionId, value } = element as { action_id?: unknown; value?: unknown };
+      if (actionId === approvalActions.approve && typeof value === 'string') return value;
+    }
+  }
+  return undefined;
+}
+
 /**
  * `runbook slack serve`: the Slack endpoints on 127.0.0.1 against a simulated account. Runs until
  * interrupted; what the platform posts to Slack is printed, with the approval ids to click with.
@@ -38,10 +50,7 @@ export async function slackServe(options: SlackServeOptions): Promise<number> {
       const shown =
         'channel' in message ? `${message.channel} ${message.ts}: ${message.message.text}` : message.text;
       console.log(`[slack ${what}] ${shown}`);
-      const buttons = 'channel' in message ? JSON.stringify(message.message.blocks ?? []) : '';
-      const approvalId = new RegExp(`"action_id":"${approvalActions.approve}"[^}]*?"value":"([^"]+)"`).exec(
-        buttons,
-      )?.[1];
+      const approvalId = 'channel' in message ? approveButtonValue(message.message.blocks) : undefined;
       if (approvalId) console.log(`  approval id (button value): ${approvalId}`);
     },
   });

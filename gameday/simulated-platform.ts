@@ -168,6 +168,7 @@ export class SimulatedPlatform {
       approver: this.approver,
       advanceTime: (seconds) => this.advance(seconds),
       executionName: execution.name,
+      arns: { execution: execution.executionArn, stateMachine: execution.stateMachine },
       onEvent: (event) => this.observer.onStateEvent?.(execution, event),
       onHistory: (event) => this.observer.onHistory?.(execution, event),
     });

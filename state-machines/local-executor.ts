@@ -57,6 +57,8 @@ export interface LocalRunOptions {
   /** Moves virtual time forward; Wait states, retries and approval timeouts call it instead of sleeping. */
   readonly advanceTime: (seconds: number) => void | Promise<void>;
   readonly executionName: string;
+  /** The execution's and its state machine's ARNs as the account reports them. Default: local ones. */
+  readonly arns?: { readonly execution: string; readonly stateMachine: string };
   readonly onEvent?: (event: LocalExecutionEvent) => void;
   /** Every raw execution history event (states entered and exited with their input and output). */
   readonly onHistory?: (event: unknown) => void;
@@ -132,7 +134,11 @@ export async function runLocally(
   const { deps } = options;
   const emit = (kind: LocalExecutionEvent['kind'], state: string, detail?: string) =>
     options.onEvent?.({ at: deps.now(), kind, state, ...(detail === undefined ? {} : { detail }) });
-  const executionArn = `arn:aws:states:local:000000000000:execution:${runbook.id}:${options.executionName}`;
+  const executionArn =
+    options.arns?.execution ??
+    `arn:aws:states:local:000000000000:execution:${runbook.id}:${options.executionName}`;
+  const stateMachineArn =
+    options.arns?.stateMachine ?? `arn:aws:states:local:000000000000:stateMachine:${runbook.id}`;
   const lastInput = new Map<string, unknown>();
   const taskToken = `${options.executionName}/task-token`;
   // Time the event consumer is still advancing (for a Wait or a retry) when the next task starts.
@@ -202,7 +208,7 @@ export async function runLocally(
         Input: input,
         RoleArn: 'arn:aws:iam::000000000000:role/local',
       },
-      StateMachine: { Id: `arn:aws:states:local:000000000000:stateMachine:${runbook.id}`, Name: runbook.id },
+      StateMachine: { Id: stateMachineArn, Name: stateMachineArn.split(':').pop() ?? runbook.id },
       // The local engine's context is static, so every callback task of one execution shares a token.
       Task: { Token: taskToken },
     } as never,
