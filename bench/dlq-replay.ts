@@ -58,6 +58,7 @@ async function controlled() {
     dlqUrl: w.dlqUrl,
     sourceUrl: w.sourceUrl,
     quarantineUrl: w.quarantineUrl,
+    quarantineAtStart: 0,
     fifo: false,
     ratePerSecond: guardrails.maxRatePerSecond.dev,
     maxMessages: messages,

@@ -55,7 +55,8 @@ export interface DlqEvidence {
       readonly errorRate: number;
     } | null;
   };
-  readonly quarantine: QueueFacts | null;
+  /** With the messages it held before the run: what a report after a crash counts from. */
+  readonly quarantine: (QueueFacts & { readonly depth: number }) | null;
   readonly sample: {
     readonly size: number;
     readonly signatures: { readonly signature: string; readonly count: number }[];
@@ -223,10 +224,18 @@ export const inspectDlq: StepCore<InspectDlqInput, DlqEvidence, 'sqs' | 'lambda'
   const fifo = dlqAttributes.FifoQueue === 'true';
   const quarantineName =
     request.quarantine ?? `${queueName(dlqUrl).replace(/\.fifo$/, '')}-quarantine${fifo ? '.fifo' : ''}`;
-  let quarantine: QueueFacts | null = null;
+  let quarantine: DlqEvidence['quarantine'] = null;
   try {
     const url = await queueUrl(deps, quarantineName);
-    quarantine = { url, name: queueName(url), arn: (await attributes(deps, url)).QueueArn ?? '' };
+    const held = await attributes(deps, url);
+    quarantine = {
+      url,
+      name: queueName(url),
+      arn: held.QueueArn ?? '',
+      depth:
+        Number(held.ApproximateNumberOfMessages ?? 0) +
+        Number(held.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
   } catch (error) {
     if (!(error instanceof TargetNotResolvedError)) throw error;
   }

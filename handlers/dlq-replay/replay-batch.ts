@@ -1,9 +1,11 @@
 import {
+  type BatchResultErrorEntry,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
@@ -20,8 +22,8 @@ import { batches, batchLimits, dispositionOf, replayEntry } from './replay-entri
 const marginMs = 5_000;
 /** Long enough for a batch to be sent and deleted, however the backoff goes, before SQS shows it again. */
 const inFlightSeconds = 120;
-/** Messages that came back to the DLQ during this run stay hidden from it for this long (SQS's maximum). */
-const landedBackHiddenSeconds = 43_200;
+/** SQS's limit on a message's visibility, counted from its receive: 12 hours. */
+const maxVisibilitySeconds = 43_200;
 
 const progressSchema = z.object({
   replayed: nonNegativeInt(),
@@ -47,6 +49,8 @@ const inputSchema = z.object({
   quarantineSignatures: z.array(z.string()),
   /** Messages in the DLQ when the run began: more than that minus what left means messages came back. */
   dlqAtStart: nonNegativeInt(),
+  /** Messages in the quarantine queue when the run began: it grows only by this run's. */
+  quarantineAtStart: nonNegativeInt(),
   /** Stop once this share of the replayed messages came back (after `stopAfterLandedBack` of them). */
   stopRatio: share(),
   stopAfterLandedBack: positiveInt(),
@@ -118,11 +122,11 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
   const tooMany = (cameBack: number) =>
     cameBack >= input.stopAfterLandedBack && cameBack > input.stopRatio * progress.replayed;
 
-  const dlqDepth = async () => {
+  const depthOf = async (queueUrl: string) => {
     const { Attributes = {} } = await call(() =>
       deps.clients.sqs.send(
         new GetQueueAttributesCommand({
-          QueueUrl: input.dlqUrl,
+          QueueUrl: queueUrl,
           AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
         }),
       ),
@@ -134,7 +138,19 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
   };
 
   // Replayed messages that fail again join the DLQ's end; its depth shows them before any receive does.
-  const atStart = await dlqDepth();
+  const atStart = await depthOf(input.dlqUrl);
+  // Counts follow what SQS holds, not only what the last finished invocation said: one that crashed
+  // after moving messages left no progress behind. The quarantine grows only by this run; what left
+  // the DLQ and is not quarantined was replayed (less any replayed message that came back unseen).
+  const quarantine = await depthOf(input.quarantineUrl);
+  progress.quarantined = Math.max(
+    progress.quarantined,
+    quarantine.visible + quarantine.inFlight - input.quarantineAtStart,
+  );
+  progress.replayed = Math.max(
+    progress.replayed,
+    input.dlqAtStart - atStart.visible - atStart.inFlight - progress.quarantined + progress.landedBack,
+  );
   const cameBack =
     atStart.visible + atStart.inFlight - (input.dlqAtStart - progress.replayed - progress.quarantined);
   if (tooMany(cameBack)) {
@@ -182,34 +198,50 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
         }),
       ),
     );
+    const receivedAt = deps.now().getTime();
     const messages = received.Messages ?? [];
     if (messages.length === 0) return 'drained';
 
     const byId = new Map(messages.map((m, i) => [String(i), m]));
     const dispositions = messages.map((m) => dispositionOf(m, input));
-    const landedBack = messages.filter((_, i) => dispositions[i] === 'landed-back');
-    const entries = (disposition: 'replay' | 'quarantine') =>
-      messages.flatMap((m, i) =>
-        dispositions[i] === disposition ? [replayEntry(m, String(i), input, disposition)] : [],
-      );
-    const toSource = entries('replay');
-    const toQuarantine = entries('quarantine');
-
-    const sent: string[] = [];
-    const failed: string[] = [];
-    for (const [queueUrl, entries] of [
-      [input.sourceUrl, toSource],
-      [input.quarantineUrl, toQuarantine],
-    ] as const) {
+    const landedBack = messages.filter((_, i) => dispositions[i]?.kind === 'landed-back');
+    const entriesFor = (kind: 'replay' | 'quarantine') =>
+      messages.flatMap((m, i) => {
+        const d = dispositions[i];
+        return d && d.kind === kind ? [replayEntry(m, String(i), input, d)] : [];
+      });
+    const send = async (queueUrl: string, entries: SendMessageBatchRequestEntry[]) => {
+      const sent: string[] = [];
+      const failed: BatchResultErrorEntry[] = [];
       for (const batch of batches(entries)) {
         if (queueUrl === input.sourceUrl) await bucket.take(batch.length);
         const answer = await call(() =>
           deps.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch })),
         );
         sent.push(...(answer.Successful ?? []).map((e) => e.Id ?? ''));
-        failed.push(...(answer.Failed ?? []).map((e) => e.Id ?? ''));
+        failed.push(...(answer.Failed ?? []));
       }
+      return { sent, failed };
+    };
+
+    const toSource = await send(input.sourceUrl, entriesFor('replay'));
+    // A sender fault (a body above the source's maximum size, say) can never succeed: quarantine it
+    // with SQS's reason at once. Throttling and server faults are retried in a later batch.
+    for (const fault of toSource.failed.filter((f) => f.SenderFault)) {
+      dispositions[Number(fault.Id)] = {
+        kind: 'quarantine',
+        reason: `the source queue refused it: ${fault.Code} ${fault.Message ?? ''}`.trim(),
+      };
     }
+    const toQuarantine = await send(input.quarantineUrl, entriesFor('quarantine'));
+    const sent = [...toSource.sent, ...toQuarantine.sent];
+    const retryLater = [
+      ...toSource.failed.filter((f) => !f.SenderFault),
+      ...toQuarantine.failed.filter((f) => !f.SenderFault),
+    ];
+    // Refused by the quarantine too: left in the DLQ, out of this run's way, for people to look at.
+    const unsendable = toQuarantine.failed.filter((f) => f.SenderFault).map((f) => byId.get(f.Id ?? ''));
+
     // Only what SQS confirmed sending leaves the DLQ. Entry ids are the messages' indexes throughout.
     const confirmed = sent.filter((id) => byId.has(id));
     if (confirmed.length) {
@@ -222,18 +254,29 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
         ),
       );
       for (const { Id } of deleted.Successful ?? []) {
-        if (dispositions[Number(Id)] === 'replay') progress.replayed += 1;
+        if (dispositions[Number(Id)]?.kind === 'replay') progress.replayed += 1;
         else progress.quarantined += 1;
       }
+      // Sent but still in the DLQ: it comes back after the receive's timeout and is sent again (its
+      // original id lets consumers drop the copy).
+      progress.failedEntries += deleted.Failed?.length ?? 0;
     }
-    progress.failedEntries += failed.length;
+    progress.failedEntries += retryLater.length + unsendable.length;
     progress.landedBack += landedBack.length;
+    // SQS caps a message's visibility at 12 hours from its receive.
+    const hideSeconds = Math.max(
+      0,
+      maxVisibilitySeconds - Math.ceil((deps.now().getTime() - receivedAt) / 1000) - inFlightSeconds,
+    );
     const releases = [
-      ...failed.map((id) => ({ message: byId.get(id), seconds: 0 })),
-      ...landedBack.map((message) => ({ message, seconds: landedBackHiddenSeconds })),
+      ...retryLater.map((f) => ({ message: byId.get(f.Id ?? ''), seconds: 0 })),
+      ...[...landedBack, ...unsendable].map((message) => ({ message, seconds: hideSeconds })),
     ].filter((r): r is { message: Message; seconds: number } => r.message !== undefined);
     // Failed entries become visible again at once; messages that came back stay out of this run's way.
-    if (releases.length) await call(() => deps.clients.sqs.send(visibilityChanges(input.dlqUrl, releases)));
+    if (releases.length) {
+      const changed = await call(() => deps.clients.sqs.send(visibilityChanges(input.dlqUrl, releases)));
+      progress.failedEntries += changed.Failed?.length ?? 0;
+    }
     return undefined;
   };
 
@@ -259,7 +302,7 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     // One worker found nothing while others still held messages; entries they could not send are
     // visible again now. Done once the DLQ shows nothing visible with every worker stopped, or
     // what it shows cannot be received (a FIFO group held by a message in flight).
-    const { visible } = await dlqDepth();
+    const { visible } = await depthOf(input.dlqUrl);
     if (visible === 0 || moved() === before) {
       end = {
         done: true,

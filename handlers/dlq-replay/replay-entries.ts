@@ -1,9 +1,17 @@
-import type { Message, MessageAttributeValue, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import type { Message, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { failureSignature, unparseableSignature } from '../lib/failure-signature.js';
-import { replayAttributes } from '../lib/replay-attributes.js';
+import {
+  foreignAttributes,
+  maxMessageAttributes,
+  replayMarksOf,
+  withReplayMarks,
+} from '../lib/replay-attributes.js';
 
-/** SQS's limits on one batch call: 10 entries, 256 KB in all. */
-export const batchLimits = { entries: 10, bytes: 262_144 } as const;
+/**
+ * SQS's limits on one batch call: 10 entries, 1 MiB in all (also the largest message), as the
+ * SQS API reference gives them since the limit was raised from 256 KB.
+ */
+export const batchLimits = { entries: 10, bytes: 1_048_576 } as const;
 
 /** What a run knows when it decides a message's fate and builds its entry. */
 export interface ReplayContext {
@@ -14,14 +22,6 @@ export interface ReplayContext {
   /** Failure signatures the plan quarantines. */
   readonly quarantineSignatures: readonly string[];
 }
-
-/** What happens to one received message. */
-export type Disposition = 'replay' | 'quarantine' | 'landed-back';
-
-const stringAttribute = (value: string): MessageAttributeValue => ({
-  DataType: 'String',
-  StringValue: value,
-});
 
 /** The bytes SQS counts for an entry: body plus every attribute's name, type and value. */
 export function entrySize(entry: SendMessageBatchRequestEntry): number {
@@ -39,7 +39,7 @@ export function entrySize(entry: SendMessageBatchRequestEntry): number {
   );
 }
 
-/** Splits entries into batches SQS accepts: at most 10 entries and 256 KB each, in order. */
+/** Splits entries into batches SQS accepts: at most 10 entries and 1 MiB each, in order. */
 export function batches(entries: readonly SendMessageBatchRequestEntry[]): SendMessageBatchRequestEntry[][] {
   const result: SendMessageBatchRequestEntry[][] = [];
   let current: SendMessageBatchRequestEntry[] = [];
@@ -58,54 +58,62 @@ export function batches(entries: readonly SendMessageBatchRequestEntry[]): SendM
   return result;
 }
 
-const replaysOf = (message: Message) =>
-  Number(message.MessageAttributes?.[replayAttributes.replayCount]?.StringValue ?? '0');
+/** A message's fate, and for quarantine why: what the quarantined copy says. */
+export type Disposition =
+  | { readonly kind: 'replay' }
+  | { readonly kind: 'quarantine'; readonly reason: string }
+  | { readonly kind: 'landed-back' };
 
 /**
  * A message's fate: one this run replayed came back (`landed-back`); one that can never succeed
- * (not JSON, a quarantined signature, replayed too often) goes to quarantine; the rest are replayed.
+ * (not JSON, a quarantined signature, replayed too often, or with ten attributes of its own and no
+ * room for the replay's) goes to quarantine; the rest are replayed.
  */
 export function dispositionOf(message: Message, run: ReplayContext): Disposition {
-  const attributes = message.MessageAttributes ?? {};
-  if (attributes[replayAttributes.execution]?.StringValue === run.executionId) return 'landed-back';
+  const marks = replayMarksOf(message.MessageAttributes);
+  if (marks.execution === run.executionId) return { kind: 'landed-back' };
   const signature = failureSignature(message.Body ?? '');
-  if (
-    signature === unparseableSignature ||
-    run.quarantineSignatures.includes(signature) ||
-    replaysOf(message) >= run.maxReplays
-  ) {
-    return 'quarantine';
-  }
-  return 'replay';
+  if (signature === unparseableSignature) return { kind: 'quarantine', reason: 'the body is not JSON' };
+  if (run.quarantineSignatures.includes(signature))
+    return { kind: 'quarantine', reason: `failure signature ${signature} is quarantined by the plan` };
+  if ((marks.replayCount ?? 0) >= run.maxReplays)
+    return { kind: 'quarantine', reason: `replayed ${marks.replayCount} times already` };
+  if (Object.keys(foreignAttributes(message.MessageAttributes)).length >= maxMessageAttributes)
+    return { kind: 'quarantine', reason: `ten message attributes already: no room for the replay's` };
+  return { kind: 'replay' };
 }
 
 /**
- * The entry that sends a message on: body and attributes unchanged, plus where it came from; FIFO
- * group kept and a deduplication id unique per message and run (a resend after a crash is dropped
- * by SQS, a later run's is not). `id` is the entry id, the message's index in its receive.
+ * The entry that sends a message on: body and own attributes unchanged, plus where it came from
+ * (within SQS's ten attributes); FIFO group kept and a deduplication id unique per message and run
+ * (a resend after a crash is dropped by SQS, a later run's is not). `id` is the entry id, the
+ * message's index in its receive.
  */
 export function replayEntry(
   message: Message,
   id: string,
   run: ReplayContext,
-  disposition: 'replay' | 'quarantine',
+  disposition: Exclude<Disposition, { kind: 'landed-back' }>,
 ): SendMessageBatchRequestEntry {
-  const attributes = message.MessageAttributes ?? {};
-  const originalId = attributes[replayAttributes.originalId]?.StringValue ?? message.MessageId ?? '';
-  const replays = replaysOf(message);
+  const marks = replayMarksOf(message.MessageAttributes);
+  const originalId = marks.originalId ?? message.MessageId ?? '';
+  const replays = marks.replayCount ?? 0;
+  const attributes =
+    withReplayMarks(
+      message.MessageAttributes,
+      disposition.kind === 'replay'
+        ? { originalId, replayCount: replays + 1, execution: run.executionId }
+        : {
+            originalId,
+            replayCount: replays,
+            quarantinedBy: run.executionId,
+            quarantineReason: disposition.reason,
+          },
+    ) ?? foreignAttributes(message.MessageAttributes);
   return {
     Id: id,
     MessageBody: message.Body ?? '',
-    MessageAttributes: {
-      ...attributes,
-      [replayAttributes.originalId]: stringAttribute(originalId),
-      ...(disposition === 'replay'
-        ? {
-            [replayAttributes.replayCount]: stringAttribute(String(replays + 1)),
-            [replayAttributes.execution]: stringAttribute(run.executionId),
-          }
-        : { [replayAttributes.quarantinedBy]: stringAttribute(run.executionId) }),
-    },
+    ...(Object.keys(attributes).length ? { MessageAttributes: attributes } : {}),
     ...(run.fifo
       ? {
           MessageGroupId: message.Attributes?.MessageGroupId ?? originalId,

@@ -110,6 +110,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
       maxMessages: JsonPath.numberAt('$.plan.maxMessages'),
       maxReplays: guardrails.maxReplays,
       quarantineSignatures: JsonPath.listAt('$.plan.quarantineSignatures'),
+      quarantineAtStart: JsonPath.numberAt('$.evidence.quarantine.depth'),
       dlqAtStart: JsonPath.mathAdd(
         JsonPath.numberAt('$.evidence.dlq.visible'),
         JsonPath.numberAt('$.evidence.dlq.inFlight'),

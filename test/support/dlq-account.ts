@@ -2,7 +2,7 @@ import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { createOrdersQueues } from '../../gameday/scenarios/dlq-replay/orders-queues.js';
 import type { ReplayBatchInput } from '../../handlers/dlq-replay/replay-batch.js';
 import type { AuditRecord } from '../../handlers/lib/audit-trail.js';
-import { replayAttributes } from '../../handlers/lib/replay-attributes.js';
+import { originalIdOf } from '../../handlers/lib/replay-attributes.js';
 import type { StepDeps } from '../../handlers/lib/step-deps.js';
 
 /** An account with the orders queues, and replay-batch deps and input bound to them. */
@@ -33,6 +33,7 @@ export function dlqAccount(options: { fifo?: boolean } = {}) {
     maxReplays: 3,
     quarantineSignatures: [],
     dlqAtStart: 0,
+    quarantineAtStart: 0,
     stopRatio: 0.1,
     stopAfterLandedBack: 10,
     budgetSeconds: 20,
@@ -42,8 +43,6 @@ export function dlqAccount(options: { fifo?: boolean } = {}) {
   });
   /** The original ids of every message in the three queues, in flight or not. */
   const originalIds = (url: string) =>
-    account.sqs
-      .contents(url)
-      .map((m) => m.attributes[replayAttributes.originalId]?.StringValue ?? m.messageId);
+    account.sqs.contents(url).map((m) => originalIdOf(m.attributes, m.messageId));
   return { account, deps, audit, dlqUrl, sourceUrl, quarantineUrl, input, originalIds };
 }

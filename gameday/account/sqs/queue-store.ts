@@ -13,8 +13,15 @@ import type { VirtualClock } from '../virtual-clock.js';
 /** SQS limits the replay depends on (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html). */
 export const sqsLimits = {
   batchEntries: 10,
-  /** Largest message, and largest batch (the sum of its messages). */
-  payloadBytes: 262_144,
+  /**
+   * Largest message, and largest batch (the sum of its messages): 1 MiB since SQS raised it from
+   * 256 KB; a queue's MaximumMessageSize may set a lower limit for its messages.
+   */
+  payloadBytes: 1_048_576,
+  /** Message attributes per message. */
+  messageAttributes: 10,
+  /** A message's visibility timeout, counted from its receive, is at most 12 hours. */
+  maxVisibilitySeconds: 43_200,
   /** FIFO queues drop a repeated deduplication id within five minutes. */
   dedupWindowMs: 5 * 60_000,
   /** StartMessageMoveTask's highest MaxNumberOfMessagesPerSecond. */
@@ -44,6 +51,8 @@ export interface SimulatedQueue {
   readonly fifo: boolean;
   readonly contentBasedDeduplication: boolean;
   visibilityTimeout: number;
+  /** The largest message the queue accepts (MaximumMessageSize). */
+  maximumMessageSize: number;
   redrive?: { readonly deadLetterTargetArn: string; readonly maxReceiveCount: number };
   messages: StoredMessage[];
   readonly dedup: Map<string, number>;
@@ -105,6 +114,7 @@ export class QueueStore {
       fifo,
       contentBasedDeduplication: attributes.ContentBasedDeduplication === 'true',
       visibilityTimeout: Number(attributes.VisibilityTimeout ?? 30),
+      maximumMessageSize: Number(attributes.MaximumMessageSize ?? sqsLimits.payloadBytes),
       ...(redrive
         ? {
             redrive: {
@@ -147,6 +157,16 @@ export class QueueStore {
     return this.all().filter((q) => q.redrive?.deadLetterTargetArn === dlq.arn);
   }
 
+  /** Why SQS refuses a message for this queue (a sender fault), or undefined when it takes it. */
+  refusal(queue: SimulatedQueue, input: OutgoingMessage): string | undefined {
+    const attributes = Object.keys(input.MessageAttributes ?? {}).length;
+    if (attributes > sqsLimits.messageAttributes)
+      return `Number of message attributes [${attributes}] exceeds the allowed maximum [${sqsLimits.messageAttributes}].`;
+    if (messageSize(input.MessageBody ?? '', input.MessageAttributes) > queue.maximumMessageSize)
+      return `One or more parameters are invalid. Reason: Message must be shorter than ${queue.maximumMessageSize} bytes.`;
+    return undefined;
+  }
+
   /** Visible and in-flight counts, without an API call. */
   depth(queue: SimulatedQueue): { visible: number; inFlight: number } {
     const now = this.clock.now().getTime();
@@ -157,12 +177,8 @@ export class QueueStore {
   /** Stores a message; on a FIFO queue, a deduplication id seen within five minutes is accepted and dropped. */
   enqueue(queue: SimulatedQueue, input: OutgoingMessage): string {
     const body = input.MessageBody ?? '';
-    if (messageSize(body, input.MessageAttributes) > sqsLimits.payloadBytes) {
-      throw new InvalidAttributeValue({
-        message: `Message must be shorter than ${sqsLimits.payloadBytes} bytes`,
-        $metadata: {},
-      });
-    }
+    const refused = this.refusal(queue, input);
+    if (refused) throw new InvalidAttributeValue({ message: refused, $metadata: {} });
     const now = this.clock.now().getTime();
     this.sequence += 1;
     const messageId = `${md5(`${queue.arn}|${this.sequence}`).slice(0, 8)}-${this.sequence}`;

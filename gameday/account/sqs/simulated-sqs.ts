@@ -118,6 +118,7 @@ export class SimulatedSqs {
         ApproximateNumberOfMessages: String(visible),
         ApproximateNumberOfMessagesNotVisible: String(inFlight),
         VisibilityTimeout: String(queue.visibilityTimeout),
+        MaximumMessageSize: String(queue.maximumMessageSize),
         FifoQueue: String(queue.fifo),
         ...(queue.redrive
           ? {
@@ -139,6 +140,8 @@ export class SimulatedSqs {
     this.faults.call('SetQueueAttributes');
     if (input.Attributes?.VisibilityTimeout)
       queue.visibilityTimeout = Number(input.Attributes.VisibilityTimeout);
+    if (input.Attributes?.MaximumMessageSize)
+      queue.maximumMessageSize = Number(input.Attributes.MaximumMessageSize);
     return {};
   }
 
@@ -167,6 +170,11 @@ export class SimulatedSqs {
     for (const entry of entries) {
       if (this.faults.entryFails()) {
         Failed.push({ Id: entry.Id, Code: 'InternalError', SenderFault: false, Message: 'internal error' });
+        continue;
+      }
+      const refused = this.store.refusal(queue, entry);
+      if (refused) {
+        Failed.push({ Id: entry.Id, Code: 'InvalidParameterValue', SenderFault: true, Message: refused });
         continue;
       }
       if (queue.fifo && !entry.MessageGroupId) {
@@ -240,6 +248,18 @@ export class SimulatedSqs {
       const message = queue.messages.find((m) => m.receiptHandle === entry.ReceiptHandle);
       if (!message) {
         Failed.push(invalidHandle(entry.Id));
+        continue;
+      }
+      // The receipt handle ends with the time of its receive: visibility is capped 12 hours from it.
+      const receivedAt = Number(entry.ReceiptHandle?.split('#').pop() ?? now);
+      const total = (now - receivedAt) / 1000 + (entry.VisibilityTimeout ?? 0);
+      if (total > sqsLimits.maxVisibilitySeconds) {
+        Failed.push({
+          Id: entry.Id,
+          Code: 'InvalidParameterValue',
+          SenderFault: true,
+          Message: `Value ${entry.VisibilityTimeout} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${sqsLimits.maxVisibilitySeconds} seconds].`,
+        });
         continue;
       }
       message.visibleAt = now + (entry.VisibilityTimeout ?? 0) * 1000;

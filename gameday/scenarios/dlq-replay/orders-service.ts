@@ -1,5 +1,5 @@
 import type { ReplayOutcome, ReplayReport } from '../../../handlers/dlq-replay/report-replay.js';
-import { replayAttributes } from '../../../handlers/lib/replay-attributes.js';
+import { originalIdOf } from '../../../handlers/lib/replay-attributes.js';
 import type { Environment } from '../../../handlers/lib/step-deps.js';
 import type { SqsFaults } from '../../account/sqs/simulated-sqs.js';
 import { runbookOutcomeOf, type Scenario } from '../../scenario.js';
@@ -101,9 +101,7 @@ export function ordersGameDay(
             return false;
           }
           if (!world.consumerWorks) return false;
-          world.consumed.add(
-            message.attributes[replayAttributes.originalId]?.StringValue ?? message.messageId,
-          );
+          world.consumed.add(originalIdOf(message.attributes, message.messageId));
           return true;
         },
         onMinute: (invocations, errors, at, throttles) =>
@@ -159,9 +157,7 @@ export function ordersGameDay(
     },
     outcome(account, world, facts) {
       const originalIdsIn = (url: string) =>
-        account.sqs
-          .contents(url)
-          .map((m) => m.attributes[replayAttributes.originalId]?.StringValue ?? m.messageId);
+        account.sqs.contents(url).map((m) => originalIdOf(m.attributes, m.messageId));
       const found = new Set([
         ...originalIdsIn(world.sourceUrl),
         ...originalIdsIn(world.dlqUrl),

@@ -35,7 +35,7 @@ describe('simulated SQS', () => {
     expect(account.sqs.depth(dlqUrl)).toEqual({ visible: 1, inFlight: 0 });
   });
 
-  it('enforces batch limits: 10 entries, distinct ids, 256 KB', async () => {
+  it('enforces batch limits: 10 entries, distinct ids, 1 MiB', async () => {
     const { sqs, sourceUrl } = orders();
     const entries = (n: number, body = 'x') =>
       Array.from({ length: n }, (_, i) => ({ Id: String(i), MessageBody: body }));
@@ -47,9 +47,41 @@ describe('simulated SQS', () => {
     ).rejects.toBeInstanceOf(BatchEntryIdsNotDistinct);
     await expect(
       sqs.send(
-        new SendMessageBatchCommand({ QueueUrl: sourceUrl, Entries: entries(3, 'x'.repeat(100_000)) }),
+        new SendMessageBatchCommand({ QueueUrl: sourceUrl, Entries: entries(3, 'x'.repeat(400_000)) }),
       ),
     ).rejects.toBeInstanceOf(BatchRequestTooLong);
+    // One message of 700 KB is within SQS's limit since it became 1 MiB.
+    const big = await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: sourceUrl, Entries: entries(1, 'x'.repeat(700_000)) }),
+    );
+    expect(big.Successful).toHaveLength(1);
+  });
+
+  it('fails, as a sender fault, an entry above the queue’s maximum size or with more than ten attributes', async () => {
+    const { account, sqs, sourceUrl } = orders();
+    account.sqs.setQueueAttributes({ QueueUrl: sourceUrl, Attributes: { MaximumMessageSize: '1024' } });
+    const attributes = Object.fromEntries(
+      Array.from({ length: 11 }, (_, i) => [`a${i}`, { DataType: 'String', StringValue: 'v' }]),
+    );
+    const answer = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: sourceUrl,
+        Entries: [
+          { Id: 'big', MessageBody: 'x'.repeat(2048) },
+          { Id: 'many', MessageBody: '{}', MessageAttributes: attributes },
+          { Id: 'fine', MessageBody: '{}' },
+        ],
+      }),
+    );
+    expect(answer.Successful?.map((e) => e.Id)).toEqual(['fine']);
+    expect(answer.Failed).toEqual([
+      expect.objectContaining({ Id: 'big', SenderFault: true, Code: 'InvalidParameterValue' }),
+      expect.objectContaining({
+        Id: 'many',
+        SenderFault: true,
+        Message: expect.stringMatching(/\[11\] exceeds the allowed maximum \[10\]/),
+      }),
+    ]);
   });
 
   it('FIFO: drops a repeated deduplication id within five minutes and holds a group while a message is in flight', async () => {

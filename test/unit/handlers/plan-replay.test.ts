@@ -44,6 +44,7 @@ function evidence(
         ? {
             url: url('orders-dlq-quarantine'),
             arn: arn('orders-dlq-quarantine'),
+            depth: 0,
             name: 'orders-dlq-quarantine',
           }
         : overrides.quarantine,
