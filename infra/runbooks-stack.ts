@@ -132,7 +132,9 @@ export class RunbooksStack extends Stack {
           },
           alarmTopic: platformAlarms,
           // The lease release is also an EventBridge target (failed runs): it is invoked asynchronously.
-          ...(step === 'release-lease' ? { asyncFailures: { queue: failedInvocations, retryAttempts: 2 } } : {}),
+          ...(step === 'release-lease'
+            ? { asyncFailures: { queue: failedInvocations, retryAttempts: 2 } }
+            : {}),
         });
         const statements = stepPolicy(this, step, stepScope);
         for (const statement of statements) fn.function.addToRolePolicy(statement);
@@ -145,7 +147,6 @@ export class RunbooksStack extends Stack {
         return [step, fn.function];
       }),
     ) as unknown as RunbookFunctions;
-
 
     const deployed: Record<string, DeployedRunbook> = {};
     for (const runbook of props.runbooks) {

@@ -17,10 +17,15 @@ if (missing.length === 0) process.exit(0);
 const packages = missing.map((tool) => tool.pkg);
 const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
 if (!canInstall) {
-  console.error(`The tests need ${packages.join(', ')}: apt-get install ${packages.join(' ')}, then run npm test again.`);
+  console.error(
+    `The tests need ${packages.join(', ')}: apt-get install ${packages.join(' ')}, then run npm test again.`,
+  );
   process.exit(1);
 }
 console.error(`Installing ${packages.join(', ')} from Debian's packages for the tests…`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+  stdio: 'inherit',
+  env,
+});

@@ -22,6 +22,8 @@ import { batches, batchLimits, dispositionOf, replayEntry } from './replay-entri
 const marginMs = 5_000;
 /** Long enough for a batch to be sent and deleted, however the backoff goes, before SQS shows it again. */
 const inFlightSeconds = 120;
+/** How often a worker with nothing visible looks again while messages are still in flight. */
+const inFlightPollMs = 5_000;
 /** SQS's limit on a message's visibility, counted from its receive: 12 hours. */
 const maxVisibilitySeconds = 43_200;
 
@@ -302,8 +304,12 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     // One worker found nothing while others still held messages; entries they could not send are
     // visible again now. Done once the DLQ shows nothing visible with every worker stopped, or
     // what it shows cannot be received (a FIFO group held by a message in flight).
-    const { visible } = await depthOf(input.dlqUrl);
-    if (visible === 0 || moved() === before) {
+    const { visible, inFlight } = await depthOf(input.dlqUrl);
+    if (visible === 0 && inFlight > 0) {
+      // Received by an invocation that crashed before deleting them: they are visible again once
+      // their visibility timeout ends, and the replay is not done until they are moved.
+      await deps.sleep(inFlightPollMs);
+    } else if (visible === 0 || moved() === before) {
       end = {
         done: true,
         stopped: false,
