@@ -59,6 +59,7 @@ async function controlled() {
     sourceUrl: w.sourceUrl,
     quarantineUrl: w.quarantineUrl,
     quarantineAtStart: 0,
+    dlqInFlightAtStart: 0,
     fifo: false,
     ratePerSecond: guardrails.maxRatePerSecond.dev,
     maxMessages: messages,
@@ -69,7 +70,15 @@ async function controlled() {
     stopAfterLandedBack: guardrails.stopAfterLandedBack,
     budgetSeconds: guardrails.batchBudgetSeconds,
     concurrency: guardrails.replayConcurrency,
-    progress: { replayed: 0, quarantined: 0, landedBack: 0, failedEntries: 0, retries: 0, invocations: 0 },
+    progress: {
+      replayed: 0,
+      quarantined: 0,
+      landedBack: 0,
+      failedEntries: 0,
+      hidden: 0,
+      retries: 0,
+      invocations: 0,
+    },
   };
   const start = performance.now();
   let progress = input.progress;

@@ -32,6 +32,8 @@ const progressSchema = z.object({
   quarantined: nonNegativeInt(),
   landedBack: nonNegativeInt(),
   failedEntries: nonNegativeInt(),
+  /** Messages this run hid in the DLQ (they came back, or the quarantine refused them too). */
+  hidden: nonNegativeInt(),
   retries: nonNegativeInt(),
   invocations: nonNegativeInt(),
 });
@@ -51,6 +53,8 @@ const inputSchema = z.object({
   quarantineSignatures: z.array(z.string()),
   /** Messages in the DLQ when the run began: more than that minus what left means messages came back. */
   dlqAtStart: nonNegativeInt(),
+  /** Of those, in flight (another consumer's, or hidden by an earlier run). */
+  dlqInFlightAtStart: nonNegativeInt(),
   /** Messages in the quarantine queue when the run began: it grows only by this run's. */
   quarantineAtStart: nonNegativeInt(),
   /** Stop once this share of the replayed messages came back (after `stopAfterLandedBack` of them). */
@@ -278,6 +282,9 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     if (releases.length) {
       const changed = await call(() => deps.clients.sqs.send(visibilityChanges(input.dlqUrl, releases)));
       progress.failedEntries += changed.Failed?.length ?? 0;
+      progress.hidden += (changed.Successful ?? []).filter(
+        ({ Id }) => (releases[Number(Id)]?.seconds ?? 0) > 0,
+      ).length;
     }
     return undefined;
   };
@@ -305,7 +312,7 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     // visible again now. Done once the DLQ shows nothing visible with every worker stopped, or
     // what it shows cannot be received (a FIFO group held by a message in flight).
     const { visible, inFlight } = await depthOf(input.dlqUrl);
-    if (visible === 0 && inFlight > 0) {
+    if (visible === 0 && inFlight > progress.hidden + input.dlqInFlightAtStart) {
       // Received by an invocation that crashed before deleting them: they are visible again once
       // their visibility timeout ends, and the replay is not done until they are moved.
       await deps.sleep(inFlightPollMs);

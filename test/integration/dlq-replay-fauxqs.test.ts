@@ -107,6 +107,7 @@ const zero: ReplayProgress = {
   quarantined: 0,
   landedBack: 0,
   failedEntries: 0,
+  hidden: 0,
   retries: 0,
   invocations: 0,
 };
@@ -215,6 +216,7 @@ async function setup(sourceAttributes: Record<string, string> = {}) {
     quarantineSignatures: [],
     dlqAtStart: total,
     quarantineAtStart: 0,
+    dlqInFlightAtStart: 0,
     stopRatio: 0.1,
     stopAfterLandedBack: 10,
     concurrency: 4,

@@ -34,11 +34,20 @@ export function dlqAccount(options: { fifo?: boolean } = {}) {
     quarantineSignatures: [],
     dlqAtStart: 0,
     quarantineAtStart: 0,
+    dlqInFlightAtStart: 0,
     stopRatio: 0.1,
     stopAfterLandedBack: 10,
     budgetSeconds: 20,
     concurrency: 1,
-    progress: { replayed: 0, quarantined: 0, landedBack: 0, failedEntries: 0, retries: 0, invocations: 0 },
+    progress: {
+      replayed: 0,
+      quarantined: 0,
+      landedBack: 0,
+      failedEntries: 0,
+      hidden: 0,
+      retries: 0,
+      invocations: 0,
+    },
     ...overrides,
   });
   /** The original ids of every message in the three queues, in flight or not. */
