@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { InvalidInputError } from '../handlers/lib/errors.js';
+import { problemsOf } from '../handlers/lib/parse-input.js';
 import { nonEmptyString } from '../handlers/lib/schemas.js';
 import { type Environment, environments } from '../handlers/lib/step-deps.js';
 
@@ -34,15 +35,11 @@ export type Permission = { readonly allowed: true } | { readonly allowed: false;
 
 const allowed: Permission = { allowed: true };
 
-/** Parses a policy document; the error names the offending field. */
+/** Parses a policy document; the error names every offending field. */
 export function parseAccessPolicy(raw: unknown): AccessPolicy {
   const parsed = accessPolicySchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidInputError(
-      `Slack access policy: ${issue?.path.join('.') || '(root)'} ${issue?.message}`,
-    );
-  }
+  if (!parsed.success)
+    throw new InvalidInputError(`Slack access policy: ${problemsOf(parsed.error, '(root)')}`);
   return parsed.data;
 }
 

@@ -310,21 +310,17 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     if (!drained) break;
     // One worker found nothing while others still held messages; entries they could not send are
     // visible again now. Done once the DLQ shows nothing visible with every worker stopped, or
-    // what it shows cannot be received (a FIFO group held by a message in flight).
+    // what it shows cannot be received (a FIFO group held by a message this run hid).
     const { visible, inFlight } = await depthOf(input.dlqUrl);
-    if (visible === 0 && inFlight > progress.hidden + input.dlqInFlightAtStart) {
-      // Received by an invocation that crashed before deleting them: they are visible again once
-      // their visibility timeout ends, and the replay is not done until they are moved.
-      await deps.sleep(inFlightPollMs);
-    } else if (visible === 0 || moved() === before) {
-      end = {
-        done: true,
-        stopped: false,
-        reason:
-          visible === 0
-            ? 'the DLQ has no more visible messages'
-            : `${visible} visible messages cannot be received now`,
-      };
+    // More in flight than this run hid and found in flight: an invocation that crashed before
+    // deleting them received them. They are visible again once their visibility timeout ends (and
+    // on FIFO queues hold their groups until then): the replay is not done until they are moved.
+    const heldByCrash = inFlight > progress.hidden + input.dlqInFlightAtStart;
+    if (visible === 0 && !heldByCrash) {
+      end = { done: true, stopped: false, reason: 'the DLQ has no more visible messages' };
+    } else if (moved() === before) {
+      if (heldByCrash) await deps.sleep(inFlightPollMs);
+      else end = { done: true, stopped: false, reason: `${visible} visible messages cannot be received now` };
     }
   }
   if (!end && progress.replayed + progress.quarantined >= input.maxMessages) {

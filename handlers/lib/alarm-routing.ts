@@ -138,7 +138,7 @@ export function executionNameOf(runbook: string, subject: string, at: Date, seed
   const stamp = at.toISOString().replace(/[-:]/g, '').slice(0, 15);
   const hash = createHash('sha256').update(seed).digest('hex').slice(0, 10);
   const fixed = `${runbook}--${stamp}-${hash}`;
-  const room = 80 - fixed.length - 1;
+  const room = 80 - fixed.length;
   const cleaned = subject.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, Math.max(0, room));
   return `${runbook}-${cleaned}-${stamp}-${hash}`.slice(0, 80);
 }

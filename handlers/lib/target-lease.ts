@@ -33,7 +33,7 @@ const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 const keyOf = (target: string) => marshall({ pk: `target#${target}` });
 const cooldownAttribute = (runbook: string) => `cooldown_${runbook}` as const;
 /** Items outlive their lease and cool-down by a day, then DynamoDB's TTL removes them. */
-const ttlAfter = (...times: number[]) => Math.max(...times) + 86_400;
+const ttlAfter = (time: number) => time + 86_400;
 
 /**
  * Per-target leases in DynamoDB: one runbook execution acts on a target at a time. Acquiring is one

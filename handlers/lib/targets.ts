@@ -24,33 +24,37 @@ const accountId = /^\d{12}$/;
 const region = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const secretName = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
+/** A value quoted for an error message, cut short: a hostile tag or request can be any length. */
+const quoted = (value: string) => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
+
 /** Why `text` is not a target, or undefined when it is one. */
 function problem(kind: string, rest: string[]): string | undefined {
   const [first = '', second, ...extra] = rest;
   switch (kind) {
     case 'lambda':
-      if (!functionName.test(first)) return `"${first}" is not a Lambda function name`;
-      if (second !== undefined && !aliasName.test(second)) return `"${second}" is not a Lambda alias name`;
+      if (!functionName.test(first)) return `${quoted(first)} is not a Lambda function name`;
+      if (second !== undefined && !aliasName.test(second))
+        return `${quoted(second)} is not a Lambda alias name`;
       return extra.length ? 'a function target is lambda:<function>[:<alias>]' : undefined;
     case 'apigateway':
       return rest.length === 1 && apiName.test(first)
         ? undefined
-        : `"${rest.join(':')}" is not a REST API name`;
+        : `${quoted(rest.join(':'))} is not a REST API name`;
     case 'sqs':
       return rest.length === 1 && queueName.test(first)
         ? undefined
-        : `"${rest.join(':')}" is not an SQS queue name`;
+        : `${quoted(rest.join(':'))} is not an SQS queue name`;
     case 'account':
-      if (!accountId.test(first)) return `"${first}" is not a 12-digit account id`;
+      if (!accountId.test(first)) return `${quoted(first)} is not a 12-digit account id`;
       return second !== undefined && region.test(second) && !extra.length
         ? undefined
-        : `"${second}" is not a region`;
+        : `${quoted(second ?? '')} is not a region`;
     case 'secret':
       return rest.length === 1 && secretName.test(first)
         ? undefined
-        : `"${rest.join(':')}" is not a secret name`;
+        : `${quoted(rest.join(':'))} is not a secret name`;
     default:
-      return `unknown target kind "${kind}" (lambda:, apigateway:, sqs:, account:, secret:)`;
+      return `unknown target kind ${quoted(kind)} (lambda:, apigateway:, sqs:, account:, secret:)`;
   }
 }
 

@@ -84,13 +84,19 @@ describe('DLQ replay loses no message', () => {
           const world = dlqAccount({ fifo });
           const ids = fill(world, 60, fifo);
           world.account.sqs.injectFaults(schedule, seed);
-          await runToEnd(world, fifo, concurrency);
+          const result = await runToEnd(world, fifo, concurrency);
+          // Done only once the DLQ is empty: nothing left visible, nothing a crash left in flight.
+          expect(result?.done).toBe(true);
+          expect(world.account.sqs.depth(world.dlqUrl)).toEqual({ visible: 0, inFlight: 0 });
           const everywhere = [world.sourceUrl, world.dlqUrl, world.quarantineUrl].flatMap((url) =>
             world.originalIds(url),
           );
           // Every message is somewhere; duplicates only ever come from a crash between send and delete.
           expect(new Set(everywhere)).toEqual(new Set(ids));
-          if (!schedule.crashAfterSendRate) expect(everywhere).toHaveLength(ids.length);
+          if (!schedule.crashAfterSendRate) {
+            expect(everywhere).toHaveLength(ids.length);
+            expect(result).toMatchObject({ replayed: 54, quarantined: 6 });
+          }
           // Nothing unparseable reached the consumer.
           expect(
             world.account.sqs.contents(world.sourceUrl).every((m) => !m.body.includes('truncated')),

@@ -1,4 +1,9 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { TargetLeases } from '../../handlers/lib/target-lease.js';
@@ -6,6 +11,7 @@ import { createTable, startDynalite } from '../support/dynalite-server.js';
 
 const t0 = new Date('2026-03-02T09:00:00Z');
 const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+const epoch = (at: Date) => at.getTime() / 1000;
 
 // The same behaviour is asserted against dynalite (a DynamoDB implementation) and against the
 // simulated account's DynamoDB, so the game day's leases behave like the deployed ones.
@@ -104,11 +110,70 @@ describe.each(backends)('TargetLeases on %s', (_name, start) => {
     });
   });
 
+  it('tells a redelivered event whose start was never recorded that the run has not started', async () => {
+    // A dispatcher that crashed between taking the lease and starting the execution: the redelivery
+    // must start it, or the event is lost and the target stays locked until the lease expires.
+    const t = nextTarget();
+    await leases.acquire(t, 'exec-a', 'api-5xx-spike', 600, t0);
+    expect(await leases.acquire(t, 'exec-a', 'api-5xx-spike', 600, later(5))).toEqual({
+      acquired: true,
+      reentrant: true,
+      started: false,
+    });
+  });
+
+  it('holds a lease up to its last second and hands it over the second after', async () => {
+    const t = nextTarget();
+    await leases.acquire(t, 'exec-a', 'api-5xx-spike', 60, t0);
+    expect(await leases.acquire(t, 'exec-b', 'api-5xx-spike', 60, later(60))).toMatchObject({
+      acquired: false,
+      heldBy: { holder: 'exec-a', expiresAt: epoch(later(60)) },
+    });
+    expect(await leases.acquire(t, 'exec-b', 'api-5xx-spike', 60, later(61))).toMatchObject({
+      acquired: true,
+    });
+  });
+
+  it('keeps the item (DynamoDB TTL) until after both the lease and the cool-down', async () => {
+    const t = nextTarget();
+    await leases.acquire(t, 'exec-a', 'api-5xx-spike', 600, t0);
+    const ttl = async () => {
+      const { Item } = await backend.client.send(
+        new GetItemCommand({ TableName: 'leases', Key: marshall({ pk: `target#${t}` }) }),
+      );
+      return Number(unmarshall(Item ?? {}).ttl);
+    };
+    expect(await ttl()).toBeGreaterThan(epoch(later(600)));
+    await leases.release(t, 'exec-a', 'api-5xx-spike', 1800, later(10));
+    expect(await ttl()).toBeGreaterThan(epoch(later(10 + 1800)));
+  });
+
   it('lets exactly one of many concurrent acquirers win', async () => {
     const t = nextTarget();
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => leases.acquire(t, `exec-${i}`, 'api-5xx-spike', 600, t0)),
     );
     expect(results.filter((r) => r.acquired)).toHaveLength(1);
+  });
+});
+
+describe('TargetLeases when DynamoDB fails', () => {
+  const failing = new TargetLeases(
+    {
+      send: () =>
+        Promise.reject(
+          new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }),
+        ),
+    } as unknown as DynamoDBClient,
+    'leases',
+  );
+
+  it('surfaces a throttle as an error, never as a locked target or a lease not held', async () => {
+    await expect(failing.acquire('lambda:fn:live', 'exec-a', 'api-5xx-spike', 600, t0)).rejects.toThrow(
+      ProvisionedThroughputExceededException,
+    );
+    await expect(failing.release('lambda:fn:live', 'exec-a', 'api-5xx-spike', 600, t0)).rejects.toThrow(
+      ProvisionedThroughputExceededException,
+    );
   });
 });

@@ -3,6 +3,7 @@ import { EventBus } from '../../../gameday/account/event-bus.js';
 import { dispatchAlarm } from '../../../handlers/dispatcher/dispatch-alarm.js';
 import { startManually } from '../../../handlers/dispatcher/manual-start.js';
 import { alarmTriggerPattern } from '../../../handlers/dispatcher/trigger-patterns.js';
+import { parseAlarmEvent } from '../../../handlers/lib/alarm-event.js';
 import { alarmEvent as documentedEvent } from '../../support/alarm-event.js';
 import { dispatchFixture } from '../../support/dispatch-fixture.js';
 
@@ -59,4 +60,45 @@ describe('alarm events that must start nothing', () => {
       expect(started()).toHaveLength(0);
     },
   );
+
+  it('refuses alarm ARNs and account ids that only contain a valid one', () => {
+    const arn = (alarmName: string) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${alarmName}`;
+    const event = documentedEvent();
+    expect(() => parseAlarmEvent(event)).not.toThrow();
+    for (const resource of [
+      `x${arn('checkout-5xx-rate')}`,
+      arn('checkout-5xx-rate').replace('123456789012', '1234567890123'),
+    ])
+      expect(() => parseAlarmEvent({ ...event, resources: [resource] }), resource).toThrow(
+        /resources\.0: is not a CloudWatch alarm ARN/,
+      );
+    for (const account of ['1234567890123', 'x123456789012', '12345678901', '123456789012\n'])
+      expect(() => parseAlarmEvent({ ...event, account }), account).toThrow(
+        /account: is not a 12-digit account id/,
+      );
+  });
+
+  it('accepts every alarm state and the other AWS partitions’ ARNs', () => {
+    const event = documentedEvent();
+    for (const value of ['OK', 'ALARM', 'INSUFFICIENT_DATA']) {
+      const state = { ...event.detail.state, value };
+      expect(
+        parseAlarmEvent({ ...event, detail: { ...event.detail, state, previousState: state } }).detail.state
+          .value,
+      ).toBe(value);
+    }
+    for (const partition of ['aws-cn', 'aws-us-gov'])
+      expect(() =>
+        parseAlarmEvent({
+          ...event,
+          resources: [`arn:${partition}:cloudwatch:cn-north-1:123456789012:alarm:checkout-5xx-rate`],
+        }),
+      ).not.toThrow();
+  });
+
+  it('says what it refused and why', () => {
+    expect(() => parseAlarmEvent({ ...documentedEvent(), account: 'x' })).toThrow(
+      /^not a CloudWatch alarm state-change event: account: is not a 12-digit account id$/,
+    );
+  });
 });

@@ -40,7 +40,31 @@ describe('Slack access policy', () => {
       parseAccessPolicy({
         environments: { prod: { starters: [{ users: ['alice'], runbooks: ['*'] }], approverGroups: {} } },
       }),
-    ).toThrow(/environments\.prod\.starters\.0\.users\.0 is not a Slack user id/);
+    ).toThrow(/environments\.prod\.starters\.0\.users\.0: is not a Slack user id/);
     expect(() => parseAccessPolicy({ environments: { qa: {} } })).toThrow(/environments/);
+    expect(() => parseAccessPolicy('everyone')).toThrow(/^Slack access policy: \(root\): /);
+  });
+
+  it('tells a non-approver which group they are not in', () => {
+    expect(
+      mayApprove(policyFor(policy, 'prod'), 'prod', { group: 'on-call', requestedBy: 'alarm' }, 'U03LEAD'),
+    ).toEqual({ allowed: false, reason: 'you are not an approver of on-call' });
+  });
+
+  it('accepts only whole Slack ids, and rules and groups that name someone and something', () => {
+    const withPolicy = (prod: unknown) => () => parseAccessPolicy({ environments: { prod } });
+    const starters = (users: string[], runbooks: string[]) =>
+      withPolicy({ starters: [{ users, runbooks }], approverGroups: {} });
+    const group = (channel: string, approvers: string[]) =>
+      withPolicy({ starters: [], approverGroups: { 'on-call': { channel, approvers } } });
+    expect(starters(['U01ONCALL', 'W02GRID'], ['*'])).not.toThrow();
+    for (const user of ['xU01ONCALL', 'U01ONCALL ', 'U01oncall', 'U0', 'B01BOT'])
+      expect(starters([user], ['*']), user).toThrow(/users\.0: is not a Slack user id/);
+    expect(starters([], ['*'])).toThrow(/starters\.0\.users/);
+    expect(starters(['U01ONCALL'], [])).toThrow(/starters\.0\.runbooks/);
+    expect(group('C01ONCALL', ['U01ONCALL'])).not.toThrow();
+    for (const channel of ['#on-call', 'xC01ONCALL', 'C01ONCALL\n', 'C0'])
+      expect(group(channel, ['U01ONCALL']), channel).toThrow(/channel: is not a Slack channel id/);
+    expect(group('C01ONCALL', [])).toThrow(/approvers/);
   });
 });

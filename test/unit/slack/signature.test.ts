@@ -21,8 +21,11 @@ describe('Slack request signatures', () => {
     expect(() => verifySlackRequest(request, example.secret, at(-299))).not.toThrow();
   });
 
-  it('rejects a replay older than five minutes', () => {
+  it('accepts a request exactly five minutes old and rejects a replay older than that', () => {
+    expect(() => verifySlackRequest(request, example.secret, at(300))).not.toThrow();
+    expect(() => verifySlackRequest(request, example.secret, at(-300))).not.toThrow();
     expect(() => verifySlackRequest(request, example.secret, at(301))).toThrow(/301 s away/);
+    expect(() => verifySlackRequest(request, example.secret, at(-301))).toThrow(/301 s away/);
   });
 
   it('rejects a body changed by one character, a wrong secret and a truncated signature', () => {
@@ -43,6 +46,26 @@ describe('Slack request signatures', () => {
     );
     expect(() => verifySlackRequest({ ...request, timestamp: '15e8' }, example.secret, now)).toThrow(
       /malformed/,
+    );
+  });
+
+  it('rejects a timestamp that is not plain epoch seconds even when the signature covers it', () => {
+    // Such a timestamp would make the age check meaningless: a signed request could be replayed forever.
+    for (const timestamp of ['1531420618x', 'x1531420618', '0001531420618', '1531420618.0', ' 1531420618']) {
+      const signed = {
+        rawBody: example.body,
+        timestamp,
+        signature: slackSignature(example.secret, timestamp, example.body),
+      };
+      expect(() => verifySlackRequest(signed, example.secret, at(1)), timestamp).toThrow(
+        'malformed X-Slack-Request-Timestamp',
+      );
+    }
+  });
+
+  it('fails with an error the endpoint and logs know by name', () => {
+    expect(() => verifySlackRequest(request, 'another-secret', at(1))).toThrow(
+      expect.objectContaining({ name: 'SlackSignatureError' }),
     );
   });
 });
