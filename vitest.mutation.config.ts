@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 // The tests Stryker runs against each mutant: those aimed at the mutated modules, in this process.
-// End-to-end tests spawn processes, which never see the active mutant; game-day runs exercise these
-// modules too but take seconds each, and a mutant of a module-level schema runs every test.
+// End-to-end tests spawn processes, which never see the active mutant; game-day runs and the fauxqs
+// test exercise these modules too but take seconds each, and a mutant of a module-level schema runs
+// every test.
 // (mergeConfig would append to the base's include, not replace it.)
 export default defineConfig({
   test: {
@@ -14,7 +15,7 @@ export default defineConfig({
       'test/unit/handlers/dispatch-alarm*.test.ts',
       'test/unit/handlers/lib/*.test.ts',
       'test/unit/handlers/{plan-replay,replay-entries}.test.ts',
-      'test/integration/{target-lease,dlq-replay-*}.test.ts',
+      'test/integration/{target-lease,dlq-replay-budget,dlq-replay-zero-loss}.test.ts',
     ],
   },
 });

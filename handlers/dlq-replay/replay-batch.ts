@@ -1,13 +1,4 @@
-import {
-  type BatchResultErrorEntry,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  type SendMessageBatchRequestEntry,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import { withBackoff } from '../lib/backoff.js';
 import { lambdaEntry } from '../lib/lambda-entry.js';
@@ -15,17 +6,13 @@ import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt, positiveInt, share } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { TokenBucket } from '../lib/token-bucket.js';
-import { visibilityChanges } from '../lib/visibility-changes.js';
-import { batches, batchLimits, dispositionOf, replayEntry } from './replay-entries.js';
+import { type BatchMove, moveBatch } from './move-batch.js';
+import { batchLimits } from './replay-entries.js';
 
 /** Time an invocation keeps for itself after its loop: the last batch's calls and the answer. */
 const marginMs = 5_000;
-/** Long enough for a batch to be sent and deleted, however the backoff goes, before SQS shows it again. */
-const inFlightSeconds = 120;
 /** How often a worker with nothing visible looks again while messages are still in flight. */
 const inFlightPollMs = 5_000;
-/** SQS's limit on a message's visibility, counted from its receive: 12 hours. */
-const maxVisibilitySeconds = 43_200;
 
 const progressSchema = z.object({
   replayed: nonNegativeInt(),
@@ -167,147 +154,47 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     );
   }
 
+  const move: BatchMove = {
+    run: input,
+    sqs: deps.clients.sqs,
+    call,
+    paceSource: (count) => bucket.take(count),
+    now: deps.now,
+    counts: progress,
+  };
   // Messages received by a worker and not yet counted: the cap holds with workers in parallel.
   let reserved = 0;
-
-  /** Moves one batch; says so when the replay should end, or this worker has nothing left to claim. */
-  const moveOneBatch = async (): Promise<End | 'no-room' | 'drained' | undefined> => {
-    if (tooMany(progress.landedBack)) {
-      return {
-        done: false,
-        stopped: true,
-        reason: `${progress.landedBack} of ${progress.replayed} replayed messages came back to the DLQ`,
-      };
-    }
-    const room = input.maxMessages - progress.replayed - progress.quarantined - reserved;
-    // The rest of the run's allowance is claimed by other workers: this one is done.
-    if (room <= 0) return 'no-room';
-    const claim = Math.min(batchLimits.entries, room);
-    reserved += claim;
-    try {
-      return await moveClaimed(claim);
-    } finally {
-      reserved -= claim;
-    }
-  };
-
-  const moveClaimed = async (claim: number): Promise<End | 'drained' | undefined> => {
-    const received = await call(() =>
-      deps.clients.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: input.dlqUrl,
-          MaxNumberOfMessages: claim,
-          VisibilityTimeout: inFlightSeconds,
-          WaitTimeSeconds: 1,
-          MessageAttributeNames: ['All'],
-          MessageSystemAttributeNames: ['All'],
-        }),
-      ),
-    );
-    const receivedAt = deps.now().getTime();
-    const messages = received.Messages ?? [];
-    if (messages.length === 0) return 'drained';
-
-    const byId = new Map(messages.map((m, i) => [String(i), m]));
-    const dispositions = messages.map((m) => dispositionOf(m, input));
-    const landedBack = messages.filter((_, i) => dispositions[i]?.kind === 'landed-back');
-    const entriesFor = (kind: 'replay' | 'quarantine') =>
-      messages.flatMap((m, i) => {
-        const d = dispositions[i];
-        return d && d.kind === kind ? [replayEntry(m, String(i), input, d)] : [];
-      });
-    const send = async (queueUrl: string, entries: SendMessageBatchRequestEntry[]) => {
-      const sent: string[] = [];
-      const failed: BatchResultErrorEntry[] = [];
-      for (const batch of batches(entries)) {
-        if (queueUrl === input.sourceUrl) await bucket.take(batch.length);
-        const answer = await call(() =>
-          deps.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch })),
-        );
-        sent.push(...(answer.Successful ?? []).map((e) => e.Id ?? ''));
-        failed.push(...(answer.Failed ?? []));
-      }
-      return { sent, failed };
-    };
-
-    const toSource = await send(input.sourceUrl, entriesFor('replay'));
-    // A sender fault (a body above the source's maximum size, say) can never succeed: quarantine it
-    // with SQS's reason at once. Throttling and server faults are retried in a later batch.
-    for (const fault of toSource.failed.filter((f) => f.SenderFault)) {
-      dispositions[Number(fault.Id)] = {
-        kind: 'quarantine',
-        reason: `the source queue refused it: ${fault.Code} ${fault.Message ?? ''}`.trim(),
-      };
-    }
-    const toQuarantine = await send(input.quarantineUrl, entriesFor('quarantine'));
-    const sent = [...toSource.sent, ...toQuarantine.sent];
-    const retryLater = [
-      ...toSource.failed.filter((f) => !f.SenderFault),
-      ...toQuarantine.failed.filter((f) => !f.SenderFault),
-    ];
-    // Refused by the quarantine too: left in the DLQ, out of this run's way, for people to look at.
-    const unsendable = toQuarantine.failed.filter((f) => f.SenderFault).map((f) => byId.get(f.Id ?? ''));
-
-    // Only what SQS confirmed sending leaves the DLQ. Entry ids are the messages' indexes throughout.
-    const confirmed = sent.filter((id) => byId.has(id));
-    if (confirmed.length) {
-      const deleted = await call(() =>
-        deps.clients.sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: input.dlqUrl,
-            Entries: confirmed.map((id) => ({ Id: id, ReceiptHandle: byId.get(id)?.ReceiptHandle ?? '' })),
-          }),
-        ),
-      );
-      for (const { Id } of deleted.Successful ?? []) {
-        if (dispositions[Number(Id)]?.kind === 'replay') progress.replayed += 1;
-        else progress.quarantined += 1;
-      }
-      // Sent but still in the DLQ: it comes back after the receive's timeout and is sent again (its
-      // original id lets consumers drop the copy).
-      progress.failedEntries += deleted.Failed?.length ?? 0;
-    }
-    progress.failedEntries += retryLater.length + unsendable.length;
-    progress.landedBack += landedBack.length;
-    // SQS caps a message's visibility at 12 hours from its receive.
-    const hideSeconds = Math.max(
-      0,
-      maxVisibilitySeconds - Math.ceil((deps.now().getTime() - receivedAt) / 1000) - inFlightSeconds,
-    );
-    const releases = [
-      ...retryLater.map((f) => ({ message: byId.get(f.Id ?? ''), seconds: 0 })),
-      ...[...landedBack, ...unsendable].map((message) => ({ message, seconds: hideSeconds })),
-    ].filter((r): r is { message: Message; seconds: number } => r.message !== undefined);
-    // Failed entries become visible again at once; messages that came back stay out of this run's way.
-    if (releases.length) {
-      const changed = await call(() => deps.clients.sqs.send(visibilityChanges(input.dlqUrl, releases)));
-      progress.failedEntries += changed.Failed?.length ?? 0;
-      progress.hidden += (changed.Successful ?? []).filter(
-        ({ Id }) => (releases[Number(Id)]?.seconds ?? 0) > 0,
-      ).length;
-    }
-    return undefined;
-  };
-
   let end: End | undefined;
-  let drained = false;
-  const worker = async () => {
+
+  /** Moves batches until the run should end, the time is up, or this worker finds nothing left to claim. */
+  const worker = async (): Promise<'drained' | 'no-room' | 'stopped'> => {
     while (!end && deps.now().getTime() < deadline) {
-      const outcome = await moveOneBatch();
-      if (outcome === 'no-room') return;
-      if (outcome === 'drained') {
-        drained = true;
-        return;
+      if (tooMany(progress.landedBack)) {
+        end = {
+          done: false,
+          stopped: true,
+          reason: `${progress.landedBack} of ${progress.replayed} replayed messages came back to the DLQ`,
+        };
+        break;
       }
-      end = outcome ?? end;
+      const room = input.maxMessages - progress.replayed - progress.quarantined - reserved;
+      // The rest of the run's allowance is claimed by other workers: this one is done.
+      if (room <= 0) return 'no-room';
+      const claim = Math.min(batchLimits.entries, room);
+      reserved += claim;
+      try {
+        if ((await moveBatch(move, claim)) === 'drained') return 'drained';
+      } finally {
+        reserved -= claim;
+      }
     }
+    return 'stopped';
   };
   const moved = () => progress.replayed + progress.quarantined + progress.failedEntries;
   while (!end && deps.now().getTime() < deadline) {
-    drained = false;
     const before = moved();
-    await Promise.all(Array.from({ length: input.concurrency }, worker));
-    if (!drained) break;
+    const outcomes = await Promise.all(Array.from({ length: input.concurrency }, worker));
+    if (!outcomes.includes('drained')) break;
     // One worker found nothing while others still held messages; entries they could not send are
     // visible again now. Done once the DLQ shows nothing visible with every worker stopped, or
     // what it shows cannot be received (a FIFO group held by a message this run hid).

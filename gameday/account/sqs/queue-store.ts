@@ -253,7 +253,11 @@ export class QueueStore {
     return true;
   }
 
-  /** A stored message as ReceiveMessage returns it, with the attributes asked for. */
+  /**
+   * A stored message as ReceiveMessage returns it: only the message attributes and the system
+   * attributes asked for (`MessageSystemAttributeNames`, or the older `AttributeNames`; `All` for
+   * every one), as the SQS API reference describes ReceiveMessage.
+   */
   describe(message: StoredMessage, input: ReceiveMessageCommandInput): Message {
     const wanted = input.MessageAttributeNames ?? [];
     const attributes = Object.fromEntries(
@@ -261,19 +265,22 @@ export class QueueStore {
         ([name]) => wanted.includes('All') || wanted.includes('.*') || wanted.includes(name),
       ),
     );
+    const system = Object.entries({
+      ApproximateReceiveCount: String(message.receiveCount),
+      SentTimestamp: String(message.sentAt),
+      ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? message.sentAt),
+      MessageGroupId: message.groupId,
+      MessageDeduplicationId: message.dedupId,
+      SequenceNumber: message.sequenceNumber,
+    }).filter((entry): entry is [string, string] => entry[1] !== undefined);
+    const asked: string[] = [...(input.MessageSystemAttributeNames ?? []), ...(input.AttributeNames ?? [])];
+    const returned = system.filter(([name]) => asked.includes('All') || asked.includes(name));
     return {
       MessageId: message.messageId,
       ReceiptHandle: message.receiptHandle ?? '',
       Body: message.body,
       MD5OfBody: md5(message.body),
-      Attributes: {
-        ApproximateReceiveCount: String(message.receiveCount),
-        SentTimestamp: String(message.sentAt),
-        ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? message.sentAt),
-        ...(message.groupId !== undefined ? { MessageGroupId: message.groupId } : {}),
-        ...(message.dedupId !== undefined ? { MessageDeduplicationId: message.dedupId } : {}),
-        ...(message.sequenceNumber !== undefined ? { SequenceNumber: message.sequenceNumber } : {}),
-      },
+      ...(returned.length ? { Attributes: Object.fromEntries(returned) } : {}),
       ...(Object.keys(attributes).length ? { MessageAttributes: attributes } : {}),
     };
   }

@@ -112,23 +112,28 @@ export class SimulatedSqs {
     const queue = this.store.byUrl(input.QueueUrl);
     this.faults.call('GetQueueAttributes');
     const { visible, inFlight } = this.store.depth(queue);
+    // Only the attributes asked for (`All` for every one), as GetQueueAttributes answers.
+    const asked: string[] = input.AttributeNames ?? [];
+    const all: Record<string, string> = {
+      QueueArn: queue.arn,
+      ApproximateNumberOfMessages: String(visible),
+      ApproximateNumberOfMessagesNotVisible: String(inFlight),
+      VisibilityTimeout: String(queue.visibilityTimeout),
+      MaximumMessageSize: String(queue.maximumMessageSize),
+      FifoQueue: String(queue.fifo),
+      ...(queue.redrive
+        ? {
+            RedrivePolicy: JSON.stringify({
+              deadLetterTargetArn: queue.redrive.deadLetterTargetArn,
+              maxReceiveCount: queue.redrive.maxReceiveCount,
+            }),
+          }
+        : {}),
+    };
     return {
-      Attributes: {
-        QueueArn: queue.arn,
-        ApproximateNumberOfMessages: String(visible),
-        ApproximateNumberOfMessagesNotVisible: String(inFlight),
-        VisibilityTimeout: String(queue.visibilityTimeout),
-        MaximumMessageSize: String(queue.maximumMessageSize),
-        FifoQueue: String(queue.fifo),
-        ...(queue.redrive
-          ? {
-              RedrivePolicy: JSON.stringify({
-                deadLetterTargetArn: queue.redrive.deadLetterTargetArn,
-                maxReceiveCount: queue.redrive.maxReceiveCount,
-              }),
-            }
-          : {}),
-      },
+      Attributes: Object.fromEntries(
+        Object.entries(all).filter(([name]) => asked.includes('All') || asked.includes(name)),
+      ),
     };
   }
 

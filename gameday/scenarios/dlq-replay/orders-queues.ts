@@ -14,7 +14,9 @@ export function createOrdersQueues(
   const suffix = options.fifo ? '.fifo' : '';
   const fifo = options.fifo ? { FifoQueue: 'true' } : {};
   const dlqUrl = account.sqs.createQueue({ QueueName: `orders-dlq${suffix}`, Attributes: fifo }).QueueUrl;
-  const dlqArn = account.sqs.getQueueAttributes({ QueueUrl: dlqUrl }).Attributes.QueueArn ?? '';
+  const dlqArn =
+    account.sqs.getQueueAttributes({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }).Attributes.QueueArn ??
+    '';
   const sourceUrl = account.sqs.createQueue({
     QueueName: `orders${suffix}`,
     Attributes: {
@@ -27,7 +29,9 @@ export function createOrdersQueues(
     QueueName: `orders-dlq-quarantine${suffix}`,
     Attributes: fifo,
   }).QueueUrl;
-  const sourceArn = account.sqs.getQueueAttributes({ QueueUrl: sourceUrl }).Attributes.QueueArn ?? '';
+  const sourceArn =
+    account.sqs.getQueueAttributes({ QueueUrl: sourceUrl, AttributeNames: ['QueueArn'] }).Attributes
+      .QueueArn ?? '';
   account.sqs.calls.clear();
   return { dlqUrl, dlqArn, sourceUrl, sourceArn, quarantineUrl };
 }

@@ -1,6 +1,7 @@
 import {
   BatchEntryIdsNotDistinct,
   BatchRequestTooLong,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   TooManyEntriesInBatchRequest,
@@ -33,6 +34,42 @@ describe('simulated SQS', () => {
     }
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: sourceUrl }))).Messages ?? []).toEqual([]);
     expect(account.sqs.depth(dlqUrl)).toEqual({ visible: 1, inFlight: 0 });
+  });
+
+  it('returns only the message and system attributes a receive asks for, as SQS does', async () => {
+    const { account, sqs, sourceUrl } = orders(true);
+    account.sqs.sendMessage({
+      QueueUrl: sourceUrl,
+      MessageBody: 'x',
+      MessageGroupId: 'g1',
+      MessageDeduplicationId: 'd1',
+      MessageAttributes: { tenant: { DataType: 'String', StringValue: 't1' } },
+    });
+    const receive = async (input: Partial<ConstructorParameters<typeof ReceiveMessageCommand>[0]>) => {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: sourceUrl, ...input }));
+      account.advance(61);
+      return Messages[0];
+    };
+    const bare = await receive({});
+    expect(bare?.Attributes).toBeUndefined();
+    expect(bare?.MessageAttributes).toBeUndefined();
+    expect((await receive({ MessageSystemAttributeNames: ['MessageGroupId'] }))?.Attributes).toEqual({
+      MessageGroupId: 'g1',
+    });
+    // The older parameter still works (a fourth receive would redrive the message).
+    const all = await receive({ AttributeNames: ['All'], MessageAttributeNames: ['All'] });
+    expect(all?.Attributes).toMatchObject({ MessageGroupId: 'g1', MessageDeduplicationId: 'd1' });
+    expect(all?.MessageAttributes).toEqual({ tenant: { DataType: 'String', StringValue: 't1' } });
+  });
+
+  it('answers GetQueueAttributes with the attributes asked for only', async () => {
+    const { sqs, sourceUrl } = orders();
+    const ask = async (names: string[]) =>
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: sourceUrl, AttributeNames: names as never })))
+        .Attributes ?? {};
+    expect(Object.keys(await ask(['ApproximateNumberOfMessages']))).toEqual(['ApproximateNumberOfMessages']);
+    expect(await ask(['All'])).toHaveProperty('RedrivePolicy');
+    expect(await ask([])).toEqual({});
   });
 
   it('enforces batch limits: 10 entries, distinct ids, 1 MiB', async () => {
