@@ -68,6 +68,7 @@ describe('alarm events that must start nothing', () => {
     for (const resource of [
       `x${arn('checkout-5xx-rate')}`,
       arn('checkout-5xx-rate').replace('123456789012', '1234567890123'),
+      `${arn('checkout-5xx-rate')}\nforged`,
     ])
       expect(() => parseAlarmEvent({ ...event, resources: [resource] }), resource).toThrow(
         /resources\.0: is not a CloudWatch alarm ARN/,
@@ -100,5 +101,6 @@ describe('alarm events that must start nothing', () => {
     expect(() => parseAlarmEvent({ ...documentedEvent(), account: 'x' })).toThrow(
       /^not a CloudWatch alarm state-change event: account: is not a 12-digit account id$/,
     );
+    expect(() => parseAlarmEvent('ALARM')).toThrow(/^not a CloudWatch alarm state-change event: \(event\): /);
   });
 });

@@ -1,10 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { mayApprove, mayStart, parseAccessPolicy, policyFor } from '../../../slack/access-policy.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AccessPolicy,
+  mayApprove,
+  mayStart,
+  parseAccessPolicy,
+  policyFor,
+} from '../../../slack/access-policy.js';
 
-const policy = parseAccessPolicy(JSON.parse(readFileSync('examples/slack-access.json', 'utf8')));
+const example: unknown = JSON.parse(readFileSync('examples/slack-access.json', 'utf8'));
 
 describe('Slack access policy', () => {
+  // Parsed in each test, not on import: a test file that fails to import reports no failing test.
+  let policy: AccessPolicy;
+  beforeEach(() => {
+    policy = parseAccessPolicy(example);
+  });
+
+  it('accepts the example policy as written', () => {
+    expect(parseAccessPolicy(example)).toEqual(example);
+  });
+
   it('lets starters start the runbooks listed for them in that environment only', () => {
     expect(mayStart(policyFor(policy, 'prod'), 'U01ONCALL', 'api-5xx-spike')).toEqual({ allowed: true });
     expect(mayStart(policyFor(policy, 'prod'), 'U03LEAD', 'api-5xx-spike')).toEqual({

@@ -63,7 +63,9 @@ describe('routing an untagged alarm by the routing table', () => {
     const parsed = routeRuleSchema.safeParse({ runbook: 'api-5xx-spike' });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toBe('a route must match on something');
-    expect(routeRuleSchema.safeParse({ runbook: 'api-5xx-spike', metricName: 'Errors' }).success).toBe(true);
+    for (const field of ['alarmName', 'alarmNamePrefix', 'namespace', 'metricName']) {
+      expect(routeRuleSchema.safeParse({ runbook: 'api-5xx-spike', [field]: 'x' }).success, field).toBe(true);
+    }
   });
 
   it('starts nothing when the matching rule names an unknown runbook', () => {
@@ -95,6 +97,28 @@ describe('routing an untagged alarm by the routing table', () => {
     expect(plan([], event, { runbook: 'api-5xx-spike' })).toMatchObject({
       action: 'start',
       target: 'lambda:orders',
+    });
+  });
+
+  it('routes an untagged metric-math alarm that is not anomaly detection', () => {
+    const raw = alarmEvent({ metric: lambdaErrors, alarmName: 'orders-errors' });
+    const math = {
+      ...raw,
+      detail: {
+        ...raw.detail,
+        configuration: {
+          metrics: [
+            ...raw.detail.configuration.metrics,
+            { id: 'e1', expression: 'm1 * 100', returnData: true },
+          ],
+        },
+      },
+    };
+    expect(
+      plan([{ runbook: 'api-5xx-spike', namespace: 'AWS/Lambda' }], parseAlarmEvent(math)),
+    ).toMatchObject({
+      action: 'start',
+      runbook: 'api-5xx-spike',
     });
   });
 

@@ -2,6 +2,7 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
+  ProvisionedThroughputExceededException,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -19,7 +20,7 @@ const refused = (item?: Record<string, unknown>) =>
   });
 
 /** A DynamoDB that refuses the lease write as given, answers reads with `stored`, and records what it was sent. */
-function dynamodb(write: ConditionalCheckFailedException, stored?: Record<string, unknown>) {
+function dynamodb(write: Error, stored?: Record<string, unknown>) {
   const sent: (UpdateItemCommand | GetItemCommand)[] = [];
   const client = {
     send: async (command: UpdateItemCommand | GetItemCommand) => {
@@ -100,6 +101,13 @@ describe('TargetLeases reading who holds a target', () => {
         heldBy: { holder: 'unknown', runbook: 'unknown', expiresAt: 0, started: false },
       });
     }
+  });
+
+  it('surfaces a throttled write as the error it is, even when the item could be read', async () => {
+    const throttled = new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+    const { leases, sent } = dynamodb(throttled, { pk: 'target#t', 'cooldown_dlq-replay': now - 5 });
+    await expect(leases.acquire('t', 'exec-b', 'dlq-replay', 600, t0)).rejects.toBe(throttled);
+    expect(sent).toHaveLength(1);
   });
 
   it('names another holder’s runbook as unknown when the item lacks it', async () => {
