@@ -15,7 +15,7 @@ export default defineConfig({
       'test/unit/handlers/dispatch-alarm*.test.ts',
       'test/unit/handlers/lib/*.test.ts',
       'test/unit/handlers/{plan-replay,replay-entries}.test.ts',
-      'test/integration/{target-lease,dlq-replay-budget,dlq-replay-zero-loss}.test.ts',
+      'test/integration/{target-lease,dlq-replay-budget,dlq-replay-failures,dlq-replay-stop,dlq-replay-zero-loss}.test.ts',
     ],
   },
 });

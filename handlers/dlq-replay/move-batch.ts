@@ -53,9 +53,9 @@ type Received = { readonly message: Message; disposition: Disposition };
  * Receives up to `claim` messages from the DLQ and moves them: replays to the source (paced),
  * quarantines what can never succeed, deletes from the DLQ only what SQS confirmed sending, makes
  * failed entries visible again and hides messages that came back. Entry ids are the messages'
- * indexes in the receive throughout. Says `drained` when the receive found nothing.
+ * indexes in the receive throughout. Returns false when the receive found nothing.
  */
-export async function moveBatch(move: BatchMove, claim: number): Promise<'drained' | 'moved'> {
+export async function moveBatch(move: BatchMove, claim: number): Promise<boolean> {
   const { run, counts } = move;
   const answer = await move.call(() =>
     move.sqs.send(
@@ -74,7 +74,7 @@ export async function moveBatch(move: BatchMove, claim: number): Promise<'draine
     message,
     disposition: dispositionOf(message, run),
   }));
-  if (received.length === 0) return 'drained';
+  if (received.length === 0) return false;
   const byId = (id: string | undefined) => received[Number(id)];
 
   const sendAll = async (queueUrl: string, kind: 'replay' | 'quarantine', paced: boolean) => {
@@ -154,5 +154,5 @@ export async function moveBatch(move: BatchMove, claim: number): Promise<'draine
       ({ Id }) => (releases[Number(Id)]?.seconds ?? 0) > 0,
     ).length;
   }
-  return 'moved';
+  return true;
 }

@@ -166,8 +166,11 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
   let reserved = 0;
   let end: End | undefined;
 
-  /** Moves batches until the run should end, the time is up, or this worker finds nothing left to claim. */
-  const worker = async (): Promise<'drained' | 'no-room' | 'stopped'> => {
+  /**
+   * Moves batches until the run should end, the time is up, or nothing is left for this worker to
+   * claim; says whether it stopped because the DLQ showed it nothing.
+   */
+  const worker = async (): Promise<boolean> => {
     while (!end && deps.now().getTime() < deadline) {
       if (tooMany(progress.landedBack)) {
         end = {
@@ -179,22 +182,22 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
       }
       const room = input.maxMessages - progress.replayed - progress.quarantined - reserved;
       // The rest of the run's allowance is claimed by other workers: this one is done.
-      if (room <= 0) return 'no-room';
+      if (room <= 0) break;
       const claim = Math.min(batchLimits.entries, room);
       reserved += claim;
       try {
-        if ((await moveBatch(move, claim)) === 'drained') return 'drained';
+        if (!(await moveBatch(move, claim))) return true;
       } finally {
         reserved -= claim;
       }
     }
-    return 'stopped';
+    return false;
   };
   const moved = () => progress.replayed + progress.quarantined + progress.failedEntries;
   while (!end && deps.now().getTime() < deadline) {
     const before = moved();
-    const outcomes = await Promise.all(Array.from({ length: input.concurrency }, worker));
-    if (!outcomes.includes('drained')) break;
+    const drained = await Promise.all(Array.from({ length: input.concurrency }, worker));
+    if (!drained.includes(true)) break;
     // One worker found nothing while others still held messages; entries they could not send are
     // visible again now. Done once the DLQ shows nothing visible with every worker stopped, or
     // what it shows cannot be received (a FIFO group held by a message this run hid).
@@ -207,7 +210,12 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
       end = { done: true, stopped: false, reason: 'the DLQ has no more visible messages' };
     } else if (moved() === before) {
       if (heldByCrash) await deps.sleep(inFlightPollMs);
-      else end = { done: true, stopped: false, reason: `${visible} visible messages cannot be received now` };
+      else
+        end = {
+          done: true,
+          stopped: false,
+          reason: `visible messages that cannot be received now: ${visible}`,
+        };
     }
   }
   if (!end && progress.replayed + progress.quarantined >= input.maxMessages) {

@@ -61,6 +61,8 @@ describe('what SQS counts and accepts', () => {
     expect(batches([entry(524_288), entry(524_288)]).map((b) => b.length)).toEqual([2]);
     expect(batches([entry(524_288), entry(524_289)]).map((b) => b.length)).toEqual([1, 1]);
     expect(batches([entry(1_048_576), entry(1)]).map((b) => b.length)).toEqual([1, 1]);
+    // An oversized entry goes alone (SQS refuses it as a sender fault), never after an empty batch.
+    expect(batches([entry(1_048_577), entry(1)]).map((b) => b.length)).toEqual([1, 1]);
   });
 });
 
