@@ -2,17 +2,15 @@ import * as z from 'zod/mini';
 import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
 import type { Environment, StepCore } from '../lib/step-deps.js';
-import { describeChange, restoreCommand } from './concurrency-change.js';
 import {
-  type ConcurrencyChange,
   type ConcurrencyEvidence,
   type ConsumerFigures,
   type FunctionEvidence,
-  type ThrottlingCause,
   type ThrottlingDecision,
   type ThrottlingGuardrails,
   throttlingGuardrailsSchema,
 } from './contract.js';
+import { type Context, changing, escalate } from './throttling-decision.js';
 
 const inputSchema = z.object({
   evidence: z.custom<ConcurrencyEvidence>(
@@ -23,64 +21,6 @@ const inputSchema = z.object({
 });
 
 export type DecideThrottlingFixInput = z.input<typeof inputSchema>;
-
-/** What a decision needs beyond the evidence. */
-interface Context {
-  readonly e: ConcurrencyEvidence;
-  readonly g: ThrottlingGuardrails;
-  readonly environment: Environment;
-  /** What the unreserved pool can give up and still keep Lambda's minimum plus the margin. */
-  readonly room: number;
-  readonly reasoning: string[];
-}
-
-const escalate = (
-  c: Context,
-  cause: ThrottlingCause,
-  why: string,
-  extra: Partial<ThrottlingDecision> = {},
-): ThrottlingDecision => ({
-  cause,
-  action: 'escalate',
-  reasoning: [...c.reasoning, why],
-  reason: why,
-  summary: `Escalate (${cause}): ${why}`,
-  approval: 'human',
-  verifyFunction: c.e.fn?.functionName ?? null,
-  ...extra,
-});
-
-function changing(
-  c: Context,
-  cause: ThrottlingCause,
-  change: ConcurrencyChange,
-  why: string,
-): ThrottlingDecision {
-  // Changing another function's concurrency is never automatic.
-  const approval = cause === 'noisy-neighbour' ? 'human' : c.g.approval[c.environment];
-  const drawsOnPool =
-    change.kind === 'reserved-concurrency' ||
-    (change.kind === 'provisioned-concurrency' && reservedOf(c, change.functionName) === null);
-  const delta = change.kind === 'event-source-max-concurrency' ? 0 : change.to - (change.from ?? 0);
-  const unreservedAfter = c.e.account.unreserved - (drawsOnPool ? delta : 0);
-  return {
-    cause,
-    action: 'change',
-    reasoning: [...c.reasoning, why],
-    reason: why,
-    summary: `${cause}: ${describeChange(change)}; unreserved concurrency stays at ${unreservedAfter}`,
-    approval,
-    verifyFunction: c.e.fn?.functionName ?? null,
-    change,
-    restoreCommand: restoreCommand(change),
-    unreservedAfter,
-  };
-}
-
-function reservedOf(c: Context, functionName: string): number | null {
-  if (c.e.fn?.functionName === functionName) return c.e.fn.reserved;
-  return c.e.reservations.find((r) => r.functionName === functionName)?.reserved ?? null;
-}
 
 /** Another function without a reservation that takes at least `neighbourShare` of a full unreserved pool. */
 function noisyNeighbour(c: Context): ConsumerFigures | undefined {

@@ -19,6 +19,7 @@ import type { MetricStore } from '../metric-store.js';
 import type { VirtualClock } from '../virtual-clock.js';
 import { checkBatchIds, checkBatchSize } from './batch-limits.js';
 import { MoveTasks } from './move-tasks.js';
+import { queueAttributes } from './queue-attributes.js';
 import { md5, type OutgoingMessage, QueueStore, sqsLimits } from './queue-store.js';
 import { type PollingCapacity, QueueTraffic, type SimulatedConsumer } from './queue-traffic.js';
 import { SqsFaultInjector, type SqsFaults } from './sqs-faults.js';
@@ -36,7 +37,7 @@ const invalidHandle = (id: string | undefined): BatchResultErrorEntry => ({
 
 /**
  * SQS as a replay depends on it, behind its API: queues and messages (`QueueStore`), batch limits
- * (10 entries, 256 KB), message move tasks, producers and consumers that run with virtual time,
+ * (10 entries, 1 MiB), message move tasks, producers and consumers that run with virtual time,
  * and injected throttling, server errors, failed batch entries, crashes and per-call latency.
  */
 export class SimulatedSqs {
@@ -111,30 +112,7 @@ export class SimulatedSqs {
   getQueueAttributes(input: GetQueueAttributesCommandInput): { Attributes: Record<string, string> } {
     const queue = this.store.byUrl(input.QueueUrl);
     this.faults.call('GetQueueAttributes');
-    const { visible, inFlight } = this.store.depth(queue);
-    // Only the attributes asked for (`All` for every one), as GetQueueAttributes answers.
-    const asked: string[] = input.AttributeNames ?? [];
-    const all: Record<string, string> = {
-      QueueArn: queue.arn,
-      ApproximateNumberOfMessages: String(visible),
-      ApproximateNumberOfMessagesNotVisible: String(inFlight),
-      VisibilityTimeout: String(queue.visibilityTimeout),
-      MaximumMessageSize: String(queue.maximumMessageSize),
-      FifoQueue: String(queue.fifo),
-      ...(queue.redrive
-        ? {
-            RedrivePolicy: JSON.stringify({
-              deadLetterTargetArn: queue.redrive.deadLetterTargetArn,
-              maxReceiveCount: queue.redrive.maxReceiveCount,
-            }),
-          }
-        : {}),
-    };
-    return {
-      Attributes: Object.fromEntries(
-        Object.entries(all).filter(([name]) => asked.includes('All') || asked.includes(name)),
-      ),
-    };
+    return { Attributes: queueAttributes(queue, this.store.depth(queue), input.AttributeNames ?? []) };
   }
 
   setQueueAttributes(input: {

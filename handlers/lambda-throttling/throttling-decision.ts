@@ -1,0 +1,67 @@
+import type { Environment } from '../lib/step-deps.js';
+import { describeChange, restoreCommand } from './concurrency-change.js';
+import type {
+  ConcurrencyChange,
+  ConcurrencyEvidence,
+  ThrottlingCause,
+  ThrottlingDecision,
+  ThrottlingGuardrails,
+} from './contract.js';
+
+/** What a decision needs beyond the evidence. */
+export interface Context {
+  readonly e: ConcurrencyEvidence;
+  readonly g: ThrottlingGuardrails;
+  readonly environment: Environment;
+  /** What the unreserved pool can give up and still keep Lambda's minimum plus the margin. */
+  readonly room: number;
+  readonly reasoning: string[];
+}
+
+export const escalate = (
+  c: Context,
+  cause: ThrottlingCause,
+  why: string,
+  extra: Partial<ThrottlingDecision> = {},
+): ThrottlingDecision => ({
+  cause,
+  action: 'escalate',
+  reasoning: [...c.reasoning, why],
+  reason: why,
+  summary: `Escalate (${cause}): ${why}`,
+  approval: 'human',
+  verifyFunction: c.e.fn?.functionName ?? null,
+  ...extra,
+});
+
+export function changing(
+  c: Context,
+  cause: ThrottlingCause,
+  change: ConcurrencyChange,
+  why: string,
+): ThrottlingDecision {
+  // Changing another function's concurrency is never automatic.
+  const approval = cause === 'noisy-neighbour' ? 'human' : c.g.approval[c.environment];
+  const drawsOnPool =
+    change.kind === 'reserved-concurrency' ||
+    (change.kind === 'provisioned-concurrency' && reservedOf(c, change.functionName) === null);
+  const delta = change.kind === 'event-source-max-concurrency' ? 0 : change.to - (change.from ?? 0);
+  const unreservedAfter = c.e.account.unreserved - (drawsOnPool ? delta : 0);
+  return {
+    cause,
+    action: 'change',
+    reasoning: [...c.reasoning, why],
+    reason: why,
+    summary: `${cause}: ${describeChange(change)}; unreserved concurrency stays at ${unreservedAfter}`,
+    approval,
+    verifyFunction: c.e.fn?.functionName ?? null,
+    change,
+    restoreCommand: restoreCommand(change),
+    unreservedAfter,
+  };
+}
+
+export function reservedOf(c: Context, functionName: string): number | null {
+  if (c.e.fn?.functionName === functionName) return c.e.fn.reserved;
+  return c.e.reservations.find((r) => r.functionName === functionName)?.reserved ?? null;
+}
