@@ -98,15 +98,16 @@ export async function moveBatch(move: BatchMove, claim: number): Promise<boolean
   const toSource = await sendAll(run.sourceUrl, 'replay', true);
   // A sender fault (a body above the source's maximum size, say) can never succeed: quarantine it
   // with SQS's reason at once. Throttling and server faults are retried in a later batch.
-  for (const fault of toSource.failed.filter((f) => f.SenderFault)) {
-    const refused = byId(fault.Id);
-    if (refused) {
-      refused.disposition = {
+  const refusals = new Map(toSource.failed.filter((f) => f.SenderFault).map((f) => [f.Id, f]));
+  received.forEach((r, i) => {
+    const fault = refusals.get(String(i));
+    if (fault) {
+      r.disposition = {
         kind: 'quarantine',
         reason: `the source queue refused it: ${fault.Code} ${fault.Message ?? ''}`.trim(),
       };
     }
-  }
+  });
   const toQuarantine = await sendAll(run.quarantineUrl, 'quarantine', false);
   const retryLater = [...toSource.failed, ...toQuarantine.failed].filter((f) => !f.SenderFault);
   // Refused by the quarantine too: left in the DLQ, out of this run's way, for people to look at.

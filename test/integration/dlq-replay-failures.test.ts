@@ -114,13 +114,46 @@ describe('a replay invocation when SQS refuses part of a batch', () => {
 
   it('hides messages that came back within 12 hours of their receive, however long the batch took', async () => {
     const world = dlqAccount();
-    const input = world.input({ dlqAtStart: 5, stopAfterLandedBack: 100 });
+    fill(world, 5);
+    const input = world.input({ dlqAtStart: 10, stopAfterLandedBack: 100 });
     cameBack(world, 5, input.executionId);
-    world.account.sqs.injectFaults({ latencyMs: 1_500 });
+    // Every call takes 35 s: the batch's send and delete take 70 s between its receive and the hiding.
+    world.account.sqs.injectFaults({ latencyMs: 35_000 });
     const result = await replayBatch(input, world.deps);
-    expect(result).toMatchObject({ done: true, landedBack: 5, hidden: 5, failedEntries: 0 });
-    world.account.advance(43_200 - 120 - 60);
+    expect(result).toMatchObject({ replayed: 5, landedBack: 5, hidden: 5, failedEntries: 0 });
+    world.account.advance(43_200 - 120 - 60 - 105);
     expect(world.account.sqs.depth(world.dlqUrl)).toEqual({ visible: 0, inFlight: 5 });
+  });
+});
+
+describe('a replay invocation after one that crashed', () => {
+  it('counts what the crashed invocation moved from what the queues hold, once', async () => {
+    const world = dlqAccount();
+    fill(world, 5, () => 'not json');
+    fill(world, 45);
+    const input = world.input({ dlqAtStart: 50 });
+    // The first invocation dies after its third delete: it moved 30 messages and returned nothing.
+    const sqs = world.deps.clients.sqs;
+    let deletes = 0;
+    const dying = {
+      send: async (command: Parameters<SQSClient['send']>[0]) => {
+        if (deletes === 3) throw new Error('Sandbox.Timedout');
+        if (command instanceof DeleteMessageBatchCommand) deletes += 1;
+        return sqs.send(command as never);
+      },
+    } as unknown as SQSClient;
+    await expect(
+      replayBatch(input, { ...world.deps, clients: { ...world.deps.clients, sqs: dying } }),
+    ).rejects.toThrow('Sandbox.Timedout');
+    const movedBefore = 50 - world.account.sqs.depth(world.dlqUrl).visible;
+    expect(movedBefore).toBe(30);
+    expect(world.account.sqs.contents(world.quarantineUrl)).toHaveLength(5);
+    const result = await replayBatch(
+      { ...input, progress: { ...input.progress, invocations: 1 } },
+      world.deps,
+    );
+    expect(result).toMatchObject({ done: true, replayed: 45, quarantined: 5, invocations: 2 });
+    expect(world.account.sqs.contents(world.sourceUrl)).toHaveLength(45);
   });
 });
 
@@ -192,6 +225,28 @@ describe('a replay invocation deciding it is done', () => {
       replayed: 0,
     });
     expect(world.account.clock.now().getTime() - started).toBeLessThan(5_000);
+  });
+
+  it('ends at the most one run may when another worker found the rest of a FIFO group held', async () => {
+    const world = dlqAccount({ fifo: true });
+    for (let i = 0; i < 20; i += 1) {
+      world.account.sqs.sendMessage({
+        QueueUrl: world.dlqUrl,
+        MessageBody: JSON.stringify({ orderId: i }),
+        MessageGroupId: 'customer-1',
+        MessageDeduplicationId: `d${i}`,
+      });
+    }
+    const result = await replayBatch(
+      world.input({ dlqAtStart: 20, maxMessages: 15, concurrency: 2 }),
+      world.deps,
+    );
+    expect(result).toMatchObject({
+      done: true,
+      reason: 'moved the most messages one run may (15)',
+      replayed: 15,
+    });
+    expect(world.account.sqs.depth(world.dlqUrl)).toEqual({ visible: 5, inFlight: 0 });
   });
 
   it('refuses malformed input, naming the step and the field, and touches no queue', async () => {

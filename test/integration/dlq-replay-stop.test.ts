@@ -147,6 +147,13 @@ describe('a replay invocation', () => {
     expect(world.audit).toHaveLength(1);
   });
 
+  it('records a run that only quarantined', async () => {
+    const world = dlqAccount();
+    fill(world, 4, () => 'not json');
+    await replayBatch(world.input({ dlqAtStart: 4 }), world.deps);
+    expect(world.audit.map((a) => a.after)).toEqual([{ replayed: 0, quarantined: 4, retries: 0 }]);
+  });
+
   it('ends when it moved the most messages one run may', async () => {
     const world = dlqAccount();
     fill(world, 40);

@@ -176,7 +176,7 @@ export class SimulatedSqs {
     return { Successful, Failed };
   }
 
-  receiveMessage(input: ReceiveMessageCommandInput): { Messages: Message[] } {
+  receiveMessage(input: ReceiveMessageCommandInput): { Messages?: Message[] } {
     const queue = this.store.byUrl(input.QueueUrl);
     const max = input.MaxNumberOfMessages ?? 1;
     if (max < 1 || max > sqsLimits.batchEntries) {
@@ -187,7 +187,8 @@ export class SimulatedSqs {
     }
     this.faults.call('ReceiveMessage');
     const taken = this.store.take(queue, max, input.VisibilityTimeout ?? queue.visibilityTimeout);
-    return { Messages: taken.map((m) => this.store.describe(m, input)) };
+    // An empty receive carries no Messages at all, as SQS answers it (aws-sdk-js-v3 issue 5675).
+    return taken.length ? { Messages: taken.map((m) => this.store.describe(m, input)) } : {};
   }
 
   deleteMessage(input: { QueueUrl?: string; ReceiptHandle?: string }): Record<string, never> {
