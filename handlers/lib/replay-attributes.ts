@@ -50,7 +50,7 @@ export function replayMarksOf(attributes: Attributes | undefined): ReplayMarks {
     try {
       return JSON.parse(packed) as ReplayMarks;
     } catch {
-      return {};
+      // Garbled: read the separate marks, if any.
     }
   }
   const count = a[replayAttributes.replayCount]?.StringValue;
