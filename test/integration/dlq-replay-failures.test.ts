@@ -157,6 +157,57 @@ describe('a replay invocation after one that crashed', () => {
   });
 });
 
+describe('a replay invocation reconciling its counts with the queues', () => {
+  /**
+   * A run that began with 52 messages: it reported 20 replayed, 3 of them back in the DLQ (hidden),
+   * then an invocation crashed after replaying 10 more and quarantining 2, reporting nothing. The
+   * quarantine also holds 2 older messages someone is looking at (in flight).
+   */
+  async function afterCrash(overrides: { stopRatio?: number; stopAfterLandedBack?: number } = {}) {
+    const world = dlqAccount();
+    const sqs = world.account.clients().sqs;
+    for (let i = 0; i < 2; i += 1)
+      world.account.sqs.sendMessage({ QueueUrl: world.quarantineUrl, MessageBody: 'old' });
+    await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: world.quarantineUrl,
+        MaxNumberOfMessages: 2,
+        VisibilityTimeout: 3_600,
+      }),
+    );
+    const input = world.input({ dlqAtStart: 52, quarantineAtStart: 2, ...overrides });
+    cameBack(world, 3, input.executionId);
+    await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: world.dlqUrl,
+        MaxNumberOfMessages: 3,
+        VisibilityTimeout: 40_000,
+      }),
+    );
+    fill(world, 20);
+    for (let i = 0; i < 30; i += 1)
+      world.account.sqs.sendMessage({ QueueUrl: world.sourceUrl, MessageBody: '{}' });
+    for (let i = 0; i < 2; i += 1)
+      world.account.sqs.sendMessage({ QueueUrl: world.quarantineUrl, MessageBody: 'new' });
+    const progress = { ...input.progress, replayed: 20, landedBack: 3, hidden: 3, invocations: 2 };
+    return { world, result: await replayBatch({ ...input, progress }, world.deps) };
+  }
+
+  it('counts what the crash moved, messages that came back and the quarantine’s own traffic apart', async () => {
+    const { result } = await afterCrash({ stopAfterLandedBack: 100 });
+    expect(result).toMatchObject({ done: true, replayed: 50, quarantined: 2, landedBack: 3 });
+  });
+
+  it('sees at its start, among messages in flight, those that came back', async () => {
+    const { result } = await afterCrash({ stopAfterLandedBack: 3, stopRatio: 0.05 });
+    expect(result).toMatchObject({
+      stopped: true,
+      reason: 'about 3 of 30 replayed messages came back to the DLQ',
+      quarantined: 2,
+    });
+  });
+});
+
 describe('a replay invocation deciding it is done', () => {
   it('is done when what is in flight is what it hid and what was in flight at its start', async () => {
     const world = dlqAccount();
