@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { replayBatch } from '../../handlers/dlq-replay/replay-batch.js';
 import { dlqAccount } from '../support/dlq-account.js';
 
-function fill(
-  world: ReturnType<typeof dlqAccount>,
-  count: number,
-  body = (i: number) => JSON.stringify({ orderId: i }),
-) {
-  for (let i = 0; i < count; i += 1)
-    world.account.sqs.sendMessage({ QueueUrl: world.dlqUrl, MessageBody: body(i) });
-}
-
 describe('one replay invocation', () => {
   it('stops in time for Lambda: within its remaining time less a margin, even when the budget is longer', async () => {
     const world = dlqAccount();
-    fill(world, 100);
+    world.fill(100);
     const deps = { ...world.deps, remainingTimeMs: () => 9_000 };
     const started = world.account.clock.now().getTime();
     // Ten messages a second: 100 need ten seconds, more than the 4 s left before the 5 s margin.
@@ -32,7 +23,7 @@ describe('one replay invocation', () => {
 
   it('stops at its budget when Lambda leaves it more time', async () => {
     const world = dlqAccount();
-    fill(world, 100);
+    world.fill(100);
     const started = world.account.clock.now().getTime();
     const result = await replayBatch(
       world.input({ ratePerSecond: 10, budgetSeconds: 3, dlqAtStart: 100 }),
@@ -45,7 +36,7 @@ describe('one replay invocation', () => {
 
   it('sends messages of 300 KB in batches SQS accepts (1 MiB each), losing none', async () => {
     const world = dlqAccount();
-    fill(world, 10, (i) => JSON.stringify({ orderId: i, padding: 'p'.repeat(300 * 1024) }));
+    world.fill(10, (i) => JSON.stringify({ orderId: i, padding: 'p'.repeat(300 * 1024) }));
     const result = await replayBatch(world.input({ dlqAtStart: 10 }), world.deps);
     expect(result).toMatchObject({ done: true, replayed: 10, failedEntries: 0 });
     expect(world.account.sqs.contents(world.sourceUrl)).toHaveLength(10);

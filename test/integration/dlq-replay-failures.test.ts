@@ -7,26 +7,10 @@ import {
 import { describe, expect, it } from 'vitest';
 import { replayBatch } from '../../handlers/dlq-replay/replay-batch.js';
 import { InvalidInputError } from '../../handlers/lib/errors.js';
-import { replayAttributes, replayMarksOf, withReplayMarks } from '../../handlers/lib/replay-attributes.js';
+import { replayAttributes, replayMarksOf } from '../../handlers/lib/replay-attributes.js';
 import { dlqAccount } from '../support/dlq-account.js';
 
 type World = ReturnType<typeof dlqAccount>;
-
-function fill(world: World, count: number, body = (i: number) => JSON.stringify({ orderId: i })) {
-  for (let i = 0; i < count; i += 1)
-    world.account.sqs.sendMessage({ QueueUrl: world.dlqUrl, MessageBody: body(i) });
-}
-
-function cameBack(world: World, count: number, execution: string, group?: string) {
-  for (let i = 0; i < count; i += 1) {
-    world.account.sqs.sendMessage({
-      QueueUrl: world.dlqUrl,
-      MessageBody: JSON.stringify({ orderId: `back-${i}` }),
-      MessageAttributes: withReplayMarks({}, { originalId: `back-${i}`, replayCount: 1, execution }),
-      ...(group ? { MessageGroupId: group, MessageDeduplicationId: `back-${i}` } : {}),
-    });
-  }
-}
 
 /** The world's SQS client, with the last entry of the first batch call of `Command`'s kind failing. */
 function failingOnce(
@@ -52,9 +36,9 @@ function failingOnce(
 describe('a replay invocation when SQS refuses part of a batch', () => {
   it('makes entries that failed on their own visible again and sends them in a later batch', async () => {
     const world = dlqAccount();
-    fill(world, 40);
+    world.fill(40);
     const input = world.input({ dlqAtStart: 45, stopAfterLandedBack: 100 });
-    cameBack(world, 5, input.executionId);
+    world.cameBack(5, input.executionId);
     world.account.sqs.injectFaults({ failedEntryRate: 0.2 }, 3);
     const result = await replayBatch(input, world.deps);
     expect(result).toMatchObject({ done: true, replayed: 40, landedBack: 5, hidden: 5 });
@@ -69,8 +53,8 @@ describe('a replay invocation when SQS refuses part of a batch', () => {
       QueueUrl: world.sourceUrl,
       Attributes: { MaximumMessageSize: '1024' },
     });
-    fill(world, 3);
-    fill(world, 1, () => JSON.stringify({ orderId: 'big', padding: 'p'.repeat(2048) }));
+    world.fill(3);
+    world.fill(1, () => JSON.stringify({ orderId: 'big', padding: 'p'.repeat(2048) }));
     const result = await replayBatch(world.input({ dlqAtStart: 4 }), world.deps);
     expect(result).toMatchObject({ done: true, replayed: 3, quarantined: 1, failedEntries: 0, hidden: 0 });
     const [quarantined] = world.account.sqs.contents(world.quarantineUrl);
@@ -84,8 +68,8 @@ describe('a replay invocation when SQS refuses part of a batch', () => {
     const world = dlqAccount();
     for (const url of [world.sourceUrl, world.quarantineUrl])
       world.account.sqs.setQueueAttributes({ QueueUrl: url, Attributes: { MaximumMessageSize: '1024' } });
-    fill(world, 2);
-    fill(world, 1, () => JSON.stringify({ orderId: 'big', padding: 'p'.repeat(2048) }));
+    world.fill(2);
+    world.fill(1, () => JSON.stringify({ orderId: 'big', padding: 'p'.repeat(2048) }));
     const result = await replayBatch(world.input({ dlqAtStart: 3 }), world.deps);
     expect(result).toMatchObject({ done: true, replayed: 2, quarantined: 0, failedEntries: 1, hidden: 1 });
     expect(world.account.sqs.depth(world.dlqUrl)).toEqual({ visible: 0, inFlight: 1 });
@@ -93,7 +77,7 @@ describe('a replay invocation when SQS refuses part of a batch', () => {
 
   it('counts a failed delete; the message is sent again once visible, its original id marking the copy', async () => {
     const world = dlqAccount();
-    fill(world, 10);
+    world.fill(10);
     const input = world.input({ dlqAtStart: 10, budgetSeconds: 200 });
     const deps = { ...failingOnce(world, DeleteMessageBatchCommand), remainingTimeMs: () => 900_000 };
     const result = await replayBatch(input, deps);
@@ -107,16 +91,16 @@ describe('a replay invocation when SQS refuses part of a batch', () => {
   it('counts a message it could not hide as a failed entry, not as hidden', async () => {
     const world = dlqAccount();
     const input = world.input({ dlqAtStart: 3, stopAfterLandedBack: 100, budgetSeconds: 1 });
-    cameBack(world, 3, input.executionId);
+    world.cameBack(3, input.executionId);
     const result = await replayBatch(input, failingOnce(world, ChangeMessageVisibilityBatchCommand));
     expect(result).toMatchObject({ landedBack: 3, hidden: 2, failedEntries: 1 });
   });
 
   it('hides messages that came back within 12 hours of their receive, however long the batch took', async () => {
     const world = dlqAccount();
-    fill(world, 5);
+    world.fill(5);
     const input = world.input({ dlqAtStart: 10, stopAfterLandedBack: 100 });
-    cameBack(world, 5, input.executionId);
+    world.cameBack(5, input.executionId);
     // Every call takes 35 s: the batch's send and delete take 70 s between its receive and the hiding.
     world.account.sqs.injectFaults({ latencyMs: 35_000 });
     const result = await replayBatch(input, world.deps);
@@ -129,8 +113,8 @@ describe('a replay invocation when SQS refuses part of a batch', () => {
 describe('a replay invocation after one that crashed', () => {
   it('counts what the crashed invocation moved from what the queues hold, once', async () => {
     const world = dlqAccount();
-    fill(world, 5, () => 'not json');
-    fill(world, 45);
+    world.fill(5, () => 'not json');
+    world.fill(45);
     const input = world.input({ dlqAtStart: 50 });
     // The first invocation dies after its third delete: it moved 30 messages and returned nothing.
     const sqs = world.deps.clients.sqs;
@@ -176,7 +160,7 @@ describe('a replay invocation reconciling its counts with the queues', () => {
       }),
     );
     const input = world.input({ dlqAtStart: 52, quarantineAtStart: 2, ...overrides });
-    cameBack(world, 3, input.executionId);
+    world.cameBack(3, input.executionId);
     await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: world.dlqUrl,
@@ -184,7 +168,7 @@ describe('a replay invocation reconciling its counts with the queues', () => {
         VisibilityTimeout: 40_000,
       }),
     );
-    fill(world, 20);
+    world.fill(20);
     for (let i = 0; i < 30; i += 1)
       world.account.sqs.sendMessage({ QueueUrl: world.sourceUrl, MessageBody: '{}' });
     for (let i = 0; i < 2; i += 1)
@@ -211,7 +195,7 @@ describe('a replay invocation reconciling its counts with the queues', () => {
 describe('a replay invocation deciding it is done', () => {
   it('is done when what is in flight is what it hid and what was in flight at its start', async () => {
     const world = dlqAccount();
-    fill(world, 3);
+    world.fill(3);
     // Another consumer holds these three.
     await world.account.clients().sqs.send(
       new ReceiveMessageCommand({
@@ -220,9 +204,9 @@ describe('a replay invocation deciding it is done', () => {
         VisibilityTimeout: 3_600,
       }),
     );
-    fill(world, 10);
+    world.fill(10);
     const input = world.input({ dlqAtStart: 18, dlqInFlightAtStart: 3, stopAfterLandedBack: 100 });
-    cameBack(world, 5, input.executionId);
+    world.cameBack(5, input.executionId);
     const result = await replayBatch(input, world.deps);
     expect(result).toMatchObject({
       done: true,
@@ -234,7 +218,7 @@ describe('a replay invocation deciding it is done', () => {
 
   it('waits for messages a crashed invocation still holds, then moves them', async () => {
     const world = dlqAccount();
-    fill(world, 10);
+    world.fill(10);
     // A crashed invocation received these and never deleted them.
     await world.account
       .clients()
@@ -258,7 +242,7 @@ describe('a replay invocation deciding it is done', () => {
     const world = dlqAccount({ fifo: true });
     // One message a receive: the one that came back is received alone and holds its group.
     const input = world.input({ dlqAtStart: 2, stopAfterLandedBack: 100, maxMessages: 1 });
-    cameBack(world, 1, input.executionId, 'customer-1');
+    world.cameBack(1, input.executionId, 'customer-1');
     world.account.sqs.sendMessage({
       QueueUrl: world.dlqUrl,
       MessageBody: JSON.stringify({ orderId: 'next' }),
@@ -302,7 +286,7 @@ describe('a replay invocation deciding it is done', () => {
 
   it('refuses malformed input, naming the step and the field, and touches no queue', async () => {
     const world = dlqAccount();
-    fill(world, 3);
+    world.fill(3);
     world.account.sqs.calls.clear();
     await expect(replayBatch(world.input({ ratePerSecond: 0 }), world.deps)).rejects.toThrow(
       InvalidInputError,

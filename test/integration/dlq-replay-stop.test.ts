@@ -1,26 +1,9 @@
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { type ReplayBatchInput, replayBatch } from '../../handlers/dlq-replay/replay-batch.js';
-import { withReplayMarks } from '../../handlers/lib/replay-attributes.js';
 import { dlqAccount } from '../support/dlq-account.js';
 
 type World = ReturnType<typeof dlqAccount>;
-
-function fill(world: World, count: number, body = (i: number) => JSON.stringify({ orderId: i })) {
-  for (let i = 0; i < count; i += 1)
-    world.account.sqs.sendMessage({ QueueUrl: world.dlqUrl, MessageBody: body(i) });
-}
-
-/** Messages this run replayed that failed again: back in the DLQ with the run's marks. */
-function cameBack(world: World, count: number, execution: string) {
-  for (let i = 0; i < count; i += 1) {
-    world.account.sqs.sendMessage({
-      QueueUrl: world.dlqUrl,
-      MessageBody: JSON.stringify({ orderId: `back-${i}` }),
-      MessageAttributes: withReplayMarks({}, { originalId: `back-${i}`, replayCount: 1, execution }),
-    });
-  }
-}
 
 /** Moves `count` replayed messages from the source back to the DLQ, attributes and all, as a redrive does. */
 async function redriveFromSource(world: World, count: number) {
@@ -49,7 +32,7 @@ describe('a replay stops when replayed messages come back', () => {
   /** A first invocation cut short by its budget (a batch of burst and 30 more), then 20 of its replayed messages back in the DLQ. */
   async function secondInvocation(overrides: Partial<ReplayBatchInput>) {
     const world = dlqAccount();
-    fill(world, 100);
+    world.fill(100);
     const input = world.input({ ratePerSecond: 10, budgetSeconds: 3, dlqAtStart: 100, ...overrides });
     const first = await replayBatch(input, world.deps);
     expect(first).toMatchObject({ done: false, stopped: false, replayed: 40 });
@@ -89,9 +72,9 @@ describe('a replay stops when replayed messages come back', () => {
   /** 20 new messages, then 10 this run replayed that came back. */
   async function loopRun(overrides: Partial<ReplayBatchInput>) {
     const world = dlqAccount();
-    fill(world, 20);
+    world.fill(20);
     const input = world.input({ dlqAtStart: 30, stopAfterLandedBack: 10, ...overrides });
-    cameBack(world, 10, input.executionId);
+    world.cameBack(10, input.executionId);
     return { world, result: await replayBatch(input, world.deps) };
   }
 
@@ -125,8 +108,8 @@ describe('a replay stops when replayed messages come back', () => {
 describe('a replay invocation', () => {
   it('records what it moved in the audit trail, and records nothing when it moved nothing', async () => {
     const world = dlqAccount();
-    fill(world, 12);
-    fill(world, 3, () => 'not json');
+    world.fill(12);
+    world.fill(3, () => 'not json');
     const input = world.input({ dlqAtStart: 15 });
     const result = await replayBatch(input, world.deps);
     expect(result).toMatchObject({ done: true, replayed: 12, quarantined: 3 });
@@ -149,14 +132,14 @@ describe('a replay invocation', () => {
 
   it('records a run that only quarantined', async () => {
     const world = dlqAccount();
-    fill(world, 4, () => 'not json');
+    world.fill(4, () => 'not json');
     await replayBatch(world.input({ dlqAtStart: 4 }), world.deps);
     expect(world.audit.map((a) => a.after)).toEqual([{ replayed: 0, quarantined: 4, retries: 0 }]);
   });
 
   it('ends when it moved the most messages one run may', async () => {
     const world = dlqAccount();
-    fill(world, 40);
+    world.fill(40);
     const result = await replayBatch(
       world.input({ dlqAtStart: 40, maxMessages: 25, concurrency: 3 }),
       world.deps,
@@ -172,14 +155,14 @@ describe('a replay invocation', () => {
 
   it('paces what it sends to the source queue, and only that', async () => {
     const paced = dlqAccount();
-    fill(paced, 100);
+    paced.fill(100);
     const pacedStart = paced.account.clock.now().getTime();
     await replayBatch(paced.input({ dlqAtStart: 100, ratePerSecond: 10 }), paced.deps);
     // One batch of burst, then ten a second: 90 more take nine seconds.
     expect(paced.account.clock.now().getTime() - pacedStart).toBeGreaterThanOrEqual(9_000);
 
     const quarantined = dlqAccount();
-    fill(quarantined, 100, () => 'not json');
+    quarantined.fill(100, () => 'not json');
     const start = quarantined.account.clock.now().getTime();
     const result = await replayBatch(
       quarantined.input({ dlqAtStart: 100, ratePerSecond: 10 }),
@@ -191,7 +174,7 @@ describe('a replay invocation', () => {
 
   it('counts the retries throttling cost it, and still moves every message', async () => {
     const world = dlqAccount();
-    fill(world, 50);
+    world.fill(50);
     world.account.sqs.injectFaults({ throttleRate: 0.3 }, 7);
     const result = await replayBatch(world.input({ dlqAtStart: 50 }), world.deps);
     expect(result).toMatchObject({ done: true, replayed: 50 });

@@ -2,7 +2,7 @@ import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { createOrdersQueues } from '../../gameday/scenarios/dlq-replay/orders-queues.js';
 import type { ReplayBatchInput } from '../../handlers/dlq-replay/replay-batch.js';
 import type { AuditRecord } from '../../handlers/lib/audit-trail.js';
-import { originalIdOf } from '../../handlers/lib/replay-attributes.js';
+import { originalIdOf, withReplayMarks } from '../../handlers/lib/replay-attributes.js';
 import type { StepDeps } from '../../handlers/lib/step-deps.js';
 
 /** An account with the orders queues, and replay-batch deps and input bound to them. */
@@ -50,8 +50,23 @@ export function dlqAccount(options: { fifo?: boolean } = {}) {
     },
     ...overrides,
   });
+  /** Puts `count` messages in the DLQ, JSON orders unless `body` says otherwise. */
+  const fill = (count: number, body = (i: number) => JSON.stringify({ orderId: i })) => {
+    for (let i = 0; i < count; i += 1) account.sqs.sendMessage({ QueueUrl: dlqUrl, MessageBody: body(i) });
+  };
+  /** Messages a run replayed that failed again: back in the DLQ with the run's marks. */
+  const cameBack = (count: number, execution: string, group?: string) => {
+    for (let i = 0; i < count; i += 1) {
+      account.sqs.sendMessage({
+        QueueUrl: dlqUrl,
+        MessageBody: JSON.stringify({ orderId: `back-${i}` }),
+        MessageAttributes: withReplayMarks({}, { originalId: `back-${i}`, replayCount: 1, execution }),
+        ...(group ? { MessageGroupId: group, MessageDeduplicationId: `back-${i}` } : {}),
+      });
+    }
+  };
   /** The original ids of every message in the three queues, in flight or not. */
   const originalIds = (url: string) =>
     account.sqs.contents(url).map((m) => originalIdOf(m.attributes, m.messageId));
-  return { account, deps, audit, dlqUrl, sourceUrl, quarantineUrl, input, originalIds };
+  return { account, deps, audit, dlqUrl, sourceUrl, quarantineUrl, input, originalIds, fill, cameBack };
 }

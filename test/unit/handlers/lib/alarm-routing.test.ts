@@ -17,6 +17,12 @@ const known = ['api-5xx-spike', 'dlq-replay', 'lambda-throttling'];
 const lambdaErrors = { namespace: 'AWS/Lambda', name: 'Errors', dimensions: { FunctionName: 'orders' } };
 const untagged = (overrides: Parameters<typeof alarmEvent>[0] = {}) =>
   parseAlarmEvent(alarmEvent({ metric: lambdaErrors, alarmName: 'orders-errors', ...overrides }));
+/** The untagged Lambda errors alarm with a metric-math expression added to its metrics. */
+function withExpression(expression: string) {
+  const raw = alarmEvent({ metric: lambdaErrors, alarmName: 'orders-errors' });
+  const metrics = [...raw.detail.configuration.metrics, { id: 'e1', expression, returnData: true }];
+  return parseAlarmEvent({ ...raw, detail: { ...raw.detail, configuration: { metrics } } });
+}
 const plan = (routes: RouteRule[], event = untagged(), tags: Record<string, string> = {}) =>
   planDispatch(event, { tags, routes, knownRunbooks: known });
 
@@ -76,20 +82,7 @@ describe('routing an untagged alarm by the routing table', () => {
   });
 
   it('leaves untagged anomaly-detection alarms alone, and starts them when tagged', () => {
-    const raw = alarmEvent({ metric: lambdaErrors, alarmName: 'orders-errors' });
-    const band = {
-      ...raw,
-      detail: {
-        ...raw.detail,
-        configuration: {
-          metrics: [
-            ...raw.detail.configuration.metrics,
-            { id: 'ad1', expression: 'ANOMALY_DETECTION_BAND(m1, 2)', returnData: true },
-          ],
-        },
-      },
-    };
-    const event = parseAlarmEvent(band);
+    const event = withExpression('ANOMALY_DETECTION_BAND(m1, 2)');
     expect(plan([{ runbook: 'api-5xx-spike', namespace: 'AWS/Lambda' }], event)).toMatchObject({
       action: 'ignore',
       reason: 'anomaly-detection alarms start a runbook only when tagged runbook=<id>',
@@ -101,21 +94,8 @@ describe('routing an untagged alarm by the routing table', () => {
   });
 
   it('routes an untagged metric-math alarm that is not anomaly detection', () => {
-    const raw = alarmEvent({ metric: lambdaErrors, alarmName: 'orders-errors' });
-    const math = {
-      ...raw,
-      detail: {
-        ...raw.detail,
-        configuration: {
-          metrics: [
-            ...raw.detail.configuration.metrics,
-            { id: 'e1', expression: 'm1 * 100', returnData: true },
-          ],
-        },
-      },
-    };
     expect(
-      plan([{ runbook: 'api-5xx-spike', namespace: 'AWS/Lambda' }], parseAlarmEvent(math)),
+      plan([{ runbook: 'api-5xx-spike', namespace: 'AWS/Lambda' }], withExpression('m1 * 100')),
     ).toMatchObject({
       action: 'start',
       runbook: 'api-5xx-spike',
