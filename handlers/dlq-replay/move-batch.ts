@@ -17,7 +17,7 @@ import {
 } from './replay-entries.js';
 
 /** Long enough for a batch to be sent and deleted, however the backoff goes, before SQS shows it again. */
-export const inFlightSeconds = 120;
+const inFlightSeconds = 120;
 /** SQS's limit on a message's visibility, counted from its receive: 12 hours. */
 const maxVisibilitySeconds = 43_200;
 

@@ -23,17 +23,11 @@ import { queueAttributes } from './queue-attributes.js';
 import { md5, type OutgoingMessage, QueueStore, sqsLimits } from './queue-store.js';
 import { type PollingCapacity, QueueTraffic, type SimulatedConsumer } from './queue-traffic.js';
 import { SqsFaultInjector, type SqsFaults } from './sqs-faults.js';
+import { changeVisibility, invalidHandle } from './visibility.js';
 
 export { sqsLimits } from './queue-store.js';
 export type { SimulatedConsumer } from './queue-traffic.js';
 export { SimulatedCrash, type SqsFaults } from './sqs-faults.js';
-
-const invalidHandle = (id: string | undefined): BatchResultErrorEntry => ({
-  Id: id,
-  Code: 'ReceiptHandleIsInvalid',
-  SenderFault: true,
-  Message: 'The receipt handle is not valid',
-});
 
 /**
  * SQS as a replay depends on it, behind its API: queues and messages (`QueueStore`), batch limits
@@ -229,25 +223,9 @@ export class SimulatedSqs {
     const Successful: { Id: string }[] = [];
     const Failed: BatchResultErrorEntry[] = [];
     for (const entry of entries) {
-      const message = queue.messages.find((m) => m.receiptHandle === entry.ReceiptHandle);
-      if (!message) {
-        Failed.push(invalidHandle(entry.Id));
-        continue;
-      }
-      // The receipt handle ends with the time of its receive: visibility is capped 12 hours from it.
-      const receivedAt = Number(entry.ReceiptHandle?.split('#').pop() ?? now);
-      const total = (now - receivedAt) / 1000 + (entry.VisibilityTimeout ?? 0);
-      if (total > sqsLimits.maxVisibilitySeconds) {
-        Failed.push({
-          Id: entry.Id,
-          Code: 'InvalidParameterValue',
-          SenderFault: true,
-          Message: `Value ${entry.VisibilityTimeout} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${sqsLimits.maxVisibilitySeconds} seconds].`,
-        });
-        continue;
-      }
-      message.visibleAt = now + (entry.VisibilityTimeout ?? 0) * 1000;
-      Successful.push({ Id: entry.Id ?? '' });
+      const refusal = changeVisibility(queue, entry, now);
+      if (refusal) Failed.push(refusal);
+      else Successful.push({ Id: entry.Id ?? '' });
     }
     return { Successful, Failed };
   }
@@ -278,6 +256,11 @@ export class SimulatedSqs {
   /** Counts for reports and tests, without an API call. */
   depth(queueUrl: string): { visible: number; inFlight: number } {
     return this.store.depth(this.store.byUrl(queueUrl));
+  }
+
+  /** A queue's ARN, for setting up redrive policies and event sources. */
+  arnOf(queueUrl: string): string {
+    return this.store.byUrl(queueUrl).arn;
   }
 
   /** Every queue's URL and counts. */

@@ -14,9 +14,7 @@ export function createOrdersQueues(
   const suffix = options.fifo ? '.fifo' : '';
   const fifo = options.fifo ? { FifoQueue: 'true' } : {};
   const dlqUrl = account.sqs.createQueue({ QueueName: `orders-dlq${suffix}`, Attributes: fifo }).QueueUrl;
-  const dlqArn =
-    account.sqs.getQueueAttributes({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }).Attributes.QueueArn ??
-    '';
+  const dlqArn = account.sqs.arnOf(dlqUrl);
   const sourceUrl = account.sqs.createQueue({
     QueueName: `orders${suffix}`,
     Attributes: {
@@ -29,9 +27,7 @@ export function createOrdersQueues(
     QueueName: `orders-dlq-quarantine${suffix}`,
     Attributes: fifo,
   }).QueueUrl;
-  const sourceArn =
-    account.sqs.getQueueAttributes({ QueueUrl: sourceUrl, AttributeNames: ['QueueArn'] }).Attributes
-      .QueueArn ?? '';
+  const sourceArn = account.sqs.arnOf(sourceUrl);
   account.sqs.calls.clear();
   return { dlqUrl, dlqArn, sourceUrl, sourceArn, quarantineUrl };
 }

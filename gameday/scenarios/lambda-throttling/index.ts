@@ -21,9 +21,7 @@ function invoiceQueue(account: SimulatedAccount): ConcurrencyWorld {
     target: 'invoice-consumer',
   });
   const dlqUrl = account.sqs.createQueue({ QueueName: 'invoices-dlq' }).QueueUrl;
-  const dlqArn =
-    account.sqs.getQueueAttributes({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }).Attributes.QueueArn ??
-    '';
+  const dlqArn = account.sqs.arnOf(dlqUrl);
   const url = account.sqs.createQueue({
     QueueName: 'invoices',
     Attributes: {
@@ -31,8 +29,7 @@ function invoiceQueue(account: SimulatedAccount): ConcurrencyWorld {
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }),
     },
   }).QueueUrl;
-  const arn =
-    account.sqs.getQueueAttributes({ QueueUrl: url, AttributeNames: ['QueueArn'] }).Attributes.QueueArn ?? '';
+  const arn = account.sqs.arnOf(url);
   account.lambda.mapEventSource(arn, 'invoice-consumer', { batchSize: 10 });
   account.sqs.attachConsumer(url, {
     functionName: 'invoice-consumer',
