@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SimulatedAccount } from '../gameday/account/simulated-account.js';
 import { createOrdersQueues } from '../gameday/scenarios/dlq-replay/orders-queues.js';
+import { noReplayProgress } from '../handlers/dlq-replay/contract.js';
 import { type ReplayBatchInput, replayBatch } from '../handlers/dlq-replay/replay-batch.js';
 import { logger } from '../handlers/lib/observability.js';
 import type { StepDeps } from '../handlers/lib/step-deps.js';
@@ -70,15 +71,7 @@ async function controlled() {
     stopAfterLandedBack: guardrails.stopAfterLandedBack,
     budgetSeconds: guardrails.batchBudgetSeconds,
     concurrency: guardrails.replayConcurrency,
-    progress: {
-      replayed: 0,
-      quarantined: 0,
-      landedBack: 0,
-      failedEntries: 0,
-      hidden: 0,
-      retries: 0,
-      invocations: 0,
-    },
+    progress: noReplayProgress,
   };
   const start = performance.now();
   let progress = input.progress;

@@ -7,6 +7,17 @@ import { environments } from '../lib/step-deps.js';
 /** SQS's highest move task rate, which the controlled path never exceeds either. */
 export const maxReplayRatePerSecond = 500;
 
+/** A replay's counts before its first invocation. */
+export const noReplayProgress = {
+  replayed: 0,
+  quarantined: 0,
+  landedBack: 0,
+  failedEntries: 0,
+  hidden: 0,
+  retries: 0,
+  invocations: 0,
+} as const;
+
 /** A manual start: the DLQ by name or URL, and the operator's limits. */
 export const manualReplayRequestSchema = z.object({
   dlq: nonEmptyString(),

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { noReplayProgress } from '../../handlers/dlq-replay/contract.js';
 import { ErrorNames } from '../../handlers/lib/errors.js';
 import { ApprovalStep } from '../fragments/approval-step.js';
 import { releaseLeaseStep } from '../fragments/release-lease-step.js';
@@ -85,13 +86,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
   const startProgress = new Pass(scope, 'Start counting', {
     result: {
       value: {
-        replayed: 0,
-        quarantined: 0,
-        landedBack: 0,
-        failedEntries: 0,
-        hidden: 0,
-        retries: 0,
-        invocations: 0,
+        ...noReplayProgress,
         done: false,
         stopped: false,
         reason: '',

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { noReplayProgress } from '../../handlers/dlq-replay/contract.js';
 import {
   type ReplayBatchInput,
   type ReplayProgress,
@@ -102,15 +103,6 @@ async function drain(url: string): Promise<Message[]> {
 }
 
 const orderOf = (m: Message) => (JSON.parse(m.Body ?? '{}') as { order: number }).order;
-const zero: ReplayProgress = {
-  replayed: 0,
-  quarantined: 0,
-  landedBack: 0,
-  failedEntries: 0,
-  hidden: 0,
-  retries: 0,
-  invocations: 0,
-};
 
 /** An invocation's SQS client and what happens to the messages it held when it died. */
 interface Invocation {
@@ -120,7 +112,7 @@ interface Invocation {
 
 /** Invokes the replay step as the state machine does, retrying an invocation that crashed with its old progress. */
 async function replayAll(base: Omit<ReplayBatchInput, 'progress'>, invocation: () => Invocation) {
-  let progress = zero;
+  let progress: ReplayProgress = noReplayProgress;
   let crashes = 0;
   for (let i = 0; i < 50; i += 1) {
     const { client, afterCrash } = invocation();

@@ -1,5 +1,6 @@
 import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { createOrdersQueues } from '../../gameday/scenarios/dlq-replay/orders-queues.js';
+import { noReplayProgress } from '../../handlers/dlq-replay/contract.js';
 import type { ReplayBatchInput } from '../../handlers/dlq-replay/replay-batch.js';
 import type { AuditRecord } from '../../handlers/lib/audit-trail.js';
 import { originalIdOf, withReplayMarks } from '../../handlers/lib/replay-attributes.js';
@@ -39,15 +40,7 @@ export function dlqAccount(options: { fifo?: boolean } = {}) {
     stopAfterLandedBack: 10,
     budgetSeconds: 20,
     concurrency: 1,
-    progress: {
-      replayed: 0,
-      quarantined: 0,
-      landedBack: 0,
-      failedEntries: 0,
-      hidden: 0,
-      retries: 0,
-      invocations: 0,
-    },
+    progress: noReplayProgress,
     ...overrides,
   });
   /** Puts `count` messages in the DLQ, JSON orders unless `body` says otherwise. */
