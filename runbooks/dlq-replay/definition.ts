@@ -4,8 +4,8 @@ import type { Construct } from 'constructs';
 import { noReplayProgress } from '../../handlers/dlq-replay/contract.js';
 import { ErrorNames } from '../../handlers/lib/errors.js';
 import { ApprovalStep } from '../fragments/approval-step.js';
-import { releaseLeaseStep } from '../fragments/release-lease-step.js';
-import { escalateStep, taskStep } from '../fragments/task-step.js';
+import { endWithReport } from '../fragments/runbook-end.js';
+import { taskStep } from '../fragments/task-step.js';
 import type { RunbookDefinition, RunbookFunctions } from '../runbook.js';
 import { type DlqReplayGuardrails, dlqReplay } from './runbook.js';
 
@@ -30,9 +30,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
     resultPath: '$.report',
     outputPath: '$.report',
   });
-  report.next(releaseLeaseStep(scope, fn));
-
-  const escalate = escalateStep(scope, fn, id).next(report);
+  const escalate = endWithReport(scope, fn, id, report);
 
   const inspect = taskStep(scope, 'Inspect the DLQ', {
     lambdaFunction: fn['inspect-dlq'],

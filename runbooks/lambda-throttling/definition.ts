@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ApprovalStep } from '../fragments/approval-step.js';
-import { releaseLeaseStep } from '../fragments/release-lease-step.js';
-import { escalateStep, taskStep } from '../fragments/task-step.js';
+import { endWithReport } from '../fragments/runbook-end.js';
+import { taskStep } from '../fragments/task-step.js';
 import type { RunbookDefinition, RunbookFunctions } from '../runbook.js';
 import { type LambdaThrottlingGuardrails, lambdaThrottling } from './runbook.js';
 
@@ -26,8 +26,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
     resultPath: '$.report',
     outputPath: '$.report',
   });
-  report.next(releaseLeaseStep(scope, fn));
-  const escalate = escalateStep(scope, fn, id).next(report);
+  const escalate = endWithReport(scope, fn, id, report);
 
   const gather = taskStep(scope, 'Gather concurrency evidence', {
     lambdaFunction: fn['gather-concurrency-evidence'],

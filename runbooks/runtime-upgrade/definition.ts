@@ -3,8 +3,8 @@ import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aw
 import type { Construct } from 'constructs';
 import type { RuntimeUpgradeGuardrails } from '../../handlers/runtime-upgrade/contract.js';
 import { ApprovalStep } from '../fragments/approval-step.js';
-import { releaseLeaseStep } from '../fragments/release-lease-step.js';
-import { escalateStep, taskStep } from '../fragments/task-step.js';
+import { endWithReport } from '../fragments/runbook-end.js';
+import { taskStep } from '../fragments/task-step.js';
 import type { RunbookDefinition, RunbookFunctions } from '../runbook.js';
 import { runtimeUpgrade } from './runbook.js';
 
@@ -18,8 +18,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
     resultPath: '$.report',
     outputPath: '$.report',
   });
-  report.next(releaseLeaseStep(scope, fn));
-  const escalate = escalateStep(scope, fn, id).next(report);
+  const escalate = endWithReport(scope, fn, id, report);
   const functionName = JsonPath.stringAt('$.plan.functionName');
   const common = { executionId: JsonPath.executionId, runbook: id, functionName };
   const alias = (name: string, props: Record<string, unknown>, resultPath: string) =>

@@ -3,8 +3,8 @@ import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aw
 import type { Construct } from 'constructs';
 import type { SecretRotationGuardrails } from '../../handlers/secret-rotation/contract.js';
 import { ApprovalStep } from '../fragments/approval-step.js';
-import { releaseLeaseStep } from '../fragments/release-lease-step.js';
-import { escalateStep, taskStep } from '../fragments/task-step.js';
+import { endWithReport } from '../fragments/runbook-end.js';
+import { taskStep } from '../fragments/task-step.js';
 import type { RunbookDefinition, RunbookFunctions } from '../runbook.js';
 import { secretRotation } from './runbook.js';
 
@@ -17,8 +17,7 @@ function build(scope: Construct, fn: RunbookFunctions) {
     resultPath: '$.report',
     outputPath: '$.report',
   });
-  report.next(releaseLeaseStep(scope, fn));
-  const escalate = escalateStep(scope, fn, id).next(report);
+  const escalate = endWithReport(scope, fn, id, report);
   const secretId = JsonPath.stringAt('$.inspection.secretId');
 
   // Rollback: previous credentials back in the target system, labels back, consumers checked again.

@@ -1,14 +1,28 @@
-import { JsonPath, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import { type Chain, JsonPath, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import type { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { RunbookFunctions } from '../runbook.js';
-import { taskStep } from './task-step.js';
+import { escalateStep, taskStep } from './task-step.js';
+
+/**
+ * Every runbook's ending: its report, then the lease release. Returns the escalation to on-call,
+ * which reports too, for the failure routes.
+ */
+export function endWithReport(
+  scope: Construct,
+  functions: RunbookFunctions,
+  runbook: string,
+  report: LambdaInvoke,
+): Chain {
+  report.next(releaseLeaseStep(scope, functions));
+  return escalateStep(scope, functions, runbook).next(report);
+}
 
 /**
  * Every runbook's last state: releases the target lease the dispatcher took for this execution
  * (and starts the cool-down). Its result is discarded, so the runbook's output stays its report.
  */
-export function releaseLeaseStep(scope: Construct, functions: RunbookFunctions): LambdaInvoke {
+function releaseLeaseStep(scope: Construct, functions: RunbookFunctions): LambdaInvoke {
   return taskStep(scope, 'Release target', {
     lambdaFunction: functions['release-lease'],
     payload: TaskInput.fromObject({
