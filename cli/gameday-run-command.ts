@@ -13,6 +13,8 @@ export interface GamedayRunOptions {
   readonly approvalTable: string | undefined;
   readonly html: string | undefined;
   readonly json: boolean;
+  /** Virtual seconds per real second on the simulated account. */
+  readonly speed: number | undefined;
 }
 
 const minutes = (s: number | null) => (s === null ? '–' : `${Math.floor(s / 60)}m ${s % 60}s`);
@@ -27,12 +29,17 @@ export async function gamedayRun(id: string, options: GamedayRunOptions): Promis
     throw new InvalidInputError(
       `${id} is a simulator-only game day; closed-loop ones have a fault through AWS and a watched alarm`,
     );
+  if (options.speed !== undefined && options.aws)
+    throw new InvalidInputError('--speed paces the simulated account; a sandbox runs in real time');
   if (options.approve === 'auto' && options.aws && !options.approvalTable)
     throw new InvalidInputError(
       '--approve auto in a sandbox needs --approval-table <the ApprovalRequests table>',
     );
   const controller = new AbortController();
-  const interrupt = () => controller.abort();
+  const interrupt = () => {
+    console.error('interrupted: taking the fault back (Ctrl-C again quits without clean-up)');
+    controller.abort();
+  };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   const log = (line: string) => {
@@ -42,7 +49,11 @@ export async function gamedayRun(id: string, options: GamedayRunOptions): Promis
   try {
     result = options.aws
       ? await driveInSandbox(scenario, { ...options, log, signal: controller.signal })
-      : await driveLocally(scenario, { log, signal: controller.signal });
+      : await driveLocally(scenario, {
+          log,
+          signal: controller.signal,
+          ...(options.speed ? { speed: options.speed } : {}),
+        });
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);

@@ -19,11 +19,12 @@ Commands:
                              run every scenario (what \`npm start\` does); --html writes the
                              self-contained game-day report
   gameday run <scenario> [--aws [--region <r>]] [--approve auto|slack] [--approval-table <t>]
-        [--html <file>] [--json]
+        [--speed <x>] [--html <file>] [--json]
                              a closed-loop game day: inject the fault (FIS or a deployment), wait
                              for the alarm, follow the runbook, measure time to detect and to
-                             mitigate, and always take the fault back (also on Ctrl-C). On the
-                             simulated account unless --aws (a sandbox with the game-day stack)
+                             mitigate, and always take the fault back (also on Ctrl-C) and check
+                             it is gone. On the simulated account unless --aws (a sandbox with the
+                             game-day stack); --speed x runs it at x times real time to watch it
   scenarios                  the game-day scenarios
   redrive-failed-dispatches --queue <url> [--dry-run] [--region <r>]
                              send the events platform functions failed on (the stack's
@@ -83,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
       html: { type: 'string' },
       approve: { type: 'string', default: 'slack' },
       'approval-table': { type: 'string' },
+      speed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -131,6 +133,9 @@ async function main(argv: string[]): Promise<number> {
       if (arg === 'run') {
         const approve = values.approve;
         if (approve !== 'auto' && approve !== 'slack') throw new UsageError('--approve is auto or slack');
+        const speed = values.speed === undefined ? undefined : Number(values.speed);
+        if (speed !== undefined && !(Number.isFinite(speed) && speed > 0))
+          throw new UsageError('--speed is a positive number of virtual seconds per real second');
         return (await import('./gameday-run-command.js')).gamedayRun(
           requireArg(positionals[2], 'scenario id'),
           {
@@ -140,6 +145,7 @@ async function main(argv: string[]): Promise<number> {
             approvalTable: values['approval-table'],
             html: values.html,
             json: values.json,
+            speed,
           },
         );
       }

@@ -14,8 +14,8 @@ export async function injectFault<World>(
   sleep: (ms: number) => Promise<void>,
 ): Promise<string> {
   if (scenario.fault) {
-    const applied = await applyFault(scenario.id, scenario.fault, { clients: account.clients(), sleep });
-    return applied.description;
+    // The fault stays for the whole game day: the runbook is what takes its effect away.
+    return applyFault(scenario.id, scenario.fault, { clients: account.clients(), sleep }, () => undefined);
   }
   if (!scenario.inject) throw new Error(`game day ${scenario.id} has neither a fault nor an inject step`);
   return scenario.inject(account, world);

@@ -16,6 +16,7 @@ import {
   runLocally,
 } from '../state-machines/local-executor.js';
 import type { BusEvent } from './account/event-bus.js';
+import type { LocalEngineEvent } from './account/execution-history.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
 import type { SimulatedExecution } from './account/simulated-step-functions.js';
 
@@ -170,7 +171,10 @@ export class SimulatedPlatform {
       executionName: execution.name,
       arns: { execution: execution.executionArn, stateMachine: execution.stateMachine },
       onEvent: (event) => this.observer.onStateEvent?.(execution, event),
-      onHistory: (event) => this.observer.onHistory?.(execution, event),
+      onHistory: (event) => {
+        this.account.stepFunctions.history.addLocal(execution.executionArn, event as LocalEngineEvent);
+        this.observer.onHistory?.(execution, event);
+      },
     });
     this.results.set(execution.name, result);
     this.account.stepFunctions.finish(

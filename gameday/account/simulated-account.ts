@@ -178,6 +178,7 @@ export class SimulatedAccount {
         DescribeExecution: (input) => this.stepFunctions.describeExecution(input),
         ListStateMachines: () => this.stepFunctions.listStateMachines(),
         ListExecutions: (input) => this.stepFunctions.listExecutions(input),
+        GetExecutionHistory: (input) => this.stepFunctions.history.page(input),
         SendTaskSuccess: (input) => this.stepFunctions.sendTaskSuccess(input),
         SendTaskFailure: (input) => this.stepFunctions.sendTaskFailure(input),
       },

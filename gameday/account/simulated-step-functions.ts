@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { AccountIdentity } from './account-identity.js';
 import type { EventBus } from './event-bus.js';
+import { ExecutionHistories } from './execution-history.js';
 import type { VirtualClock } from './virtual-clock.js';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -53,12 +54,16 @@ export class SimulatedStepFunctions {
   private readonly executions = new Map<string, SimulatedExecution>();
   private readonly tasks = new Map<string, TaskState>();
   readonly pending: SimulatedExecution[] = [];
+  /** Each execution's history: the service records start and end, the engine running it the states. */
+  readonly history: ExecutionHistories;
 
   constructor(
     private readonly identity: AccountIdentity,
     private readonly clock: VirtualClock,
     private readonly bus: EventBus,
-  ) {}
+  ) {
+    this.history = new ExecutionHistories(clock);
+  }
 
   createStateMachine(name: string): string {
     const arn = `arn:aws:states:${this.identity.region}:${this.identity.accountId}:stateMachine:${name}`;
@@ -96,6 +101,10 @@ export class SimulatedStepFunctions {
       status: 'RUNNING',
     };
     this.executions.set(key, execution);
+    this.history.add(execution.executionArn, {
+      type: 'ExecutionStarted',
+      executionStartedEventDetails: { input: execution.input },
+    });
     this.pending.push(execution);
     return { executionArn: execution.executionArn, startDate: execution.startDate };
   }
@@ -175,6 +184,19 @@ export class SimulatedStepFunctions {
     execution.status = status;
     execution.stopDate = this.clock.now();
     if (output !== undefined) execution.output = JSON.stringify(output);
+    this.history.add(
+      execution.executionArn,
+      status === 'SUCCEEDED'
+        ? { type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: execution.output ?? '{}' } }
+        : {
+            type:
+              status === 'FAILED'
+                ? 'ExecutionFailed'
+                : status === 'TIMED_OUT'
+                  ? 'ExecutionTimedOut'
+                  : 'ExecutionAborted',
+          },
+    );
     this.bus.put({
       version: '0',
       id: `${execution.name}-${status}`,

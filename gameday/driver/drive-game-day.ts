@@ -1,26 +1,18 @@
-import {
-  DescribeAlarmHistoryCommand,
-  DescribeAlarmsCommand,
-  type StateValue,
-} from '@aws-sdk/client-cloudwatch';
-import {
-  DescribeExecutionCommand,
-  ListExecutionsCommand,
-  ListStateMachinesCommand,
-  SendTaskSuccessCommand,
-} from '@aws-sdk/client-sfn';
-import { ApprovalRecords, approvalIdFor } from '../../handlers/lib/approval-records.js';
 import type { AwsClients } from '../../handlers/lib/aws-clients.js';
-import { findRunbook } from '../../runbooks/index.js';
 import { type AppliedFault, applyFault } from '../faults/apply-fault.js';
 import type { Scenario } from '../scenario.js';
+import { type ExecutionPath, executionPath } from './execution-path.js';
+import { findExecution, follow, GameDayTimeoutError, waitForAlarm } from './follow-runbook.js';
 
 /** How the driver reaches an account (the simulated one, or a sandbox) and waits in it. */
 export interface DriverDeps {
   readonly clients: Pick<AwsClients, 'fis' | 'lambda' | 'cloudwatch' | 'sfn' | 'dynamodb'>;
   readonly now: () => Date;
-  /** Waits; rejects once the run is interrupted. */
-  readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * Waits; with a signal, rejects as soon as the run is interrupted. Clean-up waits without one,
+   * so an interruption never cuts the clean-up short.
+   */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Interrupts the run (Ctrl-C): checked between phases as well as while waiting. */
   readonly signal?: AbortSignal;
   readonly log: (line: string) => void;
@@ -48,12 +40,16 @@ export interface DriverResult {
   readonly recoveredAt: string | null;
   readonly timeToDetectSeconds: number | null;
   readonly timeToMitigateSeconds: number | null;
-  /** What the driver put back, whatever happened. */
+  /** What the driver put back, whatever happened, and what it then read back. */
   readonly cleanup: readonly string[];
-}
-
-class TimedOut extends Error {
-  override readonly name = 'TimedOut';
+  /** Whether the APIs show the fault gone after the clean-up (null: nothing was injected). */
+  readonly faultGone: boolean | null;
+  /** What the driver saw, in seconds from the fault. */
+  readonly timeline: readonly { readonly offsetSeconds: number; readonly text: string }[];
+  /** The states the runbook's execution went through, from its history. */
+  readonly path: ExecutionPath | null;
+  /** The runbook's report (the execution's output). */
+  readonly report: unknown;
 }
 
 /**
@@ -76,22 +72,45 @@ export async function driveGameDay(
   const seconds = (at: Date | null) => (at ? Math.round((at.getTime() - faultAt.getTime()) / 1000) : null);
   const state: {
     applied?: AppliedFault;
+    fault: string | null;
     alarmAt: Date | null;
     executionName: string | null;
     executionStatus: string | null;
     runbookOutcome: string | null;
     recoveredAt: Date | null;
-  } = { alarmAt: null, executionName: null, executionStatus: null, runbookOutcome: null, recoveredAt: null };
+    path: ExecutionPath | null;
+    report: unknown;
+  } = {
+    fault: null,
+    alarmAt: null,
+    executionName: null,
+    executionStatus: null,
+    runbookOutcome: null,
+    recoveredAt: null,
+    path: null,
+    report: null,
+  };
   const cleanup: string[] = [];
-  const log = (line: string) => {
+  const timeline: { offsetSeconds: number; text: string }[] = [];
+  const note = (line: string) => {
+    timeline.push({ offsetSeconds: seconds(deps.now()) ?? 0, text: line });
     deps.log(line);
+  };
+  const log = (line: string) => {
+    note(line);
     deps.signal?.throwIfAborted();
   };
   let outcome: DriverResult['outcome'] = 'failed';
   let reason = '';
+  let faultGone: boolean | null = null;
   try {
-    state.applied = await applyFault(scenario.id, fault, deps);
-    log(`fault: ${state.applied.description}`);
+    state.fault = await applyFault(
+      scenario.id,
+      fault,
+      { clients: deps.clients, sleep: (ms) => deps.sleep(ms, deps.signal) },
+      (applied) => (state.applied = applied),
+    );
+    log(`fault: ${state.fault}`);
     state.alarmAt = await waitForAlarm(
       deps,
       watchAlarm,
@@ -107,6 +126,8 @@ export async function driveGameDay(
     const done = await follow(deps, scenario.runbook, executionArn, poll);
     state.executionStatus = done.status;
     state.runbookOutcome = done.outcome;
+    state.report = done.report;
+    state.path = await executionPath(deps.clients.sfn, executionArn);
     log(`runbook: ${done.status}${done.outcome ? `, ${done.outcome}` : ''}`);
     if (done.outcome === 'remediated') {
       state.recoveredAt = await waitForAlarm(deps, watchAlarm, 'OK', state.alarmAt, 30 * 60_000, poll);
@@ -119,23 +140,29 @@ export async function driveGameDay(
       : `expected ${expectedOutcome}, runbook ${state.runbookOutcome ?? state.executionStatus}`;
   } catch (error) {
     const e = error as Error;
-    outcome = e.name === 'AbortError' ? 'interrupted' : e instanceof TimedOut ? 'timed-out' : 'failed';
+    outcome =
+      e.name === 'AbortError' ? 'interrupted' : e instanceof GameDayTimeoutError ? 'timed-out' : 'failed';
     reason = `${e.name}: ${e.message}`;
   } finally {
     if (state.applied) {
-      const undone = await state.applied
-        .undo()
-        .catch((e: Error) => `could not take the fault back (${e.name}: ${e.message})`);
-      cleanup.push(undone);
-      deps.log(`clean-up: ${undone}`);
+      const left = await takeBack(state.applied, (ms) => deps.sleep(ms));
+      faultGone = left.gone;
+      for (const line of left.lines) {
+        cleanup.push(line);
+        note(`clean-up: ${line}`);
+      }
     }
+  }
+  if (faultGone === false && outcome === 'passed') {
+    outcome = 'failed';
+    reason = `the fault is still in place after the clean-up: ${cleanup.at(-1)}`;
   }
   return {
     gameDay: scenario.id,
     runbook: scenario.runbook,
     outcome,
     reason,
-    fault: state.applied?.description ?? null,
+    fault: state.fault,
     faultAt: faultAt.toISOString(),
     alarmAt: state.alarmAt?.toISOString() ?? null,
     executionName: state.executionName,
@@ -146,116 +173,29 @@ export async function driveGameDay(
     timeToDetectSeconds: seconds(state.alarmAt),
     timeToMitigateSeconds: seconds(state.recoveredAt),
     cleanup,
+    faultGone,
+    timeline,
+    path: state.path,
+    report: state.report,
   };
 }
 
 /**
- * When the alarm first went to `wanted` after `since`, from its history: polling its state alone
- * can miss an ALARM the runbook ended between two polls.
+ * Takes the fault back and reads back through the APIs whether it is gone; never throws, so the
+ * result always says what happened.
  */
-async function waitForAlarm(
-  deps: DriverDeps,
-  name: string,
-  wanted: StateValue,
-  since: Date,
-  limitMs: number,
-  poll: number,
-): Promise<Date> {
-  const { MetricAlarms = [] } = await deps.clients.cloudwatch.send(
-    new DescribeAlarmsCommand({ AlarmNames: [name] }),
-  );
-  if (!MetricAlarms[0]) throw new Error(`no alarm named ${name} in this account`);
-  const until = deps.now().getTime() + limitMs;
-  for (;;) {
-    const history = await deps.clients.cloudwatch.send(
-      new DescribeAlarmHistoryCommand({
-        AlarmName: name,
-        HistoryItemType: 'StateUpdate',
-        StartDate: since,
-        ScanBy: 'TimestampAscending',
-      }),
-    );
-    const reached = (history.AlarmHistoryItems ?? [])
-      .filter(
-        (h) =>
-          (JSON.parse(h.HistoryData ?? '{}') as { newState?: { stateValue?: string } }).newState
-            ?.stateValue === wanted,
-      )
-      .map((h) => h.Timestamp?.getTime() ?? 0)
-      .filter((at) => at >= since.getTime())
-      .sort((a, b) => a - b)[0];
-    if (reached !== undefined) return new Date(reached);
-    if (deps.now().getTime() >= until)
-      throw new TimedOut(`${name} did not reach ${wanted} within ${limitMs / 60_000} minutes`);
-    await deps.sleep(poll);
-  }
-}
-
-/** The execution the dispatcher started for the alarm after the fault: its name is `<runbook>-<alarm>-…`. */
-async function findExecution(
-  deps: DriverDeps,
-  runbook: string,
-  alarm: string,
-  since: Date,
-  poll: number,
-): Promise<string> {
-  const machines = await deps.clients.sfn.send(new ListStateMachinesCommand({}));
-  const machine = machines.stateMachines?.find((m) => m.name === `runbook-${runbook}`);
-  if (!machine?.stateMachineArn)
-    throw new Error(`no state machine runbook-${runbook}: is the platform deployed here?`);
-  const prefix = `${runbook}-${alarm.replace(/[^A-Za-z0-9_-]/g, '-')}-`;
-  for (let attempt = 0; attempt < 10; attempt += 1) {
-    const listed = await deps.clients.sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }),
-    );
-    const found = listed.executions?.find(
-      (e) => e.name?.startsWith(prefix) && (e.startDate?.getTime() ?? 0) >= since.getTime(),
-    );
-    if (found?.executionArn) return found.executionArn;
-    await deps.sleep(poll);
-  }
-  throw new TimedOut(`no ${runbook} execution for ${alarm} started after the fault`);
-}
-
-/** Follows an execution to its end, answering its approval requests when the driver may. */
-async function follow(deps: DriverDeps, runbook: string, executionArn: string, poll: number) {
-  const limit = deps.now().getTime() + findRunbook(runbook).timeoutSeconds * 1000;
-  for (;;) {
-    const execution = await deps.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status !== 'RUNNING') {
-      const report = execution.output ? (JSON.parse(execution.output) as { outcome?: string }) : {};
-      return { status: execution.status ?? 'UNKNOWN', outcome: report.outcome ?? null };
-    }
-    if (deps.approve === 'auto' && deps.approvalTable)
-      await approvePending(deps, runbook, executionArn, deps.approvalTable);
-    if (deps.now().getTime() >= limit)
-      throw new TimedOut(`${executionArn} still running after the runbook's timeout`);
-    await deps.sleep(poll);
-  }
-}
-
-async function approvePending(
-  deps: DriverDeps,
-  runbook: string,
-  executionArn: string,
-  table: string,
-): Promise<void> {
-  const records = new ApprovalRecords(deps.clients.dynamodb, table);
-  for (const { group } of findRunbook(runbook).approverTiers) {
-    const record = await records.get(approvalIdFor(executionArn, group));
-    if (record?.status !== 'pending') continue;
-    const at = deps.now().toISOString();
-    await records.decide(record.approvalId, { status: 'approved', by: 'game-day-driver', at });
-    await deps.clients.sfn.send(
-      new SendTaskSuccessCommand({
-        taskToken: record.taskToken,
-        output: JSON.stringify({
-          approvedBy: 'game-day-driver',
-          approvedAt: at,
-          approvalId: record.approvalId,
-        }),
-      }),
-    );
-    deps.log(`approval: ${group} approved by the driver (sandbox, --approve auto)`);
-  }
+async function takeBack(
+  applied: AppliedFault,
+  sleep: (ms: number) => Promise<void>,
+): Promise<{ gone: boolean; lines: string[] }> {
+  const failure = (what: string) => (e: Error) => `${what} (${e.name}: ${e.message})`;
+  const undone = await applied.undo(sleep).catch(failure('could not take the fault back'));
+  const left = await applied.leftInPlace(sleep).catch((e: Error) => [failure('could not check')(e)]);
+  return {
+    gone: left.length === 0,
+    lines: [
+      undone,
+      left.length === 0 ? 'checked: nothing of the fault is left' : `LEFT IN PLACE: ${left.join('; ')}`,
+    ],
+  };
 }

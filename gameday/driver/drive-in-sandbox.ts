@@ -37,7 +37,7 @@ export function driveInSandbox(
   return driveGameDay(scenario, {
     clients,
     now: () => new Date(),
-    sleep: (ms) => delay(ms, undefined, { signal: options.signal }),
+    sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
     log: options.log,
     signal: options.signal,
     approve: options.approve,

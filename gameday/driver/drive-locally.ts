@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { logger } from '../../handlers/lib/observability.js';
 import { SimulatedAccount } from '../account/simulated-account.js';
 import { scriptedApprover } from '../run-scenario.js';
@@ -8,6 +9,8 @@ import { type DriverResult, driveGameDay } from './drive-game-day.js';
 export interface LocalDriveOptions {
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** Virtual seconds per real second, to watch a game day as it happens. Default: as fast as it runs. */
+  readonly speed?: number;
   /** Called with the account once set up, to inspect it afterwards. */
   readonly onAccount?: (account: SimulatedAccount) => void;
 }
@@ -35,10 +38,11 @@ export async function driveLocally(
   return driveGameDay(scenario, {
     clients: account.clients(),
     now: () => account.clock.now(),
-    sleep: async (ms) => {
-      options.signal?.throwIfAborted();
+    sleep: async (ms, signal) => {
+      signal?.throwIfAborted();
       await platform.advance(ms / 1000);
       await platform.settle();
+      if (options.speed) await delay(ms / options.speed, undefined, signal ? { signal } : {});
     },
     log: options.log,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -34,6 +34,7 @@ export type GameDayFault =
     };
 
 export type FisFault = Extract<GameDayFault, { kind: 'fis' }>;
+export type DeployFault = Extract<GameDayFault, { kind: 'deploy' }>;
 
 /** Where a template's references point, in the account it is created in. */
 export interface TemplateRefs {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { definitionOf } from '../../runbooks/definitions.js';
 import { renderAsl } from '../../state-machines/render-asl.js';
-import { renderMermaid } from '../../state-machines/render-mermaid.js';
+import { type PathTaken, renderMermaid } from '../../state-machines/render-mermaid.js';
 import type { DriverResult } from '../driver/drive-game-day.js';
 import type { ScenarioResult } from '../run-scenario.js';
 import { pathTaken } from './path-taken.js';
@@ -52,39 +52,64 @@ function driverRow(r: DriverResult): Row {
   };
 }
 
-/** The runbook's flowchart, with the path a game day took when its timeline is known. */
-function diagram(runbook: string, result?: ScenarioResult): string {
+/** The runbook's flowchart, with the path a game day took when it is known. */
+function diagram(runbook: string, path: PathTaken | undefined): string {
   const asl = renderAsl(definitionOf(runbook));
-  return `<pre class="mermaid">${escapeHtml(renderMermaid(asl, result ? pathTaken(result.timeline) : undefined))}</pre>`;
+  return `<pre class="mermaid">${escapeHtml(renderMermaid(asl, path))}</pre>`;
 }
 
-function localSection(r: ScenarioResult): string {
-  const timeline = r.timeline
+const timelineTable = (entries: readonly { offsetSeconds: number; kind: string; text: string }[]) =>
+  `<table class="timeline">${entries
     .map(
       (e) =>
         `<tr class="${e.kind}"><td>T+${duration(e.offsetSeconds)}</td><td>${e.kind}</td><td>${escapeHtml(e.text)}</td></tr>`,
     )
-    .join('');
-  const changes = r.timeline.filter((e) => e.kind === 'change');
+    .join('')}</table>`;
+
+const list = (items: readonly string[]) =>
+  items.length ? `<ul>${items.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>` : '<p>None.</p>';
+
+function localSection(r: ScenarioResult): string {
+  const changes = r.timeline.filter((e) => e.kind === 'change').map((c) => c.text);
   return `<section id="${escapeHtml(r.scenario)}">
 <h2>${r.outcome === 'passed' ? '✔' : '✖'} ${escapeHtml(r.scenario)} <small>${escapeHtml(r.runbook)}</small></h2>
 <p>${escapeHtml(r.description)}</p>
 <p class="verdict ${r.outcome}">${escapeHtml(r.summary)}</p>
-<div class="diagram">${diagram(r.runbook, r)}</div>
-<h3>Timeline</h3><table class="timeline">${timeline}</table>
-<h3>Changes</h3>${changes.length ? `<ul>${changes.map((c) => `<li>${escapeHtml(c.text)}</li>`).join('')}</ul>` : '<p>None.</p>'}
+<div class="diagram">${diagram(r.runbook, pathTaken(r.timeline))}</div>
+<h3>Timeline</h3>${timelineTable(r.timeline)}
+<h3>Changes</h3>${list(changes)}
 <details><summary>Report</summary><pre>${json(r.report)}</pre></details>
 </section>`;
 }
 
+/** A closed-loop run: what the driver saw, the path from the execution's history, its report. */
 function driverSection(r: DriverResult): string {
+  const path = r.path
+    ? {
+        visited: new Set(r.path.visited),
+        failed: new Set(r.path.failed),
+        ...(r.path.endedAt ? { endedAt: r.path.endedAt } : {}),
+      }
+    : undefined;
+  // The driver's lines read "<what>: <text>" (fault, alarm, runbook, approval, clean-up).
+  const entries = r.timeline.map((e) => {
+    const [kind = 'driver', ...rest] = e.text.split(': ');
+    return { offsetSeconds: e.offsetSeconds, kind, text: rest.join(': ') };
+  });
+  const changes = [
+    ...(r.fault ? [`fault injected: ${r.fault}`] : []),
+    ...r.cleanup.map((c) => `clean-up: ${c}`),
+  ];
   return `<section id="${escapeHtml(r.gameDay)}">
 <h2>${r.outcome === 'passed' ? '✔' : '✖'} ${escapeHtml(r.gameDay)} <small>${escapeHtml(r.runbook)}</small></h2>
 <p class="verdict ${r.outcome === 'passed' ? 'passed' : 'failed'}">${escapeHtml(`${r.outcome}: ${r.reason}`)}</p>
-<ul><li>Fault: ${escapeHtml(r.fault ?? '–')}</li><li>Execution: ${escapeHtml(r.executionName ?? '–')} (${escapeHtml(r.executionStatus ?? '–')})</li>
+<ul><li>Execution: ${escapeHtml(r.executionName ?? '–')} (${escapeHtml(r.executionStatus ?? '–')})</li>
 <li>Time to detect: ${duration(r.timeToDetectSeconds)}; time to mitigate: ${duration(r.timeToMitigateSeconds)}</li>
-<li>Clean-up: ${escapeHtml(r.cleanup.join('; ') || 'nothing to undo')}</li></ul>
-<div class="diagram">${diagram(r.runbook)}</div>
+<li>Fault gone after clean-up: ${r.faultGone === null ? 'nothing was injected' : r.faultGone ? 'yes' : 'NO'}</li></ul>
+<div class="diagram">${diagram(r.runbook, path)}</div>
+<h3>Timeline</h3>${timelineTable(entries)}
+<h3>Changes</h3>${list(changes)}
+<details><summary>Report</summary><pre>${json(r.report)}</pre></details>
 </section>`;
 }
 

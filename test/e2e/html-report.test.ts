@@ -57,4 +57,39 @@ describe('the game-day report in a real browser', () => {
     expect(classes.filter((c) => c.includes('endedHere'))).toHaveLength(1);
     expect(badDeploy.includes('remediated · alias on version 5')).toBe(true);
   }, 120_000);
+
+  it('shows a closed-loop run with the path from its execution history, its timeline and clean-up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const file = join(dir, 'run.html');
+    await promisify(execFile)(process.execPath, [
+      'dist/cli/main.js',
+      'gameday',
+      'run',
+      'bad-deploy',
+      '--html',
+      file,
+    ]);
+    const { dom, log } = await render(file);
+    expect(dom).toContain('data-rendered="1"');
+    expect(dom).toMatch(/<ul id="page-errors"><\/ul>/);
+    expect(log).not.toMatch(/Uncaught|CONSOLE.*(Error|error)/);
+    const classes = [...dom.matchAll(/<g class="node default ([^"]*)" id="[^"]*-flowchart-(\w+)-\d+"/g)].map(
+      ([, cls, node]) => `${node} ${cls}`,
+    );
+    expect(classes).toContain('s4 task visited');
+    expect(classes).toContain('s3 task');
+    expect(classes.filter((c) => c.includes('endedHere'))).toHaveLength(1);
+    // Checked as booleans: a failure would otherwise print the whole rendered page.
+    const shown = (pattern: RegExp | string) =>
+      typeof pattern === 'string' ? dom.includes(pattern) : pattern.test(dom);
+    expect(shown('Fault gone after clean-up: yes')).toBe(true);
+    // The timeline says when the driver saw each step; the alarm's own time gives time to detect.
+    expect(
+      shown(
+        /<tr class="alarm"><td>T\+\d+m \d\ds<\/td><td>alarm<\/td><td>checkout-5xx-rate in ALARM after 120 s/,
+      ),
+    ).toBe(true);
+    expect(shown('checked: nothing of the fault is left')).toBe(true);
+    expect(shown('"outcome": "remediated"')).toBe(true);
+  }, 60_000);
 });

@@ -3,8 +3,10 @@ import type { SimulatedAccount } from '../../gameday/account/simulated-account.j
 import { SimulatedAccount as Account } from '../../gameday/account/simulated-account.js';
 import { driveGameDay } from '../../gameday/driver/drive-game-day.js';
 import { driveLocally } from '../../gameday/driver/drive-locally.js';
+import { scriptedApprover } from '../../gameday/run-scenario.js';
 import { scenarioStart } from '../../gameday/scenario.js';
 import { findScenario } from '../../gameday/scenarios/index.js';
+import { SimulatedPlatform } from '../../gameday/simulated-platform.js';
 
 // The driver's AWS path, run through the real SDK clients (FIS, Lambda, CloudWatch, Step Functions)
 // bound to a simulated account with the platform deployed.
@@ -23,6 +25,21 @@ describe('the closed-loop game-day driver', () => {
     // The runbook already rolled the alias back: the driver leaves that and restores the environment.
     expect(result.cleanup).toEqual([
       'live changed since the fault (now version 5): left as it is; checkout-api environment restored',
+      'checked: nothing of the fault is left',
+    ]);
+    expect(result.faultGone).toBe(true);
+    // The path comes from the execution's history, read through GetExecutionHistory.
+    expect(result.path?.visited).toEqual(expect.arrayContaining(['Roll back alias', 'Release target']));
+    expect(result.path?.failed).toEqual([]);
+    expect(result.report).toMatchObject({ outcome: 'remediated' });
+    expect(result.timeline.map((e) => e.text.split(':')[0])).toEqual([
+      'fault',
+      'alarm',
+      'runbook',
+      'runbook',
+      'alarm',
+      'clean-up',
+      'clean-up',
     ]);
   });
 
@@ -58,13 +75,50 @@ describe('the closed-loop game-day driver', () => {
         onAccount: (a) => (account = a),
       });
       expect(result.outcome).toBe('interrupted');
-      expect(result.cleanup).toHaveLength(1);
+      expect(result.cleanup).toHaveLength(2);
+      expect(result.faultGone).toBe(true);
       const lambda = (account as SimulatedAccount).lambda;
       expect(account?.fis.runningExperiments()).toEqual([]);
       expect(lambda.faults.of('checkout-api')).toEqual([]);
       expect(lambda.configurations.latest('checkout-api').environment).toEqual({});
     },
   );
+
+  it('takes back a deployment fault interrupted halfway, waiting out the update it started', async () => {
+    const account = new Account({ start: scenarioStart });
+    const scenario = findScenario('bad-deploy');
+    scenario.setup(account);
+    const platform = new SimulatedPlatform(account, scenario.environment, scriptedApprover('approve'));
+    await platform.advance(30 * 60);
+    const lambda = account.lambda;
+    const aliasBefore = lambda.getAlias({ FunctionName: 'checkout-api', Name: 'live' });
+    const controller = new AbortController();
+    const waits: { ms: number; interruptible: boolean }[] = [];
+    const result = await driveGameDay(scenario, {
+      clients: account.clients(),
+      now: () => account.clock.now(),
+      // The first wait is for the fault's own configuration update (10 s in progress): Ctrl-C there.
+      sleep: async (ms, signal) => {
+        waits.push({ ms, interruptible: signal !== undefined });
+        if (waits.length === 1) controller.abort();
+        signal?.throwIfAborted();
+        await platform.advance(ms / 1000);
+      },
+      signal: controller.signal,
+      log: () => undefined,
+      approve: 'slack',
+    });
+    expect(result).toMatchObject({ outcome: 'interrupted', fault: null, faultGone: true });
+    expect(result.cleanup).toEqual([
+      'checkout-api environment restored',
+      'checked: nothing of the fault is left',
+    ]);
+    // The clean-up waited for the fault's update to finish before restoring, uninterrupted.
+    expect(waits.slice(1).every((w) => !w.interruptible)).toBe(true);
+    expect(waits.length).toBeGreaterThan(1);
+    expect(lambda.configurations.latest('checkout-api').environment).toEqual({});
+    expect(lambda.getAlias({ FunctionName: 'checkout-api', Name: 'live' })).toEqual(aliasBefore);
+  });
 
   it('refuses an account without the game-day stack (not a sandbox) and injects nothing', async () => {
     const account = new Account({ start: scenarioStart });
