@@ -81,9 +81,11 @@ export function upgradeStepPolicy(
     readonly alarms: string;
     readonly readMetrics: PolicyStatement;
     readonly describeAlarms: PolicyStatement;
+    /** The Lambda console's shareable test events (one schema per function). */
+    readonly testEvents: string;
   },
 ): PolicyStatement[] {
-  const { functions, alarms, readMetrics, describeAlarms } = shared;
+  const { functions, alarms, readMetrics, describeAlarms, testEvents } = shared;
   switch (step) {
     case 'plan-upgrade':
       return [
@@ -97,6 +99,11 @@ export function upgradeStepPolicy(
           effect: Effect.ALLOW,
           actions: ['cloudwatch:DescribeAlarms'],
           resources: [alarms],
+        }),
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['schemas:DescribeSchema'],
+          resources: [testEvents],
         }),
       ];
     case 'update-configuration':

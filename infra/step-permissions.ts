@@ -1,5 +1,6 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { testEventRegistry } from '../handlers/runtime-upgrade/contract.js';
 import type { StepName } from '../handlers/steps.js';
 import { secretStepPolicy, upgradeStepPolicy } from './runbook-step-permissions.js';
 
@@ -228,7 +229,13 @@ function apiPolicy(stack: Stack, step: StepName, scope: StepScope): PolicyStatem
     case 'smoke-test':
     case 'set-alias-routing':
     case 'compare-versions':
-      return upgradeStepPolicy(step, { functions, alarms, readMetrics, describeAlarms });
+      return upgradeStepPolicy(step, {
+        functions,
+        alarms,
+        readMetrics,
+        describeAlarms,
+        testEvents: `arn:${stack.partition}:schemas:${stack.region}:${stack.account}:schema/${testEventRegistry}/*`,
+      });
     case 'report-upgrade':
     case 'decide-throttling-fix':
     case 'report-throttling':

@@ -3,6 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FisClient } from '@aws-sdk/client-fis';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchemasClient } from '@aws-sdk/client-schemas';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -24,6 +25,7 @@ import { SimulatedSecretsManager } from './secrets/simulated-secrets-manager.js'
 import { SimulatedApiGateway } from './simulated-api-gateway.js';
 import { SimulatedCloudWatch } from './simulated-cloudwatch.js';
 import { SimulatedDynamoDb } from './simulated-dynamodb.js';
+import { SimulatedSchemas } from './simulated-schemas.js';
 import { SimulatedSns } from './simulated-sns.js';
 import { SimulatedStepFunctions } from './simulated-step-functions.js';
 import { SimulatedSqs } from './sqs/simulated-sqs.js';
@@ -41,6 +43,7 @@ const allClientClasses: ClientClasses<ClientName> = {
   secretsManager: SecretsManagerClient,
   sqs: SQSClient,
   fis: FisClient,
+  schemas: SchemasClient,
 };
 
 export interface SimulatedAccountOptions {
@@ -67,6 +70,7 @@ export class SimulatedAccount {
   readonly sqs: SimulatedSqs;
   readonly secretsManager: SimulatedSecretsManager;
   readonly fis: SimulatedFis;
+  readonly schemas: SimulatedSchemas;
   private readonly workloads: Workload[] = [];
   private processedUntil: number;
 
@@ -78,6 +82,7 @@ export class SimulatedAccount {
     this.lambda = new SimulatedLambda(this.identity, this.metrics, this.clock);
     this.apiGateway = new SimulatedApiGateway(this.identity, this.metrics, this.clock);
     this.sns = new SimulatedSns(this.identity, this.clock);
+    this.schemas = new SimulatedSchemas(this.identity, this.clock);
     this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
     this.secretsManager = new SimulatedSecretsManager(this.identity, this.clock, this.bus, this.lambda);
     this.fis = new SimulatedFis(this.clock, this.lambda, this.cloudwatch);
@@ -187,6 +192,10 @@ export class SimulatedAccount {
         GetResources: (input) => this.apiGateway.getResources(input),
       },
       SNSClient: { Publish: (input) => this.sns.publish(input) },
+      SchemasClient: {
+        DescribeSchema: (input) => this.schemas.describeSchema(input),
+        CreateSchema: (input) => this.schemas.createSchema(input),
+      },
       SecretsManagerClient: this.secretsManager.operations(),
       FisClient: this.fis.operations(),
       // Every SQS answer waits the account's wall-clock latency, if any (benchmarks).

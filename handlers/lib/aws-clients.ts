@@ -3,6 +3,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FisClient } from '@aws-sdk/client-fis';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SchemasClient } from '@aws-sdk/client-schemas';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -22,6 +23,7 @@ export interface AwsClients {
   readonly secretsManager: SecretsManagerClient;
   readonly sqs: SQSClient;
   readonly fis: FisClient;
+  readonly schemas: SchemasClient;
 }
 
 export type ClientName = keyof AwsClients;

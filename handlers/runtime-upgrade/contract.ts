@@ -34,8 +34,10 @@ export interface UpgradePlan {
   readonly latestRevisionId: string;
   readonly staging: AliasState | null;
   readonly production: AliasState | null;
-  /** The smoke test's event (the function's `runbook-test-event` tag), `{}` when it has none. */
+  /** The smoke test's event: the function's shareable test event, `{}` when it has none. */
   readonly testEvent: unknown;
+  /** Which shareable test event that is (null: none). */
+  readonly testEventName: string | null;
   /** The function's alarms, watched during the canary. */
   readonly alarms: readonly string[];
   /** `upgrade`; `none`: nothing to change; `stop`: the function is already failing; `escalate`: cannot. */
@@ -98,5 +100,13 @@ export interface RuntimeUpgradeGuardrails extends CanaryGuardrails {
   readonly horizonDays: number;
 }
 
-/** The function tag holding the smoke test's event (JSON, at most 256 characters as tags allow). */
+/**
+ * Where the Lambda console keeps a function's shareable test events: one OpenAPI 3 schema per
+ * function in this EventBridge Schemas registry, each event an entry of `components.examples`
+ * (https://docs.aws.amazon.com/lambda/latest/dg/testing-functions.html).
+ */
+export const testEventRegistry = 'lambda-testevent-schemas';
+export const testEventSchemaName = (functionName: string) => `_${functionName}-schema`;
+
+/** The function tag naming which of its shareable test events the smoke test sends (when it has several). */
 export const testEventTag = 'runbook-test-event';

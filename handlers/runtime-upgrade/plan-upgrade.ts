@@ -1,5 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GetFunctionConfigurationCommand, LambdaClient, ListTagsCommand } from '@aws-sdk/client-lambda';
+import { SchemasClient } from '@aws-sdk/client-schemas';
 import * as z from 'zod/mini';
 import { approvalModes } from '../lib/approval-mode.js';
 import { InvalidInputError, TargetNotResolvedError } from '../lib/errors.js';
@@ -16,6 +17,7 @@ import {
 } from './contract.js';
 import { alarmsOf, aliasState } from './function-state.js';
 import { acceptsUpdates, datesOf, deprecatedWithin, successorOf } from './runtime-schedule.js';
+import { configuredTestEvent } from './test-event.js';
 
 const inputSchema = z.object({
   executionInput: runtimeUpgradeInputSchema,
@@ -75,10 +77,11 @@ function targetOf(
  * runtime or variables, through which aliases. Stops when the function is already failing (an
  * alarm in ALARM) and refuses what cannot be done safely. Changes nothing.
  */
-export const planUpgrade: StepCore<PlanUpgradeInput, UpgradePlan, 'lambda' | 'cloudwatch'> = async (
-  rawInput,
-  deps,
-) => {
+export const planUpgrade: StepCore<
+  PlanUpgradeInput,
+  UpgradePlan,
+  'lambda' | 'cloudwatch' | 'schemas'
+> = async (rawInput, deps) => {
   const input = parseInput(inputSchema, rawInput, 'plan-upgrade');
   const { manualStart } = input.executionInput;
   const target = parseTarget(
@@ -102,15 +105,7 @@ export const planUpgrade: StepCore<PlanUpgradeInput, UpgradePlan, 'lambda' | 'cl
     alarmsOf(deps.clients.cloudwatch, functionName),
     lambda.send(new ListTagsCommand({ Resource: config.FunctionArn ?? functionName })),
   ]);
-  let testEvent: unknown = {};
-  const rawEvent = tags.Tags?.[testEventTag];
-  if (rawEvent !== undefined) {
-    try {
-      testEvent = JSON.parse(rawEvent);
-    } catch {
-      throw new InvalidInputError(`the ${testEventTag} tag of ${functionName} is not JSON`);
-    }
-  }
+  const testEvent = await configuredTestEvent(deps.clients.schemas, functionName, tags.Tags?.[testEventTag]);
   const base = {
     functionName,
     previous,
@@ -119,7 +114,8 @@ export const planUpgrade: StepCore<PlanUpgradeInput, UpgradePlan, 'lambda' | 'cl
     latestRevisionId: config.RevisionId ?? '',
     staging,
     production,
-    testEvent,
+    testEvent: testEvent.event,
+    testEventName: testEvent.name,
     alarms: alarms.map((a) => a.AlarmName ?? ''),
     approval: input.approval[deps.environment],
     plannedAt: now.toISOString(),
@@ -155,4 +151,8 @@ export const planUpgrade: StepCore<PlanUpgradeInput, UpgradePlan, 'lambda' | 'cl
   };
 };
 
-export const handler = lambdaEntry(planUpgrade, { lambda: LambdaClient, cloudwatch: CloudWatchClient });
+export const handler = lambdaEntry(planUpgrade, {
+  lambda: LambdaClient,
+  cloudwatch: CloudWatchClient,
+  schemas: SchemasClient,
+});

@@ -41,6 +41,12 @@ export interface UpgradeReport {
   readonly productionBefore: AliasState | null;
   readonly productionAfter: AliasState | null;
   readonly comparison: CanaryComparison | null;
+  /** The new version's smoke test: which shareable test event (null: `{}`), and how it went. */
+  readonly smokeTest: {
+    readonly event: string | null;
+    readonly passed: boolean;
+    readonly errorType: string | null;
+  } | null;
   /** When each stage was reached, as far as the run got. */
   readonly stages: Readonly<Record<string, string>>;
   readonly reportedAt: string;
@@ -82,6 +88,7 @@ export const reportUpgrade: StepCore<ReportUpgradeInput, UpgradeReport> = async 
     productionBefore: plan?.production ?? null,
     productionAfter: state.promoted ?? state.rolledBack ?? state.canary ?? plan?.production ?? null,
     comparison: state.comparison ?? null,
+    smokeTest: state.smoke ? { event: plan?.testEventName ?? null, ...state.smoke } : null,
     stages,
     reportedAt: now.toISOString(),
     durationSeconds: Math.round((now.getTime() - started) / 1000),

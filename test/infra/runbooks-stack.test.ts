@@ -241,6 +241,12 @@ describe('RunbooksStack', () => {
     expect(allowedTo('lambda:UpdateAlias')).toEqual(['RollbackAlias', 'SetAliasRouting']);
     expect(allowedTo('lambda:UpdateFunctionConfiguration')).toEqual(['UpdateConfiguration']);
     expect(allowedTo('lambda:PublishVersion')).toEqual(['PublishVersion']);
+    // Only the upgrade's plan reads the Lambda console's shareable test events, and only those.
+    expect(allowedTo('schemas:DescribeSchema')).toEqual(['PlanUpgrade']);
+    const [plan] = Object.entries(policies).filter(([id]) => id.startsWith('PlanUpgrade'));
+    expect(JSON.stringify(plan?.[1].Properties.PolicyDocument)).toMatch(
+      /:schemas:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":schema\/lambda-testevent-schemas\/\*"/,
+    );
   });
 
   it('encrypts the topics and the trigger dead-letter queue', () => {

@@ -1,4 +1,9 @@
 import type { StartRequest } from '../../../handlers/dispatcher/start-request.js';
+import {
+  testEventRegistry,
+  testEventSchemaName,
+  testEventTag,
+} from '../../../handlers/runtime-upgrade/contract.js';
 import type { UpgradeReport } from '../../../handlers/runtime-upgrade/report-upgrade.js';
 import type { VersionBehaviour } from '../../account/lambda/simulated-lambda.js';
 import type { SimulatedAccount } from '../../account/simulated-account.js';
@@ -45,7 +50,7 @@ const healthy: VersionBehaviour = { errorRate: 0.001, durationMs: 120 };
 
 /**
  * `orders-api` on nodejs18.x: version 1 behind aliases `staging` and `live`, 30 requests a second
- * through `live`, an errors alarm, and a smoke-test event in its tag.
+ * through `live`, an errors alarm, and shareable test events (its tag names the smoke test's).
  */
 export function upgradeWorld(
   account: SimulatedAccount,
@@ -54,7 +59,24 @@ export function upgradeWorld(
   account.lambda.createFunction(functionName, 30, 512, {
     runtime: 'nodejs18.x',
     environment: { LOG_LEVEL: 'info' },
-    tags: { 'runbook-test-event': JSON.stringify({ path: '/health', httpMethod: 'GET' }) },
+    tags: { [testEventTag]: 'health-check' },
+  });
+  // Two shareable test events as the Lambda console saves them; the tag names the smoke test's.
+  account.schemas.createSchema({
+    RegistryName: testEventRegistry,
+    SchemaName: testEventSchemaName(functionName),
+    Type: 'OpenApi3',
+    Content: JSON.stringify({
+      openapi: '3.0.0',
+      info: { version: '1.0.0', title: 'Event' },
+      paths: {},
+      components: {
+        examples: {
+          'health-check': { value: { path: '/health', httpMethod: 'GET' } },
+          'create-order': { value: { path: '/orders', httpMethod: 'POST', body: '{"sku":"A-1"}' } },
+        },
+      },
+    }),
   });
   account.lambda.publishVersion(
     functionName,
