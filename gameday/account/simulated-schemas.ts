@@ -47,17 +47,12 @@ export class SimulatedSchemas {
     const registryName = input.RegistryName ?? '';
     const registry = this.registries.get(registryName);
     const schema = registry?.get(input.SchemaName ?? '');
-    if (!schema)
-      throw new NotFoundException({
-        message: registry
-          ? `Schema with name ${input.SchemaName} does not exist.`
-          : `Registry with name ${registryName} does not exist.`,
-        Code: 'NotFoundException',
-        Message: registry
-          ? `Schema with name ${input.SchemaName} does not exist.`
-          : `Registry with name ${registryName} does not exist.`,
-        $metadata: {},
-      });
+    if (!schema) {
+      const message = registry
+        ? `Schema with name ${input.SchemaName} does not exist.`
+        : `Registry with name ${registryName} does not exist.`;
+      throw new NotFoundException({ message, Code: 'NotFoundException', Message: message, $metadata: {} });
+    }
     return {
       Content: schema.content,
       SchemaName: input.SchemaName,

@@ -73,6 +73,7 @@ export async function driveGameDay(
   const state: {
     applied?: AppliedFault;
     fault: string | null;
+    executionArn?: string;
     alarmAt: Date | null;
     executionName: string | null;
     executionStatus: string | null;
@@ -121,13 +122,13 @@ export async function driveGameDay(
     );
     log(`alarm: ${watchAlarm} in ALARM after ${seconds(state.alarmAt)} s`);
     const executionArn = await findExecution(deps, scenario.runbook, watchAlarm, faultAt, poll);
+    state.executionArn = executionArn;
     state.executionName = executionArn.split(':').pop() ?? null;
     log(`runbook: ${state.executionName}`);
     const done = await follow(deps, scenario.runbook, executionArn, poll);
     state.executionStatus = done.status;
     state.runbookOutcome = done.outcome;
     state.report = done.report;
-    state.path = await executionPath(deps.clients.sfn, executionArn);
     log(`runbook: ${done.status}${done.outcome ? `, ${done.outcome}` : ''}`);
     if (done.outcome === 'remediated') {
       state.recoveredAt = await waitForAlarm(deps, watchAlarm, 'OK', state.alarmAt, 30 * 60_000, poll);
@@ -144,6 +145,9 @@ export async function driveGameDay(
       e.name === 'AbortError' ? 'interrupted' : e instanceof GameDayTimeoutError ? 'timed-out' : 'failed';
     reason = `${e.name}: ${e.message}`;
   } finally {
+    // The path so far, also for a run interrupted or timed out while the runbook was running.
+    if (state.executionArn)
+      state.path = await executionPath(deps.clients.sfn, state.executionArn).catch(() => null);
     if (state.applied) {
       const left = await takeBack(state.applied, (ms) => deps.sleep(ms));
       faultGone = left.gone;
