@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { AccessLogFormat, LambdaRestApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -17,20 +16,17 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { experimentTemplate, sandboxTag } from '../gameday/faults/game-day-fault.js';
 import { blastRadiusAlarm, checkoutExperiments } from '../gameday/scenarios/api-5xx-spike/checkout-faults.js';
+import { throttlingExperiments } from '../gameday/scenarios/lambda-throttling/throttling-faults.js';
+import { type FisExtension, fisPrefix, fisTarget, ordersApi, sandboxCode } from './game-day-targets.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
-
-const sandboxCode = (file: string) => fileURLToPath(new URL(`../gameday/sandbox/${file}`, import.meta.url));
-
-/** Where FIS writes fault configurations and the extension reads them (AWS's documented prefix). */
-const fisPrefix = 'FisConfigs';
 
 /**
  * The game-day sandbox, for a sandbox account only: the services the local game days simulate
  * (the checkout REST API on a Lambda alias with its traffic, the orders queue with its DLQ and
- * consumer), their alarms tagged for the runbooks, the FIS Lambda extension on the target
- * function, and one FIS experiment template per game day FIS can inject, each stopped by a
- * blast-radius alarm and bounded in time.
+ * consumer, the orders API capped by its reservation with its callers), their alarms tagged for
+ * the runbooks, the FIS Lambda extension on the target functions, and one FIS experiment template
+ * per game day FIS can inject, each stopped by a blast-radius alarm and bounded in time.
  */
 export class GameDayStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -59,27 +55,18 @@ export class GameDayStack extends Stack {
         '/aws/service/fis/lambda-extension/AWS-FIS-extension-arm64/1.x.x',
       ),
     );
-    const checkout = new PlatformFunction(this, 'Checkout', {
-      entry: sandboxCode('checkout-handler.ts'),
-      functionName: 'checkout-api',
-      environment: {
-        AWS_FIS_CONFIGURATION_LOCATION: `${configs.bucketArn}/${fisPrefix}/`,
-        AWS_LAMBDA_EXEC_WRAPPER: '/opt/aws-fis/bootstrap',
+    const fis: FisExtension = { layer: extension, configs };
+    const checkout = fisTarget(
+      this,
+      'Checkout',
+      {
+        entry: sandboxCode('checkout-handler.ts'),
+        functionName: 'checkout-api',
+        timeout: Duration.seconds(10),
+        alarmTopic,
       },
-      layers: [extension],
-      timeout: Duration.seconds(10),
-      alarmTopic,
-    });
-    const extensionReads = [
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [configs.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${fisPrefix}/*`] } },
-      }),
-      new PolicyStatement({ actions: ['s3:GetObject'], resources: [`${configs.bucketArn}/${fisPrefix}/*`] }),
-    ];
-    for (const statement of extensionReads) checkout.function.addToRolePolicy(statement);
-    nagAcknowledgements.stepFunction(checkout, extensionReads);
+      fis,
+    );
     const live = new Alias(this, 'CheckoutLive', {
       aliasName: 'live',
       version: checkout.function.currentVersion,
@@ -146,6 +133,7 @@ export class GameDayStack extends Stack {
     });
 
     this.ordersQueue(alarmTopic);
+    const orders = ordersApi(this, fis, alarmTopic);
 
     const role = new Role(this, 'ExperimentRole', {
       assumedBy: new ServicePrincipal('fis.amazonaws.com'),
@@ -159,17 +147,25 @@ export class GameDayStack extends Stack {
       }),
     );
     role.addToPolicy(
-      new PolicyStatement({ actions: ['lambda:GetFunction'], resources: [checkout.function.functionArn] }),
+      new PolicyStatement({
+        actions: ['lambda:GetFunction'],
+        resources: [checkout.function.functionArn, orders.target.function.functionArn],
+      }),
     );
     nagAcknowledgements.experimentRole(role, JSON.stringify(this.resolve(configs.bucketArn)));
-    for (const [gameDay, fault] of Object.entries(checkoutExperiments)) {
-      const template = experimentTemplate(gameDay, fault, {
-        roleArn: role.roleArn,
-        functionArn: checkout.function.functionArn,
-        stopAlarmArn: blast.alarmArn,
-      });
-      new CfnExperimentTemplate(this, `Experiment-${gameDay}`, template);
-    }
+    const experiments = [
+      { faults: checkoutExperiments, target: checkout, stop: blast },
+      { faults: throttlingExperiments, target: orders.target, stop: orders.blast },
+    ];
+    for (const { faults, target, stop } of experiments)
+      for (const [gameDay, fault] of Object.entries(faults)) {
+        const template = experimentTemplate(gameDay, fault, {
+          roleArn: role.roleArn,
+          functionArn: target.function.functionArn,
+          stopAlarmArn: stop.alarmArn,
+        });
+        new CfnExperimentTemplate(this, `Experiment-${gameDay}`, template);
+      }
   }
 
   /** The orders queue, its dead-letter queue and consumer, and the DLQ alarm the replay runbook answers. */

@@ -24,7 +24,7 @@ describe('the game-day sandbox stack', () => {
   });
 
   it('deploys one experiment template per FIS game day, bounded in time and stopped by the blast-radius alarm', () => {
-    template.resourceCountIs('AWS::FIS::ExperimentTemplate', 1);
+    template.resourceCountIs('AWS::FIS::ExperimentTemplate', 2);
     template.hasResourceProperties('AWS::FIS::ExperimentTemplate', {
       Description: Match.stringLikeRegexp('^no-recent-deploy: '),
       StopConditions: [
@@ -46,6 +46,38 @@ describe('the game-day sandbox stack', () => {
         'runbooks:game-day': 'no-recent-deploy',
         Name: 'runbooks-no-recent-deploy',
       },
+    });
+    template.hasResourceProperties('AWS::FIS::ExperimentTemplate', {
+      Description: Match.stringLikeRegexp('^latency-driven: '),
+      StopConditions: [
+        {
+          Source: 'aws:cloudwatch:alarm',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersApiBlastRadius'), 'Arn'] },
+        },
+      ],
+      Actions: {
+        inject: {
+          ActionId: 'aws:lambda:invocation-add-delay',
+          Parameters: { invocationPercentage: '100', startupDelayMilliseconds: '1800', duration: 'PT30M' },
+          Targets: { Functions: 'Functions' },
+        },
+      },
+      Tags: Match.objectLike({ 'runbooks:game-day': 'latency-driven' }),
+    });
+  });
+
+  it('caps the orders API with a reservation the delay runs into, and calls it through its alias', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'orders-api',
+      ReservedConcurrentExecutions: 10,
+      Layers: [Match.anyValue()],
+    });
+    template.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'orders-api-throttles',
+      MetricName: 'Throttles',
+      Dimensions: Match.arrayWith([{ Name: 'Resource', Value: 'orders-api:live' }]),
+      Tags: Match.arrayWith([{ Key: 'runbook', Value: 'lambda-throttling' }]),
     });
   });
 

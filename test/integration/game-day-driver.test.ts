@@ -59,6 +59,24 @@ describe('the closed-loop game-day driver', () => {
     expect(account?.lambda.faults.of('checkout-api')).toEqual([]);
   });
 
+  it('drives the throttling game day: FIS slows orders-api, the runbook escalates rather than add capacity', async () => {
+    let account: SimulatedAccount | undefined;
+    const result = await driveLocally(findScenario('latency-driven'), {
+      log: () => undefined,
+      onAccount: (a) => (account = a),
+    });
+    expect(result).toMatchObject({
+      outcome: 'passed',
+      runbookOutcome: 'escalated',
+      timeToDetectSeconds: 180,
+      faultGone: true,
+    });
+    expect(result.report).toMatchObject({ cause: 'latency-driven' });
+    expect(account?.lambda.faults.of('orders-api')).toEqual([]);
+    // Nothing changed the function's reservation.
+    expect(account?.lambda.concurrency.reservedOf('orders-api')).toBe(60);
+  });
+
   it.each([
     ['no-recent-deploy', 'runbook: '],
     ['bad-deploy', 'alarm: '],

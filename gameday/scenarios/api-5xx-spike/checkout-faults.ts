@@ -1,5 +1,4 @@
-import type { SimulatedAccount } from '../../account/simulated-account.js';
-import { experimentTemplate, type FisFault, type GameDayFault } from '../../faults/game-day-fault.js';
+import type { FisFault, GameDayFault } from '../../faults/game-day-fault.js';
 
 /** The alarm that stops an experiment before it hurts more than a rehearsal should: half of all calls failing. */
 export const blastRadiusAlarm = 'checkout-blast-radius';
@@ -28,17 +27,3 @@ export const dependencyFailureFault: FisFault = {
 export const checkoutExperiments: Readonly<Record<string, FisFault>> = {
   'no-recent-deploy': dependencyFailureFault,
 };
-
-/** Creates the game-day experiment templates in a simulated account, as the sandbox stack does in AWS. */
-export function createCheckoutExperiments(account: SimulatedAccount): void {
-  const { accountId, region } = account.identity;
-  for (const [gameDay, fault] of Object.entries(checkoutExperiments)) {
-    account.fis.createExperimentTemplate(
-      experimentTemplate(gameDay, fault, {
-        roleArn: `arn:aws:iam::${accountId}:role/runbooks-game-day-experiments`,
-        functionArn: account.lambda.fn(fault.functionName).arn,
-        stopAlarmArn: `arn:aws:cloudwatch:${region}:${accountId}:alarm:${fault.stopConditionAlarm}`,
-      }),
-    );
-  }
-}

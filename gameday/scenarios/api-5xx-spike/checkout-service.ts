@@ -1,6 +1,7 @@
 import type { SimulatedAccount } from '../../account/simulated-account.js';
 import { type RunFacts, runbookOutcomeOf, type Scenario, scenarioStart } from '../../scenario.js';
-import { blastRadiusAlarm, createCheckoutExperiments } from './checkout-faults.js';
+import { createExperiments } from '../game-day-experiments.js';
+import { blastRadiusAlarm, checkoutExperiments } from './checkout-faults.js';
 
 const dayMs = 86_400_000;
 
@@ -87,7 +88,7 @@ export function checkoutService(account: SimulatedAccount): CheckoutWorld {
     ComparisonOperator: 'GreaterThanThreshold',
     TreatMissingData: 'notBreaching',
   });
-  createCheckoutExperiments(account);
+  createExperiments(account, checkoutExperiments);
   return { alarmName, functionName, alias };
 }
 

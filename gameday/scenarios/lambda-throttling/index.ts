@@ -1,5 +1,6 @@
 import type { SimulatedAccount } from '../../account/simulated-account.js';
 import type { Scenario } from '../../scenario.js';
+import { createExperiments } from '../game-day-experiments.js';
 import {
   type ConcurrencyFinalState,
   type ConcurrencyWorld,
@@ -7,6 +8,12 @@ import {
   type ThrottlingOutcome,
   throttlingGameDay,
 } from './concurrency-world.js';
+import {
+  ordersBlastRadius,
+  slowDependencyFault,
+  slowedFunction,
+  throttlingExperiments,
+} from './throttling-faults.js';
 
 /** From the fault on, `every` minutes a burst of `rate` requests a second lasts `minutes` minutes. */
 function bursts(account: SimulatedAccount, rate: number, base: number, every: number, minutes: number) {
@@ -155,15 +162,18 @@ export const lambdaThrottlingScenarios: readonly Scenario<
     id: 'latency-driven',
     description:
       'A dependency slows from 200 ms to 2 s; concurrency rises with it and hits the reservation. More capacity would feed the fire: escalated with the evidence.',
-    setup: (account) =>
-      concurrencyWorld(account, {
-        functions: [{ name: 'orders-api', alias: 'live', durationMs: 200, reserved: 60, rate: 50 }],
-        target: 'orders-api',
-      }),
-    inject: (account) => {
-      account.lambda.setBehaviour('orders-api', '1', { errorRate: 0, durationMs: 2_000 });
-      return 'orders-api’s database slows: invocations take 2 s instead of 200 ms (same traffic)';
+    setup: (account) => {
+      const world = concurrencyWorld(account, {
+        functions: [{ name: slowedFunction, alias: 'live', durationMs: 200, reserved: 60, rate: 50 }],
+        target: slowedFunction,
+      });
+      account.cloudwatch.putMetricAlarm(ordersBlastRadius);
+      createExperiments(account, throttlingExperiments);
+      return world;
     },
+    // Closed-loop: FIS slows every invocation, here and in a sandbox (`gameday run latency-driven`).
+    fault: slowDependencyFault,
+    watchAlarm: `${slowedFunction}-throttles`,
     expected: {
       runbookOutcome: 'escalated',
       cause: 'latency-driven',
