@@ -1,8 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { AccessLogFormat, LambdaRestApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { CfnExperimentTemplate } from 'aws-cdk-lib/aws-fis';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias as KmsAlias } from 'aws-cdk-lib/aws-kms';
@@ -17,7 +15,14 @@ import type { Construct } from 'constructs';
 import { experimentTemplate, sandboxTag } from '../gameday/faults/game-day-fault.js';
 import { blastRadiusAlarm, checkoutExperiments } from '../gameday/scenarios/api-5xx-spike/checkout-faults.js';
 import { throttlingExperiments } from '../gameday/scenarios/lambda-throttling/throttling-faults.js';
-import { type FisExtension, fisPrefix, fisTarget, ordersApi, sandboxCode } from './game-day-targets.js';
+import {
+  type FisExtension,
+  fisPrefix,
+  fisTarget,
+  ordersApi,
+  sandboxCode,
+  trafficEveryMinute,
+} from './game-day-targets.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
 
@@ -89,17 +94,11 @@ export class GameDayStack extends Stack {
     });
     nagAcknowledgements.sandboxApi(api);
 
-    const traffic = new PlatformFunction(this, 'Traffic', {
+    trafficEveryMinute(this, 'Traffic', 'The sandbox checkout API’s customers', {
       entry: sandboxCode('traffic-handler.ts'),
       environment: { CHECKOUT_URL: api.url, REQUESTS_PER_MINUTE: '120' },
       timeout: Duration.seconds(60),
       alarmTopic,
-    });
-    nagAcknowledgements.stepFunction(traffic, []);
-    new Rule(this, 'TrafficEveryMinute', {
-      description: 'The sandbox checkout API’s customers',
-      schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [new LambdaFunction(traffic.function, { retryAttempts: 0 })],
     });
 
     const fiveXx = (period: Duration) =>

@@ -62,6 +62,23 @@ export function fisTarget(
   return target;
 }
 
+/** A sandbox workload's users: a function EventBridge starts every minute to send a minute of traffic. */
+export function trafficEveryMinute(
+  scope: Construct,
+  id: string,
+  description: string,
+  props: PlatformFunctionProps,
+): PlatformFunction {
+  const traffic = new PlatformFunction(scope, id, props);
+  nagAcknowledgements.stepFunction(traffic, []);
+  new Rule(scope, `${id}EveryMinute`, {
+    description,
+    schedule: Schedule.rate(Duration.minutes(1)),
+    targets: [new LambdaFunction(traffic.function, { retryAttempts: 0 })],
+  });
+  return traffic;
+}
+
 /**
  * The throttling runbook's sandbox target: `orders-api` (200 ms a call) capped by a reservation of
  * 10, on alias `live`, called 10 times a second (about 2 concurrent), its throttles alarm tagged
@@ -85,19 +102,13 @@ export function ordersApi(scope: Construct, fis: FisExtension, alarmTopic: ITopi
     aliasName: 'live',
     version: target.function.currentVersion,
   });
-  const callers = new PlatformFunction(scope, 'OrdersApiCallers', {
+  const callers = trafficEveryMinute(scope, 'OrdersApiCallers', 'The sandbox orders API’s callers', {
     entry: sandboxCode('invoke-traffic-handler.ts'),
     environment: { TARGET: live.functionArn, CALLS_PER_SECOND: '10' },
     timeout: Duration.seconds(90),
     alarmTopic,
   });
   live.grantInvoke(callers.function);
-  nagAcknowledgements.stepFunction(callers, []);
-  new Rule(scope, 'OrdersApiCallersEveryMinute', {
-    description: 'The sandbox orders API’s callers',
-    schedule: Schedule.rate(Duration.minutes(1)),
-    targets: [new LambdaFunction(callers.function, { retryAttempts: 0 })],
-  });
   const throttles = new Alarm(scope, 'OrdersApiThrottles', {
     alarmName: `${slowedFunction}-throttles`,
     alarmDescription: `${slowedFunction} is throttled`,
