@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { SimulatedAccount as Account } from '../../gameday/account/simulated-account.js';
+import { callbackApprover } from '../../gameday/callback-approver.js';
 import { driveGameDay } from '../../gameday/driver/drive-game-day.js';
 import { driveLocally } from '../../gameday/driver/drive-locally.js';
 import { scriptedApprover } from '../../gameday/run-scenario.js';
@@ -136,6 +137,41 @@ describe('the closed-loop game-day driver', () => {
     expect(waits.length).toBeGreaterThan(1);
     expect(lambda.configurations.latest('checkout-api').environment).toEqual({});
     expect(lambda.getAlias({ FunctionName: 'checkout-api', Name: 'live' })).toEqual(aliasBefore);
+  });
+
+  it('answers the runbook’s approval requests only with --approve auto, through the approvals table and Step Functions', async () => {
+    // A staging bad deploy: the rollback waits for a human; approvals go through the Step Functions
+    // API (SendTaskSuccess), as the Slack endpoints answer them.
+    const scenario = { ...findScenario('bad-deploy'), environment: 'staging' as const };
+    const account = new Account({ start: scenarioStart });
+    scenario.setup(account);
+    const platform = new SimulatedPlatform(
+      account,
+      scenario.environment,
+      callbackApprover(account.stepFunctions),
+    );
+    await platform.advance(30 * 60);
+    let running: Promise<void> | undefined;
+    const log: string[] = [];
+    const result = await driveGameDay(scenario, {
+      clients: account.clients(),
+      now: () => account.clock.now(),
+      // Executions run beside the driver: one waiting for approval must not hold the driver up.
+      sleep: async (ms) => {
+        await platform.advance(ms / 1000);
+        running ??= platform.settle().finally(() => {
+          running = undefined;
+        });
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+      log: (line) => log.push(line),
+      approve: 'auto',
+      approvalTable: platform.approvalTable,
+    });
+    await running;
+    expect(result).toMatchObject({ outcome: 'passed', runbookOutcome: 'remediated', faultGone: true });
+    expect(log).toContain('approval: on-call approved by the driver (sandbox, --approve auto)');
+    expect(result.path?.visited).toEqual(expect.arrayContaining(['Ask for approval', 'Roll back alias']));
   });
 
   it('refuses an account without the game-day stack (not a sandbox) and injects nothing', async () => {
