@@ -119,6 +119,7 @@ async function startExperiment(
     undo: async () => {
       if (!id) return 'no experiment was started';
       const state = await statusOf(id);
+      if (state?.status === 'stopping') return `experiment ${id} was already stopping`;
       if (!activeStates.includes(state?.status ?? ''))
         return `experiment ${id} had already ended (${state?.status}: ${state?.reason ?? 'no reason given'})`;
       const stopped = await fis.send(new StopExperimentCommand({ id })).catch((e: Error) => e);
