@@ -90,6 +90,17 @@ describe('runbook CLI', () => {
     expect(stderr).toMatch(/unknown scenario "meteor-strike"; known scenarios: bad-deploy, /);
   });
 
+  it('refuses a --speed that is no positive number, and --speed for a sandbox, before injecting anything', async () => {
+    for (const speed of ['0', '-5', 'fast']) {
+      const { code, stderr } = await run('gameday', 'run', 'bad-deploy', `--speed=${speed}`);
+      expect(code).toBe(2);
+      expect(stderr).toContain('--speed is a positive number of virtual seconds per real second');
+    }
+    const sandbox = await run('gameday', 'run', 'bad-deploy', '--aws', '--speed', '60');
+    expect(sandbox.code).toBe(2);
+    expect(sandbox.stderr).toContain('--speed paces the simulated account; a sandbox runs in real time');
+  });
+
   it('rejects an unknown command with a usage hint', async () => {
     const { code, stderr } = await run('frobnicate');
     expect(code).toBe(2);
