@@ -9,7 +9,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { DeployedRunbook } from '../handlers/dispatcher/dispatcher-config.js';
@@ -280,21 +280,21 @@ export class RunbooksStack extends Stack {
       failedInvocations,
     });
 
-    new Alarm(this, 'TriggerDeadLettersVisible', {
-      metric: triggerDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Alarm events could not start a runbook',
-    }).addAlarmAction(new SnsAction(platformAlarms));
-    new Alarm(this, 'FailedInvocationsVisible', {
-      metric: failedInvocations.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'A platform function failed on an event after its retries: redrive it once fixed',
-    }).addAlarmAction(new SnsAction(platformAlarms));
+    // Anything in either queue is an event the platform did not act on: tell the platform's owners.
+    const notEmpty = (id: string, queue: IQueue, alarmDescription: string) =>
+      new Alarm(this, id, {
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription,
+      }).addAlarmAction(new SnsAction(platformAlarms));
+    notEmpty('TriggerDeadLettersVisible', triggerDlq, 'Alarm events could not start a runbook');
+    notEmpty(
+      'FailedInvocationsVisible',
+      failedInvocations,
+      'A platform function failed on an event after its retries: redrive it once fixed',
+    );
   }
 }
