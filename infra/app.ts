@@ -1,46 +1,40 @@
 import { readFileSync } from 'node:fs';
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import * as z from 'zod/mini';
-import { routeRuleSchema } from '../handlers/lib/alarm-routing.js';
-import { type Environment, environments } from '../handlers/lib/step-deps.js';
+import type { Environment } from '../handlers/lib/step-deps.js';
 import { definitions } from '../runbooks/definitions.js';
 import { type AccessPolicy, parseAccessPolicy, policyFor } from '../slack/access-policy.js';
+import { readContextSettings } from './context-settings.js';
 import { GameDayStack } from './game-day-stack.js';
 import { RunbooksStack } from './runbooks-stack.js';
-import { rotatedSecretSchema } from './secret-rotation.js';
 
-/** Builds the CDK app; `cdk.json` runs this file, tests call `createApp` directly. */
-export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
-  const environment = String(app.node.tryGetContext('runbooks:environment') ?? 'dev');
-  if (!(environments as readonly string[]).includes(environment)) {
-    throw new Error(
-      `context runbooks:environment must be one of ${environments.join(', ')}, not "${environment}"`,
-    );
-  }
-  const targets = app.node.tryGetContext('runbooks:targetFunctionArns') as string[] | undefined;
-  const queues = app.node.tryGetContext('runbooks:queueArns') as string[] | undefined;
-  const routes = z.array(routeRuleSchema).parse(app.node.tryGetContext('runbooks:routes') ?? []);
-  const slackAccessFile = app.node.tryGetContext('runbooks:slackAccess') as string | undefined;
-  const slackAccess = slackAccessFile
-    ? readSlackAccess(slackAccessFile, environment as Environment)
-    : undefined;
-  const rotatedSecrets = z
-    .array(rotatedSecretSchema)
-    .parse(app.node.tryGetContext('runbooks:rotatedSecrets') ?? []);
-  const credentialAdapterArn = app.node.tryGetContext('runbooks:credentialAdapter') as string | undefined;
-  if (rotatedSecrets.length > 0 && !credentialAdapterArn)
-    throw new Error(
-      'runbooks:rotatedSecrets needs runbooks:credentialAdapter, the function that sets and tests credentials',
-    );
+export interface AppOptions {
+  /**
+   * Whether cdk-nag's AwsSolutions checks run on synth (they make synth fail on any finding).
+   * @default true
+   */
+  readonly nag?: boolean;
+}
+
+/** Builds the CDK app; `cdk.json` runs this file, tests and the simulated account call `createApp` directly. */
+export function createApp(app = new App(), options: AppOptions = {}): { app: App; stack: RunbooksStack } {
+  const settings = readContextSettings(app.node.getAllContext());
+  const environment = settings['runbooks:environment'];
+  const slackAccessFile = settings['runbooks:slackAccess'];
+  const slackAccess = slackAccessFile ? readSlackAccess(slackAccessFile, environment) : undefined;
+  const targets = settings['runbooks:targetFunctionArns'];
+  const deadLetterQueues = settings['runbooks:deadLetterQueues'];
+  const credentialAdapterArn = settings['runbooks:credentialAdapter'];
   const stack = new RunbooksStack(app, `LambdaRunbooks-${environment}`, {
     runbooks: definitions,
-    environment: environment as Environment,
+    environment,
     ...(targets ? { targetFunctionArns: targets } : {}),
-    ...(queues ? { queueArns: queues } : {}),
-    routes,
+    ...(deadLetterQueues ? { deadLetterQueues } : {}),
+    routes: settings['runbooks:routes'],
     ...(slackAccess ? { slackAccess } : {}),
-    ...(credentialAdapterArn ? { rotation: { secrets: rotatedSecrets, credentialAdapterArn } } : {}),
+    ...(credentialAdapterArn
+      ? { rotation: { secrets: settings['runbooks:rotatedSecrets'], credentialAdapterArn } }
+      : {}),
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   if (!slackAccess) {
@@ -49,15 +43,14 @@ export function createApp(app = new App()): { app: App; stack: RunbooksStack } {
       'No Slack access policy (context runbooks:slackAccess): nobody can start or approve runbooks from Slack.',
     );
   }
-  const gameDay = app.node.tryGetContext('runbooks:gameDay');
-  if (gameDay === true || gameDay === 'true') {
+  if (settings['runbooks:gameDay']) {
     new GameDayStack(app, 'LambdaRunbooksGameDay', {
       description:
         'Game-day sandbox: targets, alarms and FIS experiment templates. Deploy to a sandbox account only.',
       env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     });
   }
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
 }
 

@@ -189,7 +189,7 @@ export class GameDayStack extends Stack {
       alarmTopic,
     });
     consumer.function.addEventSource(new SqsEventSource(orders, { batchSize: 10, maxConcurrency: 5 }));
-    nagAcknowledgements.stepFunction(consumer, []);
+    nagAcknowledgements.platformFunction(consumer, []);
     const backlog = new Alarm(this, 'OrdersDlqBacklog', {
       alarmName: 'orders-dlq-not-empty',
       alarmDescription: 'Orders are in the dead-letter queue',

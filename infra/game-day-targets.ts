@@ -58,7 +58,7 @@ export function fisTarget(
     }),
   ];
   for (const statement of extensionReads) target.function.addToRolePolicy(statement);
-  nagAcknowledgements.stepFunction(target, extensionReads);
+  nagAcknowledgements.platformFunction(target, extensionReads);
   return target;
 }
 
@@ -70,7 +70,7 @@ export function trafficEveryMinute(
   props: PlatformFunctionProps,
 ): PlatformFunction {
   const traffic = new PlatformFunction(scope, id, props);
-  nagAcknowledgements.stepFunction(traffic, []);
+  nagAcknowledgements.platformFunction(traffic, []);
   new Rule(scope, `${id}EveryMinute`, {
     description,
     schedule: Schedule.rate(Duration.minutes(1)),

@@ -42,7 +42,7 @@ function acknowledgeWildcards(
  * concerns, with the reason a reviewer needs.
  */
 export const nagAcknowledgements = {
-  stepFunction(fn: IConstruct, statements: readonly PolicyStatement[]): void {
+  platformFunction(fn: IConstruct, statements: readonly PolicyStatement[]): void {
     Validations.of(fn).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -52,39 +52,11 @@ export const nagAcknowledgements = {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
         reason: 'X-Ray and cloudwatch:GetMetricData have no resource-level permissions.',
       },
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason: 'What SNS and DynamoDB need to use the platform key (encrypted topics and lease table).',
-      },
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-        reason: 'Part of encrypt/decrypt on the platform key, scoped to that one key.',
-      },
     );
     acknowledgeWildcards(
       fn,
       statements,
       'The functions, alarms and APIs a runbook inspects are chosen at run time by the alarm, within the targetFunctionArns context.',
-    );
-  },
-  rotationFunction(fn: IConstruct): void {
-    Validations.of(fn).acknowledge(
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'AWSLambdaBasicExecutionRole only lets the function write its own logs.',
-      },
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason: 'secretsmanager:GetRandomPassword and X-Ray have no resource-level permissions.',
-      },
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason: 'What DynamoDB needs to use the platform key for the encrypted idempotency table.',
-      },
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-        reason: 'Part of encrypt/decrypt on the platform key, scoped to that one key.',
-      },
     );
   },
   stateMachine(machine: IConstruct, invoked: readonly IFunction[]): void {

@@ -1,13 +1,14 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { keyStatement } from './function-grants.js';
 
 /**
  * How every platform function is bundled: one minified, tree-shaken ESM file with a source map.
@@ -44,6 +45,12 @@ export const platformBundling = {
 } as const satisfies BundlingOptions;
 
 export interface PlatformFunctionProps {
+  /**
+   * The platform's name of the function (its declaration's): deployed as `<stack name>-<name>`, so
+   * the platform's own functions share a prefix that every step's policy denies.
+   * @default the function gets `functionName`, or a generated name
+   */
+  readonly name?: string;
   /** Path of the handler module. */
   readonly entry: string;
   /** The module's export to run. Default: `handler`. */
@@ -57,7 +64,10 @@ export interface PlatformFunctionProps {
   readonly alarmTopic: ITopic;
   /** Default: one year (audit records live in these logs). */
   readonly logRetention?: RetentionDays;
-  /** A fixed name, where others find the function by it (the sandbox's). Default: generated. */
+  /**
+   * A fixed name, where others find the function by it (the sandbox's).
+   * @default generated, or `<stack name>-<name>` with `name`
+   */
   readonly functionName?: string;
   /** Default: none. */
   readonly layers?: readonly ILayerVersion[];
@@ -96,10 +106,12 @@ export class PlatformFunction extends Construct {
       retention: props.logRetention ?? RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const functionName =
+      props.functionName ?? (props.name ? `${Stack.of(this).stackName}-${props.name}` : undefined);
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: props.handler ?? 'handler',
-      ...(props.functionName ? { functionName: props.functionName } : {}),
+      ...(functionName ? { functionName } : {}),
       ...(reserve ? { reservedConcurrentExecutions: props.reservedConcurrency ?? 5 } : {}),
       ...(props.layers ? { layers: [...props.layers] } : {}),
       runtime: Runtime.NODEJS_24_X,
@@ -126,11 +138,29 @@ export class PlatformFunction extends Construct {
     this.errorsAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
     if (props.asyncFailures) {
       // EventBridge's and SNS's own dead-letter queues cover delivery only: an event the function
-      // fails on after its retries would otherwise be lost.
+      // fails on after its retries would otherwise be lost. Lambda sends it with the function's
+      // role: SendMessage on the queue, and its key through SQS only (CDK's SqsDestination would
+      // grant the key for any use).
+      const { queue, retryAttempts } = props.asyncFailures;
       this.function.configureAsyncInvoke({
-        onFailure: new SqsDestination(props.asyncFailures.queue),
-        retryAttempts: props.asyncFailures.retryAttempts,
+        onFailure: { bind: () => ({ destination: queue.queueArn }) },
+        retryAttempts,
       });
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+        }),
+      );
+      if (queue.encryptionMasterKey) {
+        this.function.addToRolePolicy(
+          keyStatement({ keyArn: queue.encryptionMasterKey.keyArn, service: 'sqs' }, Stack.of(this).region, [
+            'kms:GenerateDataKey',
+            'kms:Decrypt',
+          ]),
+        );
+      }
     }
   }
 }

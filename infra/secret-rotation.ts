@@ -1,26 +1,22 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, type Stack } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { RotationSchedule, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { CfnPermission, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnRotationSchedule } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as z from 'zod/mini';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
+import type { Permission } from '../handlers/lib/define-step.js';
 import { nonEmptyString } from '../handlers/lib/schemas.js';
 import { parseTarget } from '../handlers/lib/targets.js';
-import { nagAcknowledgements } from './nag-acknowledgements.js';
+import { rotationFunction } from '../handlers/secret-rotation/rotate-secret.js';
 import { PlatformFunction } from './platform-function.js';
 
 const secretArn =
   /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
-const functionArn =
-  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;
 
 /** One secret the platform rotates, from the `runbooks:rotatedSecrets` context setting. */
 export const rotatedSecretSchema = z
@@ -45,6 +41,15 @@ export const rotatedSecretSchema = z
       ),
       [],
     ),
+    /**
+     * The customer-managed key the secret is encrypted with, if any: the rotation function may use
+     * it through Secrets Manager only.
+     */
+    kmsKeyArn: z.optional(
+      z
+        .string()
+        .check(z.regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]+$/, 'is not a KMS key ARN')),
+    ),
     /** When the runbook rotates it: an EventBridge `rate(...)` or `cron(...)` expression. */
     schedule: z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'is not a rate() or cron() expression')),
   })
@@ -66,19 +71,23 @@ export interface SecretRotationProps {
   readonly secrets: readonly RotatedSecret[];
   /** The function that sets and tests credentials in the target system. */
   readonly credentialAdapterArn: string;
-  readonly idempotencyTable: ITable;
-  readonly key: IKey;
+  /** The platform's idempotency table, where `setSecret` remembers what it did. */
+  readonly idempotencyTableName: string;
   readonly alarmTopic: ITopic;
 }
 
 /**
- * The platform's rotation function and each rotated secret's RotationSchedule. Secrets Manager's
+ * The platform's rotation function and each rotated secret's rotation schedule. Secrets Manager's
  * own schedule is off (no rotation rules): rotations run through the runbook, which proves the
- * consumers work before the new value sticks. `RotationSchedule` grants Secrets Manager the right to
- * invoke the function and the function the documented actions on that secret alone.
+ * consumers work before the new value sticks. Secrets Manager may invoke the function for these
+ * secrets of this account only (`SourceAccount` and `SourceArn`, against the confused deputy:
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html);
+ * the function's own permissions come from its declaration (`rotationFunction`).
  */
 export class SecretRotation extends Construct {
   readonly rotationFunction: PlatformFunction;
+  /** The rotation function with its declared permissions, for the stack to grant. */
+  readonly declared: { readonly fn: PlatformFunction; readonly permissions: readonly Permission[] };
 
   constructor(
     scope: Construct,
@@ -86,54 +95,34 @@ export class SecretRotation extends Construct {
     private readonly props: SecretRotationProps,
   ) {
     super(scope, id);
-    if (!functionArn.test(props.credentialAdapterArn))
-      throw new Error(
-        `runbooks:credentialAdapter "${props.credentialAdapterArn}" is not a Lambda function ARN`,
-      );
+    const stack = Stack.of(this);
     this.rotationFunction = new PlatformFunction(this, 'RotationFunction', {
-      entry: fileURLToPath(new URL('../handlers/secret-rotation/rotate-secret.ts', import.meta.url)),
+      name: rotationFunction.name,
+      entry: fileURLToPath(rotationFunction.module),
       environment: {
         CREDENTIAL_ADAPTER_FUNCTION: props.credentialAdapterArn,
-        IDEMPOTENCY_TABLE_NAME: props.idempotencyTable.tableName,
+        IDEMPOTENCY_TABLE_NAME: props.idempotencyTableName,
       },
       alarmTopic: props.alarmTopic,
     });
+    this.declared = { fn: this.rotationFunction, permissions: rotationFunction.permissions };
     const fn = this.rotationFunction.function;
     props.secrets.forEach((secret, index) => {
-      new RotationSchedule(this, `Schedule${index}`, {
-        secret: Secret.fromSecretCompleteArn(this, `Secret${index}`, secret.secretArn),
-        rotationLambda: fn,
-        automaticallyAfter: Duration.days(0),
+      const permission = new CfnPermission(this, `SecretsManagerInvokes${index}`, {
+        action: 'lambda:InvokeFunction',
+        functionName: fn.functionArn,
+        principal: 'secretsmanager.amazonaws.com',
+        sourceAccount: stack.account,
+        sourceArn: secret.secretArn,
+      });
+      const schedule = new CfnRotationSchedule(this, `Schedule${index}`, {
+        secretId: secret.secretArn,
+        rotationLambdaArn: fn.functionArn,
         rotateImmediatelyOnUpdate: false,
       });
+      // Secrets Manager checks it may invoke the function when the schedule is created.
+      schedule.addDependency(permission);
     });
-    const masters = [
-      ...new Set(props.secrets.flatMap((s) => (s.masterSecretArn ? [s.masterSecretArn] : []))),
-    ];
-    if (masters.length > 0) {
-      // Alternating users: the function finds the admin secret's current version; the adapter reads it.
-      fn.addToRolePolicy(
-        new PolicyStatement({ actions: ['secretsmanager:DescribeSecret'], resources: masters }),
-      );
-    }
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.credentialAdapterArn] }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [props.idempotencyTable.tableArn],
-      }),
-    );
-    props.key.grantEncryptDecrypt(fn);
-    nagAcknowledgements.rotationFunction(this.rotationFunction);
-  }
-
-  /** Every consumer health-check alias, as function ARNs with the alias. */
-  consumerArns(stack: Stack): string[] {
-    return this.props.secrets.flatMap((s) =>
-      s.consumers.map((c) => `arn:${stack.partition}:lambda:${stack.region}:${stack.account}:function:${c}`),
-    );
   }
 
   /**

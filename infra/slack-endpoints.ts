@@ -1,15 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { Permission } from '../handlers/lib/define-step.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { AccessPolicy } from '../slack/access-policy.js';
 import type { CatalogueEntry } from '../slack/slash-command.js';
@@ -21,20 +19,43 @@ export interface SlackEndpointsProps {
   /** What `/runbook list` shows. */
   readonly catalogue: readonly CatalogueEntry[];
   readonly accessPolicy: AccessPolicy;
+  /** Encrypts the credentials secret. */
   readonly key: IKey;
   readonly approvals: ITopic;
-  readonly approvalTable: ITable;
-  readonly leaseTable: ITable;
-  readonly stateMachines: readonly StateMachine[];
+  /** Where approval requests and their answers are recorded. */
+  readonly approvalTableName: string;
   /** The dispatcher's configuration (JSON), which manual starts use too. */
   readonly dispatcherConfig: string;
-  /** IAM statements that let a function resolve an API target to its alias, as the dispatcher does. */
-  readonly resolveTargets: readonly PolicyStatement[];
   readonly alarmTopic: ITopic;
   readonly deadLetters: IQueue;
   /** Where the asynchronously invoked workers' and notifier's failed events go. */
   readonly failedInvocations: IQueue;
 }
+
+/** What each Slack function calls (declared here: infra deploys Slack's code without loading it). */
+const permissions = {
+  // Starts go through the dispatcher's launch: alarm lookup, lease, StartExecution; status reads executions.
+  commandWorker: [
+    { actions: ['states:StartExecution'], on: 'state-machines' },
+    { actions: ['states:DescribeExecution'], on: 'executions' },
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], on: 'lease-table' },
+    { actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], on: 'alarms' },
+    { actions: ['apigateway:GET'], on: 'rest-apis' },
+  ],
+  approvalWorker: [
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], on: 'approval-table' },
+    { actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], on: 'state-machines' },
+    { actions: ['secretsmanager:GetSecretValue'], on: 'slack-credentials' },
+  ],
+  notifier: [
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], on: 'approval-table' },
+    { actions: ['secretsmanager:GetSecretValue'], on: 'slack-credentials' },
+  ],
+  endpoint: [
+    { actions: ['lambda:InvokeFunction'], on: 'slack-workers' },
+    { actions: ['secretsmanager:GetSecretValue'], on: 'slack-credentials' },
+  ],
+} as const satisfies Record<string, readonly Permission[]>;
 
 /**
  * Slack's way in: a Function URL for the slash command and the buttons (its own auth is Slack's
@@ -44,6 +65,13 @@ export interface SlackEndpointsProps {
 export class SlackEndpoints extends Construct {
   readonly url: string;
   readonly secret: Secret;
+  /** The functions the endpoint hands requests to. */
+  readonly workerArns: readonly string[];
+  /** Each function with its permissions, for the stack to grant. */
+  readonly declared: readonly {
+    readonly fn: PlatformFunction;
+    readonly permissions: readonly Permission[];
+  }[];
 
   constructor(scope: Construct, id: string, props: SlackEndpointsProps) {
     super(scope, id);
@@ -59,23 +87,13 @@ export class SlackEndpoints extends Construct {
       RUNBOOK_ENVIRONMENT: props.environment,
       SLACK_SECRET_ARN: this.secret.secretArn,
       SLACK_ACCESS_POLICY: JSON.stringify(props.accessPolicy),
-      APPROVAL_TABLE_NAME: props.approvalTable.tableName,
       DISPATCHER_CONFIG: props.dispatcherConfig,
     };
-    const machineArns = props.stateMachines.map((m) => m.stateMachineArn);
-    const executionArns = props.stateMachines.map(
-      (m) =>
-        `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${m.stateMachineName}:*`,
-    );
-    const approvalRecords = (actions: string[]) =>
-      new PolicyStatement({
-        actions: actions.map((a) => `dynamodb:${a}`),
-        resources: [props.approvalTable.tableArn],
-      });
 
     // A failed start or answer is reported to the person in Slack; retrying later could act twice.
     // Commands answer through response_url, which needs no bot token: no secret, no approval records.
     const commandWorker = new PlatformFunction(this, 'CommandWorker', {
+      name: 'slack-command-worker',
       entry: entry('command-worker'),
       environment: {
         RUNBOOK_ENVIRONMENT: props.environment,
@@ -85,48 +103,25 @@ export class SlackEndpoints extends Construct {
       alarmTopic: props.alarmTopic,
       asyncFailures: { queue: props.failedInvocations, retryAttempts: 0 },
     });
-
-    const commandWorkerStatements = [
-      new PolicyStatement({ actions: ['states:StartExecution'], resources: machineArns }),
-      new PolicyStatement({ actions: ['states:DescribeExecution'], resources: executionArns }),
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        resources: [props.leaseTable.tableArn],
-      }),
-      new PolicyStatement({
-        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
-        resources: [`arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`],
-      }),
-      ...props.resolveTargets,
-    ];
-
     const approvalWorker = new PlatformFunction(this, 'ApprovalWorker', {
+      name: 'slack-approval-worker',
       entry: entry('approval-worker'),
-      environment: common,
+      environment: { ...common, APPROVAL_TABLE_NAME: props.approvalTableName },
       alarmTopic: props.alarmTopic,
       asyncFailures: { queue: props.failedInvocations, retryAttempts: 0 },
     });
-
-    const approvalWorkerStatements = [
-      approvalRecords(['GetItem', 'UpdateItem']),
-      new PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-        resources: machineArns,
-      }),
-    ];
-
     const notifier = new PlatformFunction(this, 'Notifier', {
+      name: 'slack-notifier',
       entry: entry('notifier'),
-      environment: common,
+      environment: { ...common, APPROVAL_TABLE_NAME: props.approvalTableName },
       alarmTopic: props.alarmTopic,
       asyncFailures: { queue: props.failedInvocations, retryAttempts: 2 },
     });
     props.approvals.addSubscription(
       new LambdaSubscription(notifier.function, { deadLetterQueue: props.deadLetters }),
     );
-    const notifierStatements = [approvalRecords(['GetItem', 'UpdateItem'])];
-
     const endpoint = new PlatformFunction(this, 'Endpoint', {
+      name: 'slack-endpoint',
       entry: entry('endpoint'),
       environment: {
         RUNBOOK_ENVIRONMENT: props.environment,
@@ -141,26 +136,15 @@ export class SlackEndpoints extends Construct {
       // Anyone on the internet can call the URL: a flood of (unsigned) requests stops here.
       reservedConcurrency: 10,
     });
-    const endpointStatements = [
-      new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [commandWorker.function.functionArn, approvalWorker.function.functionArn],
-      }),
-    ];
     const url = endpoint.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
     this.url = url.url;
-
-    for (const [fn, statements, readsSecret] of [
-      [commandWorker, commandWorkerStatements, false],
-      [approvalWorker, approvalWorkerStatements, true],
-      [notifier, notifierStatements, true],
-      [endpoint, endpointStatements, true],
-    ] as const) {
-      for (const statement of statements) fn.function.addToRolePolicy(statement);
-      if (readsSecret) this.secret.grantRead(fn.function);
-      props.key.grantEncryptDecrypt(fn.function);
-      nagAcknowledgements.stepFunction(fn, statements);
-    }
+    this.workerArns = [commandWorker.function.functionArn, approvalWorker.function.functionArn];
+    this.declared = [
+      { fn: commandWorker, permissions: permissions.commandWorker },
+      { fn: approvalWorker, permissions: permissions.approvalWorker },
+      { fn: notifier, permissions: permissions.notifier },
+      { fn: endpoint, permissions: permissions.endpoint },
+    ];
     new CfnOutput(stack, 'SlackRequestUrl', {
       description: 'Base URL for the Slack app: <url>slack/commands and <url>slack/interactions',
       value: url.url,

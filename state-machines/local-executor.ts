@@ -1,8 +1,8 @@
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { stepHandlers } from '../handlers/index.js';
 import { ErrorNames, PlatformError } from '../handlers/lib/errors.js';
 import type { StepDeps } from '../handlers/lib/step-deps.js';
+import { stepNamed } from '../handlers/step-catalogue.js';
 import type { RunbookDefinition } from '../runbooks/index.js';
 import type { AslDefinition, AslState, AslTaskState } from './asl-types.js';
 import { readPath } from './json-path.js';
@@ -53,6 +53,11 @@ export interface LocalExecutionEvent {
 
 export interface LocalRunOptions {
   readonly deps: StepDeps;
+  /**
+   * Each step's own deps, e.g. clients that act as the step function's role.
+   * @default `deps` for every step
+   */
+  readonly depsOf?: (step: string) => StepDeps;
   readonly approver: Approver;
   /** Moves virtual time forward; Wait states, retries and approval timeouts call it instead of sleeping. */
   readonly advanceTime: (seconds: number) => void | Promise<void>;
@@ -151,14 +156,17 @@ export async function runLocally(
   const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
   for (const [name, state] of states) {
     if (state.Type !== 'Task') continue;
-    const step = stepOfTask(state);
+    const stepName = stepOfTask(state);
+    const step = stepName === undefined ? undefined : stepNamed(stepName);
     if (!step) throw new Error(`${runbook.id}: state "${name}" invokes no known step handler`);
-    const core = stepHandlers[step] as (input: unknown, deps: StepDeps) => Promise<unknown>;
+    const stepDeps = options.depsOf?.(step.name) ?? deps;
+    const run = step.core as (input: unknown, deps: StepDeps) => Promise<unknown>;
+    const core = (input: unknown) => run(input, stepDeps);
     taskHandlers[name] = isCallback(state)
       ? async (parameters) => {
           await settled();
           const payload = readPath(parameters, '$.Payload');
-          await core(payload, deps);
+          await core(payload);
           const timeoutSeconds = timeoutOf(state, lastInput.get(name));
           const answer = await options.approver({
             state: name,
@@ -190,7 +198,7 @@ export async function runLocally(
         }
       : async (parameters) => {
           await settled();
-          return core(parameters, deps);
+          return core(parameters);
         };
   }
 

@@ -1,17 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { StateGraph } from 'aws-cdk-lib/aws-stepfunctions';
-import { type StepName, stepNames } from '../handlers/steps.js';
+import { type StepName, stepLogicalName } from '../handlers/steps.js';
 import type { Runbook, RunbookDefinition, RunbookFunctions } from '../runbooks/index.js';
 import type { AslDefinition } from './asl-types.js';
 
 const placeholderAccount = '123456789012';
 const placeholderRegion = 'us-east-1';
-
-/** `gather-evidence` → `GatherEvidence`: the name a step's function has in templates and placeholders. */
-export function stepLogicalName(step: StepName): string {
-  return step.replace(/(^|-)([a-z])/g, (_m, _dash, c: string) => c.toUpperCase());
-}
 
 /** The placeholder standing for a step's function ARN in rendered ASL (SAM `DefinitionSubstitutions` style). */
 export function functionArnPlaceholder(step: StepName): string {
@@ -67,9 +62,18 @@ export function renderGraph(runbook: RunbookDefinition): Record<string, unknown>
   const stack = new Stack(new App(), 'Render', {
     env: { account: placeholderAccount, region: placeholderRegion },
   });
-  const functions = Object.fromEntries(
-    stepNames.map((step) => [step, LambdaFunction.fromFunctionArn(stack, `fn-${step}`, sentinelArn(step))]),
-  ) as RunbookFunctions;
+  // Each step's function is imported the first time the definition asks for it.
+  const imported = new Map<string, ReturnType<typeof LambdaFunction.fromFunctionArn>>();
+  const functions = new Proxy({} as RunbookFunctions, {
+    get: (_target, step: string) => {
+      let fn = imported.get(step);
+      if (!fn) {
+        fn = LambdaFunction.fromFunctionArn(stack, `fn-${step}`, sentinelArn(step as StepName));
+        imported.set(step, fn);
+      }
+      return fn;
+    },
+  });
   const chain = runbook.build(stack, functions);
   const graph = new StateGraph(chain.startState, runbook.id);
   return resolveIntrinsics(stack.resolve(graph.toGraphJson())) as Record<string, unknown>;

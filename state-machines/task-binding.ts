@@ -1,14 +1,15 @@
-import { type StepName, stepNames } from '../handlers/steps.js';
+import { stepOfLogicalName } from '../handlers/steps.js';
 import type { AslTaskState } from './asl-types.js';
-import { functionArnPlaceholder } from './render-asl.js';
 
 /**
- * The step handler a Task state invokes: read from its function ARN placeholder, either the
- * Resource itself (direct invoke) or `Parameters.FunctionName` (the `lambda:invoke` integrations).
+ * The name of the step a Task state invokes, read from its function ARN placeholder
+ * (`${GatherEvidenceFunctionArn}`), either the Resource itself (direct invoke) or
+ * `Parameters.FunctionName` (the `lambda:invoke` integrations); undefined when it names none.
  */
-export function stepOfTask(state: AslTaskState): StepName | undefined {
+export function stepOfTask(state: AslTaskState): string | undefined {
   const functionRef = state.Resource.startsWith('arn:aws:states:::lambda:invoke')
     ? state.Parameters?.FunctionName
     : state.Resource;
-  return stepNames.find((step) => functionRef === functionArnPlaceholder(step));
+  const placeholder = /^\$\{([A-Z][A-Za-z]*)FunctionArn\}$/.exec(String(functionRef ?? ''));
+  return placeholder?.[1] ? stepOfLogicalName(placeholder[1]) : undefined;
 }

@@ -23,14 +23,18 @@ interface MiddlewareStackLike {
   add(middleware: Middleware, options: { step: 'initialize'; name: string; priority: 'high' }): void;
 }
 
+/** Checks a call before it runs: throws the service's AccessDenied error when IAM refuses it. */
+export type CallAuthorizer = (clientName: string, operation: string, input: unknown) => Promise<void>;
+
 let requests = 0;
 
 /**
  * Binds a real SDK v3 client to a simulated account: a middleware at the start of the stack answers
  * every command from the simulation, so nothing is signed or sent. The client, its commands, input
  * and output types, and its modeled exceptions are the SDK's own; only the transport is replaced.
+ * With `authorize`, each call is first authorized as its caller (a denied call changes nothing).
  */
-export function bindClient(client: AnyAwsClient, lookup: OperationLookup): void {
+export function bindClient(client: AnyAwsClient, lookup: OperationLookup, authorize?: CallAuthorizer): void {
   (client.middlewareStack as unknown as MiddlewareStackLike).add(
     (_next, context) => async (args) => {
       const clientName = context.clientName ?? 'unknown client';
@@ -39,6 +43,7 @@ export function bindClient(client: AnyAwsClient, lookup: OperationLookup): void 
       if (!run) {
         throw new Error(`the simulated account does not model ${clientName} ${operation}`);
       }
+      await authorize?.(clientName, operation, args.input);
       const result = await run(args.input);
       requests += 1;
       const output = {

@@ -17,10 +17,13 @@ import {
 import type { AccountIdentity } from './account-identity.js';
 import { EventBus } from './event-bus.js';
 import { SimulatedFis } from './fis/simulated-fis.js';
+import { accessDeniedError } from './iam/access-denied.js';
+import { type AccessLookups, accessRequestsOf } from './iam/access-requests.js';
+import { AccountIam, type Caller } from './iam/account-iam.js';
 import { lambdaOperations } from './lambda/lambda-operations.js';
 import { SimulatedLambda } from './lambda/simulated-lambda.js';
 import { MetricStore, minuteMs } from './metric-store.js';
-import { bindClient, type OperationLookup } from './sdk-binding.js';
+import { bindClient, type CallAuthorizer, type OperationLookup } from './sdk-binding.js';
 import { SimulatedSecretsManager } from './secrets/simulated-secrets-manager.js';
 import { SimulatedApiGateway } from './simulated-api-gateway.js';
 import { SimulatedCloudWatch } from './simulated-cloudwatch.js';
@@ -71,12 +74,17 @@ export class SimulatedAccount {
   readonly secretsManager: SimulatedSecretsManager;
   readonly fis: SimulatedFis;
   readonly schemas: SimulatedSchemas;
+  /** Resource policies, customer-managed keys and the decision on every call made as a caller. */
+  readonly iam: AccountIam;
+  private readonly accessLookups: AccessLookups;
   private readonly workloads: Workload[] = [];
   private processedUntil: number;
 
   constructor(options: SimulatedAccountOptions) {
     this.identity = { accountId: options.accountId ?? '123456789012', region: options.region ?? 'eu-west-1' };
     this.clock = new VirtualClock(options.start);
+    this.iam = new AccountIam(this.identity);
+    this.accessLookups = this.lookupsForAccess();
     this.processedUntil = Math.floor(options.start.getTime() / minuteMs) * minuteMs;
     this.cloudwatch = new SimulatedCloudWatch(this.identity, this.metrics, this.clock, this.bus);
     this.lambda = new SimulatedLambda(this.identity, this.metrics, this.clock);
@@ -147,12 +155,62 @@ export class SimulatedAccount {
     });
   }
 
-  /** SDK v3 clients of every service the platform uses, answered by this account. */
-  clients(): AwsClients {
+  /**
+   * SDK v3 clients of every service the platform uses, answered by this account. With a caller
+   * (a function's role session), every call is authorized as that caller first, and a denied call
+   * fails with the service's AccessDenied error and changes nothing; without one, the clients act
+   * as the account's administrator (game-day setup, people's tooling).
+   */
+  clients(caller?: Caller): AwsClients {
+    const authorize = caller ? this.authorizerFor(caller) : undefined;
     return lazyClients(allClientClasses, {
       region: this.identity.region,
-      configure: (client) => bindClient(client, this.lookup),
+      configure: (client) => bindClient(client, this.lookup, authorize),
     });
+  }
+
+  /** What authorizing a call needs to resolve: names to ARNs, tokens to state machines. */
+  private lookupsForAccess(): AccessLookups {
+    return {
+      identity: this.identity,
+      queueArn: (urlOrName) => {
+        const name = urlOrName.split('/').pop() ?? urlOrName;
+        return `arn:aws:sqs:${this.identity.region}:${this.identity.accountId}:${name}`;
+      },
+      mappingFunctionArn: (uuid) => {
+        try {
+          return this.lambda.mappings.get(uuid).FunctionArn;
+        } catch {
+          return undefined;
+        }
+      },
+      secretArn: (secretId) => {
+        try {
+          return this.secretsManager.store.get(secretId).arn;
+        } catch {
+          return secretId.startsWith('arn:')
+            ? secretId
+            : `arn:aws:secretsmanager:${this.identity.region}:${this.identity.accountId}:secret:${secretId}`;
+        }
+      },
+      rotationFunctionOf: (secretId) => {
+        try {
+          return this.secretsManager.store.get(secretId).rotation.lambdaArn;
+        } catch {
+          return undefined;
+        }
+      },
+      stateMachineOfTaskToken: (token) => this.stepFunctions.stateMachineOfTaskToken(token),
+    };
+  }
+
+  private authorizerFor(caller: Caller): CallAuthorizer {
+    return async (clientName, operation, input) => {
+      const requests = accessRequestsOf(clientName, operation, input, this.accessLookups);
+      if (!requests) return;
+      const denial = await this.iam.authorize(caller, requests);
+      if (denial) throw accessDeniedError(clientName, denial);
+    };
   }
 
   private readonly lookup: OperationLookup = (clientName, operation) =>

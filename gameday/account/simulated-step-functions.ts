@@ -152,6 +152,16 @@ export class SimulatedStepFunctions {
     });
   }
 
+  /**
+   * The state machine whose execution a task token belongs to. Tokens of local executions are
+   * `<execution name>/...`; the name is unique per state machine, and runbooks' names carry their
+   * runbook, so the first execution of that name is the one.
+   */
+  stateMachineOfTaskToken(token: string): string | undefined {
+    const name = token.split('/')[0];
+    return [...this.executions.values()].find((e) => e.name === name)?.stateMachine;
+  }
+
   sendTaskSuccess(input: SendTaskSuccessCommandInput): Record<string, never> {
     try {
       JSON.parse(input.output ?? '');

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, timestampString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -94,4 +94,13 @@ export const buildReport: StepCore<BuildReportInput, RunbookReport> = async (raw
   };
 };
 
-export const handler = lambdaEntry(buildReport, {});
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'build-report',
+  module: import.meta.url,
+  clients: {},
+  core: buildReport,
+  permissions: [],
+});
+
+export const handler = step.handler;

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { ApprovalMode } from '../lib/approval-mode.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { spikeGuardrailsSchema } from './contract.js';
@@ -90,4 +90,13 @@ export const decideRemediation: StepCore<DecideInput, Decision> = async (rawInpu
   };
 };
 
-export const handler = lambdaEntry(decideRemediation, {});
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'decide-remediation',
+  module: import.meta.url,
+  clients: {},
+  core: decideRemediation,
+  permissions: [],
+});
+
+export const handler = step.handler;

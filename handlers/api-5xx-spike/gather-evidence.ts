@@ -4,8 +4,8 @@ import { GetAliasCommand, LambdaClient, ListVersionsByFunctionCommand } from '@a
 import * as z from 'zod/mini';
 import { alarmArnOf, alarmMetricStats, parseAlarmEvent } from '../lib/alarm-event.js';
 import { type AliasTarget, resolveAliasTarget } from '../lib/alias-target.js';
+import { defineStep } from '../lib/define-step.js';
 import { TargetNotResolvedError } from '../lib/errors.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { type MetricPoint, readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
@@ -148,8 +148,18 @@ export const gatherEvidence: StepCore<
   };
 };
 
-export const handler = lambdaEntry(gatherEvidence, {
-  lambda: LambdaClient,
-  cloudwatch: CloudWatchClient,
-  apiGateway: APIGatewayClient,
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'gather-evidence',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient, cloudwatch: CloudWatchClient, apiGateway: APIGatewayClient },
+  core: gatherEvidence,
+  permissions: [
+    { actions: ['lambda:GetAlias', 'lambda:ListVersionsByFunction'], on: 'target-functions' },
+    { actions: ['apigateway:GET'], on: 'rest-apis' },
+    { actions: ['cloudwatch:GetMetricData'], on: 'any' },
+    { actions: ['cloudwatch:DescribeAlarms'], on: 'alarms' },
+  ],
 });
+
+export const handler = step.handler;

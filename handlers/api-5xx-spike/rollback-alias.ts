@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
+import { defineStep } from '../lib/define-step.js';
 import { AliasChangedError } from '../lib/errors.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, share } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -104,4 +104,14 @@ const rollbackAliasOnce: StepCore<RollbackInput, RollbackResult, 'lambda'> = asy
 /** The step, idempotent on `[executionId, rollbackTo]`: a retry returns the first result instead of acting twice. */
 export const rollbackAlias = idempotentStep('rollback-alias', rollbackAliasOnce, '[executionId, rollbackTo]');
 
-export const handler = lambdaEntry(rollbackAlias, { lambda: LambdaClient, dynamodb: DynamoDBClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'rollback-alias',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient, dynamodb: DynamoDBClient },
+  core: rollbackAlias,
+  permissions: [{ actions: ['lambda:GetAlias', 'lambda:UpdateAlias'], on: 'target-functions' }],
+  idempotent: true,
+});
+
+export const handler = step.handler;

@@ -1,6 +1,6 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt, positiveInt, share, timestampString } from '../lib/schemas.js';
@@ -70,4 +70,16 @@ export const verifyRecovery: StepCore<VerifyInput, Verification, 'cloudwatch'> =
   };
 };
 
-export const handler = lambdaEntry(verifyRecovery, { cloudwatch: CloudWatchClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'verify-recovery',
+  module: import.meta.url,
+  clients: { cloudwatch: CloudWatchClient },
+  core: verifyRecovery,
+  permissions: [
+    { actions: ['cloudwatch:GetMetricData'], on: 'any' },
+    { actions: ['cloudwatch:DescribeAlarms'], on: 'alarms' },
+  ],
+});
+
+export const handler = step.handler;

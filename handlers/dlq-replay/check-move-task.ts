@@ -1,6 +1,6 @@
 import { ListMessageMoveTasksCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonNegativeInt } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -42,4 +42,13 @@ export const checkMoveTask: StepCore<CheckMoveTaskInput, MoveTaskProgress, 'sqs'
   };
 };
 
-export const handler = lambdaEntry(checkMoveTask, { sqs: SQSClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'check-move-task',
+  module: import.meta.url,
+  clients: { sqs: SQSClient },
+  core: checkMoveTask,
+  permissions: [{ actions: ['sqs:ListMessageMoveTasks'], on: 'replay-queues' }],
+});
+
+export const handler = step.handler;

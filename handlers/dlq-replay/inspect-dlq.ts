@@ -15,9 +15,9 @@ import {
 import * as z from 'zod/mini';
 import { alarmMetricStats, alarmStateChangeEventSchema } from '../lib/alarm-event.js';
 import { withBackoff } from '../lib/backoff.js';
+import { defineStep } from '../lib/define-step.js';
 import { InvalidInputError, TargetNotResolvedError } from '../lib/errors.js';
 import { failureSignature } from '../lib/failure-signature.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
 import { positiveInt } from '../lib/schemas.js';
@@ -272,8 +272,27 @@ export const inspectDlq: StepCore<InspectDlqInput, DlqEvidence, 'sqs' | 'lambda'
   };
 };
 
-export const handler = lambdaEntry(inspectDlq, {
-  sqs: SQSClient,
-  lambda: LambdaClient,
-  cloudwatch: CloudWatchClient,
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'inspect-dlq',
+  module: import.meta.url,
+  clients: { sqs: SQSClient, lambda: LambdaClient, cloudwatch: CloudWatchClient },
+  core: inspectDlq,
+  permissions: [
+    {
+      actions: [
+        'sqs:GetQueueUrl',
+        'sqs:GetQueueAttributes',
+        'sqs:ListDeadLetterSourceQueues',
+        'sqs:ReceiveMessage',
+        'sqs:ChangeMessageVisibility',
+      ],
+      on: 'replay-queues',
+    },
+    { actions: ['lambda:ListEventSourceMappings'], on: 'any' },
+    { actions: ['lambda:GetFunctionConfiguration'], on: 'replay-consumers' },
+    { actions: ['cloudwatch:GetMetricData'], on: 'any' },
+  ],
 });
+
+export const handler = step.handler;

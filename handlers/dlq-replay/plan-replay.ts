@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
+import { defineStep } from '../lib/define-step.js';
 import { unparseableSignature } from '../lib/failure-signature.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { replayGuardrailsSchema } from './contract.js';
@@ -123,4 +123,13 @@ export const planReplay: StepCore<PlanReplayInput, ReplayPlan> = async (rawInput
   };
 };
 
-export const handler = lambdaEntry(planReplay, {});
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'plan-replay',
+  module: import.meta.url,
+  clients: {},
+  core: planReplay,
+  permissions: [],
+});
+
+export const handler = step.handler;

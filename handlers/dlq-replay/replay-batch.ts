@@ -1,7 +1,7 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import { withBackoff } from '../lib/backoff.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt, positiveInt, share } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -230,4 +230,24 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     : result(false, false, 'the invocation used its time budget');
 };
 
-export const handler = lambdaEntry(replayBatch, { sqs: SQSClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'replay-batch',
+  module: import.meta.url,
+  clients: { sqs: SQSClient },
+  core: replayBatch,
+  permissions: [
+    {
+      actions: [
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
+        'sqs:DeleteMessage',
+        'sqs:ChangeMessageVisibility',
+      ],
+      on: 'replay-queues',
+    },
+  ],
+});
+
+export const handler = step.handler;

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore, StepDeps } from '../lib/step-deps.js';
@@ -118,4 +118,13 @@ export const reportReplay: StepCore<ReportReplayInput, ReplayReport, 'sqs'> = as
   };
 };
 
-export const handler = lambdaEntry(reportReplay, { sqs: SQSClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'report-replay',
+  module: import.meta.url,
+  clients: { sqs: SQSClient },
+  core: reportReplay,
+  permissions: [{ actions: ['sqs:GetQueueAttributes'], on: 'replay-queues' }],
+});
+
+export const handler = step.handler;

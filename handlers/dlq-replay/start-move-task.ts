@@ -1,6 +1,6 @@
 import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -59,4 +59,25 @@ export const startMoveTask: StepCore<StartMoveTaskInput, MoveTaskStarted, 'sqs'>
   };
 };
 
-export const handler = lambdaEntry(startMoveTask, { sqs: SQSClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'start-move-task',
+  module: import.meta.url,
+  clients: { sqs: SQSClient },
+  core: startMoveTask,
+  permissions: [
+    {
+      actions: [
+        'sqs:StartMessageMoveTask',
+        'sqs:ListMessageMoveTasks',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:SendMessage',
+      ],
+      on: 'replay-queues',
+    },
+  ],
+});
+
+export const handler = step.handler;

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
+import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -66,7 +66,28 @@ export const applyConcurrencyChange = idempotentStep(
   '[executionId, change]',
 );
 
-export const handler = lambdaEntry(applyConcurrencyChange, {
-  lambda: LambdaClient,
-  dynamodb: DynamoDBClient,
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'apply-concurrency-change',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient, dynamodb: DynamoDBClient },
+  core: applyConcurrencyChange,
+  permissions: [
+    {
+      actions: [
+        'lambda:GetFunctionConcurrency',
+        'lambda:PutFunctionConcurrency',
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:PutProvisionedConcurrencyConfig',
+      ],
+      on: 'target-functions',
+    },
+    {
+      actions: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
+      on: 'target-event-source-mappings',
+    },
+  ],
+  idempotent: true,
 });
+
+export const handler = step.handler;

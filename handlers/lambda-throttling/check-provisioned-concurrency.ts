@@ -1,6 +1,6 @@
 import { GetProvisionedConcurrencyConfigCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -48,4 +48,13 @@ export const checkProvisionedConcurrency: StepCore<
   };
 };
 
-export const handler = lambdaEntry(checkProvisionedConcurrency, { lambda: LambdaClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'check-provisioned-concurrency',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient },
+  core: checkProvisionedConcurrency,
+  permissions: [{ actions: ['lambda:GetProvisionedConcurrencyConfig'], on: 'target-functions' }],
+});
+
+export const handler = step.handler;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import type { Environment, StepCore } from '../lib/step-deps.js';
 import {
@@ -244,4 +244,13 @@ export const decideThrottlingFix: StepCore<DecideThrottlingFixInput, ThrottlingD
   return decideFix(evidence, guardrails, deps.environment);
 };
 
-export const handler = lambdaEntry(decideThrottlingFix, {});
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'decide-throttling-fix',
+  module: import.meta.url,
+  clients: {},
+  core: decideThrottlingFix,
+  permissions: [],
+});
+
+export const handler = step.handler;

@@ -13,8 +13,8 @@ import {
 import * as z from 'zod/mini';
 import { parseAlarmEvent } from '../lib/alarm-event.js';
 import { targetOf } from '../lib/alarm-routing.js';
+import { defineStep } from '../lib/define-step.js';
 import { TargetNotResolvedError } from '../lib/errors.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { type MetricPoint, type MetricSpec, readMetrics } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
 import { positiveInt } from '../lib/schemas.js';
@@ -266,7 +266,28 @@ export const gatherConcurrencyEvidence: StepCore<
   };
 };
 
-export const handler = lambdaEntry(gatherConcurrencyEvidence, {
-  lambda: LambdaClient,
-  cloudwatch: CloudWatchClient,
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'gather-concurrency-evidence',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient, cloudwatch: CloudWatchClient },
+  core: gatherConcurrencyEvidence,
+  permissions: [
+    {
+      actions: ['lambda:GetAccountSettings', 'lambda:ListFunctions', 'lambda:ListEventSourceMappings'],
+      on: 'any',
+    },
+    {
+      actions: [
+        'lambda:GetFunctionConcurrency',
+        'lambda:GetFunctionConfiguration',
+        'lambda:ListProvisionedConcurrencyConfigs',
+        'lambda:GetFunctionEventInvokeConfig',
+      ],
+      on: 'account-functions',
+    },
+    { actions: ['cloudwatch:GetMetricData'], on: 'any' },
+  ],
 });
+
+export const handler = step.handler;

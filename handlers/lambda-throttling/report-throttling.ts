@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -102,4 +102,13 @@ export const reportThrottling: StepCore<ReportThrottlingInput, ThrottlingReport>
   };
 };
 
-export const handler = lambdaEntry(reportThrottling, {});
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'report-throttling',
+  module: import.meta.url,
+  clients: {},
+  core: reportThrottling,
+  permissions: [],
+});
+
+export const handler = step.handler;

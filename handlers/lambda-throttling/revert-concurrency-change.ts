@@ -1,6 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -51,4 +51,29 @@ export const revertConcurrencyChange: StepCore<
   return { reverted: true, restored: change.from, revertedAt };
 };
 
-export const handler = lambdaEntry(revertConcurrencyChange, { lambda: LambdaClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'revert-concurrency-change',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient },
+  core: revertConcurrencyChange,
+  permissions: [
+    {
+      actions: [
+        'lambda:GetFunctionConcurrency',
+        'lambda:PutFunctionConcurrency',
+        'lambda:DeleteFunctionConcurrency',
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:PutProvisionedConcurrencyConfig',
+        'lambda:DeleteProvisionedConcurrencyConfig',
+      ],
+      on: 'target-functions',
+    },
+    {
+      actions: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
+      on: 'target-event-source-mappings',
+    },
+  ],
+});
+
+export const handler = step.handler;

@@ -1,6 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonNegativeInt, positiveInt, timestampString } from '../lib/schemas.js';
@@ -67,4 +67,13 @@ export const verifyThrottles: StepCore<VerifyThrottlesInput, ThrottleVerificatio
   };
 };
 
-export const handler = lambdaEntry(verifyThrottles, { cloudwatch: CloudWatchClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'verify-throttles',
+  module: import.meta.url,
+  clients: { cloudwatch: CloudWatchClient },
+  core: verifyThrottles,
+  permissions: [{ actions: ['cloudwatch:GetMetricData'], on: 'any' }],
+});
+
+export const handler = step.handler;

@@ -1,6 +1,6 @@
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -30,4 +30,13 @@ export const checkUpdate: StepCore<CheckUpdateInput, UpdateCheck, 'lambda'> = as
   };
 };
 
-export const handler = lambdaEntry(checkUpdate, { lambda: LambdaClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'check-update',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient },
+  core: checkUpdate,
+  permissions: [{ actions: ['lambda:GetFunctionConfiguration'], on: 'target-functions' }],
+});
+
+export const handler = step.handler;

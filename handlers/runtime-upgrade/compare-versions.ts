@@ -1,6 +1,6 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt, positiveInt, timestampString } from '../lib/schemas.js';
@@ -91,4 +91,16 @@ export const compareVersions: StepCore<CompareVersionsInput, CanaryComparison, '
   };
 };
 
-export const handler = lambdaEntry(compareVersions, { cloudwatch: CloudWatchClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'compare-versions',
+  module: import.meta.url,
+  clients: { cloudwatch: CloudWatchClient },
+  core: compareVersions,
+  permissions: [
+    { actions: ['cloudwatch:GetMetricData'], on: 'any' },
+    { actions: ['cloudwatch:DescribeAlarms'], on: 'alarms' },
+  ],
+});
+
+export const handler = step.handler;

@@ -3,8 +3,8 @@ import { GetFunctionConfigurationCommand, LambdaClient, ListTagsCommand } from '
 import { SchemasClient } from '@aws-sdk/client-schemas';
 import * as z from 'zod/mini';
 import { approvalModes } from '../lib/approval-mode.js';
+import { defineStep } from '../lib/define-step.js';
 import { InvalidInputError, TargetNotResolvedError } from '../lib/errors.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, positiveInt } from '../lib/schemas.js';
 import { environments, type StepCore } from '../lib/step-deps.js';
@@ -151,8 +151,20 @@ export const planUpgrade: StepCore<
   };
 };
 
-export const handler = lambdaEntry(planUpgrade, {
-  lambda: LambdaClient,
-  cloudwatch: CloudWatchClient,
-  schemas: SchemasClient,
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'plan-upgrade',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient, cloudwatch: CloudWatchClient, schemas: SchemasClient },
+  core: planUpgrade,
+  permissions: [
+    {
+      actions: ['lambda:GetFunctionConfiguration', 'lambda:GetAlias', 'lambda:ListTags'],
+      on: 'target-functions',
+    },
+    { actions: ['cloudwatch:DescribeAlarms'], on: 'alarms' },
+    { actions: ['schemas:DescribeSchema'], on: 'test-event-schemas' },
+  ],
 });
+
+export const handler = step.handler;

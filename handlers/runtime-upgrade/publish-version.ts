@@ -1,7 +1,7 @@
 import { LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
+import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -51,4 +51,13 @@ export const publishVersion: StepCore<PublishVersionInput, PublishedVersion, 'la
   return { version: published.Version };
 };
 
-export const handler = lambdaEntry(publishVersion, { lambda: LambdaClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'publish-version',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient },
+  core: publishVersion,
+  permissions: [{ actions: ['lambda:PublishVersion'], on: 'target-functions' }],
+});
+
+export const handler = step.handler;

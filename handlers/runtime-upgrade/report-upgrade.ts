@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -95,4 +95,13 @@ export const reportUpgrade: StepCore<ReportUpgradeInput, UpgradeReport> = async 
   };
 };
 
-export const handler = lambdaEntry(reportUpgrade, {});
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'report-upgrade',
+  module: import.meta.url,
+  clients: {},
+  core: reportUpgrade,
+  permissions: [],
+});
+
+export const handler = step.handler;

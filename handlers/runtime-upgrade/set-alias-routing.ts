@@ -1,7 +1,7 @@
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
+import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -80,4 +80,13 @@ export const setAliasRouting: StepCore<SetAliasRoutingInput, AliasState, 'lambda
   return { ...updated, changedAt };
 };
 
-export const handler = lambdaEntry(setAliasRouting, { lambda: LambdaClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'set-alias-routing',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient },
+  core: setAliasRouting,
+  permissions: [{ actions: ['lambda:GetAlias', 'lambda:UpdateAlias'], on: 'target-functions' }],
+});
+
+export const handler = step.handler;

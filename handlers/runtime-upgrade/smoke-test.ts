@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -42,4 +42,13 @@ export const smokeTest: StepCore<SmokeTestInput, SmokeTest, 'lambda'> = async (r
   return { passed: false, errorType };
 };
 
-export const handler = lambdaEntry(smokeTest, { lambda: LambdaClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'smoke-test',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient },
+  core: smokeTest,
+  permissions: [{ actions: ['lambda:InvokeFunction'], on: 'target-functions' }],
+});
+
+export const handler = step.handler;

@@ -4,7 +4,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -73,4 +73,18 @@ export const updateConfiguration: StepCore<UpdateConfigurationInput, UpdatedConf
   return { changed: true, updatedAt };
 };
 
-export const handler = lambdaEntry(updateConfiguration, { lambda: LambdaClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'update-configuration',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient },
+  core: updateConfiguration,
+  permissions: [
+    {
+      actions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'],
+      on: 'target-functions',
+    },
+  ],
+});
+
+export const handler = step.handler;

@@ -1,6 +1,6 @@
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -85,4 +85,13 @@ export const checkConsumers: StepCore<CheckConsumersInput, ConsumerCheck, 'lambd
   return { allHealthy: consumers.every((c) => c.healthy), consumers, checkedAt: deps.now().toISOString() };
 };
 
-export const handler = lambdaEntry(checkConsumers, { lambda: LambdaClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'check-consumers',
+  module: import.meta.url,
+  clients: { lambda: LambdaClient },
+  core: checkConsumers,
+  permissions: [{ actions: ['lambda:InvokeFunction'], on: 'rotation-consumers' }],
+});
+
+export const handler = step.handler;

@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -58,4 +58,13 @@ export const checkRotation: StepCore<CheckRotationInput, RotationCheck, 'secrets
   return { status: 'in-progress', checks, versions, reason: 'rotation in progress', checkedAt };
 };
 
-export const handler = lambdaEntry(checkRotation, { secretsManager: SecretsManagerClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'check-rotation',
+  module: import.meta.url,
+  clients: { secretsManager: SecretsManagerClient },
+  core: checkRotation,
+  permissions: [{ actions: ['secretsmanager:DescribeSecret'], on: 'rotated-secrets' }],
+});
+
+export const handler = step.handler;

@@ -1,7 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
+import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -61,4 +61,18 @@ export const clearStalePending: StepCore<ClearStalePendingInput, ClearedPending,
   return { cleared: true, versionId };
 };
 
-export const handler = lambdaEntry(clearStalePending, { secretsManager: SecretsManagerClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'clear-stale-pending',
+  module: import.meta.url,
+  clients: { secretsManager: SecretsManagerClient },
+  core: clearStalePending,
+  permissions: [
+    {
+      actions: ['secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'],
+      on: 'rotated-secrets',
+    },
+  ],
+});
+
+export const handler = step.handler;

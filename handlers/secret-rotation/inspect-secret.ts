@@ -1,8 +1,8 @@
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { approvalModes } from '../lib/approval-mode.js';
+import { defineStep } from '../lib/define-step.js';
 import { TargetNotResolvedError } from '../lib/errors.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
 import { positiveInt } from '../lib/schemas.js';
 import { environments, type StepCore } from '../lib/step-deps.js';
@@ -99,4 +99,13 @@ export const inspectSecret: StepCore<InspectSecretInput, SecretInspection, 'secr
   };
 };
 
-export const handler = lambdaEntry(inspectSecret, { secretsManager: SecretsManagerClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'inspect-secret',
+  module: import.meta.url,
+  clients: { secretsManager: SecretsManagerClient },
+  core: inspectSecret,
+  permissions: [{ actions: ['secretsmanager:DescribeSecret'], on: 'rotated-secrets' }],
+});
+
+export const handler = step.handler;

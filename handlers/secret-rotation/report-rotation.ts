@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -100,4 +100,13 @@ export const reportRotation: StepCore<ReportRotationInput, RotationReport, 'secr
   };
 };
 
-export const handler = lambdaEntry(reportRotation, { secretsManager: SecretsManagerClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'report-rotation',
+  module: import.meta.url,
+  clients: { secretsManager: SecretsManagerClient },
+  core: reportRotation,
+  permissions: [{ actions: ['secretsmanager:DescribeSecret'], on: 'rotated-secrets' }],
+});
+
+export const handler = step.handler;

@@ -1,8 +1,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CancelRotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
+import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore, StepDeps } from '../lib/step-deps.js';
@@ -141,7 +141,23 @@ export const rollBackRotation: StepCore<
   };
 };
 
-export const handler = lambdaEntry(rollBackRotation, {
-  secretsManager: SecretsManagerClient,
-  lambda: LambdaClient,
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'roll-back-rotation',
+  module: import.meta.url,
+  clients: { secretsManager: SecretsManagerClient, lambda: LambdaClient },
+  core: rollBackRotation,
+  permissions: [
+    {
+      actions: [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:UpdateSecretVersionStage',
+        'secretsmanager:CancelRotateSecret',
+      ],
+      on: 'rotated-secrets',
+    },
+    { actions: ['lambda:InvokeFunction'], on: 'rotation-function' },
+  ],
 });
+
+export const handler = step.handler;

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { type AwsClients, lazyClients } from '../lib/aws-clients.js';
+import { defineFunction, idempotencyPermission } from '../lib/define-step.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
 import { requiredEnv, withPowertools } from '../lib/lambda-entry.js';
 import { logger } from '../lib/observability.js';
@@ -245,16 +246,39 @@ async function secretValueOf(
   return (await sm.send(new GetSecretValueCommand({ SecretId: secretId, ...which }))).SecretString;
 }
 
+/**
+ * The rotation function as deployed: the documented actions on the rotated secrets
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html),
+ * the admin secret's current version for alternating users, the credential adapter, and its
+ * idempotency records.
+ */
+export const rotationFunction = defineFunction({
+  name: 'rotate-secret',
+  module: import.meta.url,
+  clients: { secretsManager: SecretsManagerClient, lambda: LambdaClient, dynamodb: DynamoDBClient },
+  permissions: [
+    {
+      actions: [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ],
+      on: 'rotated-secrets',
+    },
+    { actions: ['secretsmanager:GetRandomPassword'], on: 'any' },
+    { actions: ['secretsmanager:DescribeSecret'], on: 'rotation-admin-secrets' },
+    { actions: ['lambda:InvokeFunction'], on: 'credential-adapter' },
+    idempotencyPermission,
+  ],
+});
+
 let deployed: Omit<RotationDeps, 'remainingTimeMs'> | undefined;
 
 /** The Lambda entry Secrets Manager invokes; configuration from the environment, read once per container. */
 export const handler = withPowertools((event: unknown, context) => {
   deployed ??= {
-    clients: lazyClients({
-      secretsManager: SecretsManagerClient,
-      lambda: LambdaClient,
-      dynamodb: DynamoDBClient,
-    }),
+    clients: lazyClients(rotationFunction.clients),
     credentialAdapter: requiredEnv('CREDENTIAL_ADAPTER_FUNCTION'),
     // The AWS templates' defaults: characters that break connection strings and shells left out.
     password: {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -72,4 +72,16 @@ export const startRotation: StepCore<StartRotationInput, StartedRotation, 'secre
   };
 };
 
-export const handler = lambdaEntry(startRotation, { secretsManager: SecretsManagerClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'start-rotation',
+  module: import.meta.url,
+  clients: { secretsManager: SecretsManagerClient },
+  core: startRotation,
+  permissions: [
+    { actions: ['secretsmanager:DescribeSecret', 'secretsmanager:RotateSecret'], on: 'rotated-secrets' },
+    { actions: ['lambda:InvokeFunction'], on: 'rotation-function' },
+  ],
+});
+
+export const handler = step.handler;

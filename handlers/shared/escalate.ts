@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
+import { defineStep } from '../lib/define-step.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { notify } from '../lib/notify.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
@@ -119,4 +119,14 @@ const escalateOnce: StepCore<EscalateInput, Escalation, 'sns'> = async (rawInput
 /** The step, idempotent on `executionId`: a retry returns the first result instead of acting twice. */
 export const escalate = idempotentStep('escalate', escalateOnce, 'executionId');
 
-export const handler = lambdaEntry(escalate, { sns: SNSClient, dynamodb: DynamoDBClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'escalate',
+  module: import.meta.url,
+  clients: { sns: SNSClient, dynamodb: DynamoDBClient },
+  core: escalate,
+  permissions: [{ actions: ['sns:Publish'], on: 'escalation-topic' }],
+  idempotent: true,
+});
+
+export const handler = step.handler;

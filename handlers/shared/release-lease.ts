@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
-import { lambdaEntry } from '../lib/lambda-entry.js';
+import { defineStep } from '../lib/define-step.js';
 import { logger } from '../lib/observability.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt } from '../lib/schemas.js';
@@ -62,4 +62,13 @@ export const releaseLease: StepCore<ReleaseLeaseInput, LeaseReleased, 'dynamodb'
   return { released, target: dispatch.target };
 };
 
-export const handler = lambdaEntry(releaseLease, { dynamodb: DynamoDBClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'release-lease',
+  module: import.meta.url,
+  clients: { dynamodb: DynamoDBClient },
+  core: releaseLease,
+  permissions: [{ actions: ['dynamodb:UpdateItem'], on: 'lease-table' }],
+});
+
+export const handler = step.handler;

@@ -2,8 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
 import { ApprovalAlreadyDecidedError, ApprovalRecords, approvalIdFor } from '../lib/approval-records.js';
+import { defineStep } from '../lib/define-step.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
-import { lambdaEntry } from '../lib/lambda-entry.js';
 import { notify } from '../lib/notify.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
@@ -110,4 +110,17 @@ export const requestApproval = idempotentStep(
   '[executionId, taskToken, group]',
 );
 
-export const handler = lambdaEntry(requestApproval, { sns: SNSClient, dynamodb: DynamoDBClient });
+/** The step as deployed: its clients and the permissions their calls need. */
+export const step = defineStep({
+  name: 'request-approval',
+  module: import.meta.url,
+  clients: { sns: SNSClient, dynamodb: DynamoDBClient },
+  core: requestApproval,
+  permissions: [
+    { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], on: 'approval-table' },
+    { actions: ['sns:Publish'], on: 'approval-topic' },
+  ],
+  idempotent: true,
+});
+
+export const handler = step.handler;

@@ -2,10 +2,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { stepNames } from '../../handlers/steps.js';
+import { steps } from '../../handlers/step-catalogue.js';
+import { stepLogicalName } from '../../handlers/steps.js';
 import { createApp } from '../../infra/app.js';
 import { definitions } from '../../runbooks/definitions.js';
-import { functionArnPlaceholder, renderAsl, stepLogicalName } from '../../state-machines/render-asl.js';
+import { functionArnPlaceholder, renderAsl } from '../../state-machines/render-asl.js';
 
 // Bundling is skipped: these tests check the template, not esbuild.
 const app = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -15,7 +16,7 @@ const template = Template.fromStack(stack);
 /** Turns a deployed DefinitionString back into ASL with the same placeholders `runbook asl` prints. */
 function deployedDefinition(definitionString: unknown): unknown {
   const functionsByLogicalId = new Map(
-    stepNames.map((step) => {
+    steps.map(({ name: step }) => {
       const [logicalId] = Object.keys(template.findResources('AWS::Lambda::Function', {})).filter((id) =>
         id.startsWith(`${stepLogicalName(step)}Function`),
       );
@@ -77,7 +78,7 @@ describe('RunbooksStack', () => {
   });
 
   it('deploys each step, the dispatcher and the four Slack functions as arm64 Lambdas on the newest Node.js runtime with tracing and retained logs', () => {
-    const platformFunctions = stepNames.length + 1 + 4;
+    const platformFunctions = steps.length + 1 + 4;
     template.resourceCountIs('AWS::Lambda::Function', platformFunctions);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
@@ -91,7 +92,7 @@ describe('RunbooksStack', () => {
           Variables: Match.objectLike({ RUNBOOK_ENVIRONMENT: 'dev', LEASE_TABLE_NAME: Match.anyValue() }),
         },
       },
-      stepNames.length,
+      steps.length,
     );
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors' }, platformFunctions);

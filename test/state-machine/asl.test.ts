@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type StepName, stepNames } from '../../handlers/steps.js';
+import { steps } from '../../handlers/step-catalogue.js';
+import type { StepName } from '../../handlers/steps.js';
 import { definitions } from '../../runbooks/definitions.js';
 import { runbooks } from '../../runbooks/index.js';
 import type { AslState, AslTaskState } from '../../state-machines/asl-types.js';
@@ -39,7 +40,7 @@ describe.each(definitions.map((r) => [r.id, r] as const))('runbook %s definition
     const used = new Set<StepName>();
     for (const [name, state] of tasksOf(asl.States)) {
       const original = built[name] as AslTaskState;
-      const step = stepNames.find((s) => invoked(original) === sentinelArn(s));
+      const step = steps.map((s) => s.name).find((s) => invoked(original) === sentinelArn(s));
       expect(step, `state ${name} invokes no step function`).toBeDefined();
       expect(invoked(state), `state ${name}`).toBe(functionArnPlaceholder(step as StepName));
       expect(stepOfTask(state)).toBe(step);

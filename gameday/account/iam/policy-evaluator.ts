@@ -1,0 +1,137 @@
+/** An IAM policy document as CloudFormation and AWS hold it. */
+export interface PolicyDocument {
+  readonly Version?: string;
+  readonly Statement: unknown;
+}
+
+/** One request with every policy that decides it. */
+export interface Evaluation {
+  readonly principal: string;
+  readonly identityPolicies: readonly PolicyDocument[];
+  readonly resourcePolicy: PolicyDocument | undefined;
+  readonly action: string;
+  readonly resource: string;
+  readonly resourceAccount: string;
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** A statement of the caller's identity policies, by the policy's and the statement's position. */
+export interface StatementRef {
+  readonly policy: number;
+  readonly statement: number;
+}
+
+export interface Decision {
+  /** Why it was refused; undefined when allowed. */
+  readonly denied?: {
+    readonly kind: 'explicit' | 'implicit';
+    readonly policy: 'identity-based' | 'resource-based';
+  };
+  /** The identity statements that allowed it. */
+  readonly allowedBy: readonly StatementRef[];
+}
+
+export interface PolicyEvaluator {
+  evaluate(evaluation: Evaluation): Promise<Decision>;
+}
+
+type Simulate = typeof import('@cloud-copilot/iam-simulate').runSimulation;
+
+/**
+ * SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat have no resource type in the Service
+ * Authorization Reference, so the evaluator insists on `*` for them, while Step Functions
+ * authorizes them against the task's state machine (aws-cdk#8486). For these, statements whose
+ * resources match the state machine are evaluated as if they named `*`.
+ */
+const taskResponses = new Set([
+  'states:sendtasksuccess',
+  'states:sendtaskfailure',
+  'states:sendtaskheartbeat',
+]);
+
+/** An ARN pattern of a policy (`*` and `?` wildcards) as a regular expression. */
+function patternOf(pattern: string): RegExp {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`);
+}
+
+function asTaskResponse(evaluation: Evaluation): Evaluation {
+  if (!taskResponses.has(evaluation.action.toLowerCase()) || evaluation.resource === '*') return evaluation;
+  const list = (value: unknown): unknown[] =>
+    Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const rewrite = (statement: Record<string, unknown>) => {
+    const resources = list(statement.Resource).map(String);
+    return resources.some((r) => patternOf(r).test(evaluation.resource))
+      ? { ...statement, Resource: '*' }
+      : statement;
+  };
+  return {
+    ...evaluation,
+    resource: '*',
+    identityPolicies: evaluation.identityPolicies.map((policy) => ({
+      ...policy,
+      Statement: list(policy.Statement).map((s) => rewrite(s as Record<string, unknown>)),
+    })),
+  };
+}
+
+function decisionOf(result: Awaited<ReturnType<Simulate>>, evaluation: Evaluation): Decision {
+  if (result.resultType === 'error') {
+    throw new Error(
+      `IAM evaluation of ${evaluation.action} on ${evaluation.resource} is invalid: ${JSON.stringify(result.errors)}`,
+    );
+  }
+  const analysis = result.resultType === 'single' ? result.result.analysis : result.results[0]?.analysis;
+  const identity = analysis?.identityAnalysis;
+  const allowedBy = (identity?.allowStatements ?? []).map((s) => ({
+    policy: Number(s.policyId),
+    statement: s.statement.index() - 1,
+  }));
+  if (result.overallResult === 'Allowed') return { allowedBy };
+  const explicit = result.overallResult === 'ExplicitlyDenied';
+  const resourceSaidNo = (analysis?.resourceAnalysis?.denyStatements.length ?? 0) > 0;
+  return {
+    denied: {
+      kind: explicit ? 'explicit' : 'implicit',
+      policy: explicit && resourceSaidNo ? 'resource-based' : 'identity-based',
+    },
+    allowedBy,
+  };
+}
+
+/**
+ * The IAM policy evaluator, `@cloud-copilot/iam-simulate` (AGPL-3.0-or-later, a development
+ * dependency: loaded here only, never bundled); null when it is not installed.
+ */
+export async function loadEvaluator(): Promise<PolicyEvaluator | null> {
+  let simulate: Simulate;
+  try {
+    simulate = (await import('@cloud-copilot/iam-simulate')).runSimulation;
+  } catch {
+    return null;
+  }
+  return {
+    async evaluate(original) {
+      const evaluation = asTaskResponse(original);
+      const result = await simulate(
+        {
+          identityPolicies: evaluation.identityPolicies.map((policy, i) => ({ name: String(i), policy })),
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          ...(evaluation.resourcePolicy ? { resourcePolicy: evaluation.resourcePolicy } : {}),
+          request: {
+            principal: evaluation.principal,
+            action: evaluation.action,
+            resource: { resource: evaluation.resource, accountId: evaluation.resourceAccount },
+            contextVariables: evaluation.context as Record<string, string | string[]>,
+          },
+        },
+        {},
+      );
+      return decisionOf(result, evaluation);
+    },
+  };
+}
