@@ -1,8 +1,15 @@
 import { writeFileSync } from 'node:fs';
+import { policyEvaluatorInstalled } from '../gameday/account/iam/policy-evaluator.js';
 import { formatResult } from '../gameday/format-result.js';
+import {
+  type PlatformConfigurationName,
+  platformConfiguration,
+  platformConfigurationNames,
+} from '../gameday/iam/platform-configurations.js';
 import { htmlReport } from '../gameday/report/html-report.js';
 import { runScenario, type ScenarioResult } from '../gameday/run-scenario.js';
 import { findScenario } from '../gameday/scenarios/index.js';
+import { InvalidInputError } from '../handlers/lib/errors.js';
 
 /**
  * `runbook simulate <id>` and `runbook gameday`: runs game days one after another and prints each
@@ -11,10 +18,24 @@ import { findScenario } from '../gameday/scenarios/index.js';
  */
 export async function simulate(
   ids: readonly string[],
-  options: { readonly json: boolean; readonly html: string | undefined },
+  options: { readonly json: boolean; readonly html: string | undefined; readonly configuration: string },
 ): Promise<number> {
   const { json } = options;
+  const names: readonly string[] = platformConfigurationNames;
+  if (!names.includes(options.configuration)) {
+    throw new InvalidInputError(
+      `--configuration is one of ${platformConfigurationNames.join(', ')}, not "${options.configuration}"`,
+    );
+  }
+  const configuration = platformConfiguration(options.configuration as PlatformConfigurationName);
   const scenarios = ids.map(findScenario);
+  if (!json) {
+    console.log(
+      (await policyEvaluatorInstalled())
+        ? `platform deployed with ${configuration.name} settings (${configuration.description}); every call is authorized by its IAM policies\n`
+        : `platform deployed with ${configuration.name} settings; IAM is NOT enforced: the policy evaluator (@cloud-copilot/iam-simulate, a development dependency) is not installed\n`,
+    );
+  }
   const progress = !json && process.stdout.isTTY === true;
   const results: ScenarioResult[] = [];
   for (const [index, scenario] of scenarios.entries()) {
@@ -23,7 +44,7 @@ export async function simulate(
         `\r\x1b[K[${index + 1}/${scenarios.length}] ${scenario.id} (${scenario.runbook})…`,
       );
     }
-    const result = await runScenario(scenario);
+    const result = await runScenario(scenario, { configuration });
     results.push(result);
     if (progress) process.stdout.write('\r\x1b[K');
     if (!json) console.log(`${formatResult(result)}\n`);

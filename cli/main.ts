@@ -13,11 +13,14 @@ Commands:
                              \${StepFunctionArn} placeholders for the step functions
   diagram <runbook>          the runbook's Mermaid flowchart
   diagrams [--check]         write diagrams/<runbook>.md for every runbook (--check: fail if stale)
-  simulate <scenario> [--json]
+  simulate <scenario> [--json] [--configuration default|scoped-prod]
                              run one game-day scenario on a simulated account
-  gameday [--json] [--html <file>]
+  gameday [--json] [--html <file>] [--configuration default|scoped-prod]
                              run every scenario (what \`npm start\` does); --html writes the
-                             self-contained game-day report
+                             self-contained game-day report. The platform is deployed as the CDK
+                             app synthesizes it for the configuration (default: cdk.json's
+                             defaults; scoped-prod: examples/scoped-prod.context.json), and every
+                             call its functions make is authorized by its IAM policies
   gameday run <scenario> [--aws [--region <r>]] [--approve auto|slack] [--approval-table <t>]
         [--speed <x>] [--html <file>] [--json]
                              a closed-loop game day: inject the fault (FIS or a deployment), wait
@@ -85,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
       approve: { type: 'string', default: 'slack' },
       'approval-table': { type: 'string' },
       speed: { type: 'string' },
+      configuration: { type: 'string', default: 'default' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -128,6 +132,7 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./gameday-command.js')).simulate([requireArg(arg, 'scenario id')], {
         json: values.json,
         html: values.html,
+        configuration: values.configuration,
       });
     case 'gameday': {
       if (arg === 'run') {
@@ -153,7 +158,7 @@ async function main(argv: string[]): Promise<number> {
       const { simulate } = await import('./gameday-command.js');
       return simulate(
         scenarios.map((s) => s.id),
-        { json: values.json, html: values.html },
+        { json: values.json, html: values.html, configuration: values.configuration },
       );
     }
     case 'start': {

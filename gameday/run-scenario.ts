@@ -5,6 +5,11 @@ import { logger } from '../handlers/lib/observability.js';
 import type { Approver } from '../state-machines/local-executor.js';
 import type { BusEvent } from './account/event-bus.js';
 import { SimulatedAccount } from './account/simulated-account.js';
+import {
+  defaultConfiguration,
+  type PlatformConfiguration,
+  platformConfiguration,
+} from './iam/platform-configurations.js';
 import { injectFault } from './inject-fault.js';
 import {
   type ExecutionFacts,
@@ -54,6 +59,12 @@ export interface RunOptions {
   readonly onAccount?: (account: SimulatedAccount) => void;
   /** Every execution history event of every execution, with state input and output. */
   readonly onHistory?: (event: unknown) => void;
+  /**
+   * How the platform is deployed (its IAM follows). A game day pinned to a configuration runs in
+   * that one whatever this says.
+   * @default the CDK app's defaults
+   */
+  readonly configuration?: PlatformConfiguration;
 }
 
 /** How long the scripted approver takes to answer: people read before they click. */
@@ -90,7 +101,9 @@ export async function runScenario<World, Outcome extends object, Final extends o
   logger.setLogLevel(options.logLevel ?? 'SILENT');
   const account = new SimulatedAccount({ start: scenarioStart });
   options.onAccount?.(account);
-  const world = scenario.setup(account);
+  const configuration = scenario.configuration
+    ? platformConfiguration(scenario.configuration)
+    : (options.configuration ?? defaultConfiguration);
   const timeline: TimelineEntry[] = [];
   let faultAt = account.clock.now().getTime();
   let tracking = false;
@@ -114,11 +127,11 @@ export async function runScenario<World, Outcome extends object, Final extends o
   const changes: AuditRecord[] = [];
   let firstStart: number | undefined;
   let lastEnd: number | undefined;
-  const platform = new SimulatedPlatform(
-    account,
-    scenario.environment,
-    scriptedApprover(scenario.approval ?? 'approve'),
-    {
+  const platform = await SimulatedPlatform.deploy(account, {
+    environment: scenario.environment,
+    approver: scriptedApprover(scenario.approval ?? 'approve'),
+    settings: { ...configuration.settings, ...scenario.settings?.(account.identity) },
+    observer: {
       onDispatch: (_event, outcome) => {
         if (outcome.action === 'start') firstStart ??= account.clock.now().getTime();
         add(
@@ -143,8 +156,10 @@ export async function runScenario<World, Outcome extends object, Final extends o
         lastEnd = account.clock.now().getTime();
         if (result.status === 'FAILED') add('error', `execution failed: ${result.error}: ${result.cause}`);
       },
+      onUndelivered: (what) => add('error', what),
     },
-  );
+  });
+  const world = scenario.setup(account);
   account.bus.addRule(
     { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
     (event: BusEvent) => {

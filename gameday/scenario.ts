@@ -2,8 +2,11 @@ import type { StartRequest } from '../handlers/dispatcher/start-request.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { LocalRunResult } from '../state-machines/local-executor.js';
+import type { AccountIdentity } from './account/account-identity.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
 import type { GameDayFault } from './faults/game-day-fault.js';
+import type { PlatformConfigurationName } from './iam/platform-configurations.js';
+import type { DeploymentSettings } from './iam/platform-deployment.js';
 
 /** Start of every game day's virtual time. */
 export const scenarioStart = new Date('2026-03-02T09:00:00Z');
@@ -53,6 +56,19 @@ export interface Scenario<World = unknown, Outcome extends object = object, Fina
   /** Minutes the account runs on after the runbook, e.g. for consumers to work off a replay. Default: 0. */
   readonly aftermathMinutes?: number;
   readonly expected: Outcome;
+  /**
+   * Settings the platform needs for this game day beyond any configuration's (what a team names
+   * for its own resources, such as the secrets it rotates), over the account's identity.
+   * @default none
+   */
+  readonly settings?: (identity: AccountIdentity) => DeploymentSettings;
+  /**
+   * The platform configuration this game day is about: it runs in that one only (a target left
+   * out of the scoped configuration, say).
+   * @default every configuration
+   */
+  readonly configuration?: PlatformConfigurationName;
+  /** Builds the workload in the account, after the platform is deployed into it. */
   setup(account: SimulatedAccount): World;
   /**
    * The fault as it is injected in a sandbox account too (FIS, or a deployment through the Lambda

@@ -1,13 +1,12 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { dispatchEvent } from '../handlers/dispatcher/dispatch-event.js';
 import type { DispatcherConfig } from '../handlers/dispatcher/dispatcher-config.js';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
-import { alarmTriggerPattern } from '../handlers/dispatcher/trigger-patterns.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
 import { releaseLease } from '../handlers/shared/release-lease.js';
 import { definitions } from '../runbooks/definitions.js';
-import { deployedRunbook } from '../runbooks/deployment.js';
 import type { RunbookDefinition } from '../runbooks/index.js';
 import {
   type Approver,
@@ -15,15 +14,16 @@ import {
   type LocalRunResult,
   runLocally,
 } from '../state-machines/local-executor.js';
-import type { BusEvent } from './account/event-bus.js';
+import type { BusEvent, EventPattern } from './account/event-bus.js';
 import type { LocalEngineEvent } from './account/execution-history.js';
+import { accessDeniedError, denialMessage } from './account/iam/access-denied.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
 import type { SimulatedExecution } from './account/simulated-step-functions.js';
+import type { DeployedRule } from './iam/deployed-platform.js';
+import { type DeploymentSettings, deployPlatform } from './iam/platform-deployment.js';
+import { InstalledPlatform, stepTimeoutMs } from './platform-installation.js';
 
-/** The timeout of the platform's step functions in AWS (PlatformFunction's default). */
-export const stepTimeoutMs = 30_000;
-/** The platform's idempotency table, shared by steps and the rotation function. */
-export const idempotencyTableName = 'runbook-idempotency';
+export { stepTimeoutMs } from './platform-installation.js';
 
 export interface PlatformObserver {
   readonly onDispatch?: (event: BusEvent | StartRequest, outcome: DispatchOutcome) => void;
@@ -32,52 +32,85 @@ export interface PlatformObserver {
   readonly onHistory?: (execution: SimulatedExecution, event: unknown) => void;
   readonly onAudit?: (record: AuditRecord) => void;
   readonly onFinished?: (execution: SimulatedExecution, result: LocalRunResult) => void;
+  /** A delivery or an asynchronous invocation that did not happen, and why (AccessDenied, say). */
+  readonly onUndelivered?: (what: string) => void;
+}
+
+export interface PlatformOptions {
+  readonly environment: Environment;
+  readonly approver: Approver;
+  readonly observer?: PlatformObserver;
+  /**
+   * The deployment's CDK context settings (`runbooks:*`).
+   * @default the CDK app's defaults
+   */
+  readonly settings?: DeploymentSettings;
+}
+
+/** An event a rule matched, waiting for EventBridge to deliver it to the rule's targets. */
+interface PendingDelivery {
+  readonly rule: DeployedRule | undefined;
+  readonly event: BusEvent | StartRequest;
 }
 
 /**
- * The platform deployed into a simulated account, wired as the CDK app wires it in AWS: alarm
- * state changes → dispatcher → Step Functions (run locally) → step handlers; failed executions →
- * lease release. Events arriving while a runbook runs are dispatched at once, so locks and
- * duplicates behave as they would with concurrent deliveries.
+ * The platform deployed into a simulated account as the CDK app deploys it: the template the app
+ * synthesizes for the given settings is installed (tables, topics, keys, resource policies, rules,
+ * state machines), and every function acts as its own role, so IAM decides what it may do. Alarm
+ * state changes → the deployed rules → dispatcher → Step Functions (run locally, each Task invoked
+ * by the state machine's role) → step handlers; failed executions → lease release. Events arriving
+ * while a runbook runs are dispatched at once, so locks and duplicates behave as they would with
+ * concurrent deliveries.
  */
 export class SimulatedPlatform {
-  readonly topics: { escalation: string; approvals: string };
-  readonly leaseTable = 'runbook-leases';
-  readonly idempotencyTable = idempotencyTableName;
-  readonly approvalTable = 'runbook-approvals';
+  readonly topics: { readonly escalation: string; readonly approvals: string };
+  readonly leaseTable: string;
+  readonly idempotencyTable: string;
+  readonly approvalTable: string;
+  /** Deps with administrator clients, for tests and tooling that call a step's core directly. */
   readonly stepDeps: StepDeps;
   readonly dispatcherConfig: DispatcherConfig;
   readonly results = new Map<string, LocalRunResult>();
-  private readonly inbox: (BusEvent | StartRequest)[] = [];
-  private readonly releases: Promise<unknown>[] = [];
+  /** Whether calls are authorized (false only without the IAM evaluator installed). */
+  readonly enforced: boolean;
+  private readonly pending: PendingDelivery[] = [];
   private readonly machines = new Map<string, RunbookDefinition>();
+  private readonly depsByStep = new Map<string, StepDeps>();
+  private readonly observer: PlatformObserver;
 
-  constructor(
+  /** Synthesizes the platform for `settings` (or reuses the cached template) and installs it. */
+  static async deploy(account: SimulatedAccount, options: PlatformOptions): Promise<SimulatedPlatform> {
+    const deployment = await deployPlatform(options.settings ?? {}, account.identity);
+    return new SimulatedPlatform(
+      account,
+      new InstalledPlatform(account, deployment),
+      options,
+      await account.iam.enforced(),
+    );
+  }
+
+  private constructor(
     private readonly account: SimulatedAccount,
-    environment: Environment,
-    private readonly approver: Approver,
-    private readonly observer: PlatformObserver = {},
+    readonly installed: InstalledPlatform,
+    private readonly options: PlatformOptions,
+    enforced: boolean,
   ) {
-    this.topics = {
-      escalation: account.sns.createTopic('runbook-escalations'),
-      approvals: account.sns.createTopic('runbook-approvals'),
-    };
-    account.dynamodb.createTable(this.leaseTable, ['pk']);
-    account.dynamodb.createTable(this.idempotencyTable, ['id']);
-    account.dynamodb.createTable(this.approvalTable, ['approvalId']);
-    const deployed: DispatcherConfig['runbooks'] = {};
+    this.enforced = enforced;
+    this.observer = options.observer ?? {};
+    this.topics = installed.topics;
+    this.leaseTable = installed.leaseTable;
+    this.idempotencyTable = installed.idempotencyTable;
+    this.approvalTable = installed.approvalTable;
+    this.dispatcherConfig = installed.dispatcherConfig;
     for (const runbook of definitions) {
-      const arn = account.stepFunctions.createStateMachine(`runbook-${runbook.id}`);
-      this.machines.set(arn, runbook);
-      deployed[runbook.id] = deployedRunbook(runbook, arn);
+      const arn = this.dispatcherConfig.runbooks[runbook.id]?.stateMachineArn;
+      if (arn) this.machines.set(arn, runbook);
     }
-    this.dispatcherConfig = { routes: [], runbooks: deployed, leaseTable: this.leaseTable };
-    const clients = account.clients();
     this.stepDeps = {
-      clients,
+      clients: account.clients(),
       now: () => account.clock.now(),
-      audit: { record: (entry) => observer.onAudit?.(entry) },
-      environment,
+      audit: { record: (entry) => this.observer.onAudit?.(entry) },
+      environment: options.environment,
       topics: this.topics,
       leaseTable: this.leaseTable,
       idempotencyTable: this.idempotencyTable,
@@ -90,23 +123,21 @@ export class SimulatedPlatform {
         await account.runServices();
       },
     };
-    account.bus.addRule(alarmTriggerPattern, (event) => this.inbox.push(event));
-    account.bus.addRule(
-      {
-        source: ['aws.secretsmanager'],
-        'detail-type': ['AWS Service Event via CloudTrail'],
-        detail: { eventName: ['RotationFailed'] },
-      },
-      (event) => this.inbox.push(event),
-    );
-    account.bus.addRule(
-      {
-        source: ['aws.states'],
-        'detail-type': ['Step Functions Execution Status Change'],
-        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
-      },
-      (event) => this.releases.push(releaseLease(event as never, this.stepDeps)),
-    );
+    for (const rule of installed.deployment.rules) {
+      // Scheduled rules have no pattern: game days send their start requests themselves.
+      if (rule.pattern)
+        account.bus.addRule(rule.pattern as EventPattern, (event) => this.pending.push({ rule, event }));
+    }
+  }
+
+  /** A step's deps: its clients act as the step function's role. */
+  depsOf(step: string): StepDeps {
+    let deps = this.depsByStep.get(step);
+    if (!deps) {
+      deps = { ...this.stepDeps, clients: this.installed.clientsOf(step) };
+      this.depsByStep.set(step, deps);
+    }
+    return deps;
   }
 
   /**
@@ -121,7 +152,7 @@ export class SimulatedPlatform {
       this.account.advance(step);
       left -= step;
       await this.account.runServices();
-      await this.dispatchInbox();
+      await this.deliverPending();
     }
   }
 
@@ -130,43 +161,169 @@ export class SimulatedPlatform {
    * constant input) does; it is dispatched at once, with any events pending.
    */
   async request(startRequest: StartRequest): Promise<void> {
-    this.inbox.push(startRequest);
-    await this.dispatchInbox();
+    this.pending.push({ rule: undefined, event: startRequest });
+    await this.deliverPending();
   }
 
   /** Dispatches pending events and runs every started execution until nothing is left to do. */
   async settle(): Promise<void> {
-    await this.dispatchInbox();
+    await this.deliverPending();
     for (
       let execution = this.account.stepFunctions.pending.shift();
       execution;
       execution = this.account.stepFunctions.pending.shift()
     ) {
       await this.run(execution);
-      await Promise.all(this.releases.splice(0));
-      await this.dispatchInbox();
+      await this.deliverPending();
     }
   }
 
-  private async dispatchInbox(): Promise<void> {
+  /** Delivers what the rules matched to their targets, as EventBridge does, and start requests to the dispatcher. */
+  private async deliverPending(): Promise<void> {
+    for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+      const { rule, event } = next;
+      if (!rule) {
+        await this.invokeAsync('dispatcher', event, (e) => this.dispatch(e));
+        continue;
+      }
+      for (const target of rule.targets) {
+        const name = target.arn
+          .split(':function:')[1]
+          ?.replace(`${this.installed.deployment.stackName}-`, '');
+        const denial = await this.account.iam.authorizeService(
+          {
+            service: 'events.amazonaws.com',
+            sourceArn: rule.arn,
+            sourceAccount: this.account.identity.accountId,
+          },
+          { action: 'lambda:InvokeFunction', resource: target.arn },
+        );
+        if (denial) {
+          await this.toDeadLetters(rule, target.deadLetterArn, event, denialMessage(denial));
+          continue;
+        }
+        if (name === 'dispatcher') await this.invokeAsync(name, event, (e) => this.dispatch(e));
+        else if (name === 'release-lease')
+          await this.invokeAsync(name, event, (e) => releaseLease(e as never, this.depsOf('release-lease')));
+      }
+    }
+  }
+
+  private async dispatch(event: BusEvent | StartRequest): Promise<void> {
     const deps = {
-      clients: this.stepDeps.clients,
+      clients: this.installed.clientsOf('dispatcher'),
       now: this.stepDeps.now,
       metrics: { count: () => undefined },
       config: this.dispatcherConfig,
     };
-    for (const event of this.inbox.splice(0)) {
-      // Dispatch first: an optional call skips evaluating its arguments when there is no observer.
-      for (const outcome of await dispatchEvent(event, deps)) this.observer.onDispatch?.(event, outcome);
+    // Dispatch first: an optional call skips evaluating its arguments when there is no observer.
+    for (const outcome of await dispatchEvent(event, deps)) this.observer.onDispatch?.(event, outcome);
+  }
+
+  /**
+   * An asynchronous invocation: Lambda retries a failed event twice, then sends it to the
+   * function's on-failure destination as the function's role (or it is lost, and said so).
+   */
+  private async invokeAsync(
+    name: string,
+    event: unknown,
+    run: (event: never) => Promise<unknown>,
+  ): Promise<void> {
+    let failure: Error | undefined;
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      try {
+        await run(event as never);
+        return;
+      } catch (error) {
+        failure = error as Error;
+      }
     }
+    const fn = this.installed.functionOf(name);
+    const reason = `${failure?.name}: ${failure?.message}`;
+    if (!fn.onFailure) {
+      this.observer.onUndelivered?.(
+        `${name} failed on an event and has no on-failure destination: ${reason}`,
+      );
+      return;
+    }
+    try {
+      await this.installed.clientsOf(name).sqs.send(
+        new SendMessageCommand({
+          QueueUrl: this.queueUrlOf(fn.onFailure),
+          MessageBody: JSON.stringify({
+            requestPayload: event,
+            responsePayload: { errorType: failure?.name },
+          }),
+        }),
+      );
+      this.observer.onUndelivered?.(
+        `${name} failed on an event after its retries (${reason}); sent to its on-failure queue`,
+      );
+    } catch (error) {
+      this.observer.onUndelivered?.(
+        `${name} failed on an event (${reason}) and could not send it on: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /** What EventBridge does with an event it may not deliver: the rule's dead-letter queue, if it may write there. */
+  private async toDeadLetters(
+    rule: DeployedRule,
+    deadLetterArn: string | undefined,
+    event: unknown,
+    reason: string,
+  ) {
+    if (!deadLetterArn) {
+      this.observer.onUndelivered?.(
+        `${rule.arn} could not deliver an event and has no dead-letter queue: ${reason}`,
+      );
+      return;
+    }
+    const denial = await this.account.iam.authorizeService(
+      {
+        service: 'events.amazonaws.com',
+        sourceArn: rule.arn,
+        sourceAccount: this.account.identity.accountId,
+      },
+      { action: 'sqs:SendMessage', resource: deadLetterArn, kms: 'write' },
+    );
+    if (denial) {
+      this.observer.onUndelivered?.(`${rule.arn} lost an event: ${reason}; and ${denialMessage(denial)}`);
+      return;
+    }
+    this.account.sqs.sendMessage({
+      QueueUrl: this.queueUrlOf(deadLetterArn),
+      MessageBody: JSON.stringify(event),
+    });
+    this.observer.onUndelivered?.(
+      `${rule.arn} could not deliver an event (${reason}); sent to its dead-letter queue`,
+    );
+  }
+
+  private queueUrlOf(queueArn: string): string {
+    const [, , , region, accountId, name] = queueArn.split(':');
+    return `https://sqs.${region}.amazonaws.com/${accountId}/${name}`;
   }
 
   private async run(execution: SimulatedExecution): Promise<void> {
     const runbook = this.machines.get(execution.stateMachine);
     if (!runbook) throw new Error(`no runbook is deployed as ${execution.stateMachine}`);
+    const machineName = execution.stateMachine.split(':').pop() ?? '';
     const result = await runLocally(runbook, JSON.parse(execution.input), {
       deps: this.stepDeps,
-      approver: this.approver,
+      depsOf: (step) => this.depsOf(step),
+      // Step Functions invokes each step with the state machine's role.
+      beforeTask: async (step) => {
+        const fn = this.installed.functionOf(step);
+        const denial = await this.account.iam.authorize(this.installed.stateMachineCaller(machineName), [
+          { action: 'lambda:InvokeFunction', resource: fn.arn },
+        ]);
+        if (denial)
+          throw Object.assign(accessDeniedError('LambdaClient', denial), {
+            name: 'Lambda.AWSLambdaException',
+          });
+      },
+      approver: this.options.approver,
       advanceTime: (seconds) => this.advance(seconds),
       executionName: execution.name,
       arns: { execution: execution.executionArn, stateMachine: execution.stateMachine },

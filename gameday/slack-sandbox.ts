@@ -95,15 +95,18 @@ export interface SlackSandbox {
 export async function startSlackSandbox(options: SlackSandboxOptions): Promise<SlackSandbox> {
   const account = new SimulatedAccount({ start: scenarioStart });
   const scenario = options.inject === undefined ? undefined : findScenario(options.inject);
-  const world = scenario ? scenario.setup(account) : checkoutService(account);
   const audit: AuditRecord[] = [];
   const dispatches: DispatchOutcome[] = [];
-  const platform = new SimulatedPlatform(
-    account,
-    options.environment,
-    callbackApprover(account.stepFunctions, options.msPerSecond),
-    { onAudit: (entry) => audit.push(entry), onDispatch: (_event, outcome) => dispatches.push(outcome) },
-  );
+  const platform = await SimulatedPlatform.deploy(account, {
+    environment: options.environment,
+    approver: callbackApprover(account.stepFunctions, options.msPerSecond),
+    settings: scenario?.settings?.(account.identity) ?? {},
+    observer: {
+      onAudit: (entry) => audit.push(entry),
+      onDispatch: (_event, outcome) => dispatches.push(outcome),
+    },
+  });
+  const world = scenario ? scenario.setup(account) : checkoutService(account);
   const chat = new SandboxChat(options.onMessage ?? (() => undefined));
   const deps: SlackDeps = {
     clients: account.clients(),

@@ -58,6 +58,12 @@ export interface LocalRunOptions {
    * @default `deps` for every step
    */
   readonly depsOf?: (step: string) => StepDeps;
+  /**
+   * Called before each Task invokes its step, as Step Functions invokes the function with the
+   * state machine's role: a thrown error fails the Task with the error's name.
+   * @default nothing is checked
+   */
+  readonly beforeTask?: (step: string) => Promise<void>;
   readonly approver: Approver;
   /** Moves virtual time forward; Wait states, retries and approval timeouts call it instead of sleeping. */
   readonly advanceTime: (seconds: number) => void | Promise<void>;
@@ -161,7 +167,10 @@ export async function runLocally(
     if (!step) throw new Error(`${runbook.id}: state "${name}" invokes no known step handler`);
     const stepDeps = options.depsOf?.(step.name) ?? deps;
     const run = step.core as (input: unknown, deps: StepDeps) => Promise<unknown>;
-    const core = (input: unknown) => run(input, stepDeps);
+    const core = async (input: unknown) => {
+      await options.beforeTask?.(step.name);
+      return run(input, stepDeps);
+    };
     taskHandlers[name] = isCallback(state)
       ? async (parameters) => {
           await settled();

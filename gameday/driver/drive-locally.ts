@@ -26,13 +26,13 @@ export async function driveLocally(
 ): Promise<DriverResult> {
   logger.setLogLevel('SILENT');
   const account = new SimulatedAccount({ start: scenarioStart });
+  const platform = await SimulatedPlatform.deploy(account, {
+    environment: scenario.environment,
+    approver: scriptedApprover(scenario.approval ?? 'approve'),
+    settings: scenario.settings?.(account.identity) ?? {},
+  });
   scenario.setup(account);
   options.onAccount?.(account);
-  const platform = new SimulatedPlatform(
-    account,
-    scenario.environment,
-    scriptedApprover(scenario.approval ?? 'approve'),
-  );
   await platform.advance((scenario.warmUpMinutes ?? 30) * 60);
   await platform.settle();
   return driveGameDay(scenario, {

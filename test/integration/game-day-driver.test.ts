@@ -106,8 +106,11 @@ describe('the closed-loop game-day driver', () => {
   it('takes back a deployment fault interrupted halfway, waiting out the update it started', async () => {
     const account = new Account({ start: scenarioStart });
     const scenario = findScenario('bad-deploy');
+    const platform = await SimulatedPlatform.deploy(account, {
+      environment: scenario.environment,
+      approver: scriptedApprover('approve'),
+    });
     scenario.setup(account);
-    const platform = new SimulatedPlatform(account, scenario.environment, scriptedApprover('approve'));
     await platform.advance(30 * 60);
     const lambda = account.lambda;
     const aliasBefore = lambda.getAlias({ FunctionName: 'checkout-api', Name: 'live' });
@@ -144,12 +147,11 @@ describe('the closed-loop game-day driver', () => {
     // API (SendTaskSuccess), as the Slack endpoints answer them.
     const scenario = { ...findScenario('bad-deploy'), environment: 'staging' as const };
     const account = new Account({ start: scenarioStart });
+    const platform = await SimulatedPlatform.deploy(account, {
+      environment: scenario.environment,
+      approver: callbackApprover(account.stepFunctions),
+    });
     scenario.setup(account);
-    const platform = new SimulatedPlatform(
-      account,
-      scenario.environment,
-      callbackApprover(account.stepFunctions),
-    );
     await platform.advance(30 * 60);
     let running: Promise<void> | undefined;
     const log: string[] = [];

@@ -17,7 +17,7 @@ describe('idempotent steps with the Powertools DynamoDB persistence layer on dyn
   afterAll(() => stop());
 
   async function setup() {
-    const { account, deps } = checkoutAccount();
+    const { account, deps } = await checkoutAccount();
     const idempotencyTable = `idempotency-${++table}`;
     await createTable(dynamodb, idempotencyTable, 'id');
     const withDynalite: StepDeps = { ...deps, clients: { ...deps.clients, dynamodb }, idempotencyTable };

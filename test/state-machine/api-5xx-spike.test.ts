@@ -105,7 +105,7 @@ describe('api-5xx-spike state machine, run locally on the simulated account', ()
   });
 
   it('escalates without changes when the alarm leads to no alias', async () => {
-    const { account, deps } = checkoutAccount();
+    const { account, deps } = await checkoutAccount();
     const event = alarmEvent({
       metric: { namespace: 'AWS/ApiGateway', name: '5XXError', dimensions: { ApiName: 'payments' } },
     });

@@ -35,7 +35,7 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
   });
 
   /** Orders that the consumer will fail again, in a DLQ; the consumer has no recent errors to give it away. */
-  function silentlyBrokenConsumer() {
+  async function silentlyBrokenConsumer() {
     const account = new SimulatedAccount({ start: scenarioStart });
     const queues = createOrdersQueues(account);
     account.lambda.createFunction('orders-consumer', 30);
@@ -50,12 +50,15 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
         QueueUrl: queues.dlqUrl,
         MessageBody: JSON.stringify({ type: 'order-placed', orderId: i }),
       });
-    const platform = new SimulatedPlatform(account, 'dev', () => ({ decision: 'approve', by: 'test' }));
+    const platform = await SimulatedPlatform.deploy(account, {
+      environment: 'dev',
+      approver: () => ({ decision: 'approve', by: 'test' }),
+    });
     return { account, platform, ...queues };
   }
 
   it('stops and escalates when replayed messages come back to the DLQ, losing none', async () => {
-    const { account, platform, dlqUrl, sourceUrl } = silentlyBrokenConsumer();
+    const { account, platform, dlqUrl, sourceUrl } = await silentlyBrokenConsumer();
     // One message every five seconds: the first replayed ones fail three times and return while the rest wait.
     const result = await runLocally(
       dlqReplayDefinition,
@@ -79,7 +82,7 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
   });
 
   it('on a dry run shows the plan and moves nothing', async () => {
-    const { account, platform, dlqUrl } = silentlyBrokenConsumer();
+    const { account, platform, dlqUrl } = await silentlyBrokenConsumer();
     const result = await runLocally(
       dlqReplayDefinition,
       { dlq: 'orders-dlq', dryRun: true },
@@ -99,7 +102,7 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
   });
 
   it('names what is wrong when the DLQ does not exist, changing nothing', async () => {
-    const { account, platform } = silentlyBrokenConsumer();
+    const { account, platform } = await silentlyBrokenConsumer();
     const result = await runLocally(
       dlqReplayDefinition,
       { dlq: 'no-such-queue' },

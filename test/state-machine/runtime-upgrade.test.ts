@@ -95,7 +95,7 @@ describe('runtime-upgrade state machine, run locally on the simulated account', 
 
 describe('AWS Health runtime notices', () => {
   it('start runtime-upgrade once per named function of the account, and skip anything else', async () => {
-    const { deps, started, account } = dispatchFixture();
+    const { deps, started, account } = await dispatchFixture();
     const event = {
       version: '0',
       id: '7bf73129-1428-4cd3-a780-95db273d1602',

@@ -12,12 +12,14 @@ import type { StepDeps } from '../../handlers/lib/step-deps.js';
  * A fresh checkout account (API → checkout-api:live on version 5) with the platform deployed, and
  * step deps bound to it that collect audit records.
  */
-export function checkoutAccount(environment: StepDeps['environment'] = 'dev') {
+export async function checkoutAccount(environment: StepDeps['environment'] = 'dev') {
   const account = new SimulatedAccount({ start: scenarioStart });
-  const world: CheckoutWorld = checkoutService(account);
   const audit: AuditRecord[] = [];
-  const platform = new SimulatedPlatform(account, environment, () => ({ decision: 'approve', by: 'test' }), {
-    onAudit: (entry) => audit.push(entry),
+  const platform = await SimulatedPlatform.deploy(account, {
+    environment,
+    approver: () => ({ decision: 'approve', by: 'test' }),
+    observer: { onAudit: (entry) => audit.push(entry) },
   });
+  const world: CheckoutWorld = checkoutService(account);
   return { account, world, audit, platform, deps: platform.stepDeps };
 }

@@ -3,12 +3,13 @@ import type { DispatcherDeps } from '../../handlers/dispatcher/dispatcher-config
 import { checkoutAccount } from './checkout-account.js';
 
 /** A checkout account with the platform deployed, dispatcher deps bound to it, and a way to make ALARM events. */
-export function dispatchFixture() {
-  const setup = checkoutAccount();
+export async function dispatchFixture() {
+  const setup = await checkoutAccount();
   const { account, platform } = setup;
   const counted: string[] = [];
   const deps: DispatcherDeps = {
-    clients: account.clients(),
+    // The dispatcher's own role.
+    clients: platform.installed.clientsOf('dispatcher'),
     now: () => account.clock.now(),
     metrics: { count: (name) => counted.push(name) },
     config: platform.dispatcherConfig,

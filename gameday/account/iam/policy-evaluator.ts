@@ -35,7 +35,9 @@ export interface PolicyEvaluator {
   evaluate(evaluation: Evaluation): Promise<Decision>;
 }
 
-type Simulate = typeof import('@cloud-copilot/iam-simulate').runSimulation;
+type IamSimulate = typeof import('@cloud-copilot/iam-simulate');
+type Simulate = IamSimulate['runSimulation'];
+type SimulationInput = Parameters<Simulate>[0];
 
 /**
  * SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat have no resource type in the Service
@@ -103,34 +105,75 @@ function decisionOf(result: Awaited<ReturnType<Simulate>>, evaluation: Evaluatio
 }
 
 /**
+ * A decision without the evaluator's validation, for a request whose ARN fits two resource types
+ * of the action (an alias ARN is also a valid version ARN for provisioned concurrency): the
+ * validating evaluator refuses to choose, though the choice changes nothing here (neither type has
+ * condition keys of its own). The statements that allow it are found one by one.
+ */
+function unvalidatedDecision(unsafe: IamSimulate['runUnsafeSimulation'], input: SimulationInput): Decision {
+  const overall = unsafe(input, {});
+  const list = (value: unknown): unknown[] =>
+    Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const allowedBy = input.identityPolicies.flatMap((policy, p) =>
+    list((policy.policy as PolicyDocument).Statement).flatMap((statement, s) =>
+      unsafe(
+        {
+          ...input,
+          identityPolicies: [
+            { name: policy.name, policy: { Version: '2012-10-17', Statement: [statement] } },
+          ],
+        },
+        {},
+      ) === 'Allowed'
+        ? [{ policy: p, statement: s }]
+        : [],
+    ),
+  );
+  if (overall === 'Allowed') return { allowedBy };
+  return {
+    denied: { kind: overall === 'ExplicitlyDenied' ? 'explicit' : 'implicit', policy: 'identity-based' },
+    allowedBy,
+  };
+}
+
+/** Whether the IAM policy evaluator is installed (it is a development dependency). */
+export async function policyEvaluatorInstalled(): Promise<boolean> {
+  return (await loadEvaluator()) !== null;
+}
+
+/**
  * The IAM policy evaluator, `@cloud-copilot/iam-simulate` (AGPL-3.0-or-later, a development
  * dependency: loaded here only, never bundled); null when it is not installed.
  */
 export async function loadEvaluator(): Promise<PolicyEvaluator | null> {
-  let simulate: Simulate;
+  let library: IamSimulate;
   try {
-    simulate = (await import('@cloud-copilot/iam-simulate')).runSimulation;
+    library = await import('@cloud-copilot/iam-simulate');
   } catch {
     return null;
   }
   return {
     async evaluate(original) {
       const evaluation = asTaskResponse(original);
-      const result = await simulate(
-        {
-          identityPolicies: evaluation.identityPolicies.map((policy, i) => ({ name: String(i), policy })),
-          serviceControlPolicies: [],
-          resourceControlPolicies: [],
-          ...(evaluation.resourcePolicy ? { resourcePolicy: evaluation.resourcePolicy } : {}),
-          request: {
-            principal: evaluation.principal,
-            action: evaluation.action,
-            resource: { resource: evaluation.resource, accountId: evaluation.resourceAccount },
-            contextVariables: evaluation.context as Record<string, string | string[]>,
-          },
+      const input: SimulationInput = {
+        identityPolicies: evaluation.identityPolicies.map((policy, i) => ({ name: String(i), policy })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        ...(evaluation.resourcePolicy ? { resourcePolicy: evaluation.resourcePolicy } : {}),
+        request: {
+          principal: evaluation.principal,
+          action: evaluation.action,
+          resource: { resource: evaluation.resource, accountId: evaluation.resourceAccount },
+          contextVariables: evaluation.context as Record<string, string | string[]>,
         },
-        {},
-      );
+      };
+      const result = await library.runSimulation(input, {});
+      if (
+        result.resultType === 'error' &&
+        result.errors.message === 'multiple.resource.types' &&
+        !evaluation.resourcePolicy
+      )
+        return unvalidatedDecision(library.runUnsafeSimulation, input);
       return decisionOf(result, evaluation);
     },
   };

@@ -21,6 +21,16 @@ export interface RotationSettings {
   lastRotatedAt?: Date;
 }
 
+/**
+ * The ARN a secret of this name gets in the simulated account. Secrets Manager appends six random
+ * characters to the name; here they derive from the name, so game days can configure the
+ * platform with a secret's complete ARN before creating it.
+ */
+export function secretArnFor(identity: AccountIdentity, name: string): string {
+  const suffix = createHash('sha256').update(name).digest('base64url').replace(/[-_]/g, 'x').slice(0, 6);
+  return `arn:aws:secretsmanager:${identity.region}:${identity.accountId}:secret:${name}-${suffix}`;
+}
+
 export interface StoredSecret {
   readonly name: string;
   readonly arn: string;
@@ -53,11 +63,9 @@ export class SecretStore {
   ): StoredSecret {
     if (this.secrets.has(name))
       throw versionExists(`The operation failed because the secret ${name} already exists.`);
-    // Secrets Manager appends six random characters to the name in the ARN.
-    const suffix = createHash('sha256').update(name).digest('base64url').replace(/[-_]/g, 'x').slice(0, 6);
     const secret: StoredSecret = {
       name,
-      arn: `arn:aws:secretsmanager:${this.identity.region}:${this.identity.accountId}:secret:${name}-${suffix}`,
+      arn: secretArnFor(this.identity, name),
       createdAt: at,
       lastChangedAt: at,
       tags: { ...tags },

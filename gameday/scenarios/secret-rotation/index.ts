@@ -1,8 +1,21 @@
+import type { AccountIdentity } from '../../account/account-identity.js';
+import type { SimulatedAccount } from '../../account/simulated-account.js';
 import type { Scenario } from '../../scenario.js';
 import { type RotationFinalState, type RotationOutcome, rotationGameDay } from './rotation-game-day.js';
-import { type SecretsWorld, secretsWorld } from './secrets-world.js';
+import {
+  rotationSettings,
+  type SecretsWorld,
+  type SecretsWorldOptions,
+  secretsWorld,
+} from './secrets-world.js';
 
 const healthy = [{ name: 'orders-api' }, { name: 'billing-worker' }];
+
+/** A rotation game day's world, and the platform configured for its secret. */
+const world = (options: SecretsWorldOptions) => ({
+  settings: (identity: AccountIdentity) => rotationSettings(identity, options),
+  setup: (account: SimulatedAccount) => secretsWorld(account, options),
+});
 const rotated = {
   runbookOutcome: 'rotated',
   awsCurrent: 'new version',
@@ -21,7 +34,7 @@ export const secretRotationScenarios: readonly Scenario<SecretsWorld, RotationOu
       environment: 'dev',
       description:
         'The monthly rotation of a single-user database secret: new password set and tested, two consumers log in with it read fresh, nothing else changes.',
-      setup: (account) => secretsWorld(account, { strategy: 'single-user', consumers: healthy }),
+      ...world({ strategy: 'single-user', consumers: healthy }),
       inject: (_account, world) => `the rotation schedule of ${world.secretName} is due`,
       expected: rotated,
     },
@@ -31,11 +44,10 @@ export const secretRotationScenarios: readonly Scenario<SecretsWorld, RotationOu
       environment: 'dev',
       description:
         'A legacy consumer strips punctuation from passwords before connecting: the new password works for the database but not for it. The rotation is rolled back, the old password set again, every consumer works.',
-      setup: (account) =>
-        secretsWorld(account, {
-          strategy: 'single-user',
-          consumers: [...healthy, { name: 'legacy-batch', mangles: (p) => p.replace(/[^A-Za-z0-9]/g, '') }],
-        }),
+      ...world({
+        strategy: 'single-user',
+        consumers: [...healthy, { name: 'legacy-batch', mangles: (p) => p.replace(/[^A-Za-z0-9]/g, '') }],
+      }),
       inject: () =>
         'legacy-batch (which strips punctuation from passwords) is among the consumers; the rotation is due',
       expected: {
@@ -53,7 +65,7 @@ export const secretRotationScenarios: readonly Scenario<SecretsWorld, RotationOu
       environment: 'staging',
       description:
         'An earlier rotation died after createSecret and left AWSPENDING on its version, so Secrets Manager refuses every rotation. The runbook asks to remove the label, then rotates.',
-      setup: (account) => secretsWorld(account, { strategy: 'single-user', consumers: healthy }),
+      ...world({ strategy: 'single-user', consumers: healthy }),
       inject: (account, world) => {
         account.secretsManager.putSecretValue({
           SecretId: world.secretName,
@@ -71,7 +83,7 @@ export const secretRotationScenarios: readonly Scenario<SecretsWorld, RotationOu
       environment: 'dev',
       description:
         'A security-group change cuts the rotation function off from the database: setSecret fails on every attempt. AWSCURRENT is untouched and still valid, no AWSPENDING is left behind, on-call is told.',
-      setup: (account) => secretsWorld(account, { strategy: 'single-user', consumers: healthy }),
+      ...world({ strategy: 'single-user', consumers: healthy }),
       inject: (_account, world) => {
         world.db.reachable = false;
         return 'the orders database stops answering; the rotation is due';
@@ -94,7 +106,7 @@ export const secretRotationScenarios: readonly Scenario<SecretsWorld, RotationOu
       environment: 'dev',
       description:
         'An alternating-users secret: the admin sets a new password on the second user and AWSCURRENT moves to it, so the previous user keeps working for consumers still holding it.',
-      setup: (account) => secretsWorld(account, { strategy: 'alternating-users', consumers: healthy }),
+      ...world({ strategy: 'alternating-users', consumers: healthy }),
       inject: (_account, world) => `the rotation schedule of ${world.secretName} (alternating users) is due`,
       expected: rotated,
     },

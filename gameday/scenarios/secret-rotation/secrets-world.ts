@@ -4,8 +4,10 @@ import type {
   CredentialRequest,
   CredentialResponse,
 } from '../../../handlers/secret-rotation/credential-adapter.js';
+import type { AccountIdentity } from '../../account/account-identity.js';
+import { secretArnFor } from '../../account/secrets/secret-store.js';
 import type { SimulatedAccount } from '../../account/simulated-account.js';
-import { deployRotationFunction } from '../../rotation-function.js';
+import type { DeploymentSettings } from '../../iam/platform-deployment.js';
 import { CredentialStore } from './credential-store.js';
 
 /** A consumer of the secret, and what it does to the password before logging in (its bug, if any). */
@@ -105,19 +107,52 @@ function deployConsumer(
   });
 }
 
+const secretName = 'orders-db';
+const adminSecretName = 'orders-db-admin';
+
+/** The options a rotation game day's world is built with. */
+export interface SecretsWorldOptions {
+  readonly strategy: 'single-user' | 'alternating-users';
+  readonly consumers: readonly ConsumerSpec[];
+}
+
+/**
+ * How the platform is configured for a rotation game day, as a team would: the secret (complete
+ * ARN), its strategy and admin secret, its consumers' health-check aliases, and the adapter.
+ */
+export function rotationSettings(
+  identity: AccountIdentity,
+  options: SecretsWorldOptions,
+): DeploymentSettings {
+  return {
+    'runbooks:rotatedSecrets': [
+      {
+        secretArn: secretArnFor(identity, secretName),
+        strategy: options.strategy,
+        ...(options.strategy === 'alternating-users'
+          ? { masterSecretArn: secretArnFor(identity, adminSecretName) }
+          : {}),
+        consumers: options.consumers.map((c) => `${c.name}:live`),
+        schedule: 'rate(30 days)',
+      },
+    ],
+    'runbooks:credentialAdapter': `arn:aws:lambda:${identity.region}:${identity.accountId}:function:${adapterName}`,
+  };
+}
+
+/** The platform's rotation function, which its deployment into the account installed. */
+function platformRotationFunction(account: SimulatedAccount): string {
+  const fn = account.lambda.all().find((f) => f.name.endsWith('-rotate-secret'));
+  if (!fn) throw new Error('the platform has no rotation function: configure runbooks:rotatedSecrets');
+  return fn.arn;
+}
+
 /**
  * The orders database, its secret with rotation configured (single user, or alternating users with
  * an admin secret), the platform's rotation function, the adapter, and the secret's consumers
  * named in its `runbook-consumers` tag.
  */
-export function secretsWorld(
-  account: SimulatedAccount,
-  options: {
-    readonly strategy: 'single-user' | 'alternating-users';
-    readonly consumers: readonly ConsumerSpec[];
-  },
-): SecretsWorld {
-  const secretName = 'orders-db';
+export function secretsWorld(account: SimulatedAccount, options: SecretsWorldOptions): SecretsWorld {
   const initial = { username: 'orders_app', password: 'Initial0rdersPassw0rd2026' };
   const admin = { username: 'orders_admin', password: 'Admin0rdersPassw0rd2026' };
   const db = new CredentialStore({ [initial.username]: initial.password, [admin.username]: admin.password });
@@ -125,7 +160,7 @@ export function secretsWorld(
   const master =
     options.strategy === 'alternating-users'
       ? store.createSecret({
-          Name: 'orders-db-admin',
+          Name: adminSecretName,
           SecretString: JSON.stringify({ engine: 'postgres', ...admin }),
         })
       : undefined;
@@ -140,7 +175,7 @@ export function secretsWorld(
     Tags: [{ Key: 'runbook-consumers', Value: options.consumers.map((c) => `${c.name}:live`).join(' ') }],
   });
   deployAdapter(account, db);
-  store.configureRotation(secretName, deployRotationFunction(account, adapterName));
+  store.configureRotation(secretName, platformRotationFunction(account));
   for (const consumer of options.consumers) deployConsumer(account, consumer, secretName, db);
   return {
     secretName,

@@ -10,7 +10,7 @@ import { dispatchFixture } from '../../support/dispatch-fixture.js';
 
 describe('dispatchAlarm', () => {
   it('starts the tagged runbook once, with the alarm event and the dispatch context as input', async () => {
-    const { deps, alarmEvent, started } = dispatchFixture();
+    const { deps, alarmEvent, started } = await dispatchFixture();
     const event = alarmEvent();
     const outcome = await dispatchAlarm(event, deps);
     expect(outcome).toMatchObject({
@@ -33,7 +33,7 @@ describe('dispatchAlarm', () => {
   });
 
   it('treats redelivered events as duplicates, not errors', async () => {
-    const { deps, alarmEvent, started, counted } = dispatchFixture();
+    const { deps, alarmEvent, started, counted } = await dispatchFixture();
     const event = alarmEvent();
     await dispatchAlarm(event, deps);
     const again = await dispatchAlarm(structuredClone(event), deps);
@@ -43,7 +43,7 @@ describe('dispatchAlarm', () => {
   });
 
   it('records a trigger for a locked target and runs nothing', async () => {
-    const { deps, alarmEvent, started, counted } = dispatchFixture();
+    const { deps, alarmEvent, started, counted } = await dispatchFixture();
     const event = alarmEvent();
     await dispatchAlarm(event, deps);
     const other = {
@@ -63,7 +63,7 @@ describe('dispatchAlarm', () => {
   });
 
   it('respects the cool-down after a run unless a human forces it', async () => {
-    const { deps, alarmEvent, started, platform } = dispatchFixture();
+    const { deps, alarmEvent, started, platform } = await dispatchFixture();
     const event = alarmEvent();
     const first = await dispatchAlarm(event, deps);
     const execution = started()[0];
@@ -89,14 +89,14 @@ describe('dispatchAlarm', () => {
   });
 
   it('reads tags from CloudWatch when the event does not carry them', async () => {
-    const { deps, alarmEvent } = dispatchFixture();
+    const { deps, alarmEvent } = await dispatchFixture();
     const event = alarmEvent();
     expect(event.detail.alarmTags).toBeUndefined();
     expect((await dispatchAlarm(event, deps)).action).toBe('start');
   });
 
   it('routes untagged alarms by the routing table', async () => {
-    const { deps, alarmEvent, account } = dispatchFixture();
+    const { deps, alarmEvent, account } = await dispatchFixture();
     account.cloudwatch.tagPropagation = true;
     const event = alarmEvent();
     const untagged = { ...event, detail: { ...event.detail, alarmTags: {} } };
@@ -115,7 +115,7 @@ describe('dispatchAlarm', () => {
   });
 
   it('ignores OK transitions and names unknown runbooks in tags', async () => {
-    const { deps, alarmEvent, started } = dispatchFixture();
+    const { deps, alarmEvent, started } = await dispatchFixture();
     const event = alarmEvent();
     const ok = {
       ...event,
@@ -135,7 +135,7 @@ describe('dispatchAlarm', () => {
   });
 
   it('routes composite alarms only when tagged', async () => {
-    const { deps, alarmEvent } = dispatchFixture();
+    const { deps, alarmEvent } = await dispatchFixture();
     const event = alarmEvent();
     const composite = {
       ...event,
@@ -162,7 +162,7 @@ describe('dispatchAlarm', () => {
   });
 
   it('rejects a malformed event with a specific error and starts nothing', async () => {
-    const { deps, alarmEvent, started, account } = dispatchFixture();
+    const { deps, alarmEvent, started, account } = await dispatchFixture();
     const event = alarmEvent();
     await expect(
       dispatchAlarm({ ...event, resources: ['arn:aws:sqs:eu-west-1:123456789012:q'] }, deps),
@@ -173,7 +173,7 @@ describe('dispatchAlarm', () => {
   });
 
   it('releases the lease when the execution cannot be started', async () => {
-    const { deps, alarmEvent, account } = dispatchFixture();
+    const { deps, alarmEvent, account } = await dispatchFixture();
     const event = alarmEvent();
     const broken = {
       ...deps,
@@ -196,7 +196,7 @@ describe('dispatchAlarm', () => {
 
 describe('dispatchAlarm with hostile or mismatched targets', () => {
   it('refuses a runbook-target tag that is not a target, taking no lease', async () => {
-    const { deps, account, started } = dispatchFixture();
+    const { deps, account, started } = await dispatchFixture();
     const event = alarmEvent({
       tags: { runbook: 'api-5xx-spike', 'runbook-target': '../../etc/passwd; rm -rf /' },
     });
@@ -210,7 +210,7 @@ describe('dispatchAlarm with hostile or mismatched targets', () => {
   });
 
   it('refuses to start a runbook on a kind of target it does not act on, before anything starts', async () => {
-    const { deps, account, started, counted } = dispatchFixture();
+    const { deps, account, started, counted } = await dispatchFixture();
     const event = alarmEvent({
       tags: { runbook: 'dlq-replay' },
       metric: {
@@ -230,7 +230,7 @@ describe('dispatchAlarm with hostile or mismatched targets', () => {
   });
 
   it('targets the account and region for an alarm on account-level concurrency', async () => {
-    const { deps } = dispatchFixture();
+    const { deps } = await dispatchFixture();
     const event = alarmEvent({
       alarmName: 'account-concurrency',
       tags: { runbook: 'api-5xx-spike' },
@@ -243,7 +243,7 @@ describe('dispatchAlarm with hostile or mismatched targets', () => {
 
 describe('startManually', () => {
   it.each(['__proto__', 'constructor', 'toString'])('does not take %s for a runbook', async (name) => {
-    const { deps } = dispatchFixture();
+    const { deps } = await dispatchFixture();
     await expect(
       startManually(
         { runbook: name, alarmName: 'checkout-5xx-rate', requestedBy: 'cli:test', force: false },
@@ -253,7 +253,7 @@ describe('startManually', () => {
   });
 
   it('starts a runbook on a named target through the lease, once per request', async () => {
-    const { deps, started } = dispatchFixture();
+    const { deps, started } = await dispatchFixture();
     const request = {
       runbook: 'api-5xx-spike',
       target: { kind: 'function', functionName: 'checkout-api', alias: 'live' },

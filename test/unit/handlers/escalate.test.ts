@@ -4,7 +4,7 @@ import { checkoutAccount } from '../../support/checkout-account.js';
 
 describe('escalate', () => {
   it('pages on-call through the escalation topic with the reason and the evidence', async () => {
-    const { account, deps, platform } = checkoutAccount();
+    const { account, deps, platform } = await checkoutAccount();
     const result = await escalate(
       {
         executionId: 'exec-1',
@@ -23,7 +23,7 @@ describe('escalate', () => {
   });
 
   it('explains a caught Lambda error by its message', async () => {
-    const { deps } = checkoutAccount();
+    const { deps } = await checkoutAccount();
     const result = await escalate(
       {
         executionId: 'e',

@@ -6,7 +6,7 @@ import { checkoutAccount } from '../../support/checkout-account.js';
 
 describe('gatherEvidence', () => {
   it('follows an API Gateway alarm to the Lambda alias behind the API and reads its state', async () => {
-    const { account, world, deps } = checkoutAccount();
+    const { account, world, deps } = await checkoutAccount();
     account.advance(30 * 60);
     const evidence = await gatherEvidence(
       { alarmEvent: alarmEvent(), executionId: 'e', lookbackMinutes: 60 },
@@ -30,7 +30,7 @@ describe('gatherEvidence', () => {
   });
 
   it('reads the alias straight from a Lambda metric Resource dimension', async () => {
-    const { deps } = checkoutAccount();
+    const { deps } = await checkoutAccount();
     const event = alarmEvent({
       metric: {
         namespace: 'AWS/Lambda',
@@ -43,7 +43,7 @@ describe('gatherEvidence', () => {
   });
 
   it('refuses an alarm on a function without an alias', async () => {
-    const { deps } = checkoutAccount();
+    const { deps } = await checkoutAccount();
     const event = alarmEvent({
       metric: { namespace: 'AWS/Lambda', name: 'Errors', dimensions: { FunctionName: 'checkout-api' } },
     });
@@ -53,7 +53,7 @@ describe('gatherEvidence', () => {
   });
 
   it('refuses an API it cannot find', async () => {
-    const { deps } = checkoutAccount();
+    const { deps } = await checkoutAccount();
     const event = alarmEvent({
       metric: { namespace: 'AWS/ApiGateway', name: '5XXError', dimensions: { ApiName: 'payments' } },
     });
@@ -63,7 +63,7 @@ describe('gatherEvidence', () => {
   });
 
   it('names the malformed fields of an event that is not an alarm state change', async () => {
-    const { deps } = checkoutAccount();
+    const { deps } = await checkoutAccount();
     const event = { ...alarmEvent(), source: 'aws.ec2', resources: ['not-an-arn'] };
     const attempt = gatherEvidence({ alarmEvent: event, executionId: 'e', lookbackMinutes: 60 }, deps);
     await expect(attempt).rejects.toThrow(InvalidInputError);

@@ -3,8 +3,8 @@ import { type RollbackInput, rollbackAlias } from '../../../handlers/api-5xx-spi
 import { AliasChangedError, InvalidInputError } from '../../../handlers/lib/errors.js';
 import { checkoutAccount } from '../../support/checkout-account.js';
 
-function badDeploy() {
-  const setup = checkoutAccount();
+async function badDeploy() {
+  const setup = await checkoutAccount();
   const { account, world } = setup;
   account.lambda.publishVersion(world.functionName, { errorRate: 0.3, durationMs: 100 });
   const alias = account.lambda.updateAlias({
@@ -24,7 +24,7 @@ function badDeploy() {
 
 describe('rollbackAlias', () => {
   it('points the alias back at the previous version and records before and after', async () => {
-    const { account, world, audit, deps, input } = badDeploy();
+    const { account, world, audit, deps, input } = await badDeploy();
     const result = await rollbackAlias(input, deps);
     expect(result).toMatchObject({
       changed: true,
@@ -46,7 +46,7 @@ describe('rollbackAlias', () => {
   });
 
   it('returns the first result when the step is retried, without acting again', async () => {
-    const { account, world, audit, deps, input } = badDeploy();
+    const { account, world, audit, deps, input } = await badDeploy();
     const first = await rollbackAlias(input, deps);
     const retry = await rollbackAlias(input, deps);
     expect(retry).toEqual(first);
@@ -55,7 +55,7 @@ describe('rollbackAlias', () => {
   });
 
   it('changes nothing when the alias is already where another run put it', async () => {
-    const { audit, deps, input } = badDeploy();
+    const { audit, deps, input } = await badDeploy();
     await rollbackAlias(input, deps);
     const other = await rollbackAlias({ ...input, executionId: 'exec-2' }, deps);
     expect(other.changed).toBe(false);
@@ -63,7 +63,7 @@ describe('rollbackAlias', () => {
   });
 
   it('removes canary routing when rolling back', async () => {
-    const { account, world, deps } = checkoutAccount();
+    const { account, world, deps } = await checkoutAccount();
     account.lambda.publishVersion(world.functionName, { errorRate: 0.3, durationMs: 100 });
     const alias = account.lambda.updateAlias({
       FunctionName: world.functionName,
@@ -91,7 +91,7 @@ describe('rollbackAlias', () => {
   });
 
   it('refuses to overwrite a change someone made after the evidence was gathered', async () => {
-    const { account, world, audit, deps, input } = badDeploy();
+    const { account, world, audit, deps, input } = await badDeploy();
     account.lambda.publishVersion(world.functionName, { errorRate: 0, durationMs: 100 });
     account.lambda.updateAlias({ FunctionName: world.functionName, Name: world.alias, FunctionVersion: '7' });
     await expect(rollbackAlias(input, deps)).rejects.toThrow(AliasChangedError);
@@ -100,7 +100,7 @@ describe('rollbackAlias', () => {
   });
 
   it('rejects a rollback target that is not a published version number, changing nothing', async () => {
-    const { account, world, deps, input } = badDeploy();
+    const { account, world, deps, input } = await badDeploy();
     await expect(rollbackAlias({ ...input, rollbackTo: '$LATEST' }, deps)).rejects.toThrow(InvalidInputError);
     await expect(rollbackAlias({ ...input, rollbackTo: '$LATEST' }, deps)).rejects.toThrow(/rollbackTo/);
     expect(account.lambda.aliasConfig(world.functionName, world.alias).functionVersion).toBe('6');

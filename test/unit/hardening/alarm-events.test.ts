@@ -9,7 +9,7 @@ import { dispatchFixture } from '../../support/dispatch-fixture.js';
 
 describe('alarm events that must start nothing', () => {
   it('does not start a runbook on ALARM → ALARM, in the rule or in the dispatcher', async () => {
-    const { deps, alarmEvent, started } = dispatchFixture();
+    const { deps, alarmEvent, started } = await dispatchFixture();
     const event = alarmEvent();
     const detail = event.detail as { state: object };
     const repeat = { ...event, detail: { ...detail, previousState: { ...detail.state } } };
@@ -27,7 +27,7 @@ describe('alarm events that must start nothing', () => {
   });
 
   it('still lets a person start a runbook on an alarm that is already in ALARM', async () => {
-    const { deps, alarmEvent, started } = dispatchFixture();
+    const { deps, alarmEvent, started } = await dispatchFixture();
     alarmEvent(); // the account's alarm is in ALARM now
     const outcome = await startManually(
       { runbook: 'api-5xx-spike', alarmName: 'checkout-5xx-rate', requestedBy: 'slack:U1', force: false },
@@ -38,7 +38,7 @@ describe('alarm events that must start nothing', () => {
   });
 
   it('refuses an event whose alarm ARN names another alarm than alarmName', async () => {
-    const { deps, started } = dispatchFixture();
+    const { deps, started } = await dispatchFixture();
     const event = documentedEvent();
     const forged = {
       ...event,
@@ -53,7 +53,7 @@ describe('alarm events that must start nothing', () => {
   it.each(['0', '2026-03-02', 'yesterday', '2026-03-02 09:32:00'])(
     'refuses the state timestamp %j, which is no ISO 8601 time',
     async (timestamp) => {
-      const { deps, started } = dispatchFixture();
+      const { deps, started } = await dispatchFixture();
       await expect(dispatchAlarm(documentedEvent({ timestamp }), deps)).rejects.toThrow(
         /detail\.state\.timestamp: is not an ISO 8601 timestamp/,
       );

@@ -39,7 +39,7 @@ const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-a1B2
 
 describe('dispatching a failed rotation', () => {
   it('starts secret-rotation once on the secret, however often the event is delivered', async () => {
-    const { deps, started } = dispatchFixture();
+    const { deps, started } = await dispatchFixture();
     const [first] = await dispatchEvent(rotationFailed(arn), deps);
     const [again] = await dispatchEvent(rotationFailed(arn), deps);
     expect(first).toMatchObject({ action: 'start', runbook: 'secret-rotation', target: 'secret:orders/db' });
@@ -52,7 +52,7 @@ describe('dispatching a failed rotation', () => {
   });
 
   it('refuses events that are not a RotationFailed of a secret in the same account and region, starting nothing', async () => {
-    const { deps, started } = dispatchFixture();
+    const { deps, started } = await dispatchFixture();
     await expect(dispatchEvent(rotationFailed('not-an-arn'), deps)).rejects.toMatchObject({
       name: 'InvalidInputError',
       message: expect.stringMatching(/additionalEventData\.SecretId: is not a secret ARN/),
