@@ -59,6 +59,16 @@ export class InstalledPlatform {
     this.installRotationFunction();
   }
 
+  /**
+   * The platform's own alarms (errors of every function, failed executions, undelivered events),
+   * with their actions: CloudWatch notifies the PlatformAlarms topic as the service.
+   */
+  installAlarms(): void {
+    for (const alarm of this.deployment.alarms) {
+      this.account.cloudwatch.putMetricAlarm({ AlarmName: alarm.name, ...alarm.props } as never);
+    }
+  }
+
   /** The identity a platform function's code runs as: its role's session and policies. */
   callerOf(name: string): Caller {
     return this.callerOfFunction(this.deployment.platformFunction(name));

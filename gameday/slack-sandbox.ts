@@ -12,6 +12,7 @@ import type { SlackDeps } from '../slack/slack-deps.js';
 import { handleSlackRequest } from '../slack/slack-http.js';
 import { runApproval, runCommand } from '../slack/slack-work.js';
 import { catalogueEntries } from '../slack/slash-command.js';
+import { denialMessage } from './account/iam/access-denied.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 import { callbackApprover } from './callback-approver.js';
 import { injectFault } from './inject-fault.js';
@@ -119,9 +120,22 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     approvalTable: platform.approvalTable,
     dispatcher: platform.dispatcherConfig,
   };
-  account.sns.subscribe(platform.topics.approvals, (published) =>
-    postApprovalRequest(JSON.parse(published.message) as ApprovalNotice, deps),
-  );
+  // Each Slack function acts as its own role; SNS may invoke the notifier only as the topic's
+  // subscription lets it (the function's policy names the topic).
+  const as = (fn: string): SlackDeps => ({ ...deps, clients: platform.installed.clientsOf(fn) });
+  const notifier = platform.installed.functionOf('slack-notifier');
+  account.sns.subscribe(platform.topics.approvals, async (published) => {
+    const denial = await account.iam.authorizeService(
+      {
+        service: 'sns.amazonaws.com',
+        sourceArn: platform.topics.approvals,
+        sourceAccount: account.identity.accountId,
+      },
+      { action: 'lambda:InvokeFunction', resource: notifier.arn },
+    );
+    if (denial) throw new Error(`SNS could not deliver to the notifier: ${denialMessage(denial)}`);
+    await postApprovalRequest(JSON.parse(published.message) as ApprovalNotice, as('slack-notifier'));
+  });
 
   const inFlight = new Set<Promise<unknown>>();
   const errors: Error[] = [];
@@ -155,7 +169,10 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       signingSecret: async () => options.signingSecret,
       defer: async (work) =>
         track(
-          (work.kind === 'command' ? runCommand(work, deps) : runApproval(work, deps)).then(runExecutions),
+          (work.kind === 'command'
+            ? runCommand(work, as('slack-command-worker'))
+            : runApproval(work, as('slack-approval-worker'))
+          ).then(runExecutions),
         ),
     }),
   );

@@ -26,6 +26,8 @@ export interface SimulatedAlarm {
   readonly comparison: string;
   readonly treatMissingData: string;
   readonly tags: Record<string, string>;
+  /** SNS topics notified when the alarm goes to ALARM, and back to OK. */
+  readonly actions: { readonly alarm: readonly string[]; readonly ok: readonly string[] };
   state: AlarmState;
 }
 

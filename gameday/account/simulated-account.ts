@@ -86,13 +86,26 @@ export class SimulatedAccount {
     this.iam = new AccountIam(this.identity);
     this.accessLookups = this.lookupsForAccess();
     this.processedUntil = Math.floor(options.start.getTime() / minuteMs) * minuteMs;
-    this.cloudwatch = new SimulatedCloudWatch(this.identity, this.metrics, this.clock, this.bus);
+    this.sns = new SimulatedSns(this.identity, this.clock);
+    this.cloudwatch = new SimulatedCloudWatch(
+      this.identity,
+      this.metrics,
+      this.clock,
+      this.bus,
+      this.iam,
+      this.sns,
+    );
     this.lambda = new SimulatedLambda(this.identity, this.metrics, this.clock);
     this.apiGateway = new SimulatedApiGateway(this.identity, this.metrics, this.clock);
-    this.sns = new SimulatedSns(this.identity, this.clock);
     this.schemas = new SimulatedSchemas(this.identity, this.clock);
     this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
-    this.secretsManager = new SimulatedSecretsManager(this.identity, this.clock, this.bus, this.lambda);
+    this.secretsManager = new SimulatedSecretsManager(
+      this.identity,
+      this.clock,
+      this.bus,
+      this.lambda,
+      this.iam,
+    );
     this.fis = new SimulatedFis(this.clock, this.lambda, this.cloudwatch);
     this.sqs = new SimulatedSqs(this.identity, this.clock, this.metrics, (queueArn) => {
       const mapping = this.lambda.mappings.of(queueArn);
@@ -133,10 +146,12 @@ export class SimulatedAccount {
   }
 
   /**
-   * Runs the work services do on their own after a call returned and that is due by now: rotations
-   * Secrets Manager drives by invoking a function, whose code calls back into the account.
+   * Runs the work services do on their own after a call returned and that is due by now: alarm
+   * actions CloudWatch carries out, and rotations Secrets Manager drives by invoking a function,
+   * whose code calls back into the account.
    */
   async runServices(): Promise<void> {
+    await this.cloudwatch.actions.run();
     await this.secretsManager.rotations.runDue();
   }
 

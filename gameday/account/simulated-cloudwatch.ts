@@ -13,9 +13,12 @@ import {
   type StateValue,
 } from '@aws-sdk/client-cloudwatch';
 import type { AccountIdentity } from './account-identity.js';
+import { AlarmActions } from './alarm-actions.js';
 import { alarmStateChangeEvent, eventTimestamp, type SimulatedAlarm } from './alarm-state-change.js';
 import type { EventBus } from './event-bus.js';
+import type { AccountIam } from './iam/account-iam.js';
 import type { MetricKey, MetricStore } from './metric-store.js';
+import type { SimulatedSns } from './simulated-sns.js';
 import type { VirtualClock } from './virtual-clock.js';
 
 const comparisons: Readonly<Record<string, [(v: number, t: number) => boolean, string]>> = {
@@ -36,6 +39,8 @@ const comparisons: Readonly<Record<string, [(v: number, t: number) => boolean, s
 export class SimulatedCloudWatch {
   private readonly alarms = new Map<string, SimulatedAlarm>();
   private readonly history: AlarmHistoryItem[] = [];
+  /** Alarm actions waiting for CloudWatch to carry them out. */
+  readonly actions: AlarmActions;
 
   /**
    * Whether state-change events carry the alarm's tags as `alarmTags` (CloudWatch's tag propagation);
@@ -48,7 +53,11 @@ export class SimulatedCloudWatch {
     readonly metrics: MetricStore,
     private readonly clock: VirtualClock,
     private readonly bus: EventBus,
-  ) {}
+    iam: AccountIam,
+    sns: SimulatedSns,
+  ) {
+    this.actions = new AlarmActions(identity, clock, iam, sns, this.history);
+  }
 
   listTagsForResource(input: ListTagsForResourceCommandInput): { Tags: { Key: string; Value: string }[] } {
     const alarm = [...this.alarms.values()].find((a) => a.arn === input.ResourceARN);
@@ -107,6 +116,7 @@ export class SimulatedCloudWatch {
       comparison: ComparisonOperator,
       treatMissingData: input.TreatMissingData ?? 'missing',
       tags: Object.fromEntries((input.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+      actions: { alarm: input.AlarmActions ?? [], ok: input.OKActions ?? [] },
       state: {
         value: 'INSUFFICIENT_DATA',
         reason: 'Unchecked: Initial alarm creation',
@@ -220,6 +230,7 @@ export class SimulatedCloudWatch {
       }),
     });
     this.bus.put(alarmStateChangeEvent(alarm, previous, this.identity, this.tagPropagation));
+    this.actions.transitioned(alarm, value, reason);
   }
 
   /** An alarm's state changes, newest first, as DescribeAlarmHistory lists them. */

@@ -1,6 +1,7 @@
 import type { AccountIdentity } from '../account-identity.js';
 import { stableUuid } from '../alarm-state-change.js';
 import type { BusEvent, EventBus } from '../event-bus.js';
+import type { AccountIam } from '../iam/account-iam.js';
 import type { FunctionCode } from '../lambda/function-code.js';
 import type { VirtualClock } from '../virtual-clock.js';
 import type { StoredSecret } from './secret-store.js';
@@ -38,6 +39,7 @@ export class RotationJobs {
     private readonly clock: VirtualClock,
     private readonly bus: EventBus,
     private readonly code: FunctionCode,
+    private readonly iam: AccountIam,
   ) {}
 
   start(secret: StoredSecret, token: string, immediately: boolean): void {
@@ -71,9 +73,24 @@ export class RotationJobs {
     }
   }
 
-  /** One attempt at every step; the error message CloudTrail records when a step fails. */
+  /**
+   * One attempt at every step; the error message CloudTrail records when a step fails. Secrets
+   * Manager invokes the function as its service principal, for the secret: the function's policy
+   * must allow that (and may require the secret's account and ARN).
+   */
   private async attempt(job: RotationJob): Promise<string | undefined> {
     const lambdaArn = job.secret.rotation.lambdaArn ?? '';
+    const denial = await this.iam.authorizeService(
+      {
+        service: 'secretsmanager.amazonaws.com',
+        sourceArn: job.secret.arn,
+        sourceAccount: this.identity.accountId,
+      },
+      { action: 'lambda:InvokeFunction', resource: lambdaArn },
+    );
+    if (denial) {
+      return 'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.';
+    }
     for (const step of job.immediately ? steps : (['testSecret'] as const)) {
       const outcome = await this.code.invoke(lambdaArn, undefined, {
         Step: step,

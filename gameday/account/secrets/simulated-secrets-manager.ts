@@ -11,6 +11,7 @@ import type {
 import type { AccountIdentity } from '../account-identity.js';
 import { stableUuid } from '../alarm-state-change.js';
 import type { EventBus } from '../event-bus.js';
+import type { AccountIam } from '../iam/account-iam.js';
 import type { SimulatedLambda } from '../lambda/simulated-lambda.js';
 import type { SimulatedOperations } from '../sdk-binding.js';
 import type { VirtualClock } from '../virtual-clock.js';
@@ -34,9 +35,10 @@ export class SimulatedSecretsManager {
     private readonly clock: VirtualClock,
     bus: EventBus,
     private readonly lambda: SimulatedLambda,
+    iam: AccountIam,
   ) {
     this.store = new SecretStore(identity);
-    this.rotations = new RotationJobs(identity, clock, bus, lambda.code);
+    this.rotations = new RotationJobs(identity, clock, bus, lambda.code, iam);
   }
 
   /** The SDK fills `ClientRequestToken` in when serializing; calls answered before that get one here. */

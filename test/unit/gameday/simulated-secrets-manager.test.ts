@@ -24,6 +24,23 @@ function account() {
   return { sim, sm: sim.clients().secretsManager, arn: created.ARN };
 }
 
+/** The permission a RotationSchedule gives Secrets Manager on its rotation function (this account's secrets only). */
+function allowRotation(sim: SimulatedAccount, functionName: string) {
+  const arn = sim.lambda.fn(functionName).arn;
+  sim.iam.setResourcePolicy(arn, {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'secretsmanager.amazonaws.com' },
+        Action: 'lambda:InvokeFunction',
+        Resource: arn,
+        Condition: { StringEquals: { 'AWS:SourceAccount': sim.identity.accountId } },
+      },
+    ],
+  });
+}
+
 const stages = async (sm: ReturnType<SimulatedAccount['clients']>['secretsManager']) =>
   (await sm.send(new DescribeSecretCommand({ SecretId: 'db' }))).VersionIdsToStages;
 
@@ -143,6 +160,29 @@ describe('simulated Secrets Manager', () => {
     );
   });
 
+  it('cannot invoke a rotation function whose policy does not let Secrets Manager in: the rotation fails untouched', async () => {
+    const { sim, sm } = account();
+    const steps: string[] = [];
+    sim.lambda.createFunction('rotator');
+    sim.lambda.code.deploy('rotator', async (event) => {
+      steps.push((event as { Step: string }).Step);
+      return null;
+    });
+    sim.secretsManager.configureRotation('db', 'rotator');
+    const failures: string[] = [];
+    sim.bus.addRule({ source: ['aws.secretsmanager'] }, (e) => {
+      const detail = e.detail as { eventName: string; errorMessage?: string };
+      if (detail.eventName === 'RotationFailed') failures.push(detail.errorMessage ?? '');
+    });
+    await sm.send(new RotateSecretCommand({ SecretId: 'db', ClientRequestToken: 'rotation-1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }));
+    for (let attempt = 0; attempt < rotationAttempts; attempt += 1) {
+      await sim.runServices();
+      sim.advance(60);
+    }
+    expect(steps).toEqual([]);
+    expect(failures).toEqual([expect.stringContaining('Secrets Manager cannot invoke the specified Lambda function')]);
+  });
+
   it('invokes the rotation function step by step, retries a failed rotation and reports it to EventBridge', async () => {
     const { sim, sm } = account();
     const steps: string[] = [];
@@ -153,6 +193,7 @@ describe('simulated Secrets Manager', () => {
       if (Step === 'setSecret') throw new Error('connection timed out');
       return null;
     });
+    allowRotation(sim, 'rotator');
     sim.secretsManager.configureRotation('db', 'rotator');
     const events: string[] = [];
     sim.bus.addRule({ source: ['aws.secretsmanager'] }, (e) => events.push(String(e.detail.eventName)));
