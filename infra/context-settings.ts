@@ -42,20 +42,18 @@ export function quarantineArnOf(dlqArn: string): string {
 }
 
 /** Context given on the command line arrives as a string: JSON lists and objects are parsed here. */
-const fromCommandLine = <S extends z.ZodMiniType>(schema: S) =>
-  z.pipe(
-    z.transform((value: unknown) => {
-      if (typeof value !== 'string') return value;
-      const trimmed = value.trim();
-      if (!trimmed.startsWith('[') && !trimmed.startsWith('{')) return value;
-      try {
-        return JSON.parse(trimmed) as unknown;
-      } catch {
-        return value;
-      }
-    }),
-    schema,
-  );
+function fromJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (!trimmed.startsWith('[') && !trimmed.startsWith('{')) return value;
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+const fromCommandLine = <S extends z.ZodMiniType>(schema: S) => z.pipe(z.transform(fromJsonText), schema);
 
 const flag = z.pipe(
   z.transform((value: unknown) => (value === 'true' ? true : value === 'false' ? false : value)),
@@ -64,7 +62,10 @@ const flag = z.pipe(
 
 /** Every setting the app reads, with its default. Unknown `runbooks:` settings are refused. */
 const settingsSchema = z.strictObject({
-  'runbooks:environment': z._default(z.enum(environments), 'dev'),
+  'runbooks:environment': z._default(
+    z.enum(environments, { error: `is not one of ${environments.join(', ')}` }),
+    'dev',
+  ),
   'runbooks:targetFunctionArns': z.optional(fromCommandLine(z.array(functionArn).check(z.minLength(1)))),
   'runbooks:deadLetterQueues': z.optional(
     fromCommandLine(z.array(deadLetterQueueSchema).check(z.minLength(1))),
@@ -90,7 +91,7 @@ function settingProblems(error: z.core.$ZodError, given: Readonly<Record<string,
   return error.issues
     .map((issue) => {
       const [setting, ...rest] = issue.path.map(String);
-      let found: unknown = setting === undefined ? undefined : given[setting];
+      let found: unknown = setting === undefined ? undefined : fromJsonText(given[setting]);
       for (const part of rest) found = (found as Record<string, unknown> | undefined)?.[part];
       const shown = found === undefined ? 'nothing' : JSON.stringify(found).slice(0, 100);
       const where = [setting, ...rest].filter(Boolean).join('.') || '(context)';

@@ -3,12 +3,11 @@ import { AccessLogFormat, LambdaRestApi, LogGroupLogDestination } from 'aws-cdk-
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnExperimentTemplate } from 'aws-cdk-lib/aws-fis';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Alias as KmsAlias } from 'aws-cdk-lib/aws-kms';
 import { Alias, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
@@ -25,6 +24,7 @@ import {
 } from './game-day-targets.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
+import { platformKey, platformTopic } from './platform-key.js';
 
 /**
  * The game-day sandbox, for a sandbox account only: the services the local game days simulate
@@ -37,10 +37,9 @@ export class GameDayStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
     Tags.of(this).add(sandboxTag, 'true');
-    const alarmTopic = new Topic(this, 'SandboxAlarms', {
-      enforceSSL: true,
-      masterKey: KmsAlias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-    });
+    // CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed alias/aws/sns:
+    // its key policy cannot be changed to let CloudWatch in. The sandbox's topic has a key of its own.
+    const alarmTopic = platformTopic(this, 'SandboxAlarms', platformKey(this), true);
 
     const configs = new Bucket(this, 'FisConfigurations', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -168,7 +167,7 @@ export class GameDayStack extends Stack {
   }
 
   /** The orders queue, its dead-letter queue and consumer, and the DLQ alarm the replay runbook answers. */
-  private ordersQueue(alarmTopic: Topic): void {
+  private ordersQueue(alarmTopic: ITopic): void {
     const dlq = new Queue(this, 'OrdersDlq', {
       queueName: 'orders-dlq',
       encryption: QueueEncryption.SQS_MANAGED,

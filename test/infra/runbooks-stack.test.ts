@@ -267,7 +267,7 @@ describe('RunbooksStack', () => {
 
   it('rejects an unknown environment', () => {
     expect(() => createApp(new App({ context: { 'runbooks:environment': 'qa' } }))).toThrow(
-      /must be one of dev, staging, prod/,
+      /runbooks:environment: is not one of dev, staging, prod \(found "qa"\)/,
     );
   });
 });

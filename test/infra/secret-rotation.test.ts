@@ -28,7 +28,7 @@ const app = (context: Record<string, unknown> = {}) =>
 const { stack } = createApp(app());
 const template = Template.fromStack(stack);
 
-type Statement = { Action: string | string[]; Resource: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 /** The IAM statements of the policy whose logical id starts with `prefix`. */
 function statementsOf(prefix: string): Statement[] {
   const policies = template.findResources('AWS::IAM::Policy');
@@ -116,8 +116,29 @@ describe('secret rotation in the CDK app', () => {
     ]);
   });
 
-  it('lets the consumer check invoke only the configured health-check aliases', () => {
-    expect(statementsOf('CheckConsumersFunction').filter((s) => s.Resource !== '*')).toEqual([
+  it('lets the consumer check invoke only the configured health-check aliases, never a platform function', () => {
+    const statements = statementsOf('CheckConsumersFunction').filter((s) => s.Resource !== '*');
+    expect(statements.filter((s) => s.Effect === 'Deny')).toEqual([
+      {
+        Effect: 'Deny',
+        Action: 'lambda:InvokeFunction',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':lambda:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':function:LambdaRunbooks-dev-*',
+            ],
+          ],
+        },
+      },
+    ]);
+    expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([
       {
         Effect: 'Allow',
         Action: 'lambda:InvokeFunction',

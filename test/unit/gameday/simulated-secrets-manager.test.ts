@@ -174,13 +174,20 @@ describe('simulated Secrets Manager', () => {
       const detail = e.detail as { eventName: string; errorMessage?: string };
       if (detail.eventName === 'RotationFailed') failures.push(detail.errorMessage ?? '');
     });
-    await sm.send(new RotateSecretCommand({ SecretId: 'db', ClientRequestToken: 'rotation-1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }));
+    await sm.send(
+      new RotateSecretCommand({
+        SecretId: 'db',
+        ClientRequestToken: 'rotation-1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      }),
+    );
     for (let attempt = 0; attempt < rotationAttempts; attempt += 1) {
       await sim.runServices();
       sim.advance(60);
     }
     expect(steps).toEqual([]);
-    expect(failures).toEqual([expect.stringContaining('Secrets Manager cannot invoke the specified Lambda function')]);
+    expect(failures).toEqual([
+      expect.stringContaining('Secrets Manager cannot invoke the specified Lambda function'),
+    ]);
   });
 
   it('invokes the rotation function step by step, retries a failed rotation and reports it to EventBridge', async () => {

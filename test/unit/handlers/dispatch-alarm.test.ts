@@ -162,18 +162,18 @@ describe('dispatchAlarm', () => {
   });
 
   it('rejects a malformed event with a specific error and starts nothing', async () => {
-    const { deps, alarmEvent, started, account } = await dispatchFixture();
+    const { platform, deps, alarmEvent, started, account } = await dispatchFixture();
     const event = alarmEvent();
     await expect(
       dispatchAlarm({ ...event, resources: ['arn:aws:sqs:eu-west-1:123456789012:q'] }, deps),
     ).rejects.toThrow(/resources\.0: is not a CloudWatch alarm ARN/);
     await expect(dispatchAlarm('not json', deps)).rejects.toBeInstanceOf(InvalidInputError);
     expect(started()).toHaveLength(0);
-    expect(account.dynamodb.scan('runbook-leases')).toEqual([]);
+    expect(account.dynamodb.scan(platform.leaseTable)).toEqual([]);
   });
 
   it('releases the lease when the execution cannot be started', async () => {
-    const { deps, alarmEvent, account } = await dispatchFixture();
+    const { platform, deps, alarmEvent, account } = await dispatchFixture();
     const event = alarmEvent();
     const broken = {
       ...deps,
@@ -189,14 +189,17 @@ describe('dispatchAlarm', () => {
         },
       },
     };
-    await expect(dispatchAlarm(event, broken)).rejects.toThrow(/State Machine Does Not Exist/);
-    expect(account.dynamodb.scan('runbook-leases').filter((item) => item.holder)).toEqual([]);
+    // The dispatcher's role may start the deployed runbooks only: IAM refuses before Step Functions looks.
+    await expect(dispatchAlarm(event, broken)).rejects.toThrow(
+      /not authorized to perform: states:StartExecution/,
+    );
+    expect(account.dynamodb.scan(platform.leaseTable).filter((item) => item.holder)).toEqual([]);
   });
 });
 
 describe('dispatchAlarm with hostile or mismatched targets', () => {
   it('refuses a runbook-target tag that is not a target, taking no lease', async () => {
-    const { deps, account, started } = await dispatchFixture();
+    const { platform, deps, account, started } = await dispatchFixture();
     const event = alarmEvent({
       tags: { runbook: 'api-5xx-spike', 'runbook-target': '../../etc/passwd; rm -rf /' },
     });
@@ -206,11 +209,11 @@ describe('dispatchAlarm with hostile or mismatched targets', () => {
       reason: expect.stringMatching(/^no target: tag runbook-target=.*unknown target kind/),
     });
     expect(started()).toHaveLength(0);
-    expect(account.dynamodb.scan('runbook-leases')).toEqual([]);
+    expect(account.dynamodb.scan(platform.leaseTable)).toEqual([]);
   });
 
   it('refuses to start a runbook on a kind of target it does not act on, before anything starts', async () => {
-    const { deps, account, started, counted } = await dispatchFixture();
+    const { platform, deps, account, started, counted } = await dispatchFixture();
     const event = alarmEvent({
       tags: { runbook: 'dlq-replay' },
       metric: {
@@ -226,7 +229,7 @@ describe('dispatchAlarm with hostile or mismatched targets', () => {
     });
     expect(counted).toContain('WrongTargetKindTriggers');
     expect(started()).toHaveLength(0);
-    expect(account.dynamodb.scan('runbook-leases')).toEqual([]);
+    expect(account.dynamodb.scan(platform.leaseTable)).toEqual([]);
   });
 
   it('targets the account and region for an alarm on account-level concurrency', async () => {
