@@ -28,5 +28,6 @@ export function formatResult(result: ScenarioResult): string {
   for (const key of result.mismatches) {
     lines.push(`      expected ${String(key)} = ${String(expected[key])}, got ${String(actual[key])}`);
   }
+  for (const mismatch of result.accessMismatches) lines.push(`      ${mismatch}`);
   return lines.join('\n');
 }

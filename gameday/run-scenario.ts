@@ -4,7 +4,9 @@ import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import { logger } from '../handlers/lib/observability.js';
 import type { Approver } from '../state-machines/local-executor.js';
 import type { BusEvent } from './account/event-bus.js';
+import { type Denial, denialMessage } from './account/iam/access-denied.js';
 import { SimulatedAccount } from './account/simulated-account.js';
+import type { DeployedPlatform } from './iam/deployed-platform.js';
 import {
   defaultConfiguration,
   type PlatformConfiguration,
@@ -31,6 +33,12 @@ export interface ScenarioResult<Outcome extends object = object, Final extends o
   readonly actual: Outcome;
   /** Fields where actual differs from expected. */
   readonly mismatches: (keyof Outcome)[];
+  /**
+   * Calls of the platform IAM denied, in AWS's words, that the game day did not expect (a denial
+   * is a misconfiguration unless the game day is about one), and denials it expected that did not
+   * happen. Any fails the game day.
+   */
+  readonly accessMismatches: string[];
   /** The actual outcome in one line. */
   readonly summary: string;
   readonly timeline: TimelineEntry[];
@@ -65,6 +73,21 @@ export interface RunOptions {
    * @default the CDK app's defaults
    */
   readonly configuration?: PlatformConfiguration;
+  /**
+   * A deployment to install as it is instead of the configuration's (a what-if).
+   * @default the configuration's
+   */
+  readonly deployment?: DeployedPlatform;
+}
+
+/** Denials the game day did not expect, and expected denials that did not happen. */
+function accessMismatchesOf(denied: readonly Denial[], expected: readonly string[]): string[] {
+  return [
+    ...denied.filter((d) => !expected.includes(d.action)).map((d) => `denied: ${denialMessage(d)}`),
+    ...expected
+      .filter((action) => !denied.some((d) => d.action === action))
+      .map((a) => `not denied, as expected: ${a}`),
+  ];
 }
 
 /** How long the scripted approver takes to answer: people read before they click. */
@@ -131,6 +154,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
     environment: scenario.environment,
     approver: scriptedApprover(scenario.approval ?? 'approve'),
     settings: { ...configuration.settings, ...scenario.settings?.(account.identity) },
+    ...(options.deployment ? { deployment: options.deployment } : {}),
     observer: {
       onDispatch: (_event, outcome) => {
         if (outcome.action === 'start') firstStart ??= account.clock.now().getTime();
@@ -234,14 +258,16 @@ export async function runScenario<World, Outcome extends object, Final extends o
   };
   const actual = await scenario.outcome(account, world, facts);
   const mismatches = mismatchesOf(scenario.expected, actual);
+  const accessMismatches = accessMismatchesOf(account.iam.denied, scenario.deniedActions ?? []);
   return {
     scenario: scenario.id,
     runbook: scenario.runbook,
     description: scenario.description,
-    outcome: mismatches.length === 0 ? 'passed' : 'failed',
+    outcome: mismatches.length === 0 && accessMismatches.length === 0 ? 'passed' : 'failed',
     expected: scenario.expected,
     actual,
     mismatches,
+    accessMismatches,
     summary: scenario.summary(actual),
     timeline,
     finalState: {

@@ -68,6 +68,12 @@ export interface Scenario<World = unknown, Outcome extends object = object, Fina
    * @default every configuration
    */
   readonly configuration?: PlatformConfigurationName;
+  /**
+   * Actions IAM denies the platform in this game day (a target out of scope); any other denial
+   * fails the game day.
+   * @default none
+   */
+  readonly deniedActions?: readonly string[];
   /** Builds the workload in the account, after the platform is deployed into it. */
   setup(account: SimulatedAccount): World;
   /**

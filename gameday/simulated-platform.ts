@@ -19,7 +19,7 @@ import type { LocalEngineEvent } from './account/execution-history.js';
 import { accessDeniedError, denialMessage } from './account/iam/access-denied.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
 import type { SimulatedExecution } from './account/simulated-step-functions.js';
-import type { DeployedRule } from './iam/deployed-platform.js';
+import type { DeployedPlatform, DeployedRule } from './iam/deployed-platform.js';
 import { type DeploymentSettings, deployPlatform } from './iam/platform-deployment.js';
 import { InstalledPlatform, stepTimeoutMs } from './platform-installation.js';
 
@@ -45,6 +45,12 @@ export interface PlatformOptions {
    * @default the CDK app's defaults
    */
   readonly settings?: DeploymentSettings;
+  /**
+   * A deployment to install as it is (a what-if: a policy changed), instead of synthesizing one
+   * for `settings`.
+   * @default the deployment synthesized for `settings`
+   */
+  readonly deployment?: DeployedPlatform;
 }
 
 /** An event a rule matched, waiting for EventBridge to deliver it to the rule's targets. */
@@ -80,7 +86,7 @@ export class SimulatedPlatform {
 
   /** Synthesizes the platform for `settings` (or reuses the cached template) and installs it. */
   static async deploy(account: SimulatedAccount, options: PlatformOptions): Promise<SimulatedPlatform> {
-    const deployment = await deployPlatform(options.settings ?? {}, account.identity);
+    const deployment = options.deployment ?? (await deployPlatform(options.settings ?? {}, account.identity));
     return new SimulatedPlatform(
       account,
       new InstalledPlatform(account, deployment),

@@ -198,6 +198,21 @@ export class DeployedPlatform {
     }
   }
 
+  /**
+   * The same deployment with one function's identity policies replaced: what-if analyses (which
+   * game day fails without this statement?) install it instead.
+   */
+  withPolicies(functionName: string, policies: readonly PolicyDocument[]): DeployedPlatform {
+    const fn = this.functions.get(functionName);
+    if (!fn) throw new Error(`the deployment has no function ${functionName}`);
+    const copy = Object.create(DeployedPlatform.prototype) as DeployedPlatform;
+    Object.assign(copy, this);
+    Object.defineProperty(copy, 'functions', {
+      value: new Map(this.functions).set(functionName, { ...fn, policies }),
+    });
+    return copy;
+  }
+
   /** The deployed function named `<stack>-<name>` (the platform's names for its functions). */
   platformFunction(name: string): DeployedFunction {
     const fn = this.functions.get(`${this.stackName}-${name}`);

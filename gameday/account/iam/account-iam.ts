@@ -157,7 +157,7 @@ export class AccountIam {
         allowedBy: [],
       };
     }
-    const allowedBy = [...decision.allowedBy];
+    const allowedBy = decision.allowedBy;
     const keyArn = request.kms ? this.keyOfResource.get(request.resource) : undefined;
     if (!keyArn) return { allowedBy };
     const keyActions = request.kms === 'write' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:Decrypt'];
@@ -186,7 +186,18 @@ export class AccountIam {
         };
         return { denial, allowedBy: [] };
       }
-      allowedBy.push(...keyDecision.allowedBy);
+      // The key's use is a request of its own, allowed by its own statements.
+      this.allowed.push({
+        principal,
+        request: {
+          action,
+          resource: keyArn,
+          context: {
+            'kms:ViaService': `${serviceOfAction(request.action)}.${this.identity.region}.amazonaws.com`,
+          },
+        },
+        allowedBy: keyDecision.allowedBy,
+      });
     }
     return { allowedBy };
   }

@@ -41,10 +41,9 @@ export interface CheckoutFinalState {
  * A checkout REST API (`checkout`, stage `prod`) backed by the `checkout-api` function's `live`
  * alias on version 5 (published days ago), serving 600 requests a minute, and an alarm on the API's
  * 5XX rate: Average 5XXError over 1-minute periods above 5% in 2 of the last 3 minutes, tagged
- * `runbook=api-5xx-spike`.
+ * `runbook=api-5xx-spike`. Another team's service can stand behind the same API (`functionName`).
  */
-export function checkoutService(account: SimulatedAccount): CheckoutWorld {
-  const functionName = 'checkout-api';
+export function checkoutService(account: SimulatedAccount, functionName = 'checkout-api'): CheckoutWorld {
   const alias = 'live';
   account.lambda.createFunction(functionName, 10);
   for (let daysAgo = 20; daysAgo >= 4; daysAgo -= 4) {
@@ -88,7 +87,6 @@ export function checkoutService(account: SimulatedAccount): CheckoutWorld {
     ComparisonOperator: 'GreaterThanThreshold',
     TreatMissingData: 'notBreaching',
   });
-  createExperiments(account, checkoutExperiments);
   return { alarmName, functionName, alias };
 }
 
@@ -106,7 +104,12 @@ export function badDeploy(account: SimulatedAccount, world: CheckoutWorld): stri
 /** What every checkout game day shares: the runbook, the account and how its outcome is read. */
 export const checkoutGameDay = {
   runbook: 'api-5xx-spike',
-  setup: checkoutService,
+  // The sandbox's FIS experiment templates, which the closed-loop game days start.
+  setup: (account: SimulatedAccount) => {
+    const world = checkoutService(account);
+    createExperiments(account, checkoutExperiments);
+    return world;
+  },
   outcome(account: SimulatedAccount, world: CheckoutWorld, facts: RunFacts): SpikeOutcome {
     const reported = (report: unknown) => {
       const outcome = (report as { outcome?: string }).outcome;

@@ -133,4 +133,23 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
       escalations: 0,
     },
   },
+  {
+    id: 'out-of-scope-target',
+    ...checkoutGameDay,
+    description:
+      'A bad deploy of billing-api, which the scoped production configuration leaves out: its first call is denied (AccessDenied), so the runbook escalates with the missing permission named and changes nothing.',
+    environment: 'prod',
+    configuration: 'scoped-prod',
+    deniedActions: ['lambda:GetAlias'],
+    setup: (account) => checkoutService(account, 'billing-api'),
+    inject: badDeploy,
+    expected: {
+      runbookOutcome: 'escalated',
+      executions: 1,
+      aliasVersion: '6',
+      alarmState: 'ALARM',
+      changes: 0,
+      escalations: 1,
+    },
+  },
 ];

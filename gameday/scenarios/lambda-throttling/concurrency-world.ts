@@ -34,6 +34,8 @@ export interface ThrottlingOutcome {
   readonly change: string;
   /** Whether the target is still throttled in the quarter of an hour after the runbook. */
   readonly throttling: 'stopped' | 'continues';
+  /** Changes the runbook recorded: a change, and a change put back, are two. */
+  readonly changes: number;
 }
 
 /** Each involved function's concurrency settings and the account's unreserved concurrency at the end. */
@@ -119,6 +121,7 @@ export const throttlingGameDay = {
       cause: report?.cause ?? 'none',
       change: kept ? kept.what : 'none',
       throttling: throttles.some((p) => p.value > 0) ? 'continues' : 'stopped',
+      changes: facts.changes.length,
     };
   },
   finalState(account: SimulatedAccount, world: ConcurrencyWorld): ConcurrencyFinalState {
@@ -145,7 +148,7 @@ export const throttlingGameDay = {
     };
   },
   summary: (a: ThrottlingOutcome) =>
-    `${a.runbookOutcome} · cause ${a.cause} · change: ${a.change} · throttling ${a.throttling}`,
+    `${a.runbookOutcome} · cause ${a.cause} · change: ${a.change} · throttling ${a.throttling} · ${a.changes} change(s) recorded`,
 } satisfies Omit<
   Scenario<ConcurrencyWorld, ThrottlingOutcome, ConcurrencyFinalState>,
   'id' | 'description' | 'environment' | 'setup' | 'inject' | 'expected'

@@ -52,6 +52,44 @@ function invoiceQueue(account: SimulatedAccount): ConcurrencyWorld {
 
 const base = { ...throttlingGameDay, environment: 'dev' } as const;
 
+/** payments-api, capped by a reservation of 20 at 60 requests a second. */
+const payments = (account: SimulatedAccount) =>
+  concurrencyWorld(account, {
+    functions: [{ name: 'payments-api', alias: 'live', durationMs: 200, reserved: 20, rate: 60 }],
+    target: 'payments-api',
+  });
+
+/** ticket-sale behind alias live, in an account of 3,000. */
+const ticketSale = (account: SimulatedAccount) =>
+  concurrencyWorld(account, {
+    accountLimit: 3_000,
+    functions: [{ name: 'ticket-sale', alias: 'live', durationMs: 1_000, rate: 20 }],
+    target: 'ticket-sale',
+    alarmMinutes: 1,
+  });
+
+/** From now on, 1,500 requests a second on ticket-sale every ten minutes, for two minutes. */
+function ticketBursts(account: SimulatedAccount, world: ConcurrencyWorld): string {
+  world.rates.set('ticket-sale', bursts(account, 1_500, 20, 10, 2));
+  return 'ticket-sale gets bursts of 1,500 requests a second for 2 minutes every 10 minutes (account limit 3,000)';
+}
+
+/** From now on, invoices arrive at 600 a minute. */
+function invoiceSurge(account: SimulatedAccount): string {
+  account.sqs.addProducer(account.sqs.getQueueUrl({ QueueName: 'invoices' }).QueueUrl, 560, (n) =>
+    JSON.stringify({ invoice: 1_000_000 + n }),
+  );
+  return 'invoices arrive at 600 a minute instead of 40';
+}
+
+/** A change that does not stop the throttles is put back exactly, and on-call is paged. */
+const revertedAndEscalated = {
+  runbookOutcome: 'escalated',
+  change: 'none',
+  throttling: 'continues',
+  changes: 2,
+} as const;
+
 /** The lambda-throttling game days, one for each cause a human would otherwise hunt for in four consoles. */
 export const lambdaThrottlingScenarios: readonly Scenario<
   ConcurrencyWorld,
@@ -63,11 +101,7 @@ export const lambdaThrottlingScenarios: readonly Scenario<
     id: 'reserved-too-low',
     description:
       'A campaign more than doubles traffic on a function capped by its reservation; the runbook raises the reservation within the guardrails.',
-    setup: (account) =>
-      concurrencyWorld(account, {
-        functions: [{ name: 'payments-api', alias: 'live', durationMs: 200, reserved: 20, rate: 60 }],
-        target: 'payments-api',
-      }),
+    setup: payments,
     inject: (_account, world) => {
       world.rates.set('payments-api', () => 150);
       return 'payments-api traffic rises from 60 to 150 requests a second (30 concurrent, reserved 20)';
@@ -77,6 +111,7 @@ export const lambdaThrottlingScenarios: readonly Scenario<
       cause: 'function-cap',
       change: "set payments-api's reserved concurrency from 20 to 40",
       throttling: 'stopped',
+      changes: 1,
     },
   },
   {
@@ -107,6 +142,7 @@ export const lambdaThrottlingScenarios: readonly Scenario<
       cause: 'account-exhausted',
       change: 'none',
       throttling: 'continues',
+      changes: 0,
     },
   },
   {
@@ -132,6 +168,7 @@ export const lambdaThrottlingScenarios: readonly Scenario<
       cause: 'noisy-neighbour',
       change: "set report-generator's reserved concurrency from none to 485",
       throttling: 'stopped',
+      changes: 1,
     },
   },
   {
@@ -139,22 +176,14 @@ export const lambdaThrottlingScenarios: readonly Scenario<
     id: 'cold-burst',
     description:
       'Ticket sales open every ten minutes: 1,500 requests a second arrive faster than Lambda adds environments; provisioned concurrency on the alias absorbs the next burst.',
-    setup: (account) =>
-      concurrencyWorld(account, {
-        accountLimit: 3_000,
-        functions: [{ name: 'ticket-sale', alias: 'live', durationMs: 1_000, rate: 20 }],
-        target: 'ticket-sale',
-        alarmMinutes: 1,
-      }),
-    inject: (account, world) => {
-      world.rates.set('ticket-sale', bursts(account, 1_500, 20, 10, 2));
-      return 'ticket-sale gets bursts of 1,500 requests a second for 2 minutes every 10 minutes (account limit 3,000)';
-    },
+    setup: ticketSale,
+    inject: ticketBursts,
     expected: {
       runbookOutcome: 'remediated',
       cause: 'cold-burst',
       change: 'provision 1000 concurrency on ticket-sale:live (was none; about $7.50 an hour)',
       throttling: 'stopped',
+      changes: 1,
     },
   },
   {
@@ -179,6 +208,7 @@ export const lambdaThrottlingScenarios: readonly Scenario<
       cause: 'latency-driven',
       change: 'none',
       throttling: 'continues',
+      changes: 0,
     },
   },
   {
@@ -187,17 +217,49 @@ export const lambdaThrottlingScenarios: readonly Scenario<
     description:
       'A surge of invoices; the SQS event source polls far beyond the consumer’s reservation of 5 and throttled batches head for the DLQ. The runbook caps the event source at the reservation.',
     setup: invoiceQueue,
-    inject: (account) => {
-      account.sqs.addProducer(account.sqs.getQueueUrl({ QueueName: 'invoices' }).QueueUrl, 560, (n) =>
-        JSON.stringify({ invoice: 1_000_000 + n }),
-      );
-      return 'invoices arrive at 600 a minute instead of 40';
-    },
+    inject: invoiceSurge,
     expected: {
       runbookOutcome: 'remediated',
       cause: 'sqs-consumer-over-cap',
       change: "set invoice-consumer's SQS event source maximum concurrency from unset to 5",
       throttling: 'stopped',
+      changes: 1,
     },
+  },
+  {
+    ...base,
+    id: 'raise-not-enough',
+    description:
+      'Traffic on payments-api keeps climbing past what the guardrails let the runbook reserve: the raised reservation does not stop the throttles, so it is put back exactly as it was and on-call is paged.',
+    setup: payments,
+    inject: (_account, world) => {
+      world.rates.set('payments-api', () => 500);
+      return 'payments-api traffic rises from 60 to 500 requests a second (100 concurrent, reserved 20)';
+    },
+    expected: { ...revertedAndEscalated, cause: 'function-cap' },
+  },
+  {
+    ...base,
+    id: 'provisioning-fails',
+    description:
+      'Ticket sales burst as in cold-burst, but the provisioned environments fail to initialise (FAILED): the runbook removes the configuration again and escalates.',
+    setup: ticketSale,
+    inject: (account, world) => {
+      account.lambda.concurrency.provisioningFailure = 'FUNCTION_ERROR_INIT_FAILURE';
+      return `${ticketBursts(account, world)}; provisioned environments of ticket-sale fail to initialise`;
+    },
+    expected: { ...revertedAndEscalated, cause: 'cold-burst' },
+  },
+  {
+    ...base,
+    id: 'event-source-cap-not-enough',
+    description:
+      'An invoice surge, and an API calling invoice-consumer directly too: capping the SQS event source at the reservation leaves the direct calls throttled, so the cap is taken off again and on-call is paged.',
+    setup: invoiceQueue,
+    inject: (account, world) => {
+      world.rates.set('invoice-consumer', () => 5);
+      return `${invoiceSurge(account)}; an API also calls invoice-consumer 5 times a second`;
+    },
+    expected: { ...revertedAndEscalated, cause: 'sqs-consumer-over-cap' },
   },
 ];
