@@ -64,7 +64,7 @@ export class GameDayStack extends Stack {
       this,
       'Checkout',
       {
-        entry: sandboxCode('checkout-handler.ts'),
+        entry: sandboxCode('checkout-handler'),
         functionName: 'checkout-api',
         timeout: Duration.seconds(10),
         alarmTopic,
@@ -94,7 +94,7 @@ export class GameDayStack extends Stack {
     nagAcknowledgements.sandboxApi(api);
 
     trafficEveryMinute(this, 'Traffic', 'The sandbox checkout API’s customers', {
-      entry: sandboxCode('traffic-handler.ts'),
+      entry: sandboxCode('traffic-handler'),
       environment: { CHECKOUT_URL: api.url, REQUESTS_PER_MINUTE: '120' },
       timeout: Duration.seconds(60),
       alarmTopic,
@@ -183,7 +183,7 @@ export class GameDayStack extends Stack {
       deadLetterQueue: { queue: dlq, maxReceiveCount: 3 },
     });
     const consumer = new PlatformFunction(this, 'OrdersConsumer', {
-      entry: sandboxCode('orders-consumer-handler.ts'),
+      entry: sandboxCode('orders-consumer-handler'),
       timeout: Duration.seconds(30),
       alarmTopic,
     });

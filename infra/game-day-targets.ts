@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Duration, Tags } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -12,11 +11,12 @@ import {
   ordersBlastRadius,
   slowedFunction,
 } from '../gameday/scenarios/lambda-throttling/throttling-faults.js';
+import { projectModule } from './module-path.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction, type PlatformFunctionProps } from './platform-function.js';
 
-export const sandboxCode = (file: string) =>
-  fileURLToPath(new URL(`../gameday/sandbox/${file}`, import.meta.url));
+/** A sandbox workload's handler module (name without extension). */
+export const sandboxCode = (name: string) => projectModule(`gameday/sandbox/${name}`);
 
 /** Where FIS writes fault configurations and the extension reads them (AWS's documented prefix). */
 export const fisPrefix = 'FisConfigs';
@@ -90,7 +90,7 @@ export function ordersApi(scope: Construct, fis: FisExtension, alarmTopic: ITopi
     scope,
     'OrdersApi',
     {
-      entry: sandboxCode('orders-api-handler.ts'),
+      entry: sandboxCode('orders-api-handler'),
       functionName: slowedFunction,
       timeout: Duration.seconds(10),
       reservedConcurrency: 10,
@@ -103,7 +103,7 @@ export function ordersApi(scope: Construct, fis: FisExtension, alarmTopic: ITopi
     version: target.function.currentVersion,
   });
   const callers = trafficEveryMinute(scope, 'OrdersApiCallers', 'The sandbox orders API’s callers', {
-    entry: sandboxCode('invoke-traffic-handler.ts'),
+    entry: sandboxCode('invoke-traffic-handler'),
     environment: { TARGET: live.functionArn, CALLS_PER_SECOND: '10' },
     timeout: Duration.seconds(90),
     alarmTopic,

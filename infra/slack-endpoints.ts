@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +10,7 @@ import type { Permission } from '../handlers/lib/define-step.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { AccessPolicy } from '../slack/access-policy.js';
 import type { CatalogueEntry } from '../slack/slash-command.js';
+import { projectModule } from './module-path.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
 
@@ -76,7 +76,7 @@ export class SlackEndpoints extends Construct {
   constructor(scope: Construct, id: string, props: SlackEndpointsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const entry = (name: string) => fileURLToPath(new URL(`../slack/${name}-handler.ts`, import.meta.url));
+    const entry = (name: string) => projectModule(`slack/${name}-handler`);
     this.secret = new Secret(this, 'Credentials', {
       description:
         'Slack app credentials as JSON {"signingSecret": "...", "botToken": "xoxb-..."}; set after deploying',

@@ -145,7 +145,8 @@ export class AccountIam {
     const decision = await evaluator.evaluate({
       principal,
       identityPolicies: policies,
-      resourcePolicy: this.resourcePolicies.get(request.resource),
+      // A key's policy is its resource policy, for calls on the key itself.
+      resourcePolicy: this.resourcePolicies.get(request.resource) ?? this.keyPolicies.get(request.resource),
       action: request.action,
       resource: request.resource,
       resourceAccount: this.identity.accountId,

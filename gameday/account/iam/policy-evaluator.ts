@@ -141,40 +141,77 @@ export async function policyEvaluatorInstalled(): Promise<boolean> {
   return (await loadEvaluator()) !== null;
 }
 
+/** A number for each policy object: policies are shared by every account a deployment is installed in. */
+const policyIds = new WeakMap<object, number>();
+let lastPolicyId = 0;
+const idOf = (policy: object | undefined): number => {
+  if (!policy) return 0;
+  const known = policyIds.get(policy);
+  if (known !== undefined) return known;
+  lastPolicyId += 1;
+  policyIds.set(policy, lastPolicyId);
+  return lastPolicyId;
+};
+
+let loaded: Promise<PolicyEvaluator | null> | undefined;
+
 /**
  * The IAM policy evaluator, `@cloud-copilot/iam-simulate` (AGPL-3.0-or-later, a development
- * dependency: loaded here only, never bundled); null when it is not installed.
+ * dependency: loaded here only, never bundled); null when it is not installed. One per process:
+ * a decision depends only on its policies (by identity) and the request, so it is made once.
  */
-export async function loadEvaluator(): Promise<PolicyEvaluator | null> {
+export function loadEvaluator(): Promise<PolicyEvaluator | null> {
+  loaded ??= createEvaluator();
+  return loaded;
+}
+
+async function createEvaluator(): Promise<PolicyEvaluator | null> {
   let library: IamSimulate;
   try {
     library = await import('@cloud-copilot/iam-simulate');
   } catch {
     return null;
   }
+  const decisions = new Map<string, Promise<Decision>>();
+  const evaluate = async (original: Evaluation): Promise<Decision> => {
+    const evaluation = asTaskResponse(original);
+    const input: SimulationInput = {
+      identityPolicies: evaluation.identityPolicies.map((policy, i) => ({ name: String(i), policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(evaluation.resourcePolicy ? { resourcePolicy: evaluation.resourcePolicy } : {}),
+      request: {
+        principal: evaluation.principal,
+        action: evaluation.action,
+        resource: { resource: evaluation.resource, accountId: evaluation.resourceAccount },
+        contextVariables: evaluation.context as Record<string, string | string[]>,
+      },
+    };
+    const result = await library.runSimulation(input, {});
+    if (
+      result.resultType === 'error' &&
+      result.errors.message === 'multiple.resource.types' &&
+      !evaluation.resourcePolicy
+    )
+      return unvalidatedDecision(library.runUnsafeSimulation, input);
+    return decisionOf(result, evaluation);
+  };
   return {
-    async evaluate(original) {
-      const evaluation = asTaskResponse(original);
-      const input: SimulationInput = {
-        identityPolicies: evaluation.identityPolicies.map((policy, i) => ({ name: String(i), policy })),
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        ...(evaluation.resourcePolicy ? { resourcePolicy: evaluation.resourcePolicy } : {}),
-        request: {
-          principal: evaluation.principal,
-          action: evaluation.action,
-          resource: { resource: evaluation.resource, accountId: evaluation.resourceAccount },
-          contextVariables: evaluation.context as Record<string, string | string[]>,
-        },
-      };
-      const result = await library.runSimulation(input, {});
-      if (
-        result.resultType === 'error' &&
-        result.errors.message === 'multiple.resource.types' &&
-        !evaluation.resourcePolicy
-      )
-        return unvalidatedDecision(library.runUnsafeSimulation, input);
-      return decisionOf(result, evaluation);
+    evaluate(evaluation) {
+      const key = [
+        idOf(evaluation.identityPolicies),
+        idOf(evaluation.resourcePolicy),
+        evaluation.principal,
+        evaluation.action,
+        evaluation.resource,
+        JSON.stringify(evaluation.context),
+      ].join('|');
+      let decision = decisions.get(key);
+      if (!decision) {
+        decision = evaluate(evaluation);
+        decisions.set(key, decision);
+      }
+      return decision;
     },
   };
 }
