@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { scenarios } from '../../gameday/scenarios/index.js';
 
 const chromium =
   ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path)) ?? 'chromium';
@@ -39,7 +40,7 @@ describe('the game-day report in a real browser', () => {
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/cdn/);
     const { dom, log } = await render(file);
     const sections = (dom.match(/<section id=/g) ?? []).length;
-    expect(sections).toBe(27);
+    expect(sections).toBe(scenarios.length);
     expect(dom).toContain(`data-rendered="${sections}"`);
     expect((dom.match(/aria-roledescription="flowchart-v2"/g) ?? []).length).toBe(sections);
     expect(dom).toMatch(/<ul id="page-errors"><\/ul>/);

@@ -113,7 +113,10 @@ describe('the IAM review’s findings, each against the synthesized templates', 
     // EventBridge may write the trigger dead-letter queue, SNS the notifier's.
     const deadLetters = defaults.deployment.queues.find((q) => q.name.includes('TriggerDeadLetters'));
     for (const [service, sourceArn] of [
-      ['events.amazonaws.com', defaults.deployment.rules.find((r) => r.targets.some((t) => t.deadLetterArn))?.arn ?? ''],
+      [
+        'events.amazonaws.com',
+        defaults.deployment.rules.find((r) => r.targets.some((t) => t.deadLetterArn))?.arn ?? '',
+      ],
       ['sns.amazonaws.com', defaults.installed.topics.approvals],
     ] as const) {
       const delivered = await defaults.account.iam.authorizeService(

@@ -174,9 +174,14 @@ export function ordersGameDay(
         lost: world.incident.filter((id) => !found.has(id)).length,
       };
     },
-    finalState(account) {
+    finalState(account, world) {
+      const ours = [world.dlqUrl, world.sourceUrl, world.quarantineUrl].map((url) => url.split('/').pop());
       return {
-        queues: account.sqs.summary().map(({ name, visible, inFlight }) => ({ name, visible, inFlight })),
+        // The orders queues (the platform's own queues are in the account too).
+        queues: account.sqs
+          .summary()
+          .filter(({ name }) => ours.includes(name))
+          .map(({ name, visible, inFlight }) => ({ name, visible, inFlight })),
         sqsCalls: Object.fromEntries(account.sqs.calls),
       };
     },
