@@ -63,6 +63,8 @@ export class DeployedPlatform {
     { readonly arn: string; readonly roleName: string; readonly policies: readonly PolicyDocument[] }
   >();
   readonly rotationSchedules: { readonly secretArn: string; readonly functionArn: string }[] = [];
+  /** Every role's identity policies (inline and attached), by role name. */
+  readonly roles = new Map<string, readonly PolicyDocument[]>();
 
   constructor(
     readonly stackName: string,
@@ -162,6 +164,7 @@ export class DeployedPlatform {
           break;
       }
     }
+    for (const [name, policies] of rolePolicies) this.roles.set(name, policies);
     for (const [arn, statements] of permissions) {
       this.resourcePolicies.set(arn, { Version: '2012-10-17', Statement: statements });
     }

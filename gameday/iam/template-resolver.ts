@@ -10,6 +10,7 @@ export interface TemplateResource {
 /** A synthesized CloudFormation template (the parts the simulated account deploys). */
 export interface Template {
   readonly Resources: Readonly<Record<string, TemplateResource>>;
+  readonly Parameters?: Readonly<Record<string, { readonly Default?: unknown }>>;
 }
 
 /** Physical identity of one deployed resource: what `Ref` and `Fn::GetAtt` answer. */
@@ -58,7 +59,7 @@ export class TemplateResolver {
       const [fn, args] = only;
       switch (fn) {
         case 'Ref':
-          return this.pseudo(String(args)) ?? this.ref(String(args));
+          return this.pseudo(String(args)) ?? this.parameter(String(args)) ?? this.ref(String(args));
         case 'Fn::GetAtt': {
           const [id, attribute] = Array.isArray(args) ? args.map(String) : String(args).split('.');
           return this.attribute(id ?? '', attribute ?? '');
@@ -96,6 +97,12 @@ export class TemplateResolver {
       if (attribute) return this.attribute(id ?? '', attribute);
       return this.pseudo(name) ?? this.ref(name);
     });
+  }
+
+  /** A template parameter (an SSM parameter's name, say) as deployed with its default. */
+  private parameter(name: string): string | undefined {
+    const parameter = this.template.Parameters?.[name];
+    return parameter ? String(parameter.Default ?? `<parameter ${name}>`) : undefined;
   }
 
   private pseudo(name: string): string | undefined {
@@ -186,6 +193,10 @@ export class TemplateResolver {
       case 'AWS::CloudWatch::Alarm': {
         const name = given('AlarmName') ?? generated;
         return { ref: name, attributes: { Arn: arn('cloudwatch', `alarm:${name}`) } };
+      }
+      case 'AWS::S3::Bucket': {
+        const name = given('BucketName') ?? generated.toLowerCase();
+        return { ref: name, attributes: { Arn: `arn:aws:s3:::${name}` } };
       }
       case 'AWS::Lambda::Url':
         return {

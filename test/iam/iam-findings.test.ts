@@ -1,8 +1,12 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
+import { DeployedPlatform } from '../../gameday/iam/deployed-platform.js';
 import { scopedConfiguration } from '../../gameday/iam/platform-configurations.js';
+import { type Template as CfnTemplate, TemplateResolver } from '../../gameday/iam/template-resolver.js';
 import { runScenario } from '../../gameday/run-scenario.js';
+import { scenarioStart } from '../../gameday/scenario.js';
 import { findScenario } from '../../gameday/scenarios/index.js';
 import { rotationSettings } from '../../gameday/scenarios/secret-rotation/secrets-world.js';
 import { steps } from '../../handlers/step-catalogue.js';
@@ -332,5 +336,48 @@ describe('the IAM review’s findings, each against the synthesized templates', 
       /not authorized to perform: kms:Decrypt on resource: .*1111aaaa.* \(the key of .*orders-dlq\)/,
     );
     expect(without.timeline.map((e) => e.text).join('\n')).toMatch(/KmsAccessDenied/);
+  });
+});
+
+describe('the game-day sandbox’s fault injection, against its synthesized template', () => {
+  it('lets FIS, as each experiment template’s role, read its target functions and write its fault configuration, and nothing else', async () => {
+    const { app } = createApp(
+      new App({ context: { 'aws:cdk:bundling-stacks': [], 'runbooks:gameDay': 'true' } }),
+      { nag: false },
+    );
+    const template = app.synth().getStackByName('LambdaRunbooksGameDay').template as CfnTemplate;
+    const resolver = new TemplateResolver(template, 'LambdaRunbooksGameDay', identity);
+    const sandbox = new DeployedPlatform('LambdaRunbooksGameDay', template, identity);
+    const account = new SimulatedAccount({ start: scenarioStart });
+    const experiments = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::FIS::ExperimentTemplate',
+    );
+    expect(experiments.length).toBeGreaterThan(0);
+    const bucket =
+      Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')?.[0] ?? '';
+    const configs = `${resolver.attribute(bucket, 'Arn')}/FisConfigs/experiment.json`;
+    for (const experiment of experiments) {
+      const props = resolver.resolve(experiment.Properties) as {
+        RoleArn: string;
+        Targets: Record<string, { ResourceArns: string[] }>;
+      };
+      const roleName = props.RoleArn.split('/').pop() ?? '';
+      const caller = {
+        principal: `arn:aws:sts::${accountId}:assumed-role/${roleName}/fis`,
+        policies: sandbox.roles.get(roleName) ?? [],
+      };
+      const allowed = async (action: string, resource: string) =>
+        (await account.iam.authorize(caller, [{ action, resource }])) === undefined;
+      for (const target of Object.values(props.Targets).flatMap((t) => t.ResourceArns)) {
+        expect(await allowed('lambda:GetFunction', target), target).toBe(true);
+        expect(await allowed('lambda:UpdateFunctionConfiguration', target), target).toBe(false);
+      }
+      expect(await allowed('s3:PutObject', configs)).toBe(true);
+      expect(await allowed('s3:DeleteObject', configs)).toBe(true);
+      expect(await allowed('s3:PutObject', `${resolver.attribute(bucket, 'Arn')}/elsewhere.json`)).toBe(
+        false,
+      );
+      expect(await allowed('lambda:GetFunction', arn('lambda', 'function:payments-api'))).toBe(false);
+    }
   });
 });
