@@ -3,6 +3,7 @@ import {
   type DescribeExecutionCommandOutput,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  InvalidExecutionInput,
   InvalidName,
   InvalidOutput,
   InvalidToken,
@@ -76,6 +77,14 @@ export class SimulatedStepFunctions {
     if (!this.machines.has(machine))
       throw new StateMachineDoesNotExist({
         message: `State Machine Does Not Exist: '${machine}'`,
+        $metadata: {},
+      });
+    // Execution input is at most 256 KiB of UTF-8
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html#service-limits-task-executions).
+    const inputBytes = Buffer.byteLength(input.input ?? '{}', 'utf8');
+    if (inputBytes > 262_144)
+      throw new InvalidExecutionInput({
+        message: `The input size ${inputBytes} bytes exceeds the maximum of 262144 bytes`,
         $metadata: {},
       });
     const name = input.name ?? `auto-${this.executions.size + 1}`;

@@ -1,3 +1,4 @@
+import { environmentKeyPattern, reservedEnvironmentKeys } from '../../../handlers/lib/lambda-environment.js';
 import { createHash } from 'node:crypto';
 import type { UpdateFunctionConfigurationCommandInput } from '@aws-sdk/client-lambda';
 import { PreconditionFailedException } from '@aws-sdk/client-lambda';
@@ -88,6 +89,17 @@ export class FunctionConfigurations {
       });
     if (input.Runtime !== undefined && !/^[a-z0-9.]+$/.test(input.Runtime))
       throw invalid(`Value ${input.Runtime} at 'runtime' failed to satisfy constraint`);
+    const keys = Object.keys(input.Environment?.Variables ?? {});
+    const badKey = keys.find((k) => !environmentKeyPattern.test(k));
+    if (badKey !== undefined)
+      throw invalid(
+        `1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]`,
+      );
+    const reserved = keys.filter((k) => reservedEnvironmentKeys.has(k));
+    if (reserved.length > 0)
+      throw invalid(
+        `Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`,
+      );
     const to: RuntimeSettings = {
       runtime: input.Runtime ?? state.current.runtime,
       environment: input.Environment?.Variables
