@@ -39,7 +39,7 @@ const allowed: Permission = { allowed: true };
 export function parseAccessPolicy(raw: unknown): AccessPolicy {
   const parsed = accessPolicySchema.safeParse(raw);
   if (!parsed.success)
-    throw new InvalidInputError(`Slack access policy: ${problemsOf(parsed.error, '(root)')}`);
+    throw new InvalidInputError(`Slack access policy: ${problemsOf(parsed.error, raw, '(root)')}`);
   return parsed.data;
 }
 

@@ -72,6 +72,6 @@ export function dispatcherConfigFromEnv(): DispatcherConfig {
     throw new InvalidInputError('environment variable DISPATCHER_CONFIG is not JSON');
   }
   const parsed = dispatcherConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new InvalidInputError(`DISPATCHER_CONFIG: ${problemsOf(parsed.error)}`);
+  if (!parsed.success) throw new InvalidInputError(`DISPATCHER_CONFIG: ${problemsOf(parsed.error, raw)}`);
   return parsed.data;
 }

@@ -51,7 +51,7 @@ export async function dispatchHealthEvent(
 ): Promise<DispatchOutcome[]> {
   const parsed = healthEventSchema.safeParse(rawEvent);
   if (!parsed.success)
-    throw new InvalidInputError(`not an AWS Health runtime notice: ${problemsOf(parsed.error)}`);
+    throw new InvalidInputError(`not an AWS Health runtime notice: ${problemsOf(parsed.error, rawEvent)}`);
   const event = parsed.data;
   if (!deployedRunbookOf(deps.config, upgradeRunbook))
     return [ignored(null, null, `${upgradeRunbook} is not deployed`, 'IgnoredHealthEvents', deps)];

@@ -54,7 +54,7 @@ export async function dispatchRotationFailure(
   deps: DispatcherDeps,
 ): Promise<DispatchOutcome> {
   const parsed = rotationFailedEventSchema.safeParse(rawEvent);
-  if (!parsed.success) throw new InvalidInputError(`not a RotationFailed event: ${problemsOf(parsed.error)}`);
+  if (!parsed.success) throw new InvalidInputError(`not a RotationFailed event: ${problemsOf(parsed.error, rawEvent)}`);
   const event = parsed.data;
   const arn = event.detail.additionalEventData.SecretId;
   const [, region, account, name = ''] = secretArn.exec(arn) ?? [];

@@ -34,7 +34,7 @@ export function isStartRequest(event: unknown): boolean {
 /** A start request as the manual start it asks for; refused with every wrong field named. */
 export function manualStartOf(event: unknown): ManualStart {
   const parsed = startRequestSchema.safeParse(event);
-  if (!parsed.success) throw new InvalidInputError(`not a start request: ${problemsOf(parsed.error)}`);
+  if (!parsed.success) throw new InvalidInputError(`not a start request: ${problemsOf(parsed.error, event)}`);
   const { runbook, alarm, target, parameters, requestedBy, force } = parsed.data.startRequest;
   if ((alarm === undefined) === (target === undefined)) {
     throw new InvalidInputError('a start request names either an alarm or a target');

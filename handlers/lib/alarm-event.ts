@@ -81,7 +81,7 @@ export function parseAlarmEvent(raw: unknown): AlarmStateChangeEvent {
   const parsed = alarmStateChangeEventSchema.safeParse(raw);
   if (!parsed.success) {
     throw new InvalidInputError(
-      `not a CloudWatch alarm state-change event: ${problemsOf(parsed.error, '(event)')}`,
+      `not a CloudWatch alarm state-change event: ${problemsOf(parsed.error, raw, '(event)')}`,
     );
   }
   return parsed.data;

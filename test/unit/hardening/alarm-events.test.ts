@@ -99,7 +99,7 @@ describe('alarm events that must start nothing', () => {
 
   it('says what it refused and why', () => {
     expect(() => parseAlarmEvent({ ...documentedEvent(), account: 'x' })).toThrow(
-      /^not a CloudWatch alarm state-change event: account: is not a 12-digit account id$/,
+      /^not a CloudWatch alarm state-change event: account: is not a 12-digit account id \(found "x"\)$/,
     );
     expect(() => parseAlarmEvent('ALARM')).toThrow(/^not a CloudWatch alarm state-change event: \(event\): /);
   });
