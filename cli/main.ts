@@ -40,10 +40,12 @@ Commands:
         [<parameter>=<value> ...] [force=true] --dispatcher <function> [--region <region>]
                              start a runbook in a deployed stack through its dispatcher (same
                              lease, cool-down and target checks as alarms); AWS credentials needed
-  dispatch --event <file> [--routes <file>] [--dry-run]
-                             what an alarm state-change event would start, or why it starts
-                             nothing (routing by the event's alarm tags and the routing table in
-                             cdk.json); never starts anything, so --dry-run is implied
+  dispatch --event <file> [--routes <file>] [--account <id>] [--region <r>] [--aws] [--dry-run]
+                             what an event (alarm state change, AWS Health notice, RotationFailed,
+                             start request) would start, or why it starts nothing, decided as the
+                             dispatcher decides it for a deployment in --account/--region (default:
+                             the event's own), with the routing table in cdk.json; --aws reads the
+                             alarm's tags from CloudWatch. Never starts anything
   slack serve --port <n> [--env <env>] [--policy <file>] [--inject <scenario>]
                              the Slack endpoints (POST /slack/commands, /slack/interactions) on
                              127.0.0.1 against a simulated account; requests must be signed with
@@ -82,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
       inject: { type: 'string' },
       dispatcher: { type: 'string' },
       region: { type: 'string' },
+      account: { type: 'string' },
       aws: { type: 'boolean', default: false },
       queue: { type: 'string' },
       html: { type: 'string' },
@@ -170,9 +173,26 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'dispatch': {
-      const { formatPlan, planFromFile } = await import('./dispatch-command.js');
-      const plan = planFromFile(requireArg(values.event, '--event <file>'), values.routes);
-      console.log(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+      const { decisionSummary, formatDecision, planFromFile } = await import('./dispatch-command.js');
+      if (values.account !== undefined && !/^\d{12}$/.test(values.account))
+        throw new UsageError(`--account takes a 12-digit account id, not ${JSON.stringify(values.account)}`);
+      const aws = values.aws
+        ? await import('../handlers/dispatcher/alarm-lookups.js').then(async ({ cloudwatchLookups }) => {
+            const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+            return cloudwatchLookups(new CloudWatchClient(values.region ? { region: values.region } : {}));
+          })
+        : undefined;
+      const decisions = await planFromFile(requireArg(values.event, '--event <file>'), {
+        ...(values.routes ? { routesFile: values.routes } : {}),
+        ...(values.account ? { accountId: values.account } : {}),
+        ...(values.region ? { region: values.region } : {}),
+        ...(aws ? { alarms: aws } : {}),
+      });
+      console.log(
+        values.json
+          ? JSON.stringify(decisions.map(decisionSummary), null, 2)
+          : decisions.map(formatDecision).join('\n'),
+      );
       return 0;
     }
     case 'slack': {
@@ -194,7 +214,11 @@ main(process.argv.slice(2)).then(
   },
   (error: Error) => {
     console.error(`runbook: ${error.message}`);
-    if (['UsageError', 'TypeError', 'InvalidInputError', 'SlashCommandUsageError'].includes(error.name))
+    if (
+      ['UsageError', 'TypeError', 'InvalidInputError', 'StartUsageError', 'UnknownRunbookError'].includes(
+        error.name,
+      )
+    )
       console.error('run `runbook --help` for usage');
     process.exitCode = 2;
   },

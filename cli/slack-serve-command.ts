@@ -60,11 +60,21 @@ export async function slackServe(options: SlackServeOptions): Promise<number> {
   console.log(
     `environment ${options.env}, access policy ${options.policy}${options.inject ? `, fault: ${options.inject}` : ''}`,
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  // Stop at once: a run waiting for a person is left waiting (the simulated account goes with it).
+  const waiting = await sandbox.waiting();
   await sandbox.close();
+  console.log(
+    `${signal}: stopped${waiting.length ? `; left waiting for an answer:` : '; nothing was waiting for an answer'}`,
+  );
+  for (const record of waiting) {
+    console.log(
+      `  ${record.runbook} execution ${record.executionId.split(':').pop()}: asked of ${record.group}, answer before ${record.answerBefore} (approval id ${record.approvalId})`,
+    );
+  }
   for (const error of sandbox.errors) console.error(`background error: ${error.message}`);
   return 0;
 }

@@ -3,8 +3,11 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
-import { parseSlashCommand, type SlashCommand } from '../slack/slash-command.js';
-import { formatPlan } from './dispatch-command.js';
+import { parseStartWords } from '../handlers/lib/start-grammar.js';
+import { checkParameters, parameterKindsOf } from '../handlers/lib/start-parameters.js';
+import { parseTarget } from '../handlers/lib/targets.js';
+import { findRunbook } from '../runbooks/index.js';
+import { formatOutcome } from './dispatch-command.js';
 
 export interface StartOptions {
   /** The deployed dispatcher function (the stack's DispatcherFunctionName output). */
@@ -20,10 +23,19 @@ export interface StartOptions {
  * usual AWS credentials; the caller needs lambda:InvokeFunction on the dispatcher.
  */
 export async function startCommand(words: readonly string[], options: StartOptions): Promise<number> {
-  const command = parseSlashCommand(['start', ...words].join(' ')) as Extract<
-    SlashCommand,
-    { kind: 'start' }
-  >;
+  const command = parseStartWords(words);
+  // Refused here, before the dispatcher is asked: the same checks it makes first.
+  const runbook = findRunbook(command.runbook);
+  checkParameters(runbook.id, parameterKindsOf(runbook.parameters), command.parameters, new Date());
+  if ('target' in command.on) {
+    const { kind } = parseTarget(command.on.target);
+    if (!runbook.targets.includes(kind))
+      throw new InvalidInputError(
+        `${runbook.id} acts on ${runbook.targets.join(' or ')} targets, not on a ${kind}`,
+      );
+  } else if (runbook.trigger.metrics.length === 0) {
+    throw new InvalidInputError(`${runbook.id} is not started by alarms: name its target instead of alarm=`);
+  }
   if (!options.dispatcher) {
     throw new InvalidInputError(
       'start needs --dispatcher <function name or ARN> (the stack output DispatcherFunctionName)',
@@ -56,6 +68,6 @@ export async function startCommand(words: readonly string[], options: StartOptio
     console.error('runbook: the dispatcher answered with no outcome');
     return 2;
   }
-  console.log(options.json ? JSON.stringify(outcome, null, 2) : formatPlan(outcome));
+  console.log(options.json ? JSON.stringify(outcome, null, 2) : formatOutcome(outcome));
   return outcome.action === 'start' ? 0 : 1;
 }

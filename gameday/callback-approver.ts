@@ -11,7 +11,9 @@ export function callbackApprover(stepFunctions: SimulatedStepFunctions, msPerSec
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, request.timeoutSeconds * msPerSecond);
+      // A person's answer comes through the server, which keeps the process alive; the approval's
+      // deadline alone must not hold it open once the server is closed.
+      timer = setTimeout(resolve, request.timeoutSeconds * msPerSecond).unref();
     });
     const answer = await stepFunctions.awaitTask(request.taskToken, timedOut);
     clearTimeout(timer);

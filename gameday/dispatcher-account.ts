@@ -23,10 +23,15 @@ export function dispatcherAccount(options: DispatcherAccountOptions) {
     config: {
       routes: [],
       leaseTable,
+      accountId: account.identity.accountId,
+      region: account.identity.region,
       runbooks: {
         'api-5xx-spike': {
           stateMachineArn,
           targets: ['function', 'api'],
+          locks: ['target'],
+          alarms: true,
+          parameters: {},
           leaseSeconds: options.leaseSeconds,
           cooldownSeconds: options.cooldownSeconds,
         },

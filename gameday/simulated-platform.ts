@@ -77,6 +77,7 @@ export class SimulatedPlatform {
   readonly stepDeps: StepDeps;
   readonly dispatcherConfig: DispatcherConfig;
   readonly results = new Map<string, LocalRunResult>();
+  private readonly stopping = new AbortController();
   /** Whether calls are authorized (false only without the IAM evaluator installed). */
   readonly enforced: boolean;
   private readonly pending: PendingDelivery[] = [];
@@ -171,6 +172,11 @@ export class SimulatedPlatform {
     await this.deliverPending();
   }
 
+  /** Aborts every running execution, as StopExecution would: nothing is left to run or wait. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
   /** Dispatches pending events and runs every started execution until nothing is left to do. */
   async settle(): Promise<void> {
     await this.deliverPending();
@@ -216,11 +222,20 @@ export class SimulatedPlatform {
   }
 
   private async dispatch(event: BusEvent | StartRequest): Promise<void> {
+    const dispatcher = this.installed.functionOf('dispatcher');
     const deps = {
       clients: this.installed.clientsOf('dispatcher'),
       now: this.stepDeps.now,
       metrics: { count: () => undefined },
       config: this.dispatcherConfig,
+      // The dispatcher invoking itself asynchronously, as its role.
+      continueLater: async (later: unknown) => {
+        const denial = await this.account.iam.authorize(this.installed.callerOf('dispatcher'), [
+          { action: 'lambda:InvokeFunction', resource: dispatcher.arn },
+        ]);
+        if (denial) throw accessDeniedError('LambdaClient', denial);
+        this.pending.push({ rule: undefined, event: later as StartRequest });
+      },
     };
     // Dispatch first: an optional call skips evaluating its arguments when there is no observer.
     for (const outcome of await dispatchEvent(event, deps)) this.observer.onDispatch?.(event, outcome);
@@ -338,11 +353,12 @@ export class SimulatedPlatform {
         this.account.stepFunctions.history.addLocal(execution.executionArn, event as LocalEngineEvent);
         this.observer.onHistory?.(execution, event);
       },
+      signal: this.stopping.signal,
     });
     this.results.set(execution.name, result);
     this.account.stepFunctions.finish(
       execution,
-      result.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
+      this.stopping.signal.aborted ? 'ABORTED' : result.status,
       result.status === 'SUCCEEDED' ? result.output : undefined,
     );
     this.observer.onFinished?.(execution, result);

@@ -1,4 +1,6 @@
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
+import { type ApprovalRecord, ApprovalRecords } from '../handlers/lib/approval-records.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { ApprovalNotice } from '../handlers/shared/request-approval.js';
@@ -85,6 +87,8 @@ export interface SlackSandbox {
   readonly errors: Error[];
   /** Resolves once no request, delivery or execution is in progress. */
   idle(): Promise<void>;
+  /** The approvals still waiting for an answer. */
+  waiting(): Promise<ApprovalRecord[]>;
   close(): Promise<void>;
 }
 
@@ -191,6 +195,17 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       }
       await account.sns.delivered();
     },
-    close: () => server.close(),
+    async waiting() {
+      const records = new ApprovalRecords(account.clients().dynamodb, platform.approvalTable);
+      const ids = account.dynamodb
+        .scan(platform.approvalTable)
+        .map((item) => unmarshall(item).approvalId as string);
+      const all = await Promise.all(ids.map((id) => records.get(id)));
+      return all.filter((record): record is ApprovalRecord => record?.status === 'pending');
+    },
+    close: () => {
+      platform.stop();
+      return server.close();
+    },
   };
 }

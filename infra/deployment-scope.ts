@@ -98,6 +98,8 @@ export function deploymentScope(
     executions: only(platform.executionArns),
     'slack-credentials': { arns: [platform.slackCredentialsArn], keys: platformKey('secretsmanager') },
     'slack-workers': only(platform.slackWorkerArns),
+    // By name: the dispatcher's policy cannot refer to the function's own ARN attribute.
+    dispatcher: only([arn('lambda', `function:${stack.stackName}-dispatcher`)]),
     any: only(['*']),
   };
   return { region: stack.region, kinds, platformFunctions: arn('lambda', `function:${stack.stackName}-*`) };

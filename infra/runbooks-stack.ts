@@ -171,6 +171,8 @@ export class RunbooksStack extends Stack {
       routes: props.routes ?? [],
       leaseTable: leases.tableName,
       runbooks: deployed,
+      accountId: this.account,
+      region: this.region,
     });
     const dispatcher = new PlatformFunction(this, 'Dispatcher', {
       name: dispatcherFunction.name,

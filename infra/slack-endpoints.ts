@@ -6,6 +6,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { launchPermissions } from '../handlers/dispatcher/launch-permissions.js';
 import type { Permission } from '../handlers/lib/define-step.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { AccessPolicy } from '../slack/access-policy.js';
@@ -34,14 +35,8 @@ export interface SlackEndpointsProps {
 
 /** What each Slack function calls (declared here: infra deploys Slack's code without loading it). */
 const permissions = {
-  // Starts go through the dispatcher's launch: alarm lookup, lease, StartExecution; status reads executions.
-  commandWorker: [
-    { actions: ['states:StartExecution'], on: 'state-machines' },
-    { actions: ['states:DescribeExecution'], on: 'executions' },
-    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], on: 'lease-table' },
-    { actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], on: 'alarms' },
-    { actions: ['apigateway:GET'], on: 'rest-apis' },
-  ],
+  // Starts go through the dispatcher's launch; status reads executions.
+  commandWorker: [...launchPermissions, { actions: ['states:DescribeExecution'], on: 'executions' }],
   approvalWorker: [
     { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], on: 'approval-table' },
     { actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], on: 'state-machines' },

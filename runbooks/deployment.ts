@@ -1,4 +1,5 @@
 import type { DeployedRunbook } from '../handlers/dispatcher/dispatcher-config.js';
+import { parameterKindsOf } from '../handlers/lib/start-parameters.js';
 import type { Runbook } from './runbook.js';
 
 /** How much longer than a runbook's timeout its lease lasts, should nothing release it. */
@@ -9,6 +10,9 @@ export function deployedRunbook(runbook: Runbook, stateMachineArn: string): Depl
   return {
     stateMachineArn,
     targets: [...runbook.targets],
+    locks: [...runbook.locks],
+    alarms: runbook.trigger.metrics.length > 0,
+    parameters: parameterKindsOf(runbook.parameters),
     leaseSeconds: runbook.timeoutSeconds + leaseMarginSeconds,
     cooldownSeconds: runbook.cooldownSeconds,
   };

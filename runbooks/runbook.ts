@@ -3,6 +3,8 @@ import type { IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type * as z from 'zod/mini';
 import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
+import type { LockScope } from '../handlers/lib/resource-locks.js';
+import type { ParameterSpec } from '../handlers/lib/start-parameters.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { TargetKind } from '../handlers/lib/targets.js';
 import type { StepName } from '../handlers/steps.js';
@@ -10,9 +12,10 @@ import type { StepName } from '../handlers/steps.js';
 /** The Lambda function behind each step, as the definition sees it. */
 export type RunbookFunctions = Readonly<Record<StepName, IFunction>>;
 
-/** Which alarms start a runbook. */
+/** What starts a runbook. */
 export interface RunbookTrigger {
   readonly description: string;
+  /** The alarms' metrics that start it; none: alarms never start it (people, schedules and events do). */
   readonly metrics: readonly { readonly namespace: string; readonly name: string }[];
 }
 
@@ -37,8 +40,13 @@ export interface Runbook<G extends object = object> {
   readonly trigger: RunbookTrigger;
   /** The kinds of resource the runbook acts on; the dispatcher refuses to start it on others. */
   readonly targets: readonly [TargetKind, ...TargetKind[]];
-  /** Parameters a person may give when starting it by hand, with what each means. Default: none. */
-  readonly parameters?: Readonly<Record<string, string>>;
+  /** What a run locks: its target (always), and the account's concurrency pool when its changes take from it. */
+  readonly locks: readonly ['target', ...LockScope[]];
+  /**
+   * Parameters a person may give when starting it by hand, with what each means and its kind of value.
+   * @default none
+   */
+  readonly parameters?: Readonly<Record<string, ParameterSpec>>;
   /** Validates the execution input (an alarm event or a manual start). */
   readonly inputSchema: z.ZodMiniType;
   /** Whether a human approves the remediation, per environment. */

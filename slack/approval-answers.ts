@@ -14,6 +14,7 @@ import type { ApprovalNotice } from '../handlers/shared/request-approval.js';
 import { mayApprove } from './access-policy.js';
 import { approvalClosedMessage, approvalRequestMessage } from './approval-message.js';
 import type { ChatMessage } from './chat.js';
+import { md, requester } from './mrkdwn.js';
 import type { NotifierDeps, SlackDeps } from './slack-deps.js';
 
 /** What answering an approval needs: its records, Step Functions, and Slack to update the request. */
@@ -31,7 +32,7 @@ export interface ApprovalAnswer {
 }
 
 const closedLine = (record: ApprovalRecord) =>
-  `This approval is already closed (${record.status}${record.decidedBy ? ` by ${record.decidedBy}` : ''}); nothing changed.`;
+  `${md`This approval is already closed (${record.status}`}${record.decidedBy ? md` by ${requester(record.decidedBy)}` : ''}); nothing changed.`;
 
 /** Shows the request in its current state where it was posted; the buttons go once it is closed. */
 async function refreshMessage(
@@ -53,7 +54,7 @@ export async function answerApproval(answer: ApprovalAnswer, deps: ApprovalAnswe
   const record = await records.get(answer.approvalId);
   if (!record) return { text: 'Unknown approval; nothing changed.' };
   const permission = mayApprove(deps.policy, deps.environment, record, answer.user);
-  if (!permission.allowed) return { text: `Not allowed: ${permission.reason}; nothing changed.` };
+  if (!permission.allowed) return { text: md`Not allowed: ${permission.reason}; nothing changed.` };
   if (record.status !== 'pending') return { text: closedLine(record) };
 
   const by = `slack:${answer.user}`;
@@ -103,7 +104,7 @@ export async function answerApproval(answer: ApprovalAnswer, deps: ApprovalAnswe
     after: { status: decided.status, by },
   });
   await refreshMessage(decided, deps);
-  return { text: `${decided.status === 'approved' ? 'Approved' : 'Rejected'}: ${record.summary}` };
+  return { text: md`${decided.status === 'approved' ? 'Approved' : 'Rejected'}: ${record.summary}` };
 }
 
 /**

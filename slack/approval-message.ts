@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { ApprovalRecord } from '../handlers/lib/approval-records.js';
 import type { ApprovalNotice } from '../handlers/shared/request-approval.js';
 import type { ChatMessage } from './chat.js';
+import { md, requester } from './mrkdwn.js';
 
 /** `action_id`s of the approval buttons; their `value` is the approval id. */
 export const approvalActions = { approve: 'runbook-approve', reject: 'runbook-reject' } as const;
@@ -17,25 +18,22 @@ const section = (text: string): KnownBlock => ({
 const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 
 /** Evidence as a code block: people check the numbers the runbook decided on. */
-const evidenceBlock = (evidence: unknown) => section(`\`\`\`${JSON.stringify(evidence, null, 2)}\`\`\``);
-
-const requester = (requestedBy: string) =>
-  requestedBy.startsWith('slack:') ? `<@${requestedBy.slice('slack:'.length)}>` : requestedBy;
+const evidenceBlock = (evidence: unknown) => section(md`\`\`\`${JSON.stringify(evidence, null, 2)}\`\`\``);
 
 /** The request posted to an approver group: proposal, evidence, deadline, Approve / Reject. */
 export function approvalRequestMessage(notice: ApprovalNotice): ChatMessage {
-  const header = `*Approval needed*: \`${notice.runbook}\` proposes: ${notice.proposal}`;
+  const header = md`*Approval needed*: \`${notice.runbook}\` proposes: ${notice.proposal}`;
   const tier =
     notice.tier > 0
-      ? `Escalated to *${notice.group}* (${notice.tier + 1} of ${notice.tiers}): nobody answered in time.`
-      : `Asked of *${notice.group}*${notice.tiers > 1 ? ` (1 of ${notice.tiers})` : ''}.`;
+      ? md`Escalated to *${notice.group}* (${notice.tier + 1} of ${notice.tiers}): nobody answered in time.`
+      : md`Asked of *${notice.group}*${notice.tiers > 1 ? ` (1 of ${notice.tiers})` : ''}.`;
   return {
-    text: `Approval needed: ${notice.runbook}: ${notice.proposal}`,
+    text: md`Approval needed: ${notice.runbook}: ${notice.proposal}`,
     blocks: [
       section(header),
       evidenceBlock(notice.evidence),
       context(
-        `${tier} Started by ${requester(notice.requestedBy)}. Answer before ${notice.answerBefore}. Execution \`${notice.executionId}\``,
+        `${tier} ${md`Started by ${requester(notice.requestedBy)}. Answer before ${notice.answerBefore}. Execution \`${notice.executionId}\``}`,
       ),
       {
         type: 'actions',
@@ -49,7 +47,7 @@ export function approvalRequestMessage(notice: ApprovalNotice): ChatMessage {
             value: notice.approvalId,
             confirm: {
               title: { type: 'plain_text', text: 'Approve the remediation?' },
-              text: { type: 'mrkdwn', text: notice.proposal.slice(0, 300) },
+              text: { type: 'mrkdwn', text: md`${notice.proposal.slice(0, 300)}` },
               confirm: { type: 'plain_text', text: 'Approve' },
               deny: { type: 'plain_text', text: 'Cancel' },
             },
@@ -76,14 +74,14 @@ const outcomeText: Record<Exclude<ApprovalRecord['status'], 'pending'>, string> 
 /** The request once it is closed: who decided and when, and no buttons left to click. */
 export function approvalClosedMessage(record: ApprovalRecord, note?: string): ChatMessage {
   const status = record.status === 'pending' ? 'expired' : record.status;
-  const by = record.decidedBy?.startsWith('slack:') ? ` by ${requester(record.decidedBy)}` : '';
-  const line = `*${outcomeText[status]}*${by} at ${record.decidedAt ?? ''}${record.reason ? `: ${record.reason}` : ''}`;
+  const by = record.decidedBy?.startsWith('slack:') ? md` by ${requester(record.decidedBy)}` : '';
+  const line = `*${outcomeText[status]}*${by}${md` at ${record.decidedAt ?? ''}`}${record.reason ? md`: ${record.reason}` : ''}`;
   return {
-    text: `${outcomeText[status]}: ${record.runbook}: ${record.summary}`,
+    text: md`${outcomeText[status]}: ${record.runbook}: ${record.summary}`,
     blocks: [
-      section(`\`${record.runbook}\` proposed: ${record.summary}`),
-      section(note ? `${line}\n${note}` : line),
-      context(`Asked of *${record.group}*. Execution \`${record.executionId}\``),
+      section(md`\`${record.runbook}\` proposed: ${record.summary}`),
+      section(note ? `${line}\n${md`${note}`}` : line),
+      context(md`Asked of *${record.group}*. Execution \`${record.executionId}\``),
     ],
   };
 }

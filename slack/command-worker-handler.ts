@@ -3,6 +3,7 @@ import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { dispatcherConfigFromEnv } from '../handlers/dispatcher/dispatcher-config.js';
 import { lazyClients } from '../handlers/lib/aws-clients.js';
 import { withPowertools } from '../handlers/lib/lambda-entry.js';
@@ -24,6 +25,7 @@ function commandDeps() {
       sfn: SFNClient,
       dynamodb: DynamoDBClient,
       apiGateway: APIGatewayClient,
+      sqs: SQSClient,
     }),
     now: () => new Date(),
     policy: deployedPolicy(),

@@ -6,6 +6,7 @@ import { type EnvironmentPolicy, mayStart } from './access-policy.js';
 import type { ApprovalAnswer } from './approval-answers.js';
 import { approvalActions } from './approval-message.js';
 import type { ChatMessage } from './chat.js';
+import { md } from './mrkdwn.js';
 import { SlackSignatureError, verifySlackRequest } from './signature.js';
 import {
   answerNow,
@@ -96,10 +97,10 @@ async function slashCommand(body: URLSearchParams, deps: SlackEndpointDeps): Pro
   }
   if (command.kind === 'help' || command.kind === 'list') return ephemeral(answerNow(command, deps));
   if (command.kind === 'start') {
-    const problem = startProblem(command, deps.catalogue);
-    if (problem) return ephemeral({ text: `Not started: ${problem}.` });
+    const problem = startProblem(command, deps.catalogue, deps.now());
+    if (problem) return ephemeral({ text: md`Not started: ${problem}.` });
     const permission = mayStart(deps.policy, parsed.data.user_id, command.runbook);
-    if (!permission.allowed) return ephemeral({ text: `Not started: ${permission.reason}.` });
+    if (!permission.allowed) return ephemeral({ text: md`Not started: ${permission.reason}.` });
   }
   await deps.defer({
     kind: 'command',
@@ -108,7 +109,7 @@ async function slashCommand(body: URLSearchParams, deps: SlackEndpointDeps): Pro
     responseUrl: parsed.data.response_url,
   });
   return ephemeral({
-    text: command.kind === 'start' ? `Starting \`${command.runbook}\`…` : 'Looking it up…',
+    text: command.kind === 'start' ? md`Starting \`${command.runbook}\`…` : 'Looking it up…',
   });
 }
 

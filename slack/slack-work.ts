@@ -1,6 +1,7 @@
 import { logger } from '../handlers/lib/observability.js';
 import { type ApprovalAnswerDeps, answerApproval } from './approval-answers.js';
 import type { ChatApi, ChatMessage } from './chat.js';
+import { md } from './mrkdwn.js';
 import type { SlackWork } from './slack-http.js';
 import { answerLater, type CommandDeps } from './slash-command.js';
 
@@ -13,7 +14,7 @@ async function answering(work: SlackWork, chat: Respond, answer: () => Promise<C
   } catch (error) {
     logger.error('Slack request failed', { kind: work.kind, error: (error as Error).message });
     await chat.respond(work.responseUrl, {
-      text: `Something went wrong (${(error as Error).name}). Check with \`/runbook status\` before trying again.`,
+      text: md`Something went wrong (${(error as Error).name}). Check with \`/runbook status\` before trying again.`,
     });
     throw error;
   }

@@ -3,10 +3,18 @@ import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import { startManually } from '../handlers/dispatcher/manual-start.js';
 import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
 import { InvalidInputError, PlatformError } from '../handlers/lib/errors.js';
+import { parseStartWords, StartUsageError, type StartWords } from '../handlers/lib/start-grammar.js';
+import {
+  type ParameterKind,
+  type ParameterSpec,
+  parameterKindsOf,
+  parameterProblems,
+} from '../handlers/lib/start-parameters.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
-import { parseTarget, type TargetKind, targetKey } from '../handlers/lib/targets.js';
+import { parseTarget, type TargetKind } from '../handlers/lib/targets.js';
 import { mayStart } from './access-policy.js';
 import type { ChatMessage } from './chat.js';
+import { md, requester } from './mrkdwn.js';
 import type { SlackDeps } from './slack-deps.js';
 
 /** What the endpoints know of a runbook (the catalogue is deployed as data, not code). */
@@ -16,8 +24,8 @@ export interface CatalogueEntry {
   readonly approval: Readonly<Record<Environment, ApprovalMode>>;
   /** The kinds of target it acts on. */
   readonly targets: readonly TargetKind[];
-  /** Parameters a person may give it when starting it. */
-  readonly parameters: readonly string[];
+  /** Parameters a person may give it when starting it, and their kind of value. */
+  readonly parameters: Readonly<Record<string, ParameterKind>>;
 }
 
 /** What starting and looking up runbooks from Slack needs: the dispatcher's clients and configuration. */
@@ -27,14 +35,7 @@ export type CommandDeps = Pick<SlackDeps, 'clients' | 'now' | 'policy' | 'metric
 export type SlashCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'list' }
-  | {
-      readonly kind: 'start';
-      readonly runbook: string;
-      /** What to run it on: what an alarm watches, or a target named outright (its key). */
-      readonly on: { readonly alarm: string } | { readonly target: string };
-      readonly parameters: Readonly<Record<string, string>>;
-      readonly force: boolean;
-    }
+  | ({ readonly kind: 'start' } & StartWords)
   | { readonly kind: 'status'; readonly execution: string };
 
 /** Commands answered from the request alone; the rest call AWS and answer through `response_url`. */
@@ -54,11 +55,6 @@ const usage = [
   '`/runbook help`: this text',
 ].join('\n');
 
-/** `start` keys that name what to run on, and the target kind each names. */
-const targetKeys: Readonly<Record<string, string>> = { function: 'lambda', queue: 'sqs', secret: 'secret' };
-/** Parameter values are short printable text. */
-const parameterValue = /^[\x21-\x7e]{1,256}$/;
-
 /** Parses the text after `/runbook`. */
 export function parseSlashCommand(text: string): SlashCommand {
   const [verb = 'help', ...args] = text.trim().split(/\s+/).filter(Boolean);
@@ -71,49 +67,20 @@ export function parseSlashCommand(text: string): SlashCommand {
       if (args.length !== 1) throw new SlashCommandUsageError('status takes one execution name or ARN');
       return { kind: 'status', execution: args[0] as string };
     }
-    case 'start': {
-      const [runbook, ...pairs] = args;
-      if (!runbook) throw new SlashCommandUsageError('start needs a runbook id');
-      const params = new Map<string, string>();
-      for (const pair of pairs) {
-        const match = /^([a-zA-Z]+)=(.+)$/.exec(pair);
-        if (!match) throw new SlashCommandUsageError(`"${pair}" is not key=value`);
-        const [, key = '', value = ''] = match;
-        if (params.has(key)) throw new SlashCommandUsageError(`${key} is given twice`);
-        if (!parameterValue.test(value))
-          throw new SlashCommandUsageError(`${key} must be printable text of at most 256 characters`);
-        params.set(key, value);
+    case 'start':
+      try {
+        return { kind: 'start', ...parseStartWords(args) };
+      } catch (error) {
+        if (error instanceof StartUsageError) throw new SlashCommandUsageError(error.message);
+        throw error;
       }
-      const force = params.get('force') ?? 'false';
-      if (force !== 'true' && force !== 'false') throw new SlashCommandUsageError('force is true or false');
-      params.delete('force');
-      const subjects = [...params.keys()].filter((key) => key === 'alarm' || Object.hasOwn(targetKeys, key));
-      if (subjects.length !== 1) {
-        throw new SlashCommandUsageError(
-          'start needs one of alarm=<alarm name>, function=, queue= or secret=',
-        );
-      }
-      const [subject = ''] = subjects;
-      const value = params.get(subject) ?? '';
-      params.delete(subject);
-      let on: { alarm: string } | { target: string };
-      if (subject === 'alarm') on = { alarm: value };
-      else {
-        try {
-          on = { target: targetKey(parseTarget(`${targetKeys[subject]}:${value}`)) };
-        } catch (error) {
-          throw new SlashCommandUsageError(`${subject}=${value}: ${(error as Error).message}`);
-        }
-      }
-      return { kind: 'start', runbook, on, parameters: Object.fromEntries(params), force: force === 'true' };
-    }
     default:
       throw new SlashCommandUsageError(`unknown command "${verb}"`);
   }
 }
 
 export function usageMessage(problem?: string): ChatMessage {
-  return { text: `${problem ? `${problem}.\n` : ''}${usage}` };
+  return { text: `${problem ? md`${problem}.\n` : ''}${usage}` };
 }
 
 /** `help` and `list`: no AWS call, so they are answered within Slack's three seconds. */
@@ -123,9 +90,9 @@ export function answerNow(
 ): ChatMessage {
   if (command.kind === 'help') return usageMessage();
   const lines = deps.catalogue.map(
-    (r) => `• \`${r.id}\`: ${r.title}; approval in ${deps.environment}: ${r.approval[deps.environment]}`,
+    (r) => md`• \`${r.id}\`: ${r.title}; approval in ${deps.environment}: ${r.approval[deps.environment]}`,
   );
-  return { text: `Runbooks in ${deps.environment}:\n${lines.join('\n')}` };
+  return { text: `${md`Runbooks in ${deps.environment}:`}\n${lines.join('\n')}` };
 }
 
 /**
@@ -136,13 +103,12 @@ export function answerNow(
 export function startProblem(
   command: Extract<SlashCommand, { kind: 'start' }>,
   catalogue: readonly CatalogueEntry[],
+  now: Date,
 ): string | undefined {
   const entry = catalogue.find((r) => r.id === command.runbook);
   if (!entry) return `unknown runbook ${command.runbook}; known: ${catalogue.map((r) => r.id).join(', ')}`;
-  const unknown = Object.keys(command.parameters).filter((p) => !entry.parameters.includes(p));
-  if (unknown.length) {
-    return `${entry.id} takes ${entry.parameters.length ? `the parameters ${entry.parameters.join(', ')}` : 'no parameters'}, not ${unknown.join(', ')}`;
-  }
+  const problems = parameterProblems(entry.id, entry.parameters, command.parameters, now);
+  if (problems.length) return problems.join('; ');
   if ('target' in command.on) {
     const { kind } = parseTarget(command.on.target);
     if (!entry.targets.includes(kind))
@@ -158,7 +124,7 @@ export function catalogueEntries(
     title: string;
     approval: CatalogueEntry['approval'];
     targets: readonly TargetKind[];
-    parameters?: Readonly<Record<string, string>>;
+    parameters?: Readonly<Record<string, ParameterSpec>>;
   }[],
 ): CatalogueEntry[] {
   return runbooks.map((r) => ({
@@ -166,14 +132,14 @@ export function catalogueEntries(
     title: r.title,
     approval: r.approval,
     targets: r.targets,
-    parameters: Object.keys(r.parameters ?? {}),
+    parameters: parameterKindsOf(r.parameters),
   }));
 }
 
 function startAnswer(outcome: DispatchOutcome): ChatMessage {
-  if (outcome.action === 'ignore') return { text: `Nothing started: ${outcome.reason}` };
+  if (outcome.action === 'ignore') return { text: md`Nothing started: ${outcome.reason}` };
   return {
-    text: `Started \`${outcome.runbook}\` on \`${outcome.target}\` as \`${outcome.executionName}\`. Follow it with \`/runbook status ${outcome.executionName}\`.`,
+    text: md`Started \`${outcome.runbook}\` on \`${outcome.target}\` as \`${outcome.executionName}\`. Follow it with \`/runbook status ${outcome.executionName}\`.`,
   };
 }
 
@@ -204,14 +170,14 @@ function parsedJson(text: string | undefined): Record<string, unknown> {
 
 async function statusAnswer(execution: string, deps: CommandDeps): Promise<ChatMessage> {
   const described = await describe(execution, deps);
-  if (!described) return { text: `No execution named \`${execution}\` in this environment.` };
+  if (!described) return { text: md`No execution named \`${execution}\` in this environment.` };
   const dispatch = parsedJson(described.input).dispatch as Record<string, unknown> | undefined;
   const report = parsedJson(described.output);
   const lines = [
-    `\`${described.name}\`: *${described.status}*`,
-    `Runbook \`${String(dispatch?.runbook ?? described.stateMachineArn?.split(':').pop())}\` on \`${String(dispatch?.target ?? 'unknown target')}\`, started by ${String(dispatch?.requestedBy ?? 'unknown')} at ${described.startDate?.toISOString()}`,
-    ...(described.stopDate ? [`Ended at ${described.stopDate.toISOString()}`] : []),
-    ...(typeof report.summary === 'string' ? [`Report: ${report.summary}`] : []),
+    md`\`${described.name}\`: *${described.status}*`,
+    md`Runbook \`${String(dispatch?.runbook ?? described.stateMachineArn?.split(':').pop())}\` on \`${String(dispatch?.target ?? 'unknown target')}\`, started by ${requester(String(dispatch?.requestedBy ?? 'unknown'))} at ${described.startDate?.toISOString()}`,
+    ...(described.stopDate ? [md`Ended at ${described.stopDate.toISOString()}`] : []),
+    ...(typeof report.summary === 'string' ? [md`Report: ${report.summary}`] : []),
   ];
   return { text: lines.join('\n') };
 }
@@ -224,7 +190,7 @@ export async function answerLater(
 ): Promise<ChatMessage> {
   if (command.kind === 'status') return statusAnswer(command.execution, deps);
   const permission = mayStart(deps.policy, user, command.runbook);
-  if (!permission.allowed) return { text: `Not started: ${permission.reason}.` };
+  if (!permission.allowed) return { text: md`Not started: ${permission.reason}.` };
   try {
     const request = { runbook: command.runbook, requestedBy: `slack:${user}`, force: command.force };
     const outcome = await startManually(
@@ -235,7 +201,7 @@ export async function answerLater(
     );
     return startAnswer(outcome);
   } catch (error) {
-    if (error instanceof InvalidInputError) return { text: `Not started: ${error.message}.` };
+    if (error instanceof InvalidInputError) return { text: md`Not started: ${error.message}.` };
     throw error;
   }
 }

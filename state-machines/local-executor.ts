@@ -73,6 +73,8 @@ export interface LocalRunOptions {
   readonly onEvent?: (event: LocalExecutionEvent) => void;
   /** Every raw execution history event (states entered and exited with their input and output). */
   readonly onHistory?: (event: unknown) => void;
+  /** Aborts the execution (as StopExecution does), e.g. when the process serving it stops. */
+  readonly signal?: AbortSignal;
 }
 
 export type LocalRunResult =
@@ -159,6 +161,15 @@ export async function runLocally(
     await advancing;
   };
 
+  const stopped = new Promise<never>((_, reject) => {
+    options.signal?.addEventListener(
+      'abort',
+      () => reject(new TaskFailure('States.Aborted', 'the execution was stopped')),
+      { once: true },
+    );
+  });
+  // Only a stop rejects it, and only a waiting approval listens.
+  stopped.catch(() => undefined);
   const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
   for (const [name, state] of states) {
     if (state.Type !== 'Task') continue;
@@ -177,12 +188,10 @@ export async function runLocally(
           const payload = readPath(parameters, '$.Payload');
           await core(payload);
           const timeoutSeconds = timeoutOf(state, lastInput.get(name));
-          const answer = await options.approver({
-            state: name,
-            taskToken,
-            payload,
-            timeoutSeconds,
-          });
+          const answer = await Promise.race([
+            options.approver({ state: name, taskToken, payload, timeoutSeconds }),
+            stopped,
+          ]);
           if (answer.decision !== 'no-answer' && answer.afterSeconds) {
             await options.advanceTime(Math.min(answer.afterSeconds, timeoutSeconds));
           }
@@ -230,6 +239,10 @@ export async function runLocally(
       Task: { Token: taskToken },
     } as never,
   });
+
+  // The engine clears its timers (the execution's and each task's timeout) only once the running
+  // task settles: an aborted run's waiting approval ends too, or they would keep the process alive.
+  options.signal?.addEventListener('abort', () => execution.abort(), { once: true });
 
   const consume = (async () => {
     for await (const event of execution.eventLogs) {

@@ -1,26 +1,58 @@
-import { ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
-import { type AlarmStateChangeEvent, alarmArnOf, parseAlarmEvent } from '../lib/alarm-event.js';
+import { type AlarmStateChangeEvent, parseAlarmEvent } from '../lib/alarm-event.js';
 import { planDispatch } from '../lib/alarm-routing.js';
-import { logger } from '../lib/observability.js';
 import { parseTarget } from '../lib/targets.js';
+import { cloudwatchLookups } from './alarm-lookups.js';
+import { admit, type Decision, type DecisionDeps, foreignProblem, refuse } from './decision.js';
 import { type DispatcherDeps, deployedIds } from './dispatcher-config.js';
-import { alarmRequest, type DispatchOutcome, type DispatchRequest, ignored, launch } from './launch.js';
+import { act, alarmRequest, type DispatchOutcome, type DispatchRequest } from './launch.js';
 
-/** The alarm's tags: from the event when tag propagation is on, otherwise from CloudWatch. */
-async function tagsOf(event: AlarmStateChangeEvent, deps: DispatcherDeps): Promise<Record<string, string>> {
-  if (event.detail.alarmTags) return event.detail.alarmTags;
-  try {
-    const listed = await deps.clients.cloudwatch.send(
-      new ListTagsForResourceCommand({ ResourceARN: alarmArnOf(event) }),
+/** Metric queries of another account (cross-account observability): the alarm is about its resource. */
+function otherAccountOf(event: AlarmStateChangeEvent): string | undefined {
+  return (event.detail.configuration.metrics ?? [])
+    .map((m) => m.accountId)
+    .find((id) => id !== undefined && id !== event.account);
+}
+
+/**
+ * What an alarm state change starts: the runbook its tag or the routing table names, on the
+ * resource it watches, if the alarm is this deployment's and about a resource of its own account.
+ */
+export async function decideAlarm(
+  event: AlarmStateChangeEvent,
+  deps: DecisionDeps,
+  request: DispatchRequest = alarmRequest,
+  input: unknown = event,
+): Promise<Decision> {
+  const foreign = foreignProblem(event, deps.config);
+  if (foreign) return refuse(null, null, foreign, 'ForeignEvents');
+  const elsewhere = otherAccountOf(event);
+  if (elsewhere) {
+    return refuse(
+      null,
+      null,
+      `the alarm watches a metric of account ${elsewhere.slice(0, 20)}; this deployment acts in ${deps.config.accountId} only`,
+      'ForeignEvents',
     );
-    return Object.fromEntries((listed.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-  } catch (error) {
-    logger.warn('could not read alarm tags; routing by table only', {
-      alarm: alarmArnOf(event),
-      error: (error as Error).name,
-    });
-    return {};
   }
+  const plan = planDispatch(event, {
+    tags: event.detail.alarmTags ?? (await deps.alarms.tags(event.resources[0] ?? '')),
+    routes: deps.config.routes,
+    knownRunbooks: deployedIds(deps.config),
+    transitionOnly: request === alarmRequest,
+  });
+  if (plan.action === 'ignore') return refuse(plan.runbook, plan.target, plan.reason, 'IgnoredAlarmEvents');
+  return admit(
+    {
+      runbook: plan.runbook,
+      target: parseTarget(plan.target),
+      executionName: plan.executionName,
+      input: input as Record<string, unknown>,
+      reason: plan.reason,
+    },
+    request,
+    'alarm',
+    deps,
+  );
 }
 
 /**
@@ -34,23 +66,6 @@ export async function dispatchAlarm(
   request: DispatchRequest = alarmRequest,
 ): Promise<DispatchOutcome> {
   const event = parseAlarmEvent(rawEvent);
-  const plan = planDispatch(event, {
-    tags: await tagsOf(event, deps),
-    routes: deps.config.routes,
-    knownRunbooks: deployedIds(deps.config),
-    transitionOnly: request === alarmRequest,
-  });
-  if (plan.action === 'ignore')
-    return ignored(plan.runbook, plan.target, plan.reason, 'IgnoredAlarmEvents', deps);
-  return launch(
-    {
-      runbook: plan.runbook,
-      target: parseTarget(plan.target),
-      executionName: plan.executionName,
-      input: rawEvent as Record<string, unknown>,
-      reason: plan.reason,
-    },
-    deps,
-    request,
-  );
+  const lookups = { ...deps, alarms: cloudwatchLookups(deps.clients.cloudwatch) };
+  return act(await decideAlarm(event, lookups, request, rawEvent), deps);
 }

@@ -4,7 +4,9 @@ import type { AwsClients } from '../lib/aws-clients.js';
 import { InvalidInputError } from '../lib/errors.js';
 import { problemsOf } from '../lib/parse-input.js';
 import type { PlatformMetrics } from '../lib/platform-metrics.js';
+import { lockScopes } from '../lib/resource-locks.js';
 import { nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
+import { parameterKinds } from '../lib/start-parameters.js';
 import { type TargetKind, targetKinds } from '../lib/targets.js';
 
 /** A deployed runbook as the dispatcher starts it. */
@@ -19,6 +21,12 @@ export const deployedRunbookSchema = z.object({
     ),
   /** The kinds of target the runbook acts on; others are refused before anything starts. */
   targets: z.array(z.enum(targetKinds)).check(z.minLength(1)),
+  /** What a run locks besides its target. */
+  locks: z.array(z.enum(lockScopes)).check(z.minLength(1)),
+  /** Whether alarms start it (others are started by people, schedules and events only). */
+  alarms: z.boolean(),
+  /** The parameters a person may give it, with their kind of value. */
+  parameters: z.record(z.string(), z.enum(parameterKinds)),
   /** How long a lease lasts if nothing releases it: the runbook's timeout plus a margin. */
   leaseSeconds: positiveInt(),
   /** After a run, how long the same runbook leaves the same target alone. */
@@ -31,18 +39,26 @@ export const dispatcherConfigSchema = z.object({
   routes: z.array(routeRuleSchema),
   runbooks: z.record(z.string(), deployedRunbookSchema),
   leaseTable: nonEmptyString(),
+  /** The account and region this deployment acts in: events of others are refused. */
+  accountId: z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id')),
+  region: nonEmptyString(),
 });
 
 export type DispatcherConfig = z.infer<typeof dispatcherConfigSchema>;
 
 /** The AWS clients the dispatcher (and manual starts through it) use. */
-export type DispatcherClients = Pick<AwsClients, 'cloudwatch' | 'sfn' | 'dynamodb' | 'apiGateway'>;
+export type DispatcherClients = Pick<AwsClients, 'cloudwatch' | 'sfn' | 'dynamodb' | 'apiGateway' | 'sqs'>;
 
 export interface DispatcherDeps {
   readonly clients: DispatcherClients;
   readonly now: () => Date;
   readonly metrics: PlatformMetrics;
   readonly config: DispatcherConfig;
+  /**
+   * Hands part of an event to a later invocation (the rest of a long Health notice).
+   * @default none: everything is done in this invocation
+   */
+  readonly continueLater?: (event: unknown) => Promise<void>;
 }
 
 /** Ids of the deployed runbooks. */

@@ -2,14 +2,17 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { lazyClients } from '../lib/aws-clients.js';
 import { defineFunction } from '../lib/define-step.js';
-import { withPowertools } from '../lib/lambda-entry.js';
+import { requiredEnv, withPowertools } from '../lib/lambda-entry.js';
 import { metrics } from '../lib/observability.js';
 import { powertoolsMetrics } from '../lib/platform-metrics.js';
 import { dispatchEvent } from './dispatch-event.js';
 import { type DispatcherDeps, dispatcherConfigFromEnv } from './dispatcher-config.js';
+import { launchPermissions } from './launch-permissions.js';
 
 /** The dispatcher as deployed: its clients and the permissions their calls need. */
 export const dispatcherFunction = defineFunction({
@@ -20,14 +23,13 @@ export const dispatcherFunction = defineFunction({
     sfn: SFNClient,
     dynamodb: DynamoDBClient,
     apiGateway: APIGatewayClient,
+    lambda: LambdaClient,
+    sqs: SQSClient,
   },
   permissions: [
-    // Alarm events carry no tags: routing reads them; a start by alarm name describes the alarm.
-    { actions: ['cloudwatch:ListTagsForResource', 'cloudwatch:DescribeAlarms'], on: 'alarms' },
-    { actions: ['states:StartExecution'], on: 'state-machines' },
-    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], on: 'lease-table' },
-    // An API's alarm locks the alias behind the API.
-    { actions: ['apigateway:GET'], on: 'rest-apis' },
+    ...launchPermissions,
+    // The rest of a long Health notice goes to a later invocation of itself.
+    { actions: ['lambda:InvokeFunction'], on: 'dispatcher' },
   ],
 });
 
@@ -35,11 +37,21 @@ let deps: DispatcherDeps | undefined;
 
 /** Deps in Lambda: configuration from the environment, read once per container; clients built on first use. */
 function dispatcherDeps(): DispatcherDeps {
+  const clients = lazyClients(dispatcherFunction.clients);
   deps ??= {
-    clients: lazyClients(dispatcherFunction.clients),
+    clients,
     now: () => new Date(),
     metrics: powertoolsMetrics,
     config: dispatcherConfigFromEnv(),
+    continueLater: async (event) => {
+      await clients.lambda.send(
+        new InvokeCommand({
+          FunctionName: requiredEnv('AWS_LAMBDA_FUNCTION_NAME'),
+          InvocationType: 'Event',
+          Payload: JSON.stringify(event),
+        }),
+      );
+    },
   };
   return deps;
 }

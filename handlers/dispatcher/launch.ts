@@ -1,11 +1,18 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  GetQueueUrlCommand,
+  paginateListDeadLetterSourceQueues,
+  QueueDoesNotExist,
+} from '@aws-sdk/client-sqs';
 import type { DispatchPlan } from '../lib/alarm-routing.js';
 import { aliasBehindApi } from '../lib/alias-target.js';
 import { InvalidInputError } from '../lib/errors.js';
 import { logger } from '../lib/observability.js';
+import { lockKeysOf } from '../lib/resource-locks.js';
 import { TargetLeases } from '../lib/target-lease.js';
 import { type Target, targetKey } from '../lib/targets.js';
-import { accepts, type DispatcherDeps, deployedRunbookOf } from './dispatcher-config.js';
+import type { Decision } from './decision.js';
+import { type DispatcherDeps, deployedRunbookOf } from './dispatcher-config.js';
 
 /** Who asked for a run, and whether they override the cool-down. */
 export interface DispatchRequest {
@@ -22,6 +29,8 @@ export type DispatchOutcome = DispatchPlan & { readonly executionArn?: string };
 export interface DispatchContext {
   readonly runbook: string;
   readonly target: string;
+  /** Every key the run locks, the target's own first; released together when it ends. */
+  readonly locks: readonly string[];
   readonly requestedBy: string;
   readonly forced: boolean;
   readonly cooldownSeconds: number;
@@ -51,17 +60,41 @@ export function ignored(
 }
 
 /**
- * An API's alarms and its Lambda alias's alarms are about one resource: an API target becomes the
- * alias behind it, so both contend for one lease. Unresolvable APIs keep their own key.
+ * The resource a target stands for: an API's alarms are about the function behind it, so an API
+ * target becomes that function (alias and all) and both contend for one lock. Unresolvable APIs
+ * lock themselves.
  */
-async function lockKey(target: Target, deps: DispatcherDeps): Promise<string> {
-  if (target.kind !== 'api') return targetKey(target);
+async function resolved(target: Target, deps: DispatcherDeps): Promise<Target> {
+  if (target.kind !== 'api') return target;
   try {
     const alias = await aliasBehindApi(target.apiName, deps.clients);
-    return targetKey({ kind: 'function', functionName: alias.functionName, alias: alias.alias });
+    return { kind: 'function', functionName: alias.functionName, alias: alias.alias };
   } catch {
-    return targetKey(target);
+    return target;
   }
+}
+
+/**
+ * The queues a dead-letter queue serves: a replay sends into them, so a run on the DLQ locks them
+ * too. A queue that does not exist (yet) serves none; its run fails on its own.
+ */
+async function boundTo(target: Target, deps: DispatcherDeps): Promise<Target[]> {
+  if (target.kind !== 'queue') return [];
+  const { sqs } = deps.clients;
+  let url: string | undefined;
+  try {
+    url = (await sqs.send(new GetQueueUrlCommand({ QueueName: target.queueName }))).QueueUrl;
+  } catch (error) {
+    if (error instanceof QueueDoesNotExist) return [];
+    throw error;
+  }
+  const sources: Target[] = [];
+  for await (const page of paginateListDeadLetterSourceQueues({ client: sqs }, { QueueUrl: url })) {
+    for (const source of page.queueUrls ?? []) {
+      sources.push({ kind: 'queue', queueName: source.slice(source.lastIndexOf('/') + 1) });
+    }
+  }
+  return sources;
 }
 
 /**
@@ -78,19 +111,18 @@ export async function launch(
   const { runbook, executionName } = start;
   const deployed = deployedRunbookOf(deps.config, runbook);
   if (!deployed) throw new InvalidInputError(`runbook ${runbook} is not deployed`);
-  if (!accepts(deployed, start.target.kind)) {
-    return ignored(
-      runbook,
-      targetKey(start.target),
-      `${runbook} acts on ${deployed.targets.join(' or ')} targets, and ${targetKey(start.target)} is a ${start.target.kind}`,
-      'WrongTargetKindTriggers',
-      deps,
-    );
-  }
-  const target = await lockKey(start.target, deps);
+  const acted = await resolved(start.target, deps);
+  const target = targetKey(acted);
+  const locks = lockKeysOf(
+    acted,
+    deployed.locks,
+    { accountId: deps.config.accountId, region: deps.config.region },
+    await boundTo(acted, deps),
+  );
+  const [primary = target] = locks;
   const leases = new TargetLeases(deps.clients.dynamodb, deps.config.leaseTable);
   const now = deps.now();
-  const lease = await leases.acquire(target, executionName, runbook, deployed.leaseSeconds, now, {
+  const lease = await leases.acquireAll(locks, executionName, runbook, deployed.leaseSeconds, now, {
     ignoreCooldown: request.force,
   });
   if (!lease.acquired) {
@@ -98,7 +130,7 @@ export async function launch(
       ? ignored(
           runbook,
           target,
-          `target ${target} is locked by ${lease.heldBy.runbook} execution ${lease.heldBy.holder}`,
+          `${lease.key === primary ? `target ${target}` : `${lease.key} (which ${runbook} on ${target} changes)`} is locked by ${lease.heldBy.runbook} execution ${lease.heldBy.holder}`,
           'LockedTargetTriggers',
           deps,
         )
@@ -123,6 +155,7 @@ export async function launch(
   const dispatch: DispatchContext = {
     runbook,
     target,
+    locks,
     requestedBy: request.requestedBy,
     forced: request.force,
     cooldownSeconds: deployed.cooldownSeconds,
@@ -135,7 +168,7 @@ export async function launch(
         input: JSON.stringify({ ...start.input, dispatch }),
       }),
     );
-    await leases.markStarted(target, executionName);
+    await leases.markStarted(primary, executionName);
     if (lease.reentrant) return duplicate('is already running');
     deps.metrics.count('StartedRunbooks');
     logger.info(`started ${runbook} on ${target}`, { executionName, requestedBy: request.requestedBy });
@@ -149,8 +182,18 @@ export async function launch(
     };
   } catch (error) {
     // The execution of this trigger already ran and closed: this one is a late duplicate.
-    if (!lease.reentrant) await leases.release(target, executionName, runbook, 0, now);
+    if (!lease.reentrant) await leases.releaseAll(locks, executionName, runbook, 0, now);
     if (error instanceof ExecutionAlreadyExists) return duplicate('already exists');
     throw error;
   }
+}
+
+/** Carries out a decision: a refusal is counted and logged, a start is launched. */
+export function act(decision: Decision, deps: DispatcherDeps): Promise<DispatchOutcome> {
+  if (decision.action === 'ignore') {
+    return Promise.resolve(
+      ignored(decision.runbook, decision.target, decision.reason, decision.metric, deps),
+    );
+  }
+  return launch(decision.start, deps, decision.request);
 }

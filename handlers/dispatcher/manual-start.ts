@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DescribeAlarmsCommand,
-  ListTagsForResourceCommand,
-  type MetricAlarm,
-} from '@aws-sdk/client-cloudwatch';
+import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { AlarmStateChangeEvent } from '../lib/alarm-event.js';
 import { executionNameOf, runbookTag } from '../lib/alarm-routing.js';
 import { InvalidInputError } from '../lib/errors.js';
 import { type Target, targetKey } from '../lib/targets.js';
-import { dispatchAlarm } from './dispatch-alarm.js';
+import { cloudwatchLookups } from './alarm-lookups.js';
+import { admit, type Decision, type DecisionDeps } from './decision.js';
+import { decideAlarm } from './dispatch-alarm.js';
 import { type DispatcherDeps, deployedIds, deployedRunbookOf } from './dispatcher-config.js';
-import { type DispatchOutcome, launch } from './launch.js';
+import { act, type DispatchOutcome } from './launch.js';
 
 interface ManualStartBase {
   readonly runbook: string;
@@ -83,11 +81,8 @@ function eventMetrics(
   ];
 }
 
-/** Starts a runbook on a target a person named, through the same lease, cool-down and kind checks. */
-function startOnTarget(
-  request: Extract<ManualStart, { target: Target }>,
-  deps: DispatcherDeps,
-): Promise<DispatchOutcome> {
+/** The start a person asks for on a target they named, checked as every start is. */
+function decideOnTarget(request: Extract<ManualStart, { target: Target }>, deps: DecisionDeps): Decision {
   const now = deps.now();
   const target = targetKey(request.target);
   const input: ManualStartInput = {
@@ -98,7 +93,7 @@ function startOnTarget(
       requestedAt: now.toISOString(),
     },
   };
-  return launch(
+  return admit(
     {
       runbook: request.runbook,
       target: request.target,
@@ -112,33 +107,31 @@ function startOnTarget(
       input: { ...input },
       reason: `started by ${request.requestedBy}`,
     },
-    deps,
     { requestedBy: request.requestedBy, force: request.force },
+    'person',
+    deps,
+    request.parameters,
   );
 }
 
 /**
- * Starts a runbook by hand on what an alarm watches: the alarm is described as it is now and turned
- * into the state-change event the runbook takes, then dispatched like any alarm, so the lease,
- * cool-down (unless forced) and exactly-once naming apply to people as they do to alarms.
+ * What a person's start request starts: on a target they named, or on what an alarm watches (the
+ * alarm is described as it is now and turned into the state-change event the runbook takes, then
+ * decided like any alarm, so the checks, the lease, cool-down (unless forced) and exactly-once
+ * naming apply to people as they do to alarms).
  */
-export async function startManually(request: ManualStart, deps: DispatcherDeps): Promise<DispatchOutcome> {
+export async function decideManualStart(request: ManualStart, deps: DecisionDeps): Promise<Decision> {
   if (!deployedRunbookOf(deps.config, request.runbook)) {
     throw new InvalidInputError(
-      `unknown runbook ${request.runbook}; known: ${deployedIds(deps.config).join(', ')}`,
+      `unknown runbook ${JSON.stringify(request.runbook.slice(0, 100))}; known: ${deployedIds(deps.config).join(', ')}`,
     );
   }
-  if ('target' in request) return startOnTarget(request, deps);
-  const described = await deps.clients.cloudwatch.send(
-    new DescribeAlarmsCommand({ AlarmNames: [request.alarmName] }),
-  );
-  const alarm = described.MetricAlarms?.[0];
-  if (!alarm?.AlarmArn) throw new InvalidInputError(`no metric alarm named ${request.alarmName}`);
-  const [, , , region = '', account = ''] = alarm.AlarmArn.split(':');
-  const listed = await deps.clients.cloudwatch.send(
-    new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }),
-  );
-  const tags = Object.fromEntries((listed.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  if ('target' in request) return decideOnTarget(request, deps);
+  const described = await deps.alarms.describe(request.alarmName);
+  if (!described) throw new InvalidInputError(`no metric alarm named ${request.alarmName}`);
+  const { alarm, tags } = described;
+  const alarmArn = alarm.AlarmArn ?? '';
+  const [, , , region = '', account = ''] = alarmArn.split(':');
   const now = deps.now();
   const actual = alarm.StateValue ?? 'INSUFFICIENT_DATA';
   // A person starting a runbook declares an incident whatever the alarm says; the transition is
@@ -157,7 +150,7 @@ export async function startManually(request: ManualStart, deps: DispatcherDeps):
     account,
     time: epochIso(now),
     region,
-    resources: [alarm.AlarmArn],
+    resources: [alarmArn],
     detail: {
       alarmName: request.alarmName,
       state,
@@ -170,5 +163,14 @@ export async function startManually(request: ManualStart, deps: DispatcherDeps):
       alarmTags: { ...tags, [runbookTag]: request.runbook },
     },
   };
-  return dispatchAlarm(event, deps, { requestedBy: request.requestedBy, force: request.force });
+  return decideAlarm(event, deps, { requestedBy: request.requestedBy, force: request.force });
+}
+
+/** Starts a runbook by hand (see `decideManualStart`) through the dispatcher's lease and naming rules. */
+export async function startManually(request: ManualStart, deps: DispatcherDeps): Promise<DispatchOutcome> {
+  const decision = await decideManualStart(request, {
+    ...deps,
+    alarms: cloudwatchLookups(deps.clients.cloudwatch),
+  });
+  return act(decision, deps);
 }

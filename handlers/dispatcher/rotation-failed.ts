@@ -3,8 +3,7 @@ import { executionNameOf } from '../lib/alarm-routing.js';
 import { InvalidInputError } from '../lib/errors.js';
 import { problemsOf } from '../lib/parse-input.js';
 import { nonEmptyString, timestampString } from '../lib/schemas.js';
-import { type DispatcherDeps, deployedRunbookOf } from './dispatcher-config.js';
-import { type DispatchOutcome, ignored, launch } from './launch.js';
+import { admit, type Decision, type DecisionDeps, foreignProblem, refuse } from './decision.js';
 
 /** The runbook that recovers a secret whose rotation failed. */
 const recoveryRunbook = 'secret-rotation';
@@ -45,32 +44,27 @@ export function isSecretsManagerEvent(event: unknown): boolean {
 }
 
 /**
- * Starts the secret-rotation runbook on a secret whose rotation failed, once per event (the
- * execution name derives from the event id) and through the same lease and cool-down as alarms:
- * a failure of the runbook's own rotation finds the secret locked by it. Anything else is refused.
+ * What a failed rotation starts: the secret-rotation runbook on the secret, once per event (the
+ * execution name derives from the event id) and through the same lease and cool-down as alarms: a
+ * failure of the runbook's own rotation finds the secret locked by it. Anything else is refused.
  */
-export async function dispatchRotationFailure(
+export function decideRotationFailure(
   rawEvent: unknown,
-  deps: DispatcherDeps,
-): Promise<DispatchOutcome> {
+  deps: Pick<DecisionDeps, 'config' | 'now'>,
+): Decision {
   const parsed = rotationFailedEventSchema.safeParse(rawEvent);
-  if (!parsed.success) throw new InvalidInputError(`not a RotationFailed event: ${problemsOf(parsed.error, rawEvent)}`);
+  if (!parsed.success)
+    throw new InvalidInputError(`not a RotationFailed event: ${problemsOf(parsed.error, rawEvent)}`);
   const event = parsed.data;
+  const foreign = foreignProblem(event, deps.config);
+  if (foreign) return refuse(recoveryRunbook, null, foreign, 'ForeignEvents');
   const arn = event.detail.additionalEventData.SecretId;
   const [, region, account, name = ''] = secretArn.exec(arn) ?? [];
   if (region !== event.region || account !== event.account)
     throw new InvalidInputError(
       `secret ${arn} is not in the event's account ${event.account} and region ${event.region}`,
     );
-  if (!deployedRunbookOf(deps.config, recoveryRunbook))
-    return ignored(
-      null,
-      `secret:${name}`,
-      `${recoveryRunbook} is not deployed`,
-      'IgnoredRotationEvents',
-      deps,
-    );
-  return launch(
+  return admit(
     {
       runbook: recoveryRunbook,
       target: { kind: 'secret', secretName: name },
@@ -84,7 +78,8 @@ export async function dispatchRotationFailure(
       },
       reason: `rotation of ${name} failed`,
     },
-    deps,
     { requestedBy: 'secrets-manager', force: false },
+    'event',
+    deps,
   );
 }

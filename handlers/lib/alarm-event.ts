@@ -29,6 +29,8 @@ const metricStat = z.object({
 
 const alarmMetric = z.object({
   id: z.string(),
+  /** A metric of another account (CloudWatch cross-account observability). */
+  accountId: z.optional(z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id'))),
   metricStat: z.optional(metricStat),
   expression: z.optional(z.string()),
   label: z.optional(z.string()),

@@ -47,6 +47,8 @@ export type ResourceKind =
   | 'slack-credentials'
   /** The Slack workers the endpoint hands requests to. */
   | 'slack-workers'
+  /** The dispatcher itself (it hands the rest of a long notice to a later invocation). */
+  | 'dispatcher'
   /** Actions that have no resource-level permissions: granted on `*`. */
   | 'any';
 

@@ -120,6 +120,59 @@ export class TargetLeases {
     };
   }
 
+  /**
+   * Acquires every key of a run, or none: keys are taken in sorted order (two runs needing the same
+   * keys cannot each hold half), and those taken by this call are let go again when one is held by
+   * another run. The first key is the target's own, the only one whose cool-down applies.
+   */
+  async acquireAll(
+    keys: readonly string[],
+    holder: string,
+    runbook: string,
+    leaseSeconds: number,
+    now: Date,
+    options: { readonly ignoreCooldown?: boolean } = {},
+  ): Promise<LeaseResult & { readonly key: string }> {
+    const [primary = ''] = keys;
+    const taken: string[] = [];
+    let result: LeaseResult & { readonly key: string } = {
+      acquired: true,
+      reentrant: true,
+      started: false,
+      key: primary,
+    };
+    for (const key of [...keys].sort()) {
+      const lease = await this.acquire(key, holder, runbook, leaseSeconds, now, {
+        ignoreCooldown: key !== primary || options.ignoreCooldown === true,
+      });
+      if (!lease.acquired) {
+        for (const own of taken) await this.release(own, holder, runbook, 0, now);
+        return { ...lease, key };
+      }
+      if (!lease.reentrant) taken.push(key);
+      if (key === primary) result = { ...lease, key };
+    }
+    // Re-entrant only when this run held every key already (a redelivery of its own trigger).
+    return taken.length > 0 && result.acquired
+      ? { acquired: true, reentrant: false, started: false, key: primary }
+      : result;
+  }
+
+  /** Releases every key a run holds, the cool-down on the target's own; true when any was held. */
+  async releaseAll(
+    keys: readonly string[],
+    holder: string,
+    runbook: string,
+    cooldownSeconds: number,
+    now: Date,
+  ): Promise<boolean> {
+    let released = false;
+    for (const [i, key] of keys.entries()) {
+      released = (await this.release(key, holder, runbook, i === 0 ? cooldownSeconds : 0, now)) || released;
+    }
+    return released;
+  }
+
   /** Records that the holder's execution was started, so redeliveries can skip StartExecution. */
   async markStarted(target: string, holder: string): Promise<void> {
     await this.dynamodb.send(

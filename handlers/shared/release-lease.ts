@@ -10,6 +10,8 @@ import { TargetLeases } from '../lib/target-lease.js';
 const dispatchSchema = z.object({
   runbook: nonEmptyString(),
   target: nonEmptyString(),
+  /** Every key the run locked, the target's first (runs started before locks had more keys have none). */
+  locks: z.optional(z.array(nonEmptyString())),
   cooldownSeconds: nonNegativeInt(),
 });
 
@@ -49,8 +51,8 @@ export const releaseLease: StepCore<ReleaseLeaseInput, LeaseReleased, 'dynamodb'
   const dispatch = started?.dispatch;
   if (!dispatch) return { released: false, target: null };
   const leases = new TargetLeases(deps.clients.dynamodb, deps.leaseTable);
-  const released = await leases.release(
-    dispatch.target,
+  const released = await leases.releaseAll(
+    dispatch.locks ?? [dispatch.target],
     name,
     dispatch.runbook,
     dispatch.cooldownSeconds,

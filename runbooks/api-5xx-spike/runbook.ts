@@ -32,6 +32,7 @@ export const api5xxSpike: Runbook<typeof guardrails> = {
     ],
   },
   targets: ['function', 'api'],
+  locks: ['target'],
   inputSchema: alarmStateChangeEventSchema,
   approval: guardrails.approval,
   /** Who approves a rollback: on-call first; if nobody answers in time, the incident leads. */

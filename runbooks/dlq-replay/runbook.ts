@@ -47,6 +47,7 @@ export const dlqReplay: Runbook<DlqReplayGuardrails> = {
     metrics: [{ namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible' }],
   },
   targets: ['queue'],
+  locks: ['target'],
   inputSchema: dlqReplayInputSchema,
   approval: guardrails.approval,
   approverTiers: [

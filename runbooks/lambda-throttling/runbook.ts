@@ -64,6 +64,7 @@ export const lambdaThrottling: Runbook<LambdaThrottlingGuardrails> = {
     ],
   },
   targets: ['function', 'account'],
+  locks: ['target', 'account-concurrency'],
   inputSchema: throttlingInputSchema,
   approval: guardrails.approval,
   approverTiers: [

@@ -38,10 +38,17 @@ export const runtimeUpgrade: Runbook<RuntimeUpgradeGuardrails> = {
     metrics: [],
   },
   targets: ['function'],
+  locks: ['target'],
   parameters: {
-    runtime:
-      'the runtime to move to (default: the newest supported runtime of the function’s family, when its own is due)',
-    environment: 'environment variables to set, KEY=VALUE separated by commas',
+    runtime: {
+      description:
+        'the runtime to move to (default: the newest supported runtime of the function’s family, when its own is due)',
+      kind: 'runtime',
+    },
+    environment: {
+      description: 'environment variables to set, KEY=VALUE separated by commas',
+      kind: 'environment',
+    },
   },
   inputSchema: runtimeUpgradeInputSchema,
   approval: guardrails.approval,

@@ -30,9 +30,13 @@ export const secretRotation: Runbook<SecretRotationGuardrails> = {
     metrics: [],
   },
   targets: ['secret'],
+  locks: ['target'],
   parameters: {
-    consumers:
-      "health-check aliases (function:alias, comma separated) checked besides those in the secret's runbook-consumers tag",
+    consumers: {
+      description:
+        "health-check aliases (function:alias, comma separated) checked besides those in the secret's runbook-consumers tag",
+      kind: 'function-aliases',
+    },
   },
   inputSchema: secretRotationInputSchema,
   approval: guardrails.approval,

@@ -130,7 +130,7 @@ describe('Slack endpoints served locally against the simulated account', { timeo
     await command(s, r.url, onCall, `status ${name}`);
     await s.idle();
     expect(r.received.at(-1)?.text).toMatch(
-      new RegExp(`^\`${name}\`: \\*SUCCEEDED\\*[\\s\\S]*started by slack:${onCall}`),
+      new RegExp(`^\`${name}\`: \\*SUCCEEDED\\*[\\s\\S]*started by <@${onCall}>`),
     );
   });
 
@@ -163,7 +163,7 @@ describe('Slack endpoints served locally against the simulated account', { timeo
     // A second click after the decision changes nothing.
     await click(s, r.url, onCall, approvalActions.reject, approvalId);
     await s.idle();
-    expect(r.received.at(-1)?.text).toMatch(/already closed \(approved by slack:U01ONCALL\)/);
+    expect(r.received.at(-1)?.text).toMatch(/already closed \(approved by <@U01ONCALL>\)/);
     const record = await new ApprovalRecords(
       s.platform.stepDeps.clients.dynamodb,
       s.platform.approvalTable,
@@ -222,5 +222,42 @@ describe('Slack endpoints served locally against the simulated account', { timeo
     expect(report.output.outcome).toBe('escalated');
     expect(report.output.escalation.reason).toMatch(/^States.Timeout/);
     expect(s.account.lambda.aliasConfig('checkout-api', 'live').functionVersion).toBe('6');
+  });
+});
+
+/** Every string a message carries, blocks and dialogs included. */
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsOf);
+  return [];
+}
+
+describe('Slack text people and events supplied', { timeout: 30_000 }, () => {
+  it('posts parameter values as text: no channel mention, no link, in the request or its Approve dialog', async () => {
+    const { sandbox: s, receiver: r } = await start('staging');
+    const hostile = 'NOTE=<!channel>,LINK=<https://evil.example/approve|Approve-is-safe>';
+    await command(
+      s,
+      r.url,
+      onCall,
+      `start runtime-upgrade function=checkout-api runtime=nodejs24.x environment=${hostile}`,
+    );
+    await untilApprovalPosted(s);
+    const posted = s.chat.messages.at(-1)?.message;
+    const texts = stringsOf(posted);
+    expect(texts.join('\n')).toContain('NOTE=&lt;!channel&gt;');
+    expect(texts.join('\n')).toContain('LINK=&lt;https://evil.example/approve|Approve-is-safe&gt;');
+    for (const text of texts) expect(text).not.toMatch(/<!channel>|<https:/);
+    const dialog = stringsOf((posted?.blocks ?? []).find((b) => b.type === 'actions'));
+    expect(dialog.join('\n')).toContain('&lt;!channel&gt;');
+  });
+
+  it('answers a refused start with the hostile words as text', async () => {
+    const { sandbox: s, receiver: r } = await start('staging');
+    const answer = await command(s, r.url, onCall, 'start runtime-upgrade function=checkout-api <!here>=x');
+    const text = JSON.stringify(answer.body);
+    expect(text).toContain('&lt;!here&gt;');
+    expect(text).not.toContain('<!here>');
   });
 });

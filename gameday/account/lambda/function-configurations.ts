@@ -1,7 +1,7 @@
-import { environmentKeyPattern, reservedEnvironmentKeys } from '../../../handlers/lib/lambda-environment.js';
 import { createHash } from 'node:crypto';
 import type { UpdateFunctionConfigurationCommandInput } from '@aws-sdk/client-lambda';
 import { PreconditionFailedException } from '@aws-sdk/client-lambda';
+import { environmentKeyPattern, reservedEnvironmentKeys } from '../../../handlers/lib/lambda-environment.js';
 import type { VirtualClock } from '../virtual-clock.js';
 import { conflict, invalid } from './lambda-errors.js';
 

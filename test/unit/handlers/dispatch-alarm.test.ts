@@ -181,6 +181,9 @@ describe('dispatchAlarm', () => {
         ...deps.config,
         runbooks: {
           'api-5xx-spike': {
+            locks: ['target' as const],
+            alarms: true,
+            parameters: {},
             stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:missing',
             targets: ['function', 'api'] satisfies TargetKind[],
             leaseSeconds: 600,

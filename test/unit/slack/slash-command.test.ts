@@ -55,13 +55,19 @@ describe('startProblem', () => {
 
   it.each([
     ['start __proto__ alarm=a', /^unknown runbook __proto__; known: api-5xx-spike/],
-    ['start api-5xx-spike alarm=a region=us-east-1', 'api-5xx-spike takes no parameters, not region'],
+    ['start api-5xx-spike alarm=a region=us-east-1', 'api-5xx-spike takes no parameters, not "region"'],
     ['start dlq-replay function=checkout-api', 'dlq-replay acts on queue targets, not on a function'],
   ])('refuses "%s" before anything is handed off', (text, reason) => {
-    expect(startProblem(start(text), catalogue)).toMatch(reason);
+    expect(startProblem(start(text), catalogue, new Date('2026-03-02T09:00:00Z'))).toMatch(reason);
   });
 
   it('lets a start the runbook takes through', () => {
-    expect(startProblem(start('start lambda-throttling function=payments-api'), catalogue)).toBeUndefined();
+    expect(
+      startProblem(
+        start('start lambda-throttling function=payments-api'),
+        catalogue,
+        new Date('2026-03-02T09:00:00Z'),
+      ),
+    ).toBeUndefined();
   });
 });

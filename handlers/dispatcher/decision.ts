@@ -1,0 +1,112 @@
+import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { checkParameters } from '../lib/start-parameters.js';
+import { targetKey } from '../lib/targets.js';
+import { accepts, type DispatcherConfig, deployedIds, deployedRunbookOf } from './dispatcher-config.js';
+import type { DispatchRequest, RunbookStart } from './launch.js';
+
+/** What started a run: an alarm (or a person naming one), a person naming a target, or an AWS event. */
+export type StartSource = 'alarm' | 'person' | 'event';
+
+/**
+ * What the dispatcher decided about one trigger, before anything is locked or started: a start it
+ * will attempt, or a refusal with its reason and the metric that counts it. The dispatcher and the
+ * preview (`runbook dispatch --event`) make the same decisions; only the dispatcher acts on them.
+ */
+export type Decision =
+  | {
+      readonly action: 'start';
+      readonly start: RunbookStart;
+      readonly request: DispatchRequest;
+      readonly source: StartSource;
+    }
+  | {
+      readonly action: 'ignore';
+      readonly runbook: string | null;
+      readonly target: string | null;
+      readonly reason: string;
+      readonly metric: string;
+    };
+
+export const refuse = (
+  runbook: string | null,
+  target: string | null,
+  reason: string,
+  metric: string,
+): Decision => ({ action: 'ignore', runbook, target, reason, metric });
+
+/** What deciding needs to read about alarms: CloudWatch in Lambda, the event alone in the preview. */
+export interface AlarmLookups {
+  /** An alarm's tags. */
+  readonly tags: (alarmArn: string) => Promise<Record<string, string>>;
+  /** A metric alarm by name and its tags; undefined when there is none. */
+  readonly describe: (
+    name: string,
+  ) => Promise<{ readonly alarm: MetricAlarm; readonly tags: Record<string, string> } | undefined>;
+}
+
+/** What deciding needs: the deployment's configuration, the time, and the alarm lookups. */
+export interface DecisionDeps {
+  readonly config: DispatcherConfig;
+  readonly now: () => Date;
+  readonly alarms: AlarmLookups;
+}
+
+/**
+ * The checks every start passes before anything is locked: the runbook is deployed, acts on the
+ * kind of target, is started by alarms at all when an alarm is what starts it, and takes the
+ * parameters given (each value of its kind).
+ */
+export function admit(
+  start: RunbookStart,
+  request: DispatchRequest,
+  source: StartSource,
+  deps: Pick<DecisionDeps, 'config' | 'now'>,
+  parameters: Readonly<Record<string, string>> = {},
+): Decision {
+  const { runbook } = start;
+  const key = targetKey(start.target);
+  const deployed = deployedRunbookOf(deps.config, runbook);
+  if (!deployed) {
+    return refuse(
+      null,
+      key,
+      `unknown runbook ${JSON.stringify(runbook.slice(0, 100))}; known: ${deployedIds(deps.config).join(', ')}`,
+      'UnknownRunbookTriggers',
+    );
+  }
+  if (!accepts(deployed, start.target.kind)) {
+    return refuse(
+      runbook,
+      key,
+      `${runbook} acts on ${deployed.targets.join(' or ')} targets, and ${key} is a ${start.target.kind}`,
+      'WrongTargetKindTriggers',
+    );
+  }
+  if (source === 'alarm' && !deployed.alarms) {
+    return refuse(
+      runbook,
+      key,
+      `${runbook} is not started by alarms: a person, a schedule or its own AWS event starts it`,
+      'NotAlarmTriggeredRunbooks',
+    );
+  }
+  try {
+    checkParameters(runbook, deployed.parameters, parameters, deps.now());
+  } catch (error) {
+    return refuse(runbook, key, (error as Error).message, 'InvalidParameterTriggers');
+  }
+  return { action: 'start', start, request, source };
+}
+
+/**
+ * Refuses what comes from outside this deployment's account and region (an event another account
+ * forwarded, an alarm on another account's metric): acting on it would act on a resource here
+ * that merely has the same name.
+ */
+export function foreignProblem(
+  from: { readonly account: string; readonly region: string },
+  config: Pick<DispatcherConfig, 'accountId' | 'region'>,
+): string | undefined {
+  if (from.account === config.accountId && from.region === config.region) return undefined;
+  return `the event is from account ${from.account.slice(0, 20)} in ${from.region.slice(0, 30)}; this deployment acts in ${config.accountId} ${config.region} only`;
+}

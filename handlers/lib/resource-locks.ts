@@ -1,0 +1,52 @@
+import type { Target } from './targets.js';
+
+/**
+ * What a run holds while it runs: `target`, the resource it changes (a function with all its
+ * aliases and versions, an API's function, a queue, a secret, an account's concurrency pool), and
+ * `account-concurrency`, the concurrency pool of the account and region, for runbooks whose changes
+ * take from it (reserved and provisioned concurrency).
+ */
+export const lockScopes = ['target', 'account-concurrency'] as const;
+export type LockScope = (typeof lockScopes)[number];
+
+/** The account and region a deployment acts in. */
+export interface Home {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+/** The key that locks a resource: a function's aliases and versions are the function. */
+function resourceKey(target: Target): string {
+  switch (target.kind) {
+    case 'function':
+      return `lambda:${target.functionName}`;
+    case 'api':
+      return `apigateway:${target.apiName}`;
+    case 'queue':
+      return `sqs:${target.queueName}`;
+    case 'account':
+      return `account:${target.accountId}:${target.region}`;
+    case 'secret':
+      return `secret:${target.secretName}`;
+  }
+}
+
+/**
+ * The keys a run on `target` locks, the target's own first (its cool-down is kept there), then the
+ * resources the target is bound to (`related`: the queues a dead-letter queue serves). Two runs
+ * conflict when their keys share one: a function and its alias are one resource, a queue and its
+ * DLQ are one, and two runs that change the account's concurrency share its pool.
+ */
+export function lockKeysOf(
+  target: Target,
+  scopes: readonly LockScope[],
+  home: Home,
+  related: readonly Target[] = [],
+): string[] {
+  const keys = scopes.flatMap((scope) =>
+    scope === 'target'
+      ? [resourceKey(target), ...related.map(resourceKey)]
+      : [`account:${home.accountId}:${home.region}`],
+  );
+  return [...new Set(keys)];
+}
