@@ -38,7 +38,7 @@ const sameRouting = (alias: AliasState, version: string, weights: Record<string,
  * promotion to 100%, or the rollback to exactly the routing the plan read. Conditional on the
  * revision this run last saw (Lambda's `RevisionId`); a retry that finds the routing set returns it.
  */
-export const setAliasRouting: StepCore<SetAliasRoutingInput, AliasState, 'lambda'> = async (
+export const setAliasRouting: StepCore<SetAliasRoutingInput, RoutedAlias, 'lambda'> = async (
   rawInput,
   deps,
 ) => {
@@ -80,6 +80,8 @@ export const setAliasRouting: StepCore<SetAliasRoutingInput, AliasState, 'lambda
   return { ...updated, changedAt };
 };
 
+// Stryker disable all: a step's clients and permissions are checked by the IAM tests (each
+// permission removed in turn fails a game day), which mutation runs leave out.
 /** The step as deployed: its clients and the permissions their calls need. */
 export const step = defineStep({
   name: 'set-alias-routing',
@@ -88,5 +90,6 @@ export const step = defineStep({
   core: setAliasRouting,
   permissions: [{ actions: ['lambda:GetAlias', 'lambda:UpdateAlias'], on: 'target-functions' }],
 });
+// Stryker restore all
 
 export const handler = step.handler;

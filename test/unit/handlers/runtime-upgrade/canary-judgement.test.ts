@@ -71,4 +71,40 @@ describe('judgeCanary', () => {
       'regressed',
     );
   });
+
+  it('takes the larger of the two error limits: the absolute margin and the factor', () => {
+    // Old 2%: limits 3% (margin) and 4% (twice): 3.5% is within.
+    const old2 = figures('1', 10_000, 200);
+    expect(judgeCanary(old2, figures('2', 1_000, 35), [], guardrails, 1, 3).verdict).toBe('healthy');
+    expect(judgeCanary(old2, figures('2', 1_000, 41), [], guardrails, 1, 3).verdict).toBe('regressed');
+  });
+
+  it('is healthy exactly at the limits, and judges from exactly the minimum number of calls', () => {
+    // 0.1% + 1 point = 1.1%: 11 errors in 1,000 calls is at the limit, not over it.
+    expect(judgeCanary(old, figures('2', 1_000, 11), [], guardrails, 1, 3).verdict).toBe('healthy');
+    // 1.5 × 100 ms = 150 ms is at the limit.
+    expect(judgeCanary(old, figures('2', 1_000, 1, 150), [], guardrails, 1, 3).verdict).toBe('healthy');
+    // 100 calls are enough to judge: 50 errors is a regression, not a wait.
+    expect(judgeCanary(old, figures('2', 100, 50), [], guardrails, 1, 3).verdict).toBe('regressed');
+  });
+
+  it('judges latency only with enough calls and an old average to compare with', () => {
+    expect(judgeCanary(old, figures('2', 20, 0, 1_000), [], guardrails, 1, 3).verdict).toBe('wait');
+    const unmeasured = figures('1', 10_000, 10, 0);
+    expect(judgeCanary(unmeasured, figures('2', 1_000, 1, 1_000), [], guardrails, 1, 3).verdict).toBe(
+      'healthy',
+    );
+  });
+
+  it('says what it saw, in each verdict', () => {
+    expect(judgeCanary(old, figures('2', 1_000, 1, 160), [], guardrails, 1, 3).reason).toBe(
+      'version 2 took 160 ms on average, version 1 100 ms',
+    );
+    expect(judgeCanary(old, figures('2', 1_000, 1, 120), [], guardrails, 1, 3).reason).toBe(
+      'version 2: 0.1% errors, 120 ms over 1000 calls; version 1: 0.1%, 100 ms',
+    );
+    expect(judgeCanary(old, figures('2', 1_000, 1), ['a-errors', 'b-latency'], guardrails, 1, 3).reason).toBe(
+      'a-errors, b-latency in ALARM while version 2 is no worse than 1: not deciding on mixed evidence',
+    );
+  });
 });
