@@ -24,7 +24,7 @@ export function show(id: string, json: boolean): number {
     guardrails: r.guardrails,
     timeoutSeconds: r.timeoutSeconds,
     cooldownSeconds: r.cooldownSeconds,
-    steps: r.steps,
+    steps: r.steps.map((step) => step.name),
   };
   if (json) {
     console.log(JSON.stringify(shown, null, 2));
@@ -42,6 +42,6 @@ export function show(id: string, json: boolean): number {
   );
   console.log(`Guardrails: ${pairs(r.guardrails)}`);
   console.log(`Timeout:    ${r.timeoutSeconds} s; cool-down ${r.cooldownSeconds} s`);
-  console.log(`Steps:      ${r.steps.join(', ')}`);
+  console.log(`Steps:      ${shown.steps.join(', ')}`);
   return 0;
 }

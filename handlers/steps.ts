@@ -1,10 +1,10 @@
-import type { steps } from './step-catalogue.js';
+import type { StepDefinition } from './step-catalogue.js';
 
 /**
  * The name of every runbook step. A type only: naming steps loads none of them (the catalogue in
  * `step-catalogue.ts` does).
  */
-export type StepName = (typeof steps)[number]['name'];
+export type StepName = StepDefinition['name'];
 
 /** `gather-evidence` → `GatherEvidence`: the name a step's function has in templates and placeholders. */
 export function stepLogicalName(step: string): string {

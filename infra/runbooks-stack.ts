@@ -5,6 +5,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -15,7 +16,7 @@ import { alarmTriggerPattern } from '../handlers/dispatcher/trigger-patterns.js'
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
 import type { Permission } from '../handlers/lib/define-step.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
-import { steps } from '../handlers/step-catalogue.js';
+import { stepsOf } from '../handlers/step-catalogue.js';
 import { stepLogicalName } from '../handlers/steps.js';
 import { deployedRunbook } from '../runbooks/deployment.js';
 import type { RunbookDefinition, RunbookFunctions } from '../runbooks/index.js';
@@ -126,7 +127,7 @@ export class RunbooksStack extends Stack {
       : undefined;
     if (rotation) declared.push(rotation.declared);
 
-    const stepFunctions = steps.map((step) => {
+    const stepFunctions = stepsOf(props.runbooks).map((step) => {
       const fn = new PlatformFunction(this, stepLogicalName(step.name), {
         name: step.name,
         entry: fileURLToPath(step.module),
@@ -147,7 +148,9 @@ export class RunbooksStack extends Stack {
       declared.push({ fn, permissions: step.permissions });
       return [step.name, fn.function] as const;
     });
-    const functions = Object.fromEntries(stepFunctions) as unknown as RunbookFunctions;
+    const functions: RunbookFunctions = Object.fromEntries(stepFunctions);
+    const releaseLease = functions['release-lease'];
+    if (!releaseLease) throw new Error('no runbook has the release-lease step that ends every run');
 
     const deployed: Record<string, DeployedRunbook> = {};
     for (const runbook of props.runbooks) {
@@ -188,7 +191,7 @@ export class RunbooksStack extends Stack {
       description: 'What `runbook start --dispatcher` invokes to start a runbook by hand',
       value: dispatcher.function.functionName,
     });
-    this.addTriggers(dispatcher, triggerDlq, functions['release-lease']);
+    this.addTriggers(dispatcher, triggerDlq, releaseLease);
     rotation?.addTriggers(dispatcher.function, triggerDlq);
 
     const slack = new SlackEndpoints(this, 'Slack', {
@@ -279,11 +282,7 @@ export class RunbooksStack extends Stack {
    * Alarm transitions into ALARM and AWS Health's scheduled changes of Lambda reach the dispatcher;
    * executions that fail, time out or are aborted have their lease released.
    */
-  private addTriggers(
-    dispatcher: PlatformFunction,
-    deadLetters: IQueue,
-    releaseLease: RunbookFunctions['release-lease'],
-  ): void {
+  private addTriggers(dispatcher: PlatformFunction, deadLetters: IQueue, releaseLease: IFunction): void {
     const toDispatcher = () =>
       new LambdaFunction(dispatcher.function, {
         deadLetterQueue: deadLetters,

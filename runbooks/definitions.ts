@@ -1,18 +1,16 @@
-import { api5xxSpikeDefinition } from './api-5xx-spike/definition.js';
-import { dlqReplayDefinition } from './dlq-replay/definition.js';
+import { runbooks } from './catalogue.js';
 import { findRunbook, type Runbook, type RunbookDefinition, UnknownRunbookError } from './index.js';
-import { lambdaThrottlingDefinition } from './lambda-throttling/definition.js';
-import { runtimeUpgradeDefinition } from './runtime-upgrade/definition.js';
-import { secretRotationDefinition } from './secret-rotation/definition.js';
 
-/** Every runbook with its state machine, in catalogue order (this loads the CDK's Step Functions constructs). */
-export const definitions: readonly RunbookDefinition[] = [
-  api5xxSpikeDefinition,
-  dlqReplayDefinition,
-  lambdaThrottlingDefinition,
-  secretRotationDefinition,
-  runtimeUpgradeDefinition,
-];
+/**
+ * Every catalogued runbook with its state machine, in catalogue order. Importing this loads each
+ * runbook's `definition.ts`, and with it the CDK's Step Functions constructs.
+ */
+export const definitions: readonly RunbookDefinition[] = await Promise.all(
+  runbooks.map(async (runbook): Promise<RunbookDefinition> => {
+    const { build } = await runbook.definition();
+    return { ...runbook, build };
+  }),
+);
 
 const byId: ReadonlyMap<string, RunbookDefinition> = new Map(definitions.map((d) => [d.id, d]));
 

@@ -1,19 +1,8 @@
 import { PlatformError } from '../handlers/lib/errors.js';
-import { api5xxSpike } from './api-5xx-spike/runbook.js';
-import { dlqReplay } from './dlq-replay/runbook.js';
-import { lambdaThrottling } from './lambda-throttling/runbook.js';
+import { type RunbookId, runbooks } from './catalogue.js';
 import type { Runbook } from './runbook.js';
-import { runtimeUpgrade } from './runtime-upgrade/runbook.js';
-import { secretRotation } from './secret-rotation/runbook.js';
 
-/** The runbook catalogue: every runbook the platform deploys, in the order people see them. */
-export const runbooks: readonly Runbook[] = [
-  api5xxSpike,
-  dlqReplay,
-  lambdaThrottling,
-  secretRotation,
-  runtimeUpgrade,
-];
+export { type RunbookId, runbooks };
 
 /** Runbooks by id: ids come from people and events, so they are looked up as own keys only. */
 const byId: ReadonlyMap<string, Runbook> = new Map(runbooks.map((runbook) => [runbook.id, runbook]));
@@ -33,10 +22,13 @@ export class UnknownRunbookError extends PlatformError {
   override readonly name = 'UnknownRunbookError';
 }
 
+export { defineRunbook, InvalidRunbookError } from './define-runbook.js';
 export type {
+  AnyStep,
   ApproverTier,
   Runbook,
   RunbookDefinition,
   RunbookFunctions,
+  RunbookModule,
   RunbookTrigger,
 } from './runbook.js';

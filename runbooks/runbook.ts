@@ -2,15 +2,28 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type * as z from 'zod/mini';
+import type { Scenario } from '../gameday/scenario.js';
 import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
+import type { StepDeclaration } from '../handlers/lib/define-step.js';
 import type { LockScope } from '../handlers/lib/resource-locks.js';
 import type { ParameterSpec } from '../handlers/lib/start-parameters.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { TargetKind } from '../handlers/lib/targets.js';
-import type { StepName } from '../handlers/steps.js';
 
-/** The Lambda function behind each step, as the definition sees it. */
-export type RunbookFunctions = Readonly<Record<StepName, IFunction>>;
+/** Any step declaration (`defineStep`), whatever its input and output. */
+// biome-ignore lint/suspicious/noExplicitAny: a list of steps holds steps of every input type.
+export type AnyStep = StepDeclaration<string, any, any, any>;
+
+/** The Lambda function behind each of a runbook's steps, as its definition sees it. */
+export type RunbookFunctions<N extends string = string> = Readonly<Record<N, IFunction>>;
+
+/**
+ * A runbook's `definition.ts`: `build` returns its state machine, a chain of Step Functions
+ * constructs over its steps' functions. (A method, so a build over some steps serves where any is.)
+ */
+export interface RunbookModule<N extends string = string> {
+  build(scope: Construct, functions: RunbookFunctions<N>): IChainable;
+}
 
 /** What starts a runbook. */
 export interface RunbookTrigger {
@@ -33,8 +46,13 @@ export interface ApproverTier {
  * What a runbook is, without its state machine: what the catalogue, `runbook list` and `show`, the
  * dispatcher's configuration and Slack need. Loading it loads no CDK.
  */
-export interface Runbook<G extends object = object> {
-  readonly id: string;
+export interface Runbook<
+  G extends object = object,
+  Id extends string = string,
+  S extends readonly AnyStep[] = readonly AnyStep[],
+> {
+  /** Kebab-case; names the state machine, the tags and alarms that start it, and its commands. */
+  readonly id: Id;
   readonly title: string;
   readonly description: string;
   readonly trigger: RunbookTrigger;
@@ -59,14 +77,18 @@ export interface Runbook<G extends object = object> {
   readonly timeoutSeconds: number;
   /** After a run, how long this runbook leaves the same target alone unless a human forces it. */
   readonly cooldownSeconds: number;
-  /** Step handlers the definition uses. */
-  readonly steps: readonly StepName[];
+  /** Every step its definition uses (`defineStep`): the CDK app deploys one function for each. */
+  readonly steps: S;
+  /**
+   * Loads its state machine (`definition.ts` exporting `build`). Lazy: loading a runbook loads no CDK.
+   */
+  readonly definition: () => Promise<RunbookModule<S[number]['name']>>;
+  /** Loads its game days on the simulated account. Lazy: loading a runbook loads no simulator. */
+  readonly gameDays: () => Promise<readonly Scenario[]>;
 }
 
 /**
  * A runbook with its state machine: `build` returns its chain of Step Functions constructs. The
  * CDK stack, the ASL renderer, the local runner and the diagrams all derive from it.
  */
-export interface RunbookDefinition<G extends object = object> extends Runbook<G> {
-  readonly build: (scope: Construct, functions: RunbookFunctions) => IChainable;
-}
+export interface RunbookDefinition<G extends object = object> extends Runbook<G>, RunbookModule {}

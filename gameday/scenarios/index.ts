@@ -1,19 +1,14 @@
 import { PlatformError } from '../../handlers/lib/errors.js';
+import { runbooks } from '../../runbooks/catalogue.js';
 import type { Scenario } from '../scenario.js';
-import { api5xxSpikeScenarios } from './api-5xx-spike/index.js';
-import { dlqReplayScenarios } from './dlq-replay/index.js';
-import { lambdaThrottlingScenarios } from './lambda-throttling/index.js';
-import { runtimeUpgradeScenarios } from './runtime-upgrade/index.js';
-import { secretRotationScenarios } from './secret-rotation/index.js';
 
-/** Every game day, in the order `npm start` runs them: each runbook's folder lists its own. */
-export const scenarios: readonly Scenario[] = [
-  ...api5xxSpikeScenarios,
-  ...dlqReplayScenarios,
-  ...lambdaThrottlingScenarios,
-  ...secretRotationScenarios,
-  ...runtimeUpgradeScenarios,
-];
+/**
+ * Every game day, in the order `npm start` runs them: each catalogued runbook's own (`gameDays`),
+ * in catalogue order.
+ */
+export const scenarios: readonly Scenario[] = (
+  await Promise.all(runbooks.map((runbook) => runbook.gameDays()))
+).flat();
 
 const byId: ReadonlyMap<string, Scenario> = new Map(scenarios.map((s) => [s.id, s]));
 

@@ -1,15 +1,25 @@
 import { Duration } from 'aws-cdk-lib';
-import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  Choice,
+  Condition,
+  type IChainable,
+  JsonPath,
+  Pass,
+  TaskInput,
+  Wait,
+  WaitTime,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ApprovalStep } from '../fragments/approval-step.js';
 import { endWithReport } from '../fragments/runbook-end.js';
 import { taskStep } from '../fragments/task-step.js';
-import type { RunbookDefinition, RunbookFunctions } from '../runbook.js';
-import { api5xxSpike } from './runbook.js';
+import type { RunbookFunctions } from '../runbook.js';
+import { api5xxSpike, type StepNames } from './runbook.js';
 
 const { id, guardrails } = api5xxSpike;
 
-function build(scope: Construct, fn: RunbookFunctions) {
+/** The runbook's state machine. */
+export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChainable {
   const { lookbackMinutes, settleSeconds, ...decisionGuardrails } = guardrails;
   const report = taskStep(scope, 'Report', {
     lambdaFunction: fn['build-report'],
@@ -108,5 +118,3 @@ function build(scope: Construct, fn: RunbookFunctions) {
         .otherwise(escalate),
     );
 }
-
-export const api5xxSpikeDefinition: RunbookDefinition<typeof guardrails> = { ...api5xxSpike, build };

@@ -1,6 +1,14 @@
+import { step as buildReportStep } from '../../handlers/api-5xx-spike/build-report.js';
 import type { SpikeGuardrails } from '../../handlers/api-5xx-spike/contract.js';
+import { step as decideRemediationStep } from '../../handlers/api-5xx-spike/decide-remediation.js';
+import { step as gatherEvidenceStep } from '../../handlers/api-5xx-spike/gather-evidence.js';
+import { step as rollbackAliasStep } from '../../handlers/api-5xx-spike/rollback-alias.js';
+import { step as verifyRecoveryStep } from '../../handlers/api-5xx-spike/verify-recovery.js';
 import { alarmStateChangeEventSchema } from '../../handlers/lib/alarm-event.js';
-import type { Runbook } from '../runbook.js';
+import { step as escalateStep } from '../../handlers/shared/escalate.js';
+import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
+import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
+import { defineRunbook } from '../define-runbook.js';
 
 const guardrails: SpikeGuardrails & { readonly lookbackMinutes: number; readonly settleSeconds: number } = {
   suspectWindowMinutes: 60,
@@ -14,8 +22,23 @@ const guardrails: SpikeGuardrails & { readonly lookbackMinutes: number; readonly
   settleSeconds: 180,
 };
 
+/** Its steps, in the order the definition first uses them. */
+const steps = [
+  gatherEvidenceStep,
+  decideRemediationStep,
+  requestApprovalStep,
+  rollbackAliasStep,
+  verifyRecoveryStep,
+  escalateStep,
+  buildReportStep,
+  releaseLeaseStep,
+] as const;
+
+/** The names of its steps: the functions its definition is built over. */
+export type StepNames = (typeof steps)[number]['name'];
+
 /** Rolls a Lambda alias back when a recent deploy explains a 5XX spike; escalates otherwise. */
-export const api5xxSpike: Runbook<typeof guardrails> = {
+export const api5xxSpike = defineRunbook({
   id: 'api-5xx-spike',
   title: '5XX error spike',
   description:
@@ -43,14 +66,7 @@ export const api5xxSpike: Runbook<typeof guardrails> = {
   guardrails,
   timeoutSeconds: 2 * 3600,
   cooldownSeconds: 30 * 60,
-  steps: [
-    'gather-evidence',
-    'decide-remediation',
-    'request-approval',
-    'rollback-alias',
-    'verify-recovery',
-    'escalate',
-    'build-report',
-    'release-lease',
-  ],
-};
+  steps,
+  definition: () => import('./definition.js'),
+  gameDays: async () => (await import('../../gameday/scenarios/api-5xx-spike/index.js')).api5xxSpikeScenarios,
+});

@@ -1,13 +1,22 @@
 import { Duration } from 'aws-cdk-lib';
-import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  Choice,
+  Condition,
+  type IChainable,
+  JsonPath,
+  Pass,
+  TaskInput,
+  Wait,
+  WaitTime,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { noReplayProgress } from '../../handlers/dlq-replay/contract.js';
 import { ErrorNames } from '../../handlers/lib/errors.js';
 import { ApprovalStep } from '../fragments/approval-step.js';
 import { endWithReport } from '../fragments/runbook-end.js';
 import { taskStep } from '../fragments/task-step.js';
-import type { RunbookDefinition, RunbookFunctions } from '../runbook.js';
-import { type DlqReplayGuardrails, dlqReplay } from './runbook.js';
+import type { RunbookFunctions } from '../runbook.js';
+import { dlqReplay, type StepNames } from './runbook.js';
 
 const { id, guardrails } = dlqReplay;
 /** The plan step checks the replay against the replay guardrails; the rest shape the definition. */
@@ -23,7 +32,8 @@ const {
 const moveTaskPollInterval = Duration.seconds(30);
 const maxMoveTaskChecks = 480;
 
-function build(scope: Construct, fn: RunbookFunctions) {
+/** The runbook's state machine. */
+export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChainable {
   const report = taskStep(scope, 'Verify and report', {
     lambdaFunction: fn['report-replay'],
     payload: TaskInput.fromObject({ executionId: JsonPath.executionId, state: JsonPath.objectAt('$') }),
@@ -163,5 +173,3 @@ function build(scope: Construct, fn: RunbookFunctions) {
         .otherwise(report),
     );
 }
-
-export const dlqReplayDefinition: RunbookDefinition<DlqReplayGuardrails> = { ...dlqReplay, build };

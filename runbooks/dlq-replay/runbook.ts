@@ -1,5 +1,14 @@
+import { step as checkMoveTaskStep } from '../../handlers/dlq-replay/check-move-task.js';
 import { dlqReplayInputSchema, type ReplayGuardrails } from '../../handlers/dlq-replay/contract.js';
-import type { Runbook } from '../runbook.js';
+import { step as inspectDlqStep } from '../../handlers/dlq-replay/inspect-dlq.js';
+import { step as planReplayStep } from '../../handlers/dlq-replay/plan-replay.js';
+import { step as replayBatchStep } from '../../handlers/dlq-replay/replay-batch.js';
+import { step as reportReplayStep } from '../../handlers/dlq-replay/report-replay.js';
+import { step as startMoveTaskStep } from '../../handlers/dlq-replay/start-move-task.js';
+import { step as escalateStep } from '../../handlers/shared/escalate.js';
+import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
+import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
+import { defineRunbook } from '../define-runbook.js';
 
 /** Everything that bounds a replay; the plan checks the first part, the definition carries the rest. */
 export interface DlqReplayGuardrails extends ReplayGuardrails {
@@ -32,8 +41,24 @@ const guardrails: DlqReplayGuardrails = {
   maxReplayInvocations: 1_000,
 };
 
+/** Its steps, in the order the definition first uses them. */
+const steps = [
+  inspectDlqStep,
+  planReplayStep,
+  requestApprovalStep,
+  startMoveTaskStep,
+  checkMoveTaskStep,
+  replayBatchStep,
+  escalateStep,
+  reportReplayStep,
+  releaseLeaseStep,
+] as const;
+
+/** The names of its steps: the functions its definition is built over. */
+export type StepNames = (typeof steps)[number]['name'];
+
 /** Puts dead-lettered messages back once their consumer is healthy, without losing or flooding. */
-export const dlqReplay: Runbook<DlqReplayGuardrails> = {
+export const dlqReplay = defineRunbook({
   id: 'dlq-replay',
   title: 'SQS DLQ replay',
   description:
@@ -57,15 +82,7 @@ export const dlqReplay: Runbook<DlqReplayGuardrails> = {
   guardrails,
   timeoutSeconds: 6 * 3600,
   cooldownSeconds: 15 * 60,
-  steps: [
-    'inspect-dlq',
-    'plan-replay',
-    'request-approval',
-    'start-move-task',
-    'check-move-task',
-    'replay-batch',
-    'escalate',
-    'report-replay',
-    'release-lease',
-  ],
-};
+  steps,
+  definition: () => import('./definition.js'),
+  gameDays: async () => (await import('../../gameday/scenarios/dlq-replay/index.js')).dlqReplayScenarios,
+});

@@ -10,7 +10,7 @@ import { escalateStep, taskStep } from './task-step.js';
  */
 export function endWithReport(
   scope: Construct,
-  functions: RunbookFunctions,
+  functions: RunbookFunctions<'escalate' | 'release-lease'>,
   runbook: string,
   report: LambdaInvoke,
 ): Chain {
@@ -22,7 +22,7 @@ export function endWithReport(
  * Every runbook's last state: releases the target lease the dispatcher took for this execution
  * (and starts the cool-down). Its result is discarded, so the runbook's output stays its report.
  */
-function releaseLeaseStep(scope: Construct, functions: RunbookFunctions): LambdaInvoke {
+function releaseLeaseStep(scope: Construct, functions: RunbookFunctions<'release-lease'>): LambdaInvoke {
   return taskStep(scope, 'Release target', {
     lambdaFunction: functions['release-lease'],
     payload: TaskInput.fromObject({

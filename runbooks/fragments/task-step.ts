@@ -33,7 +33,11 @@ export function taskStep(scope: Construct, name: string, props: TaskStepProps): 
 }
 
 /** Hands the incident to on-call with everything the execution knows; the result goes to `$.escalation`. */
-export function escalateStep(scope: Construct, functions: RunbookFunctions, runbook: string): LambdaInvoke {
+export function escalateStep(
+  scope: Construct,
+  functions: RunbookFunctions<'escalate'>,
+  runbook: string,
+): LambdaInvoke {
   return taskStep(scope, 'Escalate to on-call', {
     lambdaFunction: functions.escalate,
     payload: TaskInput.fromObject({

@@ -1,11 +1,20 @@
 import { Duration } from 'aws-cdk-lib';
-import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  Choice,
+  Condition,
+  type IChainable,
+  JsonPath,
+  Pass,
+  TaskInput,
+  Wait,
+  WaitTime,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ApprovalStep } from '../fragments/approval-step.js';
 import { endWithReport } from '../fragments/runbook-end.js';
 import { taskStep } from '../fragments/task-step.js';
-import type { RunbookDefinition, RunbookFunctions } from '../runbook.js';
-import { type LambdaThrottlingGuardrails, lambdaThrottling } from './runbook.js';
+import type { RunbookFunctions } from '../runbook.js';
+import { lambdaThrottling, type StepNames } from './runbook.js';
 
 const { id, guardrails } = lambdaThrottling;
 /** The decision checks these; the rest shape the definition. */
@@ -19,7 +28,8 @@ const {
   ...decisionGuardrails
 } = guardrails;
 
-function build(scope: Construct, fn: RunbookFunctions) {
+/** The runbook's state machine. */
+export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChainable {
   const report = taskStep(scope, 'Report', {
     lambdaFunction: fn['report-throttling'],
     payload: TaskInput.fromObject({ executionId: JsonPath.executionId, state: JsonPath.objectAt('$') }),
@@ -157,8 +167,3 @@ function build(scope: Construct, fn: RunbookFunctions) {
         .otherwise(report),
     );
 }
-
-export const lambdaThrottlingDefinition: RunbookDefinition<LambdaThrottlingGuardrails> = {
-  ...lambdaThrottling,
-  build,
-};

@@ -1,8 +1,18 @@
+import { step as applyConcurrencyChangeStep } from '../../handlers/lambda-throttling/apply-concurrency-change.js';
+import { step as checkProvisionedConcurrencyStep } from '../../handlers/lambda-throttling/check-provisioned-concurrency.js';
 import {
   type ThrottlingGuardrails,
   throttlingInputSchema,
 } from '../../handlers/lambda-throttling/contract.js';
-import type { Runbook } from '../runbook.js';
+import { step as decideThrottlingFixStep } from '../../handlers/lambda-throttling/decide-throttling-fix.js';
+import { step as gatherConcurrencyEvidenceStep } from '../../handlers/lambda-throttling/gather-concurrency-evidence.js';
+import { step as reportThrottlingStep } from '../../handlers/lambda-throttling/report-throttling.js';
+import { step as revertConcurrencyChangeStep } from '../../handlers/lambda-throttling/revert-concurrency-change.js';
+import { step as verifyThrottlesStep } from '../../handlers/lambda-throttling/verify-throttles.js';
+import { step as escalateStep } from '../../handlers/shared/escalate.js';
+import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
+import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
+import { defineRunbook } from '../define-runbook.js';
 
 /** Everything that bounds the throttling runbook; the decision checks the first part. */
 export interface LambdaThrottlingGuardrails extends ThrottlingGuardrails {
@@ -43,8 +53,25 @@ const guardrails: LambdaThrottlingGuardrails = {
   maxProvisioningChecks: 40,
 };
 
+/** Its steps, in the order the definition first uses them. */
+const steps = [
+  gatherConcurrencyEvidenceStep,
+  decideThrottlingFixStep,
+  requestApprovalStep,
+  applyConcurrencyChangeStep,
+  checkProvisionedConcurrencyStep,
+  verifyThrottlesStep,
+  revertConcurrencyChangeStep,
+  escalateStep,
+  reportThrottlingStep,
+  releaseLeaseStep,
+] as const;
+
+/** The names of its steps: the functions its definition is built over. */
+export type StepNames = (typeof steps)[number]['name'];
+
 /** Finds why a Lambda function (or the account) is throttled and applies the one fix that fits, within guardrails. */
-export const lambdaThrottling: Runbook<LambdaThrottlingGuardrails> = {
+export const lambdaThrottling = defineRunbook({
   id: 'lambda-throttling',
   title: 'Lambda throttling',
   description:
@@ -74,16 +101,8 @@ export const lambdaThrottling: Runbook<LambdaThrottlingGuardrails> = {
   guardrails,
   timeoutSeconds: 2 * 3600,
   cooldownSeconds: 30 * 60,
-  steps: [
-    'gather-concurrency-evidence',
-    'decide-throttling-fix',
-    'request-approval',
-    'apply-concurrency-change',
-    'check-provisioned-concurrency',
-    'verify-throttles',
-    'revert-concurrency-change',
-    'escalate',
-    'report-throttling',
-    'release-lease',
-  ],
-};
+  steps,
+  definition: () => import('./definition.js'),
+  gameDays: async () =>
+    (await import('../../gameday/scenarios/lambda-throttling/index.js')).lambdaThrottlingScenarios,
+});

@@ -1,17 +1,26 @@
 import { Duration } from 'aws-cdk-lib';
-import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  Choice,
+  Condition,
+  type IChainable,
+  JsonPath,
+  Pass,
+  TaskInput,
+  Wait,
+  WaitTime,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { RuntimeUpgradeGuardrails } from '../../handlers/runtime-upgrade/contract.js';
 import { ApprovalStep } from '../fragments/approval-step.js';
 import { endWithReport } from '../fragments/runbook-end.js';
 import { taskStep } from '../fragments/task-step.js';
-import type { RunbookDefinition, RunbookFunctions } from '../runbook.js';
-import { runtimeUpgrade } from './runbook.js';
+import type { RunbookFunctions } from '../runbook.js';
+import { runtimeUpgrade, type StepNames } from './runbook.js';
 
 const { id, guardrails } = runtimeUpgrade;
 const { minInvocations, maxErrorRateIncrease, errorRateFactor, maxDurationRatio } = guardrails;
 
-function build(scope: Construct, fn: RunbookFunctions) {
+/** The runbook's state machine. */
+export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChainable {
   const report = taskStep(scope, 'Report', {
     lambdaFunction: fn['report-upgrade'],
     payload: TaskInput.fromObject({ executionId: JsonPath.executionId, state: JsonPath.objectAt('$') }),
@@ -231,8 +240,3 @@ function build(scope: Construct, fn: RunbookFunctions) {
       .otherwise(report),
   );
 }
-
-export const runtimeUpgradeDefinition: RunbookDefinition<RuntimeUpgradeGuardrails> = {
-  ...runtimeUpgrade,
-  build,
-};

@@ -1,8 +1,19 @@
+import { step as checkUpdateStep } from '../../handlers/runtime-upgrade/check-update.js';
+import { step as compareVersionsStep } from '../../handlers/runtime-upgrade/compare-versions.js';
 import {
   type RuntimeUpgradeGuardrails,
   runtimeUpgradeInputSchema,
 } from '../../handlers/runtime-upgrade/contract.js';
-import type { Runbook } from '../runbook.js';
+import { step as planUpgradeStep } from '../../handlers/runtime-upgrade/plan-upgrade.js';
+import { step as publishVersionStep } from '../../handlers/runtime-upgrade/publish-version.js';
+import { step as reportUpgradeStep } from '../../handlers/runtime-upgrade/report-upgrade.js';
+import { step as setAliasRoutingStep } from '../../handlers/runtime-upgrade/set-alias-routing.js';
+import { step as smokeTestStep } from '../../handlers/runtime-upgrade/smoke-test.js';
+import { step as updateConfigurationStep } from '../../handlers/runtime-upgrade/update-configuration.js';
+import { step as escalateStep } from '../../handlers/shared/escalate.js';
+import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
+import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
+import { defineRunbook } from '../define-runbook.js';
 
 const guardrails: RuntimeUpgradeGuardrails = {
   approval: { dev: 'auto', staging: 'human', prod: 'human' },
@@ -20,8 +31,26 @@ const guardrails: RuntimeUpgradeGuardrails = {
   maxDurationRatio: 1.5,
 };
 
+/** Its steps, in the order the definition first uses them. */
+const steps = [
+  planUpgradeStep,
+  updateConfigurationStep,
+  checkUpdateStep,
+  publishVersionStep,
+  smokeTestStep,
+  setAliasRoutingStep,
+  requestApprovalStep,
+  compareVersionsStep,
+  escalateStep,
+  reportUpgradeStep,
+  releaseLeaseStep,
+] as const;
+
+/** The names of its steps: the functions its definition is built over. */
+export type StepNames = (typeof steps)[number]['name'];
+
 /** Moves a function to a supported runtime (or new environment variables) through staging and a production canary. */
-export const runtimeUpgrade: Runbook<RuntimeUpgradeGuardrails> = {
+export const runtimeUpgrade = defineRunbook({
   id: 'runtime-upgrade',
   title: 'Lambda runtime upgrade',
   description:
@@ -59,17 +88,8 @@ export const runtimeUpgrade: Runbook<RuntimeUpgradeGuardrails> = {
   guardrails,
   timeoutSeconds: 3 * 3600,
   cooldownSeconds: 3600,
-  steps: [
-    'plan-upgrade',
-    'update-configuration',
-    'check-update',
-    'publish-version',
-    'smoke-test',
-    'set-alias-routing',
-    'request-approval',
-    'compare-versions',
-    'escalate',
-    'report-upgrade',
-    'release-lease',
-  ],
-};
+  steps,
+  definition: () => import('./definition.js'),
+  gameDays: async () =>
+    (await import('../../gameday/scenarios/runtime-upgrade/index.js')).runtimeUpgradeScenarios,
+});

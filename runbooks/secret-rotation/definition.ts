@@ -1,16 +1,25 @@
 import { Duration } from 'aws-cdk-lib';
-import { Choice, Condition, JsonPath, Pass, TaskInput, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  Choice,
+  Condition,
+  type IChainable,
+  JsonPath,
+  Pass,
+  TaskInput,
+  Wait,
+  WaitTime,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { SecretRotationGuardrails } from '../../handlers/secret-rotation/contract.js';
 import { ApprovalStep } from '../fragments/approval-step.js';
 import { endWithReport } from '../fragments/runbook-end.js';
 import { taskStep } from '../fragments/task-step.js';
-import type { RunbookDefinition, RunbookFunctions } from '../runbook.js';
-import { secretRotation } from './runbook.js';
+import type { RunbookFunctions } from '../runbook.js';
+import { type StepNames, secretRotation } from './runbook.js';
 
 const { id, guardrails } = secretRotation;
 
-function build(scope: Construct, fn: RunbookFunctions) {
+/** The runbook's state machine. */
+export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChainable {
   const report = taskStep(scope, 'Report', {
     lambdaFunction: fn['report-rotation'],
     payload: TaskInput.fromObject({ executionId: JsonPath.executionId, state: JsonPath.objectAt('$') }),
@@ -135,8 +144,3 @@ function build(scope: Construct, fn: RunbookFunctions) {
       .otherwise(escalate),
   );
 }
-
-export const secretRotationDefinition: RunbookDefinition<SecretRotationGuardrails> = {
-  ...secretRotation,
-  build,
-};

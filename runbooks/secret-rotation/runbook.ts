@@ -1,8 +1,18 @@
+import { step as checkConsumersStep } from '../../handlers/secret-rotation/check-consumers.js';
+import { step as checkRotationStep } from '../../handlers/secret-rotation/check-rotation.js';
+import { step as clearStalePendingStep } from '../../handlers/secret-rotation/clear-stale-pending.js';
 import {
   type SecretRotationGuardrails,
   secretRotationInputSchema,
 } from '../../handlers/secret-rotation/contract.js';
-import type { Runbook } from '../runbook.js';
+import { step as inspectSecretStep } from '../../handlers/secret-rotation/inspect-secret.js';
+import { step as reportRotationStep } from '../../handlers/secret-rotation/report-rotation.js';
+import { step as rollBackRotationStep } from '../../handlers/secret-rotation/roll-back-rotation.js';
+import { step as startRotationStep } from '../../handlers/secret-rotation/start-rotation.js';
+import { step as escalateStep } from '../../handlers/shared/escalate.js';
+import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
+import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
+import { defineRunbook } from '../define-runbook.js';
 
 const guardrails: SecretRotationGuardrails = {
   approval: { dev: 'auto', staging: 'human', prod: 'human' },
@@ -12,8 +22,25 @@ const guardrails: SecretRotationGuardrails = {
   maxConsumers: 20,
 };
 
+/** Its steps, in the order the definition first uses them. */
+const steps = [
+  inspectSecretStep,
+  requestApprovalStep,
+  clearStalePendingStep,
+  startRotationStep,
+  checkRotationStep,
+  checkConsumersStep,
+  rollBackRotationStep,
+  escalateStep,
+  reportRotationStep,
+  releaseLeaseStep,
+] as const;
+
+/** The names of its steps: the functions its definition is built over. */
+export type StepNames = (typeof steps)[number]['name'];
+
 /** Rotates a secret with the platform's rotation function and proves every consumer works with the new value. */
-export const secretRotation: Runbook<SecretRotationGuardrails> = {
+export const secretRotation = defineRunbook({
   id: 'secret-rotation',
   title: 'Secret rotation',
   description:
@@ -47,16 +74,8 @@ export const secretRotation: Runbook<SecretRotationGuardrails> = {
   guardrails,
   timeoutSeconds: 2 * 3600,
   cooldownSeconds: 3600,
-  steps: [
-    'inspect-secret',
-    'request-approval',
-    'clear-stale-pending',
-    'start-rotation',
-    'check-rotation',
-    'check-consumers',
-    'roll-back-rotation',
-    'escalate',
-    'report-rotation',
-    'release-lease',
-  ],
-};
+  steps,
+  definition: () => import('./definition.js'),
+  gameDays: async () =>
+    (await import('../../gameday/scenarios/secret-rotation/index.js')).secretRotationScenarios,
+});

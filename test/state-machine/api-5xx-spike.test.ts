@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../gameday/run-scenario.js';
 import { badDeploy } from '../../gameday/scenarios/api-5xx-spike/checkout-service.js';
 import { api5xxSpikeScenarios } from '../../gameday/scenarios/api-5xx-spike/index.js';
-import { api5xxSpikeDefinition } from '../../runbooks/api-5xx-spike/definition.js';
+import { definitionOf } from '../../runbooks/definitions.js';
+
+const api5xxSpikeDefinition = definitionOf('api-5xx-spike');
+
 import { runLocally } from '../../state-machines/local-executor.js';
 import { alarmEvent } from '../support/alarm-event.js';
 import { checkoutAccount } from '../support/checkout-account.js';

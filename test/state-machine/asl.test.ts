@@ -38,16 +38,17 @@ describe.each(definitions.map((r) => [r.id, r] as const))('runbook %s definition
   it("gives every Task the placeholder of the very step it was built with, one of the runbook's steps", () => {
     const built = renderGraph(runbook).States as Record<string, AslState>;
     const used = new Set<StepName>();
+    const listed = runbook.steps.map((s) => s.name);
     for (const [name, state] of tasksOf(asl.States)) {
       const original = built[name] as AslTaskState;
       const step = steps.map((s) => s.name).find((s) => invoked(original) === sentinelArn(s));
       expect(step, `state ${name} invokes no step function`).toBeDefined();
       expect(invoked(state), `state ${name}`).toBe(functionArnPlaceholder(step as StepName));
       expect(stepOfTask(state)).toBe(step);
-      expect(runbook.steps, `state ${name}`).toContain(step);
+      expect(listed, `state ${name}`).toContain(step);
       used.add(step as StepName);
     }
-    expect([...used].sort()).toEqual([...runbook.steps].sort());
+    expect([...used].sort()).toEqual([...listed].sort());
   });
 
   it('uses readable placeholders for function ARNs and no CloudFormation intrinsics', () => {

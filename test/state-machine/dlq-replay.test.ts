@@ -6,7 +6,10 @@ import { dlqReplayScenarios } from '../../gameday/scenarios/dlq-replay/index.js'
 import { createOrdersQueues } from '../../gameday/scenarios/dlq-replay/orders-queues.js';
 import { SimulatedPlatform } from '../../gameday/simulated-platform.js';
 import type { ReplayReport } from '../../handlers/dlq-replay/report-replay.js';
-import { dlqReplayDefinition } from '../../runbooks/dlq-replay/definition.js';
+import { definitionOf } from '../../runbooks/definitions.js';
+
+const dlqReplayDefinition = definitionOf('dlq-replay');
+
 import { runLocally } from '../../state-machines/local-executor.js';
 
 describe('dlq-replay state machine, run locally on the simulated account', () => {
