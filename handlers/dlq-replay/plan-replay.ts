@@ -75,10 +75,10 @@ export const planReplay: StepCore<PlanReplayInput, ReplayPlan> = async (rawInput
     consumer &&
     evidence.source.visibilityTimeout < guardrails.visibilityTimeoutFactor * consumer.timeoutSeconds
   ) {
-    const wanted = guardrails.visibilityTimeoutFactor * consumer.timeoutSeconds;
+    // The queue-visibility runbook derives the value from every consumer and puts it back if it fails.
     findings.push({
       problem: `${evidence.source.name}'s visibility timeout (${evidence.source.visibilityTimeout} s) is below ${guardrails.visibilityTimeoutFactor} × ${consumer.functionName}'s timeout (${consumer.timeoutSeconds} s): messages may be processed twice`,
-      fix: `aws sqs set-queue-attributes --queue-url ${evidence.source.url} --attributes VisibilityTimeout=${wanted}`,
+      fix: `runbook start queue-visibility queue=${evidence.source.name} (in Slack: /runbook start queue-visibility queue=${evidence.source.name})`,
     });
   }
   if (!evidence.quarantine && poisonSampled > 0) {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { steps } from '../../handlers/step-catalogue.js';
 import { stepLogicalName } from '../../handlers/steps.js';
 import { createApp } from '../../infra/app.js';
+import { runbooks } from '../../runbooks/catalogue.js';
 import { definitions } from '../../runbooks/definitions.js';
 import { functionArnPlaceholder, renderAsl } from '../../state-machines/render-asl.js';
 
@@ -167,13 +168,10 @@ describe('RunbooksStack', () => {
       Resource: unknown;
     }[];
     const statement = statements.find((st) => st.Action === 'states:StartExecution');
-    expect(statement?.Resource).toEqual([
-      { Ref: expect.stringMatching(/^api5xxspike/) },
-      { Ref: expect.stringMatching(/^dlqreplay/) },
-      { Ref: expect.stringMatching(/^lambdathrottling/) },
-      { Ref: expect.stringMatching(/^secretrotation/) },
-      { Ref: expect.stringMatching(/^runtimeupgrade/) },
-    ]);
+    // Every catalogued runbook's state machine, by its logical id (the runbook id without dashes).
+    expect(statement?.Resource).toEqual(
+      runbooks.map((r) => ({ Ref: expect.stringMatching(new RegExp(`^${r.id.replaceAll('-', '')}`)) })),
+    );
   });
 
   it('serves Slack through a Function URL whose function can only hand work to the worker', () => {

@@ -13,6 +13,8 @@ export interface SimulatedMapping {
   readonly batchSize: number;
   /** ScalingConfig.MaximumConcurrency: the most concurrent invocations its pollers make (2–1,000). */
   maximumConcurrency?: number;
+  /** How long the pollers gather a batch before invoking, 0–300 seconds for SQS (default 0). */
+  readonly maximumBatchingWindowInSeconds: number;
   lastModified: Date;
 }
 
@@ -27,14 +29,18 @@ export class EventSourceMappings {
   add(
     eventSourceArn: string,
     functionArn: string,
-    options: { batchSize?: number; maximumConcurrency?: number },
+    options: { batchSize?: number; maximumConcurrency?: number; maximumBatchingWindowInSeconds?: number },
     at: Date,
   ) {
+    const window = options.maximumBatchingWindowInSeconds ?? 0;
+    if (!Number.isInteger(window) || window < 0 || window > 300)
+      throw invalid('MaximumBatchingWindowInSeconds must be between 0 and 300');
     const mapping: SimulatedMapping = {
       uuid: stableUuid(`${eventSourceArn}|${functionArn}`),
       eventSourceArn,
       functionArn,
       batchSize: options.batchSize ?? 10,
+      maximumBatchingWindowInSeconds: window,
       ...(options.maximumConcurrency === undefined ? {} : { maximumConcurrency: options.maximumConcurrency }),
       lastModified: at,
     };
@@ -89,6 +95,7 @@ function describe(m: SimulatedMapping): EventSourceMappingConfiguration {
     EventSourceArn: m.eventSourceArn,
     FunctionArn: m.functionArn,
     BatchSize: m.batchSize,
+    MaximumBatchingWindowInSeconds: m.maximumBatchingWindowInSeconds,
     State: 'Enabled',
     LastModified: m.lastModified,
     ...(m.maximumConcurrency === undefined

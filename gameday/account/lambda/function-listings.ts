@@ -116,6 +116,7 @@ export class FunctionListings {
   updateFunctionConfiguration(input: UpdateFunctionConfigurationCommandInput): FunctionConfiguration {
     const fn = this.lambda.fn(input.FunctionName ?? '');
     this.lambda.configurations.update(fn.name, fn.arn, input);
+    if (input.Timeout !== undefined) this.lambda.setTimeout(fn.name, input.Timeout);
     return this.configurationOf(fn);
   }
 

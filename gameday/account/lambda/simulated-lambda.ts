@@ -42,7 +42,7 @@ export interface SimulatedAlias {
 export interface SimulatedFunction {
   readonly name: string;
   readonly arn: string;
-  readonly timeoutSeconds: number;
+  timeoutSeconds: number;
   readonly memorySize: number;
   readonly versions: Map<string, SimulatedVersion>;
   readonly aliases: Map<string, SimulatedAlias>;
@@ -203,10 +203,24 @@ export class SimulatedLambda {
   }
 
   /** Maps an SQS queue to a function, as an event source mapping does. */
+  /**
+   * Sets a function's timeout, 1 to 900 seconds as Lambda allows (UpdateFunctionConfiguration,
+   * Lambda API reference); a team raising it is how a queue's visibility timeout falls behind.
+   */
+  setTimeout(functionName: string, seconds: number): void {
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 900)
+      throw invalid(`Timeout must be between 1 and 900 seconds, not ${seconds}`);
+    this.fn(functionName).timeoutSeconds = seconds;
+  }
+
   mapEventSource(
     eventSourceArn: string,
     functionName: string,
-    options: { batchSize?: number; maximumConcurrency?: number } = {},
+    options: {
+      batchSize?: number;
+      maximumConcurrency?: number;
+      maximumBatchingWindowInSeconds?: number;
+    } = {},
   ) {
     return this.mappings.add(eventSourceArn, this.fn(functionName).arn, options, this.clock.now());
   }

@@ -5,6 +5,7 @@ import { manualStartOf } from '../../../handlers/dispatcher/start-request.js';
 import { InvalidInputError } from '../../../handlers/lib/errors.js';
 import type { TargetKind } from '../../../handlers/lib/targets.js';
 import { releaseLease } from '../../../handlers/shared/release-lease.js';
+import { runbooks } from '../../../runbooks/catalogue.js';
 import { alarmEvent } from '../../support/alarm-event.js';
 import { dispatchFixture } from '../../support/dispatch-fixture.js';
 
@@ -128,8 +129,7 @@ describe('dispatchAlarm', () => {
     const unknown = { ...event, detail: { ...event.detail, alarmTags: { runbook: 'reboot-everything' } } };
     expect(await dispatchAlarm(unknown, deps)).toMatchObject({
       action: 'ignore',
-      reason:
-        'tag runbook=reboot-everything names no known runbook (known: api-5xx-spike, dlq-replay, lambda-throttling, secret-rotation, runtime-upgrade)',
+      reason: `tag runbook=reboot-everything names no known runbook (known: ${runbooks.map((r) => r.id).join(', ')})`,
     });
     expect(started()).toHaveLength(0);
   });

@@ -130,7 +130,7 @@ describe('planReplay', () => {
       {
         problem:
           "orders's visibility timeout (30 s) is below 6 × orders-consumer's timeout (30 s): messages may be processed twice",
-        fix: 'aws sqs set-queue-attributes --queue-url https://sqs.eu-west-1.amazonaws.com/123456789012/orders --attributes VisibilityTimeout=180',
+        fix: 'runbook start queue-visibility queue=orders (in Slack: /runbook start queue-visibility queue=orders)',
       },
     ]);
   });
