@@ -1,5 +1,5 @@
-// Mutation testing of the modules that decide what starts, what is locked and what may be deleted:
-// `npm run test:mutation`. Not part of `npm test` (about seven minutes on two cores).
+// Mutation testing of the modules that decide what starts, what is locked, what may be deleted and
+// what a runbook changes: `npm run test:mutation`. Not part of `npm test` (see README for its time).
 //
 // Surviving mutants that are equivalent (no input AWS or Slack can send tells them apart):
 // - `?? ''` / `?? []` on fields SQS always returns (a received message's Body and MessageId, an
@@ -17,6 +17,10 @@
 //   together); `cooldown !== undefined` (`undefined > n` is false) and `>` vs `>=` on the cool-down
 //   after a refused write (the write's condition already let an ending cool-down through).
 // - replay-attributes: `if (packed)` (parsing a missing value fails into the same fallback).
+// - throttling: the event-source check's `fn.reserved !== null` in the find and again in the `if`
+//   (either alone decides), `r.reserved !== null` in what an exhausted account could reclaim (a
+//   null reservation halves to 0, and no peak is below 0), and `kind === 'provisioned-concurrency'`
+//   in what draws on the pool (a mapping's cap is only set on a function with a reservation).
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -42,6 +46,10 @@ export default {
     'handlers/runtime-upgrade/set-alias-routing.ts',
   ],
   coverageAnalysis: 'perTest',
+  // A static mutant (module-level code: schemas, constants) can only be tested by re-importing
+  // every test file, about 20 s each here; they would take most of the run. The refusal tests of
+  // the regular suite cover those schemas.
+  ignoreStatic: true,
   concurrency: 2,
   // Stryker rewrites tsconfig through TypeScript's JavaScript API, which TypeScript 7 no longer has;
   // a file that does not exist switches the rewriting off (vitest transpiles without it).

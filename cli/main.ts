@@ -29,6 +29,10 @@ Commands:
                              it is gone. On the simulated account unless --aws (a sandbox with the
                              game-day stack); --speed x runs it at x times real time to watch it
   scenarios                  the game-day scenarios
+  new <runbook> [--target queue|function]
+                             write a working runbook: its folder (definition, two steps, a game
+                             day), a test, its diagram, and its line in runbooks/catalogue.ts.
+                             Run in the project's root; docs/writing-a-runbook.md goes on from there
   redrive-failed-dispatches --queue <url> [--dry-run] [--region <r>]
                              send the events platform functions failed on (the stack's
                              FailedInvocationsQueueUrl) back to them once the cause is fixed
@@ -92,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
       'approval-table': { type: 'string' },
       speed: { type: 'string' },
       configuration: { type: 'string', default: 'default' },
+      target: { type: 'string', default: 'queue' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -116,6 +121,11 @@ async function main(argv: string[]): Promise<number> {
         region: values.region,
         json: values.json,
       });
+    case 'new':
+      return (await import('./new-runbook-command.js')).newRunbook(
+        requireArg(arg, 'runbook id'),
+        values.target,
+      );
     case 'list':
       return (await import('./catalogue-commands.js')).list(values.json);
     case 'show':

@@ -10,6 +10,12 @@ const runbookId = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
  */
 const longestId = 48;
 
+/**
+ * A step's function is named `<stack>-<step>` (`LambdaRunbooks-staging-` is 23 characters) and
+ * Lambda function names are at most 64.
+ */
+const longestStepName = 40;
+
 export class InvalidRunbookError extends PlatformError {
   override readonly name = 'InvalidRunbookError';
 }
@@ -20,6 +26,9 @@ function problemsOf(runbook: Runbook<object, string, readonly AnyStep[]>): strin
   if (!runbookId.test(runbook.id) || runbook.id.length > longestId)
     problems.push(`id ${JSON.stringify(runbook.id)} is not kebab-case of at most ${longestId} characters`);
   const names = runbook.steps.map((step) => step.name);
+  const long = names.filter((name) => name.length > longestStepName);
+  if (long.length > 0)
+    problems.push(`step names longer than ${longestStepName} characters: ${long.join(', ')}`);
   const twice = names.filter((name, at) => names.indexOf(name) !== at);
   if (twice.length > 0) problems.push(`steps listed twice: ${[...new Set(twice)].join(', ')}`);
   for (const [field, seconds] of [

@@ -42,11 +42,12 @@ export function changing(
 ): ThrottlingDecision {
   // Changing another function's concurrency is never automatic.
   const approval = cause === 'noisy-neighbour' ? 'human' : c.g.approval[c.environment];
+  // A reservation comes out of the unreserved pool, and so does provisioned concurrency on a
+  // function without one (changes are only ever provisioned on the target); a mapping's cap does not.
   const drawsOnPool =
     change.kind === 'reserved-concurrency' ||
-    (change.kind === 'provisioned-concurrency' && reservedOf(c, change.functionName) === null);
-  const delta = change.kind === 'event-source-max-concurrency' ? 0 : change.to - (change.from ?? 0);
-  const unreservedAfter = c.e.account.unreserved - (drawsOnPool ? delta : 0);
+    (change.kind === 'provisioned-concurrency' && c.e.fn?.reserved === null);
+  const unreservedAfter = c.e.account.unreserved - (drawsOnPool ? change.to - (change.from ?? 0) : 0);
   return {
     cause,
     action: 'change',
@@ -59,9 +60,4 @@ export function changing(
     restoreCommand: restoreCommand(change),
     unreservedAfter,
   };
-}
-
-export function reservedOf(c: Context, functionName: string): number | null {
-  if (c.e.fn?.functionName === functionName) return c.e.fn.reserved;
-  return c.e.reservations.find((r) => r.functionName === functionName)?.reserved ?? null;
 }

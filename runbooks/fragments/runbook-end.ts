@@ -1,4 +1,4 @@
-import { type Chain, JsonPath, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import { type Chain, JsonPath, type Pass, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import type { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { RunbookFunctions } from '../runbook.js';
@@ -12,7 +12,8 @@ export function endWithReport(
   scope: Construct,
   functions: RunbookFunctions<'escalate' | 'release-lease'>,
   runbook: string,
-  report: LambdaInvoke,
+  /** Its report: a step that writes it, or a Pass state that shapes it from the state. */
+  report: LambdaInvoke | Pass,
 ): Chain {
   report.next(releaseLeaseStep(scope, functions));
   return escalateStep(scope, functions, runbook).next(report);

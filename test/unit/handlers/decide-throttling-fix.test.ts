@@ -518,6 +518,32 @@ describe('decideFix explains every decision in the words the report shows', () =
     expect(withNeighbour({}, { ...report, reserved: 970 })).not.toBe('noisy-neighbour');
   });
 
+  it('caps a neighbour at 1 when only 1 can be spared', () => {
+    const decision = decideFix(
+      evidence(
+        null,
+        { unreserved: floor + 1, peakUnreservedInUse: floor + 1, peakClaimed: 500 },
+        consumers({ functionName: 'report', reserved: null, peakConcurrency: 100 }),
+      ),
+      guardrails,
+      'dev',
+    );
+    expect(decision).toMatchObject({ action: 'change', change: { functionName: 'report', to: 1 } });
+  });
+
+  it('does not blame a neighbour for a function with its own reservation', () => {
+    const decision = decideFix(
+      evidence(
+        { reserved: 50, recent: { peakConcurrency: 10 } },
+        full,
+        consumers({ functionName: 'report', reserved: null, peakConcurrency: 970 }),
+      ),
+      guardrails,
+      'dev',
+    );
+    expect(decision.cause).not.toBe('noisy-neighbour');
+  });
+
   it('an exhausted account asks for twice its limit, or half again what it claimed', () => {
     const decision = decideFix(evidence({}, { peakClaimed: 1_400 }), guardrails, 'dev');
     expect(explained(decision)).toEqual({
@@ -753,6 +779,18 @@ describe('decideFix explains every decision in the words the report shows', () =
       );
     });
 
+    it('starts from nothing when only another alias has provisioned concurrency', () => {
+      const decision = decideFix(
+        evidence(
+          { ...burst, provisioned: [provisioned[1] as (typeof provisioned)[number]] },
+          { limit: 3_000, unreserved: 3_000 },
+        ),
+        guardrails,
+        'dev',
+      );
+      expect(decision.change).toMatchObject({ qualifier: 'live', from: null, to: 1_000 });
+    });
+
     it('needs an alias and a baseline', () => {
       expect(decideFix(evidence({ ...burst, alias: null }), guardrails, 'dev').cause).not.toBe('cold-burst');
       expect(
@@ -774,6 +812,7 @@ describe('decideFix explains every decision in the words the report shows', () =
       summary: 'Escalate (undetermined): no known cause fits the evidence; a human should look',
       last: 'no known cause fits the evidence; a human should look',
     });
+    expect(decideFix(evidence(null), guardrails, 'dev').reasoning).toHaveLength(2);
     expect(decideFix(evidence(null), guardrails, 'dev')).toMatchObject({
       cause: 'undetermined',
       verifyFunction: null,
@@ -800,7 +839,7 @@ describe('the decide-throttling-fix step', () => {
     for (const bad of [null, 'evidence', { account: {} }, { target: 'x' }]) {
       await expect(
         decideThrottlingFix({ evidence: bad as unknown as ConcurrencyEvidence, guardrails }, deps),
-      ).rejects.toThrow(/evidence.*is not concurrency evidence/);
+      ).rejects.toThrow(/^decide-throttling-fix: invalid input: evidence.*is not concurrency evidence/);
     }
   });
 });

@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PlatformError } from '../handlers/lib/errors.js';
+import { camelOf, runbookFiles } from './scaffold/runbook-files.js';
+import { type ScaffoldTarget, targetTemplates } from './scaffold/target-templates.js';
+
+export class ScaffoldError extends PlatformError {
+  override readonly name = 'ScaffoldError';
+}
+
+/** Ids of at most 32 characters keep the step names (`<id>-check`) within Lambda's name limit. */
+const newId = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const longestNewId = 32;
+const catalogue = 'runbooks/catalogue.ts';
+
+/** The catalogue with the new runbook imported and listed last. */
+function listed(source: string, id: string, camel: string): string {
+  const imports = [...source.matchAll(/^import .*;$/gm)];
+  const last = imports.at(-1);
+  const end = source.lastIndexOf('] as const;');
+  if (!last || last.index === undefined || end < 0)
+    throw new ScaffoldError(`${catalogue} is not a list this command can add to; add ${camel} by hand`);
+  const at = last.index + last[0].length;
+  const withImport = `${source.slice(0, at)}\nimport { ${camel} } from './${id}/runbook.js';${source.slice(at)}`;
+  const close = withImport.lastIndexOf('] as const;');
+  return `${withImport.slice(0, close).trimEnd()}\n  ${camel},\n${withImport.slice(close)}`;
+}
+
+/**
+ * `runbook new <id> [--target queue|function]`: writes a working runbook folder (definition, two
+ * steps, a game day, a test) and lists it in the catalogue, the one existing file it changes; then
+ * formats what it wrote and writes the runbook's diagram. Run in the project's root.
+ */
+export function newRunbook(id: string, target: string): number {
+  if (!newId.test(id) || id.length > longestNewId)
+    throw new ScaffoldError(
+      `${JSON.stringify(id)} is not a kebab-case id of at most ${longestNewId} characters`,
+    );
+  if (!Object.hasOwn(targetTemplates, target)) {
+    throw new ScaffoldError(
+      `--target ${target}: the scaffold writes runbooks for ${Object.keys(targetTemplates).join(' or ')}`,
+    );
+  }
+  if (!existsSync(catalogue)) throw new ScaffoldError(`no ${catalogue} here: run this in the project's root`);
+  const source = readFileSync(catalogue, 'utf8');
+  const camel = camelOf(id);
+  const files = runbookFiles({
+    id,
+    camel,
+    title: id.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+    kind: target,
+    t: targetTemplates[target as ScaffoldTarget],
+  });
+  const taken = [`runbooks/${id}`, ...Object.keys(files)].filter((path) => existsSync(path));
+  if (taken.length > 0 || source.includes(`'./${id}/runbook.js'`))
+    throw new ScaffoldError(
+      `runbook ${id} exists already (${taken.join(', ') || catalogue}); nothing written`,
+    );
+  const updated = listed(source, id, camel);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  }
+  writeFileSync(catalogue, updated);
+  const paths = [...Object.keys(files), catalogue];
+  execFileSync('npx', ['biome', 'check', '--write', ...paths], { stdio: 'ignore' });
+  // The diagram is rendered from the definition just written: TypeScript, so through tsx.
+  execFileSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'diagrams'], { stdio: 'ignore' });
+  console.log(`wrote runbook ${id} (${target}):`);
+  for (const path of [...Object.keys(files), `diagrams/${id}.md`]) console.log(`  ${path}`);
+  console.log(`listed it in ${catalogue}`);
+  console.log(`try it: npx vitest run test/runbooks/${id}.test.ts`);
+  return 0;
+}
