@@ -12,6 +12,7 @@ import type { StepCore } from '../../../handlers/lib/step-deps.js';
 import { parseTarget } from '../../../handlers/lib/targets.js';
 import type { Consumer, QueueEvidence } from '../contract.js';
 import { queueVisibilityInputSchema } from '../input.js';
+import { settingNames, settingsOf } from '../settings.js';
 
 const inputSchema = z.object({ executionInput: queueVisibilityInputSchema });
 
@@ -40,7 +41,7 @@ export const inspectQueue: StepCore<InspectQueueInput, QueueEvidence, 'sqs' | 'l
   const { Attributes: attributes = {} } = await deps.clients.sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: url,
-      AttributeNames: ['QueueArn', 'VisibilityTimeout', 'RedrivePolicy'],
+      AttributeNames: ['QueueArn', ...settingNames],
     }),
   );
   const arn = attributes.QueueArn ?? '';
@@ -65,10 +66,7 @@ export const inspectQueue: StepCore<InspectQueueInput, QueueEvidence, 'sqs' | 'l
   }
   return {
     queue: { name, url, arn },
-    settings: {
-      VisibilityTimeout: attributes.VisibilityTimeout ?? '30',
-      ...(attributes.RedrivePolicy ? { RedrivePolicy: attributes.RedrivePolicy } : {}),
-    },
+    settings: settingsOf(attributes),
     consumers,
     inspectedAt: deps.now().toISOString(),
   };

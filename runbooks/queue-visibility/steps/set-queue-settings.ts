@@ -1,9 +1,4 @@
-import {
-  GetQueueAttributesCommand,
-  type QueueAttributeName,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import { defineStep } from '../../../handlers/lib/define-step.js';
 import { ConfigurationChangedError, InvalidInputError } from '../../../handlers/lib/errors.js';
@@ -11,7 +6,7 @@ import { parseInput } from '../../../handlers/lib/parse-input.js';
 import { nonEmptyString } from '../../../handlers/lib/schemas.js';
 import type { StepCore } from '../../../handlers/lib/step-deps.js';
 import type { QueueSettings } from '../contract.js';
-import { sameSettings } from '../settings.js';
+import { readSettings, sameSettings } from '../settings.js';
 
 const settingsSchema = z.object({
   VisibilityTimeout: z.string().check(z.regex(/^\d+$/)),
@@ -35,8 +30,6 @@ export interface SetQueueSettingsResult {
   readonly after: QueueSettings;
 }
 
-const read = ['VisibilityTimeout', 'RedrivePolicy'] satisfies QueueAttributeName[];
-
 /**
  * Sets the queue's visibility timeout and redrive policy from `from` to `to`; the runbook's
  * rollback is the same step the other way round, so what it puts back is exactly what it read.
@@ -53,13 +46,7 @@ export const setQueueSettings: StepCore<SetQueueSettingsInput, SetQueueSettingsR
   // SetQueueAttributes leaves out what it is not given: a policy to drop would need its own call.
   if ((input.from.RedrivePolicy === undefined) !== (input.to.RedrivePolicy === undefined))
     throw new InvalidInputError('from and to must both have a redrive policy, or neither');
-  const { Attributes: attributes = {} } = await deps.clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: input.queueUrl, AttributeNames: read }),
-  );
-  const current: QueueSettings = {
-    VisibilityTimeout: attributes.VisibilityTimeout ?? '30',
-    ...(attributes.RedrivePolicy ? { RedrivePolicy: attributes.RedrivePolicy } : {}),
-  };
+  const current = await readSettings(deps.clients.sqs, input.queueUrl);
   if (sameSettings(current, input.to)) return { changed: false, before: current, after: current };
   if (!sameSettings(current, input.from)) {
     throw new ConfigurationChangedError(

@@ -1,11 +1,11 @@
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import { defineStep } from '../../../handlers/lib/define-step.js';
 import { parseInput } from '../../../handlers/lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt, positiveInt } from '../../../handlers/lib/schemas.js';
 import type { StepCore } from '../../../handlers/lib/step-deps.js';
 import type { QueueSettings } from '../contract.js';
-import { sameSettings } from '../settings.js';
+import { readSettings, sameSettings } from '../settings.js';
 
 const inputSchema = z.object({
   queueUrl: z.url(),
@@ -37,16 +37,7 @@ export const verifyQueueSettings: StepCore<VerifyQueueSettingsInput, QueueVerifi
   deps,
 ) => {
   const input = parseInput(inputSchema, rawInput, 'verify-queue-settings');
-  const { Attributes: attributes = {} } = await deps.clients.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: input.queueUrl,
-      AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'],
-    }),
-  );
-  const found: QueueSettings = {
-    VisibilityTimeout: attributes.VisibilityTimeout ?? '30',
-    ...(attributes.RedrivePolicy ? { RedrivePolicy: attributes.RedrivePolicy } : {}),
-  };
+  const found = await readSettings(deps.clients.sqs, input.queueUrl);
   const checks = input.previousChecks + 1;
   const verified = sameSettings(found, input.expected);
   return { verified, exhausted: !verified && checks >= input.maxChecks, checks, found };
