@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PlatformError } from '../handlers/lib/errors.js';
+import { runbookId } from '../runbooks/define-runbook.js';
 import { camelOf, runbookFiles } from './scaffold/runbook-files.js';
 import { type ScaffoldTarget, targetTemplates } from './scaffold/target-templates.js';
 
@@ -10,7 +11,6 @@ export class ScaffoldError extends PlatformError {
 }
 
 /** Ids of at most 32 characters keep the step names (`<id>-check`) within Lambda's name limit. */
-const newId = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const longestNewId = 32;
 const catalogue = 'runbooks/catalogue.ts';
 
@@ -33,7 +33,7 @@ function listed(source: string, id: string, camel: string): string {
  * formats what it wrote and writes the runbook's diagram. Run in the project's root.
  */
 export function newRunbook(id: string, target: string): number {
-  if (!newId.test(id) || id.length > longestNewId)
+  if (!runbookId.test(id) || id.length > longestNewId)
     throw new ScaffoldError(
       `${JSON.stringify(id)} is not a kebab-case id of at most ${longestNewId} characters`,
     );

@@ -2,7 +2,7 @@ import { PlatformError } from '../handlers/lib/errors.js';
 import type { AnyStep, Runbook } from './runbook.js';
 
 /** Kebab-case: the id names a state machine, tags, an alarm's routing value and CLI and Slack commands. */
-const runbookId = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+export const runbookId = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /**
  * Step Functions names (of the state machine, `runbook-<id>`, and of executions, which carry the id

@@ -7,6 +7,8 @@ export interface TargetTemplate {
   /** `runbook start <id> <startKey>=<name>`; the target key is `<keyPrefix>:<name>`. */
   readonly startKey: string;
   readonly keyPrefix: string;
+  /** The field of the parsed target (`parseTarget`) that holds its name. */
+  readonly nameField: string;
   /** The resource the game day creates, named as README's scoped configuration grants. */
   readonly exampleName: string;
   /** The setting, in words, and its guardrail's name, default and unit. */
@@ -32,6 +34,7 @@ export const targetTemplates = {
   queue: {
     startKey: 'queue',
     keyPrefix: 'sqs',
+    nameField: 'queueName',
     exampleName: 'orders',
     setting: 'visibility timeout',
     guardrail: 'minimumVisibilitySeconds',
@@ -60,6 +63,7 @@ export const targetTemplates = {
   function: {
     startKey: 'function',
     keyPrefix: 'lambda',
+    nameField: 'functionName',
     exampleName: 'orders-api',
     setting: 'timeout',
     guardrail: 'minimumTimeoutSeconds',
@@ -82,3 +86,14 @@ export const targetTemplates = {
 } as const satisfies Record<string, TargetTemplate>;
 
 export type ScaffoldTarget = keyof typeof targetTemplates;
+
+/** What every file of a new runbook is written from. */
+export interface ScaffoldNames {
+  /** Kebab-case runbook id. */
+  readonly id: string;
+  /** The id in camelCase: the runbook's exported name. */
+  readonly camel: string;
+  readonly title: string;
+  readonly kind: string;
+  readonly t: TargetTemplate;
+}
