@@ -21,7 +21,7 @@ export class InvalidRunbookError extends PlatformError {
 }
 
 /** What is wrong with a runbook's declaration, one line each. */
-function problemsOf(runbook: Runbook<object, string, readonly AnyStep[]>): string[] {
+function problemsOf(runbook: Runbook): string[] {
   const problems: string[] = [];
   if (!runbookId.test(runbook.id) || runbook.id.length > longestId)
     problems.push(`id ${JSON.stringify(runbook.id)} is not kebab-case of at most ${longestId} characters`);

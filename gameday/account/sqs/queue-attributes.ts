@@ -1,3 +1,4 @@
+import { InvalidAttributeValue } from '@aws-sdk/client-sqs';
 import type { SimulatedQueue } from './queue-store.js';
 
 /**
@@ -28,4 +29,40 @@ export function queueAttributes(
   return Object.fromEntries(
     Object.entries(all).filter(([name]) => asked.includes('All') || asked.includes(name)),
   );
+}
+
+/**
+ * The visibility timeout and redrive policy a SetQueueAttributes call sets, checked as SQS checks
+ * them (SQS API reference, SetQueueAttributes): VisibilityTimeout 0 to 43,200; a redrive policy
+ * names an existing dead-letter queue of the same type and a maxReceiveCount of 1 to 1,000. A
+ * refused attribute is an InvalidAttributeValue and changes none of them.
+ */
+export function settableAttributes(
+  attributes: Readonly<Record<string, string>>,
+  queue: SimulatedQueue,
+  queues: readonly SimulatedQueue[],
+): { visibility?: number; redrive?: SimulatedQueue['redrive'] } {
+  const refuse = (message: string) => new InvalidAttributeValue({ message, $metadata: {} });
+  let visibility: number | undefined;
+  if (attributes.VisibilityTimeout !== undefined) {
+    visibility = Number(attributes.VisibilityTimeout);
+    if (!/^\d+$/.test(attributes.VisibilityTimeout) || visibility > 43_200)
+      throw refuse(`Invalid value for the parameter VisibilityTimeout: ${attributes.VisibilityTimeout}`);
+  }
+  if (!attributes.RedrivePolicy) return visibility === undefined ? {} : { visibility };
+  const invalidPolicy = refuse(`Value ${attributes.RedrivePolicy} for parameter RedrivePolicy is invalid.`);
+  let policy: { deadLetterTargetArn?: string; maxReceiveCount?: unknown };
+  try {
+    policy = JSON.parse(attributes.RedrivePolicy);
+  } catch {
+    throw invalidPolicy;
+  }
+  const count = Number(policy.maxReceiveCount);
+  const dlq = queues.find((q) => q.arn === policy.deadLetterTargetArn);
+  if (!dlq || dlq.fifo !== queue.fifo || !Number.isInteger(count) || count < 1 || count > 1_000)
+    throw invalidPolicy;
+  return {
+    ...(visibility === undefined ? {} : { visibility }),
+    redrive: { deadLetterTargetArn: dlq.arn, maxReceiveCount: count },
+  };
 }

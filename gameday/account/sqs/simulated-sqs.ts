@@ -19,8 +19,8 @@ import type { MetricStore } from '../metric-store.js';
 import type { VirtualClock } from '../virtual-clock.js';
 import { checkBatchIds, checkBatchSize } from './batch-limits.js';
 import { MoveTasks } from './move-tasks.js';
-import { queueAttributes } from './queue-attributes.js';
-import { md5, type OutgoingMessage, QueueStore, type SimulatedQueue, sqsLimits } from './queue-store.js';
+import { queueAttributes, settableAttributes } from './queue-attributes.js';
+import { md5, type OutgoingMessage, QueueStore, sqsLimits } from './queue-store.js';
 import { type PollingCapacity, QueueTraffic, type SimulatedConsumer } from './queue-traffic.js';
 import { SqsFaultInjector, type SqsFaults } from './sqs-faults.js';
 import { changeVisibility, invalidHandle } from './visibility.js';
@@ -116,33 +116,7 @@ export class SimulatedSqs {
     const queue = this.store.byUrl(input.QueueUrl);
     this.faults.call('SetQueueAttributes');
     const attributes = input.Attributes ?? {};
-    const refuse = (message: string) => new InvalidAttributeValue({ message, $metadata: {} });
-    // SQS API reference, SetQueueAttributes: VisibilityTimeout 0 to 43,200; a redrive policy names
-    // an existing dead-letter queue of the same type and a maxReceiveCount of 1 to 1,000. A refused
-    // attribute changes none of them.
-    let visibility: number | undefined;
-    if (attributes.VisibilityTimeout !== undefined) {
-      visibility = Number(attributes.VisibilityTimeout);
-      if (!/^\d+$/.test(attributes.VisibilityTimeout) || visibility > 43_200)
-        throw refuse(`Invalid value for the parameter VisibilityTimeout: ${attributes.VisibilityTimeout}`);
-    }
-    let redrive: SimulatedQueue['redrive'];
-    if (attributes.RedrivePolicy) {
-      const invalidPolicy = refuse(
-        `Value ${attributes.RedrivePolicy} for parameter RedrivePolicy is invalid.`,
-      );
-      let policy: { deadLetterTargetArn?: string; maxReceiveCount?: unknown };
-      try {
-        policy = JSON.parse(attributes.RedrivePolicy);
-      } catch {
-        throw invalidPolicy;
-      }
-      const count = Number(policy.maxReceiveCount);
-      const dlq = this.store.all().find((q) => q.arn === policy.deadLetterTargetArn);
-      if (!dlq || dlq.fifo !== queue.fifo || !Number.isInteger(count) || count < 1 || count > 1_000)
-        throw invalidPolicy;
-      redrive = { deadLetterTargetArn: dlq.arn, maxReceiveCount: count };
-    }
+    const { visibility, redrive } = settableAttributes(attributes, queue, this.store.all());
     if (visibility !== undefined) queue.visibilityTimeout = visibility;
     if (redrive) queue.redrive = redrive;
     if (attributes.MaximumMessageSize) queue.maximumMessageSize = Number(attributes.MaximumMessageSize);
