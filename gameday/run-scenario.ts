@@ -2,6 +2,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AlarmStateChangeEvent } from '../handlers/lib/alarm-event.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import { logger } from '../handlers/lib/observability.js';
+import type { RunbookDefinition } from '../runbooks/runbook.js';
 import type { Approver } from '../state-machines/local-executor.js';
 import type { BusEvent } from './account/event-bus.js';
 import { type Denial, denialMessage } from './account/iam/access-denied.js';
@@ -78,6 +79,11 @@ export interface RunOptions {
    * @default the configuration's
    */
   readonly deployment?: DeployedPlatform;
+  /**
+   * The runbooks the platform deploys: a team's own beside the built-in ones (`loadDefinitions`).
+   * @default the built-in catalogue
+   */
+  readonly runbooks?: readonly RunbookDefinition[];
 }
 
 /** Denials the game day did not expect, and expected denials that did not happen. */
@@ -155,6 +161,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
     approver: scriptedApprover(scenario.approval ?? 'approve'),
     settings: { ...configuration.settings, ...scenario.settings?.(account.identity) },
     ...(options.deployment ? { deployment: options.deployment } : {}),
+    ...(options.runbooks ? { runbooks: options.runbooks } : {}),
     observer: {
       onDispatch: (_event, outcome) => {
         if (outcome.action === 'start') firstStart ??= account.clock.now().getTime();

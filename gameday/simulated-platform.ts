@@ -51,6 +51,11 @@ export interface PlatformOptions {
    * @default the deployment synthesized for `settings`
    */
   readonly deployment?: DeployedPlatform;
+  /**
+   * The runbooks deployed (a team's own beside the built-in ones).
+   * @default the built-in catalogue
+   */
+  readonly runbooks?: readonly RunbookDefinition[];
 }
 
 /** An event a rule matched, waiting for EventBridge to deliver it to the rule's targets. */
@@ -87,7 +92,9 @@ export class SimulatedPlatform {
 
   /** Synthesizes the platform for `settings` (or reuses the cached template) and installs it. */
   static async deploy(account: SimulatedAccount, options: PlatformOptions): Promise<SimulatedPlatform> {
-    const deployment = options.deployment ?? (await deployPlatform(options.settings ?? {}, account.identity));
+    const deployment =
+      options.deployment ??
+      (await deployPlatform(options.settings ?? {}, account.identity, options.runbooks));
     return new SimulatedPlatform(
       account,
       new InstalledPlatform(account, deployment),
@@ -109,7 +116,7 @@ export class SimulatedPlatform {
     this.idempotencyTable = installed.idempotencyTable;
     this.approvalTable = installed.approvalTable;
     this.dispatcherConfig = installed.dispatcherConfig;
-    for (const runbook of definitions) {
+    for (const runbook of options.runbooks ?? definitions) {
       const arn = this.dispatcherConfig.runbooks[runbook.id]?.stateMachineArn;
       if (arn) this.machines.set(arn, runbook);
     }

@@ -9,17 +9,9 @@ export function stepsOf<S extends AnyStep>(of: readonly { readonly steps: readon
 /**
  * Every step of the catalogued runbooks, once (the shared ones serve several), each declared in its
  * own module (`defineStep`): its name, clients, core and permissions. The CDK app deploys one
- * function per entry with the grants derived from it; the local executor binds Task states to the
- * cores. Loading this loads every step's code.
+ * function per entry with the grants derived from it. Loading this loads every step's code.
  */
 export const steps: readonly StepDefinition[] = stepsOf<StepDefinition>(runbooks);
 
 /** A step of a catalogued runbook. */
 export type StepDefinition = (typeof runbooks)[number]['steps'][number];
-
-const byName: ReadonlyMap<string, StepDefinition> = new Map(steps.map((step) => [step.name, step]));
-
-/** A step by name; names come from definitions and Task states, so they are looked up as own keys. */
-export function stepNamed(name: string): StepDefinition | undefined {
-  return byName.get(name);
-}

@@ -3,6 +3,7 @@ import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import { definitions } from '../runbooks/definitions.js';
+import type { RunbookDefinition } from '../runbooks/runbook.js';
 import { type AccessPolicy, parseAccessPolicy, policyFor } from '../slack/access-policy.js';
 import { readContextSettings } from './context-settings.js';
 import { GameDayStack } from './game-day-stack.js';
@@ -14,19 +15,25 @@ export interface AppOptions {
    * @default true
    */
   readonly nag?: boolean;
+  /**
+   * The runbooks the platform deploys (a team's own beside the built-in ones, see `loadDefinitions`).
+   * @default the built-in catalogue
+   */
+  readonly runbooks?: readonly RunbookDefinition[];
 }
 
 /** Builds the CDK app; `cdk.json` runs this file, tests and the simulated account call `createApp` directly. */
 export function createApp(app = new App(), options: AppOptions = {}): { app: App; stack: RunbooksStack } {
   const settings = readContextSettings(app.node.getAllContext());
+  const runbooks = options.runbooks ?? definitions;
   const environment = settings['runbooks:environment'];
   const slackAccessFile = settings['runbooks:slackAccess'];
-  const slackAccess = slackAccessFile ? readSlackAccess(slackAccessFile, environment) : undefined;
+  const slackAccess = slackAccessFile ? readSlackAccess(slackAccessFile, environment, runbooks) : undefined;
   const targets = settings['runbooks:targetFunctionArns'];
   const deadLetterQueues = settings['runbooks:deadLetterQueues'];
   const credentialAdapterArn = settings['runbooks:credentialAdapter'];
   const stack = new RunbooksStack(app, `LambdaRunbooks-${environment}`, {
-    runbooks: definitions,
+    runbooks,
     environment,
     ...(targets ? { targetFunctionArns: targets } : {}),
     ...(deadLetterQueues ? { deadLetterQueues } : {}),
@@ -55,10 +62,14 @@ export function createApp(app = new App(), options: AppOptions = {}): { app: App
 }
 
 /** Reads the Slack access policy and checks it names every approver group the runbooks ask. */
-function readSlackAccess(file: string, environment: Environment): AccessPolicy {
+function readSlackAccess(
+  file: string,
+  environment: Environment,
+  runbooks: readonly RunbookDefinition[],
+): AccessPolicy {
   const policy = parseAccessPolicy(JSON.parse(readFileSync(file, 'utf8')));
   const groups = policyFor(policy, environment).approverGroups;
-  for (const runbook of definitions) {
+  for (const runbook of runbooks) {
     const missing = runbook.approverTiers.map((tier) => tier.group).filter((group) => !groups[group]);
     if (missing.length && runbook.approval[environment] === 'human') {
       throw new Error(

@@ -1,16 +1,21 @@
 import { runbooks } from './catalogue.js';
 import { findRunbook, type Runbook, type RunbookDefinition, UnknownRunbookError } from './index.js';
 
+/** Runbooks with their state machines loaded (their `definition.ts`), in the order given. */
+export function loadDefinitions(list: readonly Runbook[]): Promise<RunbookDefinition[]> {
+  return Promise.all(
+    list.map(async (runbook): Promise<RunbookDefinition> => {
+      const { build } = await runbook.definition();
+      return { ...runbook, build };
+    }),
+  );
+}
+
 /**
  * Every catalogued runbook with its state machine, in catalogue order. Importing this loads each
  * runbook's `definition.ts`, and with it the CDK's Step Functions constructs.
  */
-export const definitions: readonly RunbookDefinition[] = await Promise.all(
-  runbooks.map(async (runbook): Promise<RunbookDefinition> => {
-    const { build } = await runbook.definition();
-    return { ...runbook, build };
-  }),
-);
+export const definitions: readonly RunbookDefinition[] = await loadDefinitions(runbooks);
 
 const byId: ReadonlyMap<string, RunbookDefinition> = new Map(definitions.map((d) => [d.id, d]));
 

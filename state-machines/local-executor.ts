@@ -2,7 +2,6 @@ import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { ErrorNames, PlatformError } from '../handlers/lib/errors.js';
 import type { StepDeps } from '../handlers/lib/step-deps.js';
-import { stepNamed } from '../handlers/step-catalogue.js';
 import type { RunbookDefinition } from '../runbooks/index.js';
 import type { AslDefinition, AslState, AslTaskState } from './asl-types.js';
 import { readPath } from './json-path.js';
@@ -174,8 +173,9 @@ export async function runLocally(
   for (const [name, state] of states) {
     if (state.Type !== 'Task') continue;
     const stepName = stepOfTask(state);
-    const step = stepName === undefined ? undefined : stepNamed(stepName);
-    if (!step) throw new Error(`${runbook.id}: state "${name}" invokes no known step handler`);
+    // A runbook's Tasks invoke its own steps only: the CDK app deploys no function for others.
+    const step = runbook.steps.find((declared) => declared.name === stepName);
+    if (!step) throw new Error(`${runbook.id}: state "${name}" invokes no step the runbook declares`);
     const stepDeps = options.depsOf?.(step.name) ?? deps;
     const run = step.core as (input: unknown, deps: StepDeps) => Promise<unknown>;
     const core = async (input: unknown) => {

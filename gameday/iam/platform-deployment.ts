@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunbookDefinition } from '../../runbooks/runbook.js';
 import type { AccountIdentity } from '../account/account-identity.js';
 import { DeployedPlatform } from './deployed-platform.js';
 import type { Template } from './template-resolver.js';
@@ -65,14 +66,17 @@ function digestOfSources(): string {
 }
 
 /** Synthesizes the platform in-process: bundling skipped, no cdk-nag and no template validation (the CDK app's own tests run those). */
-async function synthesize(settings: DeploymentSettings): Promise<Synthesized> {
+async function synthesize(
+  settings: DeploymentSettings,
+  runbooks: readonly RunbookDefinition[] | undefined,
+): Promise<Synthesized> {
   const [{ App }, { createApp }] = await Promise.all([import('aws-cdk-lib'), import('../../infra/app.js')]);
   const { app, stack } = createApp(
     new App({
       builtinCloudFormationValidation: false,
       context: { ...settings, 'aws:cdk:bundling-stacks': [] },
     }),
-    { nag: false },
+    { nag: false, ...(runbooks ? { runbooks } : {}) },
   );
   const template = app.synth({ validateOnSynthesis: false }).getStackByName(stack.stackName)
     .template as Template;
@@ -82,19 +86,32 @@ async function synthesize(settings: DeploymentSettings): Promise<Synthesized> {
 const synthesized = new Map<string, Promise<Synthesized>>();
 
 /**
- * The platform's template for these settings, as the CDK app synthesizes it. Templates are kept
- * by the digest of the app's code, its locked dependencies and the settings (in memory, and in
- * `node_modules/.cache/lambda-runbooks`), so a later run with nothing changed reuses them.
+ * The platform's template for these settings, as the CDK app synthesizes it. Templates of the
+ * built-in catalogue are kept by the digest of the app's code, its locked dependencies and the
+ * settings (in memory, and in `node_modules/.cache/lambda-runbooks`), so a later run with nothing
+ * changed reuses them. A platform with other runbooks (a team's own, whose code lives elsewhere)
+ * is kept in memory only, for the process.
  */
-export function platformTemplate(settings: DeploymentSettings): Promise<Synthesized> {
-  const key = createHash('sha256').update(digestOfSources()).update(JSON.stringify(settings)).digest('hex');
+export function platformTemplate(
+  settings: DeploymentSettings,
+  runbooks?: readonly RunbookDefinition[],
+): Promise<Synthesized> {
+  const key = createHash('sha256')
+    .update(digestOfSources())
+    .update(JSON.stringify(settings))
+    .update(runbooks ? JSON.stringify(runbooks.map((r) => r.id)) : '')
+    .digest('hex');
   let found = synthesized.get(key);
+  if (!found && runbooks) {
+    found = synthesize(settings, runbooks);
+    synthesized.set(key, found);
+  }
   if (!found) {
     const cacheDir = join(projectRoot(), 'node_modules', '.cache', 'lambda-runbooks');
     const cached = join(cacheDir, `platform-${key.slice(0, 32)}.json`);
     found = existsSync(cached)
       ? Promise.resolve(JSON.parse(readFileSync(cached, 'utf8')) as Synthesized)
-      : synthesize(settings).then((result) => {
+      : synthesize(settings, undefined).then((result) => {
           mkdirSync(cacheDir, { recursive: true });
           // Written whole, then renamed: a reader in another process never sees half a file.
           const partial = `${cached}.${process.pid}`;
@@ -111,7 +128,8 @@ export function platformTemplate(settings: DeploymentSettings): Promise<Synthesi
 export async function deployPlatform(
   settings: DeploymentSettings,
   identity: AccountIdentity,
+  runbooks?: readonly RunbookDefinition[],
 ): Promise<DeployedPlatform> {
-  const { stackName, template } = await platformTemplate(settings);
+  const { stackName, template } = await platformTemplate(settings, runbooks);
   return new DeployedPlatform(stackName, template, identity);
 }
