@@ -11,6 +11,13 @@ export { formatResult } from './gameday/format-result.js';
 export { type RunOptions, runScenario, type ScenarioResult } from './gameday/run-scenario.js';
 export { type RunFacts, runbookOutcomeOf, type Scenario } from './gameday/scenario.js';
 export { scenarios } from './gameday/scenarios/index.js';
+// Declaring runbooks, their steps and the AWS events that start them.
+export {
+  defineTrigger,
+  type EventTrigger,
+  type TriggerAnswer,
+  type TriggerPattern,
+} from './handlers/dispatcher/event-trigger.js';
 export { type ApprovalMode, approvalModes } from './handlers/lib/approval-mode.js';
 export {
   defineFunction,
@@ -35,7 +42,6 @@ export {
 } from './handlers/lib/schemas.js';
 export { type Environment, environments, type StepCore, type StepDeps } from './handlers/lib/step-deps.js';
 export { parseTarget, type Target, type TargetKind, targetKey } from './handlers/lib/targets.js';
-// Declaring runbooks and their steps.
 export { step as escalate } from './handlers/shared/escalate.js';
 export { step as releaseLease } from './handlers/shared/release-lease.js';
 export { step as requestApproval } from './handlers/shared/request-approval.js';

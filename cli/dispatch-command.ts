@@ -7,7 +7,7 @@ import { routeRuleSchema } from '../handlers/lib/alarm-routing.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 import { problemsOf } from '../handlers/lib/parse-input.js';
 import { targetKey } from '../handlers/lib/targets.js';
-import { deployedRunbook } from '../runbooks/deployment.js';
+import { deployedRunbook, eventTriggersOf } from '../runbooks/deployment.js';
 import { runbooks } from '../runbooks/index.js';
 
 function readJson(path: string, what: string): unknown {
@@ -86,7 +86,8 @@ const offlineLookups: AlarmLookups = {
 
 /**
  * What an event would start, decided by the dispatcher's own decision (`decideEvent`): alarm state
- * changes, AWS Health notices, Secrets Manager's failed rotations and start requests. Nothing is
+ * changes, the events the runbooks' triggers declare (AWS Health notices, Secrets Manager's failed
+ * rotations) and start requests. Nothing is
  * started or locked, and API targets are not resolved to the alias behind them (that happens when
  * the lock is taken).
  */
@@ -96,6 +97,7 @@ export async function planFromFile(eventFile: string, options: PreviewOptions = 
     config: previewConfig(event, options),
     now: options.now ?? (() => new Date()),
     alarms: options.alarms ?? offlineLookups,
+    triggers: eventTriggersOf(runbooks),
   }).catch((error: Error) => [refuse(null, null, error.message, 'InvalidEvents')]);
 }
 

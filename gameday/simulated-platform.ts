@@ -1,12 +1,14 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { dispatchEvent } from '../handlers/dispatcher/dispatch-event.js';
 import type { DispatcherConfig } from '../handlers/dispatcher/dispatcher-config.js';
+import type { EventTrigger } from '../handlers/dispatcher/event-trigger.js';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
 import { releaseLease } from '../handlers/shared/release-lease.js';
 import { definitions } from '../runbooks/definitions.js';
+import { eventTriggersOf } from '../runbooks/deployment.js';
 import type { RunbookDefinition } from '../runbooks/index.js';
 import {
   type Approver,
@@ -87,6 +89,8 @@ export class SimulatedPlatform {
   readonly enforced: boolean;
   private readonly pending: PendingDelivery[] = [];
   private readonly machines = new Map<string, RunbookDefinition>();
+  /** The deployed runbooks' event triggers, which the deployed dispatcher's bundle carries. */
+  readonly triggers: readonly EventTrigger[];
   private readonly depsByStep = new Map<string, StepDeps>();
   private readonly observer: PlatformObserver;
 
@@ -120,6 +124,7 @@ export class SimulatedPlatform {
       const arn = this.dispatcherConfig.runbooks[runbook.id]?.stateMachineArn;
       if (arn) this.machines.set(arn, runbook);
     }
+    this.triggers = eventTriggersOf([...this.machines.values()]);
     this.stepDeps = {
       clients: account.clients(),
       now: () => account.clock.now(),
@@ -235,6 +240,7 @@ export class SimulatedPlatform {
       now: this.stepDeps.now,
       metrics: { count: () => undefined },
       config: this.dispatcherConfig,
+      triggers: this.triggers,
       // The dispatcher invoking itself asynchronously, as its role.
       continueLater: async (later: unknown) => {
         const denial = await this.account.iam.authorize(this.installed.callerOf('dispatcher'), [

@@ -71,6 +71,7 @@ export interface PlatformFunctionProps {
   readonly functionName?: string;
   /** Default: none. */
   readonly layers?: readonly ILayerVersion[];
+
   /**
    * Concurrency reserved for the function, so an alarm storm or a noisy neighbour in the account
    * can never starve the runbooks that fix it. Default: 5, enough for five incidents at once on

@@ -11,6 +11,7 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { DeployedRunbook } from '../handlers/dispatcher/dispatcher-config.js';
+import type { EventTrigger } from '../handlers/dispatcher/event-trigger.js';
 import { dispatcherFunction } from '../handlers/dispatcher/handler.js';
 import { alarmTriggerPattern } from '../handlers/dispatcher/trigger-patterns.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
@@ -18,14 +19,15 @@ import type { Permission } from '../handlers/lib/define-step.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import { stepsOf } from '../handlers/step-catalogue.js';
 import { stepLogicalName } from '../handlers/steps.js';
-import { deployedRunbook } from '../runbooks/deployment.js';
+import { deployedRunbook, eventTriggersOf } from '../runbooks/deployment.js';
 import type { RunbookDefinition, RunbookFunctions } from '../runbooks/index.js';
 import type { AccessPolicy } from '../slack/access-policy.js';
 import { catalogueEntries } from '../slack/slash-command.js';
 import { definitionComment } from '../state-machines/render-asl.js';
 import type { DeadLetterQueueSetting } from './context-settings.js';
 import { deploymentScope } from './deployment-scope.js';
-import { statementsFor } from './function-grants.js';
+import { writeDispatcherEntry } from './dispatcher-entry.js';
+import { type DeploymentScope, statementsFor } from './function-grants.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
 import { platformKey, platformTopic } from './platform-key.js';
@@ -61,6 +63,23 @@ export interface RunbooksStackProps extends StackProps {
    * @default none
    */
   readonly rotation?: { readonly secrets: readonly RotatedSecret[]; readonly credentialAdapterArn: string };
+}
+
+/** `['a', 'b']`, values → `{ a: { b: values } }`: a pattern's field nested in the event's detail. */
+function nestedField(path: readonly string[], values: readonly string[]): Record<string, unknown> {
+  return path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), [...values]) as Record<
+    string,
+    unknown
+  >;
+}
+
+/** The dispatcher as EventBridge's target: retried for two hours, then kept in the dead-letter queue. */
+function toDispatcher(dispatcher: PlatformFunction, deadLetters: IQueue): LambdaFunction {
+  return new LambdaFunction(dispatcher.function, {
+    deadLetterQueue: deadLetters,
+    retryAttempts: 8,
+    maxEventAge: Duration.hours(2),
+  });
 }
 
 /** A platform function and the permissions its declaration names, granted once everything exists. */
@@ -177,9 +196,11 @@ export class RunbooksStack extends Stack {
       accountId: this.account,
       region: this.region,
     });
+    const eventTriggers = eventTriggersOf(props.runbooks);
     const dispatcher = new PlatformFunction(this, 'Dispatcher', {
       name: dispatcherFunction.name,
-      entry: fileURLToPath(dispatcherFunction.module),
+      // The handler with the deployed runbooks' trigger modules, and nothing else of them.
+      entry: writeDispatcherEntry(eventTriggers),
       environment: { DISPATCHER_CONFIG: dispatcherConfig },
       alarmTopic: platformAlarms,
       // An alarm storm reaches the dispatcher first; it answers each event in milliseconds.
@@ -238,6 +259,7 @@ export class RunbooksStack extends Stack {
       for (const statement of statements) fn.function.addToRolePolicy(statement);
       nagAcknowledgements.platformFunction(fn, statements);
     }
+    this.addEventTriggers(eventTriggers, grantScope, dispatcher, triggerDlq);
 
     // Anything in either queue is an event the platform did not act on: tell the platform's owners.
     const notEmpty = (id: string, queue: IQueue, alarmDescription: string) =>
@@ -279,16 +301,43 @@ export class RunbooksStack extends Stack {
   }
 
   /**
-   * Alarm transitions into ALARM and AWS Health's scheduled changes of Lambda reach the dispatcher;
-   * executions that fail, time out or are aborted have their lease released.
+   * A rule per event trigger of the deployed runbooks, with its pattern, to the dispatcher; a
+   * trigger narrowed to a kind of resource matches the deployment's resources of that kind (exact
+   * ARNs), and has no rule when there are none.
    */
-  private addTriggers(dispatcher: PlatformFunction, deadLetters: IQueue, releaseLease: IFunction): void {
-    const toDispatcher = () =>
-      new LambdaFunction(dispatcher.function, {
-        deadLetterQueue: deadLetters,
-        retryAttempts: 8,
-        maxEventAge: Duration.hours(2),
+  private addEventTriggers(
+    triggers: readonly EventTrigger[],
+    scope: DeploymentScope,
+    dispatcher: PlatformFunction,
+    deadLetters: IQueue,
+  ): void {
+    for (const trigger of triggers) {
+      let detail: Record<string, unknown> = { ...trigger.pattern.detail };
+      if (trigger.resources) {
+        const { path, kind } = trigger.resources;
+        const arns = scope.kinds[kind].arns;
+        if (arns.length === 0) continue;
+        if (arns.some((arn) => arn.includes('*')))
+          throw new Error(
+            `${trigger.runbook}'s event trigger matches ${kind} by exact ARN; got ${arns.join(', ')}`,
+          );
+        detail = { ...detail, ...nestedField(path, arns) };
+      }
+      const [source] = trigger.pattern.source;
+      new Rule(this, `${trigger.runbook}-${source}-trigger`, {
+        description: `Starts ${trigger.runbook}: ${trigger.description}`.slice(0, 512),
+        eventPattern: {
+          source: [...trigger.pattern.source],
+          detailType: [...trigger.pattern['detail-type']],
+          detail,
+        },
+        targets: [toDispatcher(dispatcher, deadLetters)],
       });
+    }
+  }
+
+  /** Alarm transitions into ALARM reach the dispatcher; executions that fail, time out or are aborted have their lease released. */
+  private addTriggers(dispatcher: PlatformFunction, deadLetters: IQueue, releaseLease: IFunction): void {
     new Rule(this, 'AlarmTrigger', {
       description: 'Sends every CloudWatch alarm transition into ALARM to the runbook dispatcher',
       eventPattern: {
@@ -296,16 +345,7 @@ export class RunbooksStack extends Stack {
         detailType: alarmTriggerPattern['detail-type'],
         detail: alarmTriggerPattern.detail,
       },
-      targets: [toDispatcher()],
-    });
-    new Rule(this, 'RuntimeNoticeTrigger', {
-      description: 'Sends AWS Health scheduled changes of Lambda (runtime deprecations) to the dispatcher',
-      eventPattern: {
-        source: ['aws.health'],
-        detailType: ['AWS Health Event'],
-        detail: { service: ['LAMBDA'], eventTypeCategory: ['scheduledChange'] },
-      },
-      targets: [toDispatcher()],
+      targets: [toDispatcher(dispatcher, deadLetters)],
     });
     new Rule(this, 'ReleaseLeasesOfFailedRuns', {
       description: 'Releases the target lease of runbook executions that fail, time out or are aborted',

@@ -126,16 +126,16 @@ export class SecretRotation extends Construct {
   }
 
   /**
-   * The runbook's triggers: a schedule per secret sending the dispatcher a start request, and
-   * Secrets Manager's RotationFailed events of these secrets.
+   * The runbook's schedules: one per secret, sending the dispatcher a start request. (Secrets
+   * Manager's RotationFailed events are the runbook's event trigger, which the stack deploys.)
    */
   addTriggers(dispatcher: IFunction, deadLetters: IQueue): void {
-    const target = (input?: RuleTargetInput) =>
+    const target = (event: RuleTargetInput) =>
       new LambdaFunction(dispatcher, {
         deadLetterQueue: deadLetters,
         retryAttempts: 8,
         maxEventAge: Duration.hours(2),
-        ...(input ? { event: input } : {}),
+        event,
       });
     this.props.secrets.forEach((secret, index) => {
       const name = secretNameOf(secret.secretArn);
@@ -152,20 +152,6 @@ export class SecretRotation extends Construct {
         schedule: Schedule.expression(secret.schedule),
         targets: [target(RuleTargetInput.fromObject(request))],
       });
-    });
-    if (this.props.secrets.length === 0) return;
-    new Rule(this, 'RecoverFailedRotations', {
-      description: 'Starts the secret-rotation runbook when Secrets Manager reports a failed rotation',
-      eventPattern: {
-        source: ['aws.secretsmanager'],
-        detailType: ['AWS Service Event via CloudTrail'],
-        detail: {
-          eventSource: ['secretsmanager.amazonaws.com'],
-          eventName: ['RotationFailed'],
-          additionalEventData: { SecretId: this.props.secrets.map((s) => s.secretArn) },
-        },
-      },
-      targets: [target()],
     });
   }
 }

@@ -31,6 +31,9 @@ function problemsOf(runbook: Runbook): string[] {
     problems.push(`step names longer than ${longestStepName} characters: ${long.join(', ')}`);
   const twice = names.filter((name, at) => names.indexOf(name) !== at);
   if (twice.length > 0) problems.push(`steps listed twice: ${[...new Set(twice)].join(', ')}`);
+  const othersTriggers = (runbook.trigger.events ?? []).filter((t) => t.runbook !== runbook.id);
+  if (othersTriggers.length > 0)
+    problems.push(`event triggers of another runbook: ${othersTriggers.map((t) => t.runbook).join(', ')}`);
   for (const [field, seconds] of [
     ['timeoutSeconds', runbook.timeoutSeconds],
     ['cooldownSeconds', runbook.cooldownSeconds],

@@ -1,4 +1,5 @@
 import type { DeployedRunbook } from '../handlers/dispatcher/dispatcher-config.js';
+import type { EventTrigger } from '../handlers/dispatcher/event-trigger.js';
 import { parameterKindsOf } from '../handlers/lib/start-parameters.js';
 import type { Runbook } from './runbook.js';
 
@@ -16,4 +17,9 @@ export function deployedRunbook(runbook: Runbook, stateMachineArn: string): Depl
     leaseSeconds: runbook.timeoutSeconds + leaseMarginSeconds,
     cooldownSeconds: runbook.cooldownSeconds,
   };
+}
+
+/** The event triggers of some runbooks: what the dispatcher carries for them. */
+export function eventTriggersOf(runbooks: readonly Runbook[]): EventTrigger[] {
+  return runbooks.flatMap((runbook) => runbook.trigger.events ?? []);
 }

@@ -3,6 +3,7 @@ import type { IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type * as z from 'zod/mini';
 import type { Scenario } from '../gameday/scenario.js';
+import type { EventTrigger } from '../handlers/dispatcher/event-trigger.js';
 import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
 import type { StepDeclaration } from '../handlers/lib/define-step.js';
 import type { LockScope } from '../handlers/lib/resource-locks.js';
@@ -30,6 +31,12 @@ export interface RunbookTrigger {
   readonly description: string;
   /** The alarms' metrics that start it; none: alarms never start it (people, schedules and events do). */
   readonly metrics: readonly { readonly namespace: string; readonly name: string }[];
+  /**
+   * AWS events that start it (`defineTrigger`, each in a module of its own): the CDK app deploys a
+   * rule for each and bundles the modules into the dispatcher.
+   * @default none
+   */
+  readonly events?: readonly EventTrigger[];
 }
 
 /** One approver group in a runbook's escalation order, and how long it has to answer. */

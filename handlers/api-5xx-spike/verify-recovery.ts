@@ -1,6 +1,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
+import { type Finding, problemIf } from '../lib/finding.js';
 import { readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt, positiveInt, share, timestampString } from '../lib/schemas.js';
@@ -20,7 +21,7 @@ const inputSchema = z.object({
 
 export type VerifyInput = z.input<typeof inputSchema>;
 
-export interface Verification {
+export interface Verification extends Finding {
   readonly recovered: boolean;
   /** True when this was the last check allowed and the alias has not recovered. */
   readonly exhausted: boolean;
@@ -59,14 +60,19 @@ export const verifyRecovery: StepCore<VerifyInput, Verification, 'cloudwatch'> =
   const errorRate = invocations === 0 ? 0 : total(series.errors ?? []) / invocations;
   const recovered = alarmState === 'OK' || (invocations > 0 && errorRate < input.recoveredErrorRate);
   const checks = input.previousChecks + 1;
+  const exhausted = !recovered && checks >= input.maxChecks;
   return {
     recovered,
-    exhausted: !recovered && checks >= input.maxChecks,
+    exhausted,
     checks,
     alarmState,
     invocations,
     errorRate,
     checkedAt: now.toISOString(),
+    ...problemIf(
+      exhausted,
+      () => `not recovered after ${checks} verification checks following the remediation`,
+    ),
   };
 };
 

@@ -2,6 +2,7 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { checkParameters } from '../lib/start-parameters.js';
 import { targetKey } from '../lib/targets.js';
 import { accepts, type DispatcherConfig, deployedIds, deployedRunbookOf } from './dispatcher-config.js';
+import type { EventTrigger } from './event-trigger.js';
 import type { DispatchRequest, RunbookStart } from './launch.js';
 
 /** What started a run: an alarm (or a person naming one), a person naming a target, or an AWS event. */
@@ -44,11 +45,16 @@ export interface AlarmLookups {
   ) => Promise<{ readonly alarm: MetricAlarm; readonly tags: Record<string, string> } | undefined>;
 }
 
-/** What deciding needs: the deployment's configuration, the time, and the alarm lookups. */
+/** What deciding needs: the deployment's configuration, the time, the alarm lookups and the event triggers. */
 export interface DecisionDeps {
   readonly config: DispatcherConfig;
   readonly now: () => Date;
   readonly alarms: AlarmLookups;
+  /**
+   * The runbooks' event triggers this process carries (those of runbooks not deployed are ignored).
+   * @default none: alarms and start requests only
+   */
+  readonly triggers?: readonly EventTrigger[];
 }
 
 /**

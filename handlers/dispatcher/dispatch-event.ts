@@ -1,66 +1,88 @@
 import { parseAlarmEvent } from '../lib/alarm-event.js';
+import { executionNameOf } from '../lib/alarm-routing.js';
 import { cloudwatchLookups } from './alarm-lookups.js';
-import type { Decision, DecisionDeps } from './decision.js';
+import { admit, type Decision, type DecisionDeps, foreignProblem, refuse } from './decision.js';
 import { decideAlarm } from './dispatch-alarm.js';
 import type { DispatcherDeps } from './dispatcher-config.js';
-import { decideHealthEvent, type HealthEvent, isHealthEvent, parseHealthEvent } from './health-event.js';
+import { type EventEnvelope, type EventTrigger, triggerOf } from './event-trigger.js';
 import { act, alarmRequest, type DispatchOutcome } from './launch.js';
 import { decideManualStart } from './manual-start.js';
-import { decideRotationFailure, isSecretsManagerEvent } from './rotation-failed.js';
 import { isStartRequest, manualStartOf } from './start-request.js';
 
 /**
+ * What an event declared by a runbook's trigger starts: each start it asks for, through the same
+ * checks as any other (the runbook is deployed, acts on the kind of target), once per event and
+ * resource (the execution name derives from them). Events of other accounts and regions start nothing.
+ */
+function decideTriggered(
+  trigger: EventTrigger,
+  event: EventEnvelope,
+  deps: Pick<DecisionDeps, 'config' | 'now'>,
+): Decision[] {
+  const foreign = foreignProblem(event, deps.config);
+  if (foreign) return [refuse(trigger.runbook, null, foreign, 'ForeignEvents')];
+  return trigger.answer(event).map((answer) => {
+    if ('refuse' in answer) {
+      const { target, reason, metric } = answer.refuse;
+      return refuse(trigger.runbook, target, reason, metric);
+    }
+    const { start } = answer;
+    return admit(
+      {
+        runbook: trigger.runbook,
+        target: start.target,
+        executionName: executionNameOf(trigger.runbook, start.name, new Date(event.time), start.onceKey),
+        input: { ...start.input },
+        reason: start.reason,
+      },
+      { requestedBy: trigger.requestedBy, force: false },
+      'event',
+      deps,
+    );
+  });
+}
+
+/** The triggers of the deployed runbooks, among those this process knows. */
+function deployedTriggers(deps: Pick<DecisionDeps, 'config' | 'triggers'>): readonly EventTrigger[] {
+  return (deps.triggers ?? []).filter((t) => Object.hasOwn(deps.config.runbooks, t.runbook));
+}
+
+/**
  * What the dispatcher decides about anything it is sent, before anything is locked or started:
- * start requests (people, schedules), Secrets Manager's failed rotations, AWS Health runtime notices
- * (one decision per function named), and CloudWatch alarm state changes (anything else is refused
- * there as a malformed alarm event). The dispatcher acts on these decisions; `runbook dispatch`
- * shows them.
+ * start requests (people, schedules), the events the deployed runbooks' triggers declare (AWS
+ * Health notices, failed rotations: one decision per resource named), and CloudWatch alarm state
+ * changes (anything else is refused there as a malformed alarm event). The dispatcher acts on
+ * these decisions; `runbook dispatch` shows them.
  */
 export async function decideEvent(event: unknown, deps: DecisionDeps): Promise<Decision[]> {
   if (isStartRequest(event)) return [await decideManualStart(manualStartOf(event), deps)];
-  if (isSecretsManagerEvent(event)) return [decideRotationFailure(event, deps)];
-  if (isHealthEvent(event)) return decideHealthEvent(parseHealthEvent(event), deps);
+  const trigger = triggerOf(event, deployedTriggers(deps));
+  if (trigger) return decideTriggered(trigger, trigger.parse(event), deps);
   return [await decideAlarm(parseAlarmEvent(event), deps, alarmRequest, event)];
 }
 
 /**
- * How many functions of one Health notice an invocation starts: each start is a lease, a
- * StartExecution and a mark (tens of milliseconds in AWS), so a page finishes well within the
- * dispatcher's 30-second timeout; the rest of the notice is handed to the next invocation first.
+ * How many resources of one event an invocation starts: each start is a lease, a StartExecution
+ * and a mark (tens of milliseconds in AWS), so a page finishes well within the dispatcher's
+ * 30-second timeout; the rest of the event is handed to the next invocation first.
  */
-export const healthPageSize = 50;
-
-/** The notice with only the entities after the first page. */
-function laterPages(event: HealthEvent): HealthEvent {
-  return {
-    ...event,
-    detail: { ...event.detail, affectedEntities: event.detail.affectedEntities.slice(healthPageSize) },
-  };
-}
+export const eventPageSize = 50;
 
 /**
- * Everything the dispatcher is sent, decided (see `decideEvent`) and acted on. A Health notice
- * naming more functions than a page is handed on (`continueLater`, the dispatcher invoking itself
- * asynchronously) before its first page is started, so no function is dropped however long the
- * list; execution names derive from the notice and the function, so a redelivered page starts
- * nothing twice.
+ * Everything the dispatcher is sent, decided (see `decideEvent`) and acted on. An event naming more
+ * resources than a page (a long Health notice) is split by its trigger and the rest handed on
+ * (`continueLater`, the dispatcher invoking itself asynchronously) before its first page is
+ * started, so no resource is dropped however long the list; execution names derive from the event
+ * and the resource, so a redelivered page starts nothing twice.
  */
 export async function dispatchEvent(event: unknown, deps: DispatcherDeps): Promise<DispatchOutcome[]> {
   const decisionDeps = { ...deps, alarms: cloudwatchLookups(deps.clients.cloudwatch) };
+  const trigger = isStartRequest(event) ? undefined : triggerOf(event, deployedTriggers(deps));
   let decisions: Decision[];
-  if (isHealthEvent(event) && deps.continueLater) {
-    const notice = parseHealthEvent(event);
-    if (notice.detail.affectedEntities.length > healthPageSize) await deps.continueLater(laterPages(notice));
-    decisions = decideHealthEvent(
-      {
-        ...notice,
-        detail: {
-          ...notice.detail,
-          affectedEntities: notice.detail.affectedEntities.slice(0, healthPageSize),
-        },
-      },
-      decisionDeps,
-    );
+  if (trigger?.split && deps.continueLater) {
+    const [now, later] = trigger.split(trigger.parse(event), eventPageSize);
+    if (later) await deps.continueLater(later);
+    decisions = decideTriggered(trigger, now, decisionDeps);
   } else {
     decisions = await decideEvent(event, decisionDeps);
   }

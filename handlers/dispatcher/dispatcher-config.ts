@@ -8,6 +8,7 @@ import { lockScopes } from '../lib/resource-locks.js';
 import { nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
 import { parameterKinds } from '../lib/start-parameters.js';
 import { type TargetKind, targetKinds } from '../lib/targets.js';
+import type { EventTrigger } from './event-trigger.js';
 
 /** A deployed runbook as the dispatcher starts it. */
 export const deployedRunbookSchema = z.object({
@@ -59,6 +60,11 @@ export interface DispatcherDeps {
    * @default none: everything is done in this invocation
    */
   readonly continueLater?: (event: unknown) => Promise<void>;
+  /**
+   * The runbooks' event triggers this process carries (in Lambda, those its bundle injects).
+   * @default none: alarms and start requests only
+   */
+  readonly triggers?: readonly EventTrigger[];
 }
 
 /** Ids of the deployed runbooks. */

@@ -12,6 +12,7 @@ import { metrics } from '../lib/observability.js';
 import { powertoolsMetrics } from '../lib/platform-metrics.js';
 import { dispatchEvent } from './dispatch-event.js';
 import { type DispatcherDeps, dispatcherConfigFromEnv } from './dispatcher-config.js';
+import { declaredTriggers } from './event-trigger.js';
 import { launchPermissions } from './launch-permissions.js';
 
 /** The dispatcher as deployed: its clients and the permissions their calls need. */
@@ -43,6 +44,8 @@ function dispatcherDeps(): DispatcherDeps {
     now: () => new Date(),
     metrics: powertoolsMetrics,
     config: dispatcherConfigFromEnv(),
+    // The deployed runbooks' trigger modules, which the CDK app injects into this bundle.
+    triggers: declaredTriggers(),
     continueLater: async (event) => {
       await clients.lambda.send(
         new InvokeCommand({
@@ -57,8 +60,8 @@ function dispatcherDeps(): DispatcherDeps {
 }
 
 /**
- * The dispatcher's Lambda entry: EventBridge delivers alarm state changes, failed rotations and
- * schedules' start requests here, and people with permission to invoke it send start requests
+ * The dispatcher's Lambda entry: EventBridge delivers alarm state changes, the events the deployed
+ * runbooks' triggers declare and schedules' start requests here, and people with permission to invoke it send start requests
  * (`runbook start`); all go through one launch.
  */
 export const handler = withPowertools(

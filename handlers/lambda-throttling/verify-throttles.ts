@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
+import { type Finding, problemIf } from '../lib/finding.js';
 import { readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonNegativeInt, positiveInt, timestampString } from '../lib/schemas.js';
@@ -19,7 +20,7 @@ const inputSchema = z.object({
 
 export type VerifyThrottlesInput = z.input<typeof inputSchema>;
 
-export interface ThrottleVerification {
+export interface ThrottleVerification extends Finding {
   readonly recovered: boolean;
   /** The change did not help: it is reverted and a human told. */
   readonly exhausted: boolean;
@@ -56,9 +57,14 @@ export const verifyThrottles: StepCore<VerifyThrottlesInput, ThrottleVerificatio
   const windowDone = now.getTime() - since.getTime() >= input.windowMinutes * 60_000;
   const checks = input.previousChecks + 1;
   const recovered = windowDone && throttles <= input.recoveredThrottles;
+  const exhausted = !recovered && (windowDone || checks >= input.maxChecks);
   return {
     recovered,
-    exhausted: !recovered && (windowDone || checks >= input.maxChecks),
+    exhausted,
+    ...problemIf(
+      exhausted,
+      () => `still throttled after the change: ${throttles} throttles in ${checks} verification checks`,
+    ),
     throttles,
     invocations: total(series.invocations ?? []),
     checks,

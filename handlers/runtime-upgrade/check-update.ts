@@ -1,6 +1,7 @@
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
+import { type Finding, problemIf } from '../lib/finding.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -9,7 +10,7 @@ const inputSchema = z.object({ functionName: nonEmptyString(), checks: nonNegati
 
 export type CheckUpdateInput = z.input<typeof inputSchema>;
 
-export interface UpdateCheck {
+export interface UpdateCheck extends Finding {
   readonly status: 'Successful' | 'InProgress' | 'Failed';
   readonly reason: string | null;
   readonly checks: number;
@@ -22,11 +23,17 @@ export const checkUpdate: StepCore<CheckUpdateInput, UpdateCheck, 'lambda'> = as
   const config = await deps.clients.lambda.send(
     new GetFunctionConfigurationCommand({ FunctionName: input.functionName }),
   );
+  const status = (config.LastUpdateStatus ?? 'Successful') as UpdateCheck['status'];
+  const reason = config.LastUpdateStatusReason ?? null;
   return {
-    status: (config.LastUpdateStatus ?? 'Successful') as UpdateCheck['status'],
-    reason: config.LastUpdateStatusReason ?? null,
+    status,
+    reason,
     checks: input.checks + 1,
     revisionId: config.RevisionId ?? '',
+    ...problemIf(
+      status === 'Failed',
+      () => `the configuration update failed: ${reason ?? 'no reason given'}`,
+    ),
   };
 };
 

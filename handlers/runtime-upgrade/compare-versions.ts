@@ -1,6 +1,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
+import { problemIf } from '../lib/finding.js';
 import { readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt, positiveInt, timestampString } from '../lib/schemas.js';
@@ -88,6 +89,7 @@ export const compareVersions: StepCore<CompareVersionsInput, CanaryComparison, '
     checks,
     since: input.since,
     checkedAt: now.toISOString(),
+    ...problemIf(verdict !== 'healthy' && verdict !== 'wait', () => `canary ${verdict}: ${reason}`),
   };
 };
 

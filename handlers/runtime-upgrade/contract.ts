@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { ApprovalMode } from '../lib/approval-mode.js';
+import type { Finding } from '../lib/finding.js';
 import { nonEmptyString } from '../lib/schemas.js';
 
 /** A start on a function (`/runbook start runtime-upgrade function=<name> runtime=<id>`), or AWS Health's. */
@@ -59,7 +60,7 @@ export interface VersionFigures {
 
 export type CanaryVerdict = 'healthy' | 'wait' | 'regressed' | 'mixed' | 'insufficient-traffic';
 
-export interface CanaryComparison {
+export interface CanaryComparison extends Finding {
   readonly verdict: CanaryVerdict;
   readonly reason: string;
   readonly old: VersionFigures;

@@ -1,6 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
+import type { Finding } from '../lib/finding.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -13,7 +14,7 @@ const inputSchema = z.object({
 
 export type SmokeTestInput = z.input<typeof inputSchema>;
 
-export interface SmokeTest {
+export interface SmokeTest extends Finding {
   readonly passed: boolean;
   /** The error type the function reported; its message is the function's own text and is not kept. */
   readonly errorType: string | null;
@@ -39,7 +40,7 @@ export const smokeTest: StepCore<SmokeTestInput, SmokeTest, 'lambda'> = async (r
   } catch {
     // A payload that is not JSON still failed the test.
   }
-  return { passed: false, errorType };
+  return { passed: false, errorType, problem: `the new version failed its smoke test (${errorType})` };
 };
 
 /** The step as deployed: its clients and the permissions their calls need. */

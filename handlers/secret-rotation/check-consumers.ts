@@ -1,6 +1,7 @@
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
+import { problemIf } from '../lib/finding.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
@@ -82,7 +83,17 @@ export const checkConsumers: StepCore<CheckConsumersInput, ConsumerCheck, 'lambd
   const consumers = await Promise.all(
     input.consumers.map((c) => checkOne(deps.clients.lambda, input.secretId, c, input.expectVersionId)),
   );
-  return { allHealthy: consumers.every((c) => c.healthy), consumers, checkedAt: deps.now().toISOString() };
+  const failing = consumers.filter((c) => !c.healthy);
+  return {
+    allHealthy: failing.length === 0,
+    consumers,
+    checkedAt: deps.now().toISOString(),
+    ...problemIf(
+      failing.length > 0,
+      () =>
+        `consumers cannot use the secret: ${failing.map((c) => `${c.consumer} (${c.reason})`).join(', ')}`,
+    ),
+  };
 };
 
 /** The step as deployed: its clients and the permissions their calls need. */

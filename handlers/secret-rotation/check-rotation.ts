@@ -31,6 +31,14 @@ export const checkRotation: StepCore<CheckRotationInput, RotationCheck, 'secrets
   const stages = versions.find((v) => v.versionId === input.versionId)?.stages ?? [];
   const checks = input.previousChecks + 1;
   const checkedAt = deps.now().toISOString();
+  const failed = (reason: string): RotationCheck => ({
+    status: 'failed',
+    checks,
+    versions,
+    reason,
+    checkedAt,
+    problem: `rotation failed: ${reason}`,
+  });
   if (stages.includes('AWSCURRENT'))
     return {
       status: 'succeeded',
@@ -40,21 +48,11 @@ export const checkRotation: StepCore<CheckRotationInput, RotationCheck, 'secrets
       checkedAt,
     };
   if (!stages.includes('AWSPENDING'))
-    return {
-      status: 'failed',
-      checks,
-      versions,
-      reason: `version ${input.versionId} lost its AWSPENDING label without becoming current`,
-      checkedAt,
-    };
+    return failed(`version ${input.versionId} lost its AWSPENDING label without becoming current`);
   if (checks >= input.maxChecks)
-    return {
-      status: 'failed',
-      checks,
-      versions,
-      reason: `version ${input.versionId} is still AWSPENDING after ${checks} checks: the rotation did not finish`,
-      checkedAt,
-    };
+    return failed(
+      `version ${input.versionId} is still AWSPENDING after ${checks} checks: the rotation did not finish`,
+    );
   return { status: 'in-progress', checks, versions, reason: 'rotation in progress', checkedAt };
 };
 

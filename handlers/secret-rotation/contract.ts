@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { ApprovalMode } from '../lib/approval-mode.js';
+import type { Finding } from '../lib/finding.js';
 import { nonEmptyString } from '../lib/schemas.js';
 
 /** A person's or a schedule's start (`/runbook start secret-rotation secret=<name> [consumers=a:live,b:live]`). */
@@ -50,7 +51,7 @@ export interface SecretInspection {
 }
 
 /** How the rotation is going, read from the version stages. */
-export interface RotationCheck {
+export interface RotationCheck extends Finding {
   readonly status: 'succeeded' | 'in-progress' | 'failed';
   readonly checks: number;
   readonly versions: readonly VersionStages[];
@@ -67,7 +68,7 @@ export interface ConsumerHealth {
   readonly reason: string;
 }
 
-export interface ConsumerCheck {
+export interface ConsumerCheck extends Finding {
   readonly allHealthy: boolean;
   readonly consumers: readonly ConsumerHealth[];
   readonly checkedAt: string;

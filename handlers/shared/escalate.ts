@@ -9,44 +9,16 @@ import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
 const failureSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
-const consumerCheckSchema = z.looseObject({
-  allHealthy: z.boolean(),
-  consumers: z.array(z.looseObject({ consumer: z.string(), healthy: z.boolean(), reason: z.string() })),
-});
-
-/** The consumers whose health check failed, each with its reason. */
-function unhealthy(check: z.infer<typeof consumerCheckSchema>): string {
-  return check.consumers
-    .filter((c) => !c.healthy)
-    .map((c) => `${c.consumer} (${c.reason})`)
-    .join(', ');
-}
 
 const inputSchema = z.object({
   executionId: nonEmptyString(),
   runbook: nonEmptyString(),
-  /** The whole execution state: escalation carries all the evidence there is. */
-  state: z.looseObject({
-    evidence: z.optional(z.unknown()),
-    decision: z.optional(z.looseObject({ action: z.string(), reason: z.string() })),
-    rollback: z.optional(z.unknown()),
-    verification: z.optional(z.looseObject({ recovered: z.boolean(), checks: z.number() })),
-    failure: z.optional(failureSchema),
-    // The secret-rotation runbook's findings: preflight, the rotation, and the consumer canaries.
-    inspection: z.optional(z.looseObject({ action: z.string(), reason: z.string() })),
-    check: z.optional(z.looseObject({ status: z.string(), reason: z.string() })),
-    consumerCheck: z.optional(consumerCheckSchema),
-    // The runtime-upgrade runbook's: its plan, the configuration update, smoke test and canary.
-    plan: z.optional(z.looseObject({ action: z.string(), reason: z.string() })),
-    update: z.optional(
-      z.looseObject({ status: z.optional(z.string()), reason: z.optional(z.nullable(z.string())) }),
-    ),
-    smoke: z.optional(z.looseObject({ passed: z.boolean(), errorType: z.nullable(z.string()) })),
-    comparison: z.optional(
-      z.looseObject({ verdict: z.optional(z.string()), reason: z.optional(z.string()) }),
-    ),
-    afterRollback: z.optional(consumerCheckSchema),
-  }),
+  /**
+   * The whole execution state: escalation carries all the evidence there is. Its entries are the
+   * steps' results; what one found that stops the run is its `problem` (see `Finding`), a decision
+   * not to act is `{ action: 'escalate', reason }`, and a failed Task leaves `failure`.
+   */
+  state: z.record(z.string(), z.unknown()),
 });
 
 export type EscalateInput = z.input<typeof inputSchema>;
@@ -69,34 +41,39 @@ function causeMessage(cause: string | undefined): string {
   return cause;
 }
 
-/** Why the runbook is handing over to a human, read from how the execution got here. */
-function reasonFor(state: z.infer<typeof inputSchema>['state']): string {
-  if (state.failure) {
-    const message = causeMessage(state.failure.Cause);
-    return `${state.failure.Error}${message ? `: ${message}` : ''}`;
+/** An entry of the state as a step's result, if it is an object. */
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+
+/**
+ * Why the runbook is handing over to a human, read from how the execution got here, whatever the
+ * runbook: a failed Task first (what broke), then a decision not to act, then the first problem a
+ * step found; `afterRollback` (the check run again after putting things back) says what the
+ * rollback left.
+ */
+function reasonFor(state: Readonly<Record<string, unknown>>): string {
+  const failure = failureSchema.safeParse(state.failure);
+  if (failure.success) {
+    const message = causeMessage(failure.data.Cause);
+    return `${failure.data.Error}${message ? `: ${message}` : ''}`;
   }
-  if (state.verification && !state.verification.recovered) {
-    return `not recovered after ${state.verification.checks} verification checks following the remediation`;
-  }
-  if (state.decision?.action === 'escalate') return state.decision.reason;
-  if (state.inspection?.action === 'escalate') return state.inspection.reason;
-  if (state.plan?.action === 'escalate') return state.plan.reason;
-  if (state.update?.status === 'Failed')
-    return `the configuration update failed: ${state.update.reason ?? 'no reason given'}`;
-  if (state.smoke?.passed === false)
-    return `the new version failed its smoke test (${state.smoke.errorType})`;
-  if (state.comparison?.verdict && state.comparison.verdict !== 'healthy' && state.comparison.reason)
-    return `canary ${state.comparison.verdict}: ${state.comparison.reason}; production routing put back as it was`;
-  const after =
-    state.afterRollback && !state.afterRollback.allHealthy
-      ? `; after the rollback still failing: ${unhealthy(state.afterRollback)}`
-      : state.afterRollback
-        ? '; rolled back, every consumer works again'
-        : '';
-  if (state.check?.status === 'failed') return `rotation failed: ${state.check.reason}${after}`;
-  if (state.consumerCheck && !state.consumerCheck.allHealthy)
-    return `consumers cannot use the new value: ${unhealthy(state.consumerCheck)}${after}`;
-  return 'the runbook could not finish';
+  const results = Object.entries(state)
+    .filter(([key]) => key !== 'afterRollback')
+    .map(([, value]) => asRecord(value))
+    .filter((result) => result !== undefined);
+  const declined = results.find((r) => r.action === 'escalate' && typeof r.reason === 'string');
+  if (declined) return String(declined.reason);
+  const found = results.find((r) => typeof r.problem === 'string');
+  if (!found) return 'the runbook could not finish';
+  const afterRollback = asRecord(state.afterRollback);
+  const after = !afterRollback
+    ? ''
+    : typeof afterRollback.problem === 'string'
+      ? `; after the rollback still failing: ${afterRollback.problem}`
+      : '; rolled back, and the check passes again';
+  return `${String(found.problem)}${after}`;
 }
 
 /** Hands the incident to on-call with the evidence gathered so far. Changes nothing else. */

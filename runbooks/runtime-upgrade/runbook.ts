@@ -14,6 +14,7 @@ import { step as escalateStep } from '../../handlers/shared/escalate.js';
 import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
 import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
 import { defineRunbook } from '../define-runbook.js';
+import { trigger as eventTrigger } from './health-trigger.js';
 
 const guardrails: RuntimeUpgradeGuardrails = {
   approval: { dev: 'auto', staging: 'human', prod: 'human' },
@@ -65,6 +66,7 @@ export const runtimeUpgrade = defineRunbook({
     description:
       'A person (`function=<name>` with `runtime=<id>` or `environment=KEY=VALUE,…`), or an AWS Health scheduled-change event about a Lambda runtime for the functions it names',
     metrics: [],
+    events: [eventTrigger],
   },
   targets: ['function'],
   locks: ['target'],

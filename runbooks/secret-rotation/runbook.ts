@@ -13,6 +13,7 @@ import { step as escalateStep } from '../../handlers/shared/escalate.js';
 import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
 import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
 import { defineRunbook } from '../define-runbook.js';
+import { trigger as eventTrigger } from './rotation-failed-trigger.js';
 
 const guardrails: SecretRotationGuardrails = {
   approval: { dev: 'auto', staging: 'human', prod: 'human' },
@@ -55,6 +56,7 @@ export const secretRotation = defineRunbook({
     description:
       'A schedule (an EventBridge rule per rotated secret sends a start request), a person (`secret=<name>`, optionally `consumers=fn:alias,…`), or a RotationFailed event from Secrets Manager for a rotation it ran on its own',
     metrics: [],
+    events: [eventTrigger],
   },
   targets: ['secret'],
   locks: ['target'],

@@ -13,6 +13,7 @@ export async function dispatchFixture() {
     now: () => account.clock.now(),
     metrics: { count: (name) => counted.push(name) },
     config: platform.dispatcherConfig,
+    triggers: platform.triggers,
   };
   /** Runs traffic with the alias failing until the checkout alarm fires; returns its ALARM event. */
   const alarmEvent = (): BusEvent => {

@@ -36,4 +36,42 @@ describe('escalate', () => {
     );
     expect(result.reason).toBe('AliasChangedError: alias moved');
   });
+
+  it.each([
+    [
+      'the problem a step found, for a runbook the escalation knows nothing of',
+      { gathered: { value: 3 }, judged: { ok: false, problem: 'orders-api still has a 3 s timeout' } },
+      'orders-api still has a 3 s timeout',
+    ],
+    [
+      'a decision not to act before any problem found later',
+      { plan: { action: 'escalate', reason: 'already on nodejs24.x' }, smoke: { problem: 'later' } },
+      'already on nodejs24.x',
+    ],
+    [
+      'what the rollback left when it did not help',
+      {
+        consumerCheck: { allHealthy: false, problem: 'consumers cannot use the secret: a (401)' },
+        afterRollback: { allHealthy: false, problem: 'consumers cannot use the secret: a (timeout)' },
+      },
+      'consumers cannot use the secret: a (401); after the rollback still failing: consumers cannot use the secret: a (timeout)',
+    ],
+    [
+      'a rollback that worked',
+      {
+        consumerCheck: { problem: 'consumers cannot use the secret: a (401)' },
+        afterRollback: { allHealthy: true },
+      },
+      'consumers cannot use the secret: a (401); rolled back, and the check passes again',
+    ],
+    [
+      'nothing at all',
+      { evidence: { alarm: 'x' }, notes: 'text', list: [{ problem: 'inside a list' }] },
+      'the runbook could not finish',
+    ],
+  ])('says %s', async (_what, state, reason) => {
+    const { deps } = await checkoutAccount();
+    const result = await escalate({ executionId: `e-${reason.length}`, runbook: 'any-runbook', state }, deps);
+    expect(result.reason).toBe(reason);
+  });
 });

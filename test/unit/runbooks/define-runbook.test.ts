@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newRunbook, ScaffoldError } from '../../../cli/new-runbook-command.js';
 import { defineRunbook, InvalidRunbookError } from '../../../runbooks/define-runbook.js';
 import { queueVisibility } from '../../../runbooks/queue-visibility/runbook.js';
+import { trigger as healthTrigger } from '../../../runbooks/runtime-upgrade/health-trigger.js';
 
 /** A valid declaration to break one field of at a time. */
 const valid = { ...queueVisibility };
@@ -18,6 +19,11 @@ describe('defineRunbook', () => {
     ['an id too long for Step Functions names', { id: 'a'.repeat(49) }, /of at most 48 characters/],
     ['a step listed twice', { steps: [...valid.steps, valid.steps[0]] }, /steps listed twice: inspect-queue/],
     ['a negative cool-down', { cooldownSeconds: -1 }, /cooldownSeconds is not a whole number of seconds/],
+    [
+      'another runbook’s event trigger',
+      { trigger: { ...valid.trigger, events: [healthTrigger] } },
+      /event triggers of another runbook: runtime-upgrade/,
+    ],
     [
       'an approver tier timing out after a fraction of a second',
       { approverTiers: [{ group: 'on-call', timeoutSeconds: 0.5 }] },
