@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { PlatformError } from '../handlers/lib/errors.js';
+import { startWordsUsage } from '../handlers/lib/start-grammar.js';
 
 const usage = `runbook: automated runbooks for AWS Lambda workloads
 
@@ -40,7 +41,7 @@ Commands:
                              every function and published version on a Lambda runtime deprecated
                              or deprecated within 180 days, with the dates, the aliases routing to
                              it and the runtime to move to; a simulated account unless --aws
-  start <runbook> alarm=<name> | function=<name>[:<alias>] | queue=<name> | secret=<name>
+  start <runbook> alarm=<name> | ${startWordsUsage}
         [<parameter>=<value> ...] [force=true] --dispatcher <function> [--region <region>]
                              start a runbook in a deployed stack through its dispatcher (same
                              lease, cool-down and target checks as alarms); AWS credentials needed

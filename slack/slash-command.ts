@@ -3,7 +3,12 @@ import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import { startManually } from '../handlers/dispatcher/manual-start.js';
 import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
 import { InvalidInputError, PlatformError } from '../handlers/lib/errors.js';
-import { parseStartWords, StartUsageError, type StartWords } from '../handlers/lib/start-grammar.js';
+import {
+  parseStartWords,
+  StartUsageError,
+  type StartWords,
+  startWordsUsage,
+} from '../handlers/lib/start-grammar.js';
 import {
   type ParameterKind,
   type ParameterSpec,
@@ -50,7 +55,7 @@ export class SlashCommandUsageError extends PlatformError {
 const usage = [
   '`/runbook list`: the runbooks and when they ask for approval',
   '`/runbook start <runbook> alarm=<alarm name> [force=true]`: run a runbook on what the alarm watches (`force` skips the cool-down)',
-  '`/runbook start <runbook> function=<name>[:<alias>] | queue=<name> | secret=<name> [<parameter>=<value> ...] [force=true]`: run it on a resource you name',
+  `\`/runbook start <runbook> ${startWordsUsage} [<parameter>=<value> ...] [force=true]\`: run it on a resource you name`,
   '`/runbook status <execution name or ARN>`: how a run is going',
   '`/runbook help`: this text',
 ].join('\n');

@@ -1,3 +1,5 @@
+import { targetKindTable } from '../../handlers/lib/targets.js';
+
 /**
  * What a new runbook's example rule reads and sets, per kind of target: one number the target must
  * hold at least (a guardrail), read and set through the simulated account's real API calls, so the
@@ -30,10 +32,15 @@ export interface TargetTemplate {
   readonly setup: string;
 }
 
+/** How people and keys name a kind of target, from the one table of target kinds. */
+function namingOf(kind: 'queue' | 'function'): Pick<TargetTemplate, 'startKey' | 'keyPrefix'> {
+  const { startWord = kind, prefix } = targetKindTable[kind];
+  return { startKey: startWord, keyPrefix: prefix };
+}
+
 export const targetTemplates = {
   queue: {
-    startKey: 'queue',
-    keyPrefix: 'sqs',
+    ...namingOf('queue'),
     nameField: 'queueName',
     exampleName: 'orders',
     setting: 'visibility timeout',
@@ -61,8 +68,7 @@ export const targetTemplates = {
     setup: `account.sqs.createQueue({ QueueName: 'orders', Attributes: { VisibilityTimeout: '30' } });`,
   },
   function: {
-    startKey: 'function',
-    keyPrefix: 'lambda',
+    ...namingOf('function'),
     nameField: 'functionName',
     exampleName: 'orders-api',
     setting: 'timeout',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { type AlarmStateChangeEvent, alarmArnOf, alarmMetricStats } from './alarm-event.js';
 import { nonEmptyString } from './schemas.js';
-import { parseTarget, type Target, targetKey } from './targets.js';
+import { parseTarget, type Target, targetKey, targetKinds, targetKindTable } from './targets.js';
 
 /** The alarm tag naming the runbook to start. */
 export const runbookTag = 'runbook';
@@ -94,17 +94,17 @@ export function targetOf(
     }
   };
   const resource = find('Resource');
+  const lambda = targetKindTable.function.prefix;
   if (resource?.includes(':')) {
     const [functionName = '', qualifier = ''] = resource.split(':');
     // A version qualifier is still the function; only aliases are targets of their own.
-    return fromDimension(/^\d+$/.test(qualifier) ? `lambda:${functionName}` : `lambda:${resource}`);
+    return fromDimension(/^\d+$/.test(qualifier) ? `${lambda}:${functionName}` : `${lambda}:${resource}`);
   }
-  const fn = find('FunctionName');
-  if (fn) return fromDimension(`lambda:${fn}`);
-  const api = find('ApiName');
-  if (api) return fromDimension(`apigateway:${api}`);
-  const queue = find('QueueName');
-  if (queue) return fromDimension(`sqs:${queue}`);
+  for (const kind of targetKinds) {
+    const { dimension, prefix } = targetKindTable[kind];
+    const value = dimension === undefined ? undefined : find(dimension);
+    if (value) return fromDimension(`${prefix}:${value}`);
+  }
   const accountWide = stats.some(
     (s) =>
       s.metric.namespace === 'AWS/Lambda' &&

@@ -1,4 +1,4 @@
-import type { Target } from './targets.js';
+import { lockedResource, type Target, targetKey } from './targets.js';
 
 /**
  * What a run holds while it runs: `target`, the resource it changes (a function with all its
@@ -15,22 +15,6 @@ export interface Home {
   readonly region: string;
 }
 
-/** The key that locks a resource: a function's aliases and versions are the function. */
-function resourceKey(target: Target): string {
-  switch (target.kind) {
-    case 'function':
-      return `lambda:${target.functionName}`;
-    case 'api':
-      return `apigateway:${target.apiName}`;
-    case 'queue':
-      return `sqs:${target.queueName}`;
-    case 'account':
-      return `account:${target.accountId}:${target.region}`;
-    case 'secret':
-      return `secret:${target.secretName}`;
-  }
-}
-
 /**
  * The keys a run on `target` locks, the target's own first (its cool-down is kept there), then the
  * resources the target is bound to (`related`: the queues a dead-letter queue serves). Two runs
@@ -45,7 +29,7 @@ export function lockKeysOf(
 ): string[] {
   const keys = scopes.flatMap((scope) =>
     scope === 'target'
-      ? [resourceKey(target), ...related.map(resourceKey)]
+      ? [target, ...related].map((t) => targetKey(lockedResource(t)))
       : [`account:${home.accountId}:${home.region}`],
   );
   return [...new Set(keys)];

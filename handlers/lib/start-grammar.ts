@@ -1,5 +1,5 @@
 import { PlatformError } from './errors.js';
-import { parseTarget, targetKey } from './targets.js';
+import { parseTarget, targetKey, targetKinds, targetKindTable } from './targets.js';
 
 /** A start people ask for by words: `start <runbook> alarm=<name> | function=… [name=value …] [force=true]`. */
 export interface StartWords {
@@ -15,14 +15,27 @@ export class StartUsageError extends PlatformError {
   override readonly name = 'StartUsageError';
 }
 
-/** `start` keys that name what to run on, and the target kind each names. */
-const targetKeys: Readonly<Record<string, string>> = { function: 'lambda', queue: 'sqs', secret: 'secret' };
+/** `start` words that name what to run on, and the key prefix of the kind each names. */
+const startWords: ReadonlyMap<string, string> = new Map(
+  targetKinds.flatMap((kind) => {
+    const { startWord, prefix } = targetKindTable[kind];
+    return startWord ? [[startWord, prefix] as const] : [];
+  }),
+);
+
+/** `function=<function>[:<alias>] | queue=<queue> | secret=<name>`: the words, for usage text. */
+export const startWordsUsage = targetKinds
+  .flatMap((kind) => {
+    const { startWord, parts } = targetKindTable[kind];
+    return startWord ? [`${startWord}=${parts}`] : [];
+  })
+  .join(' | ');
 /** Parameter values are short printable text. */
 const parameterValue = /^[\x21-\x7e]{1,256}$/;
 
 /**
  * The one grammar of a start, for the CLI (`runbook start`) and Slack (`/runbook start`): the
- * runbook, one of `alarm=`, `function=`, `queue=`, `secret=`, the runbook's own `name=value`
+ * runbook, one of `alarm=` or a target kind's start word (`function=`, `queue=`, `secret=`), the runbook's own `name=value`
  * parameters, and `force=true|false`. Whether the runbook takes those parameters is the runbook's
  * to say (`checkParameters`).
  */
@@ -42,9 +55,9 @@ export function parseStartWords(words: readonly string[]): StartWords {
   const force = params.get('force') ?? 'false';
   if (force !== 'true' && force !== 'false') throw new StartUsageError('force is true or false');
   params.delete('force');
-  const subjects = [...params.keys()].filter((key) => key === 'alarm' || Object.hasOwn(targetKeys, key));
+  const subjects = [...params.keys()].filter((key) => key === 'alarm' || startWords.has(key));
   if (subjects.length !== 1) {
-    throw new StartUsageError('start needs one of alarm=<alarm name>, function=, queue= or secret=');
+    throw new StartUsageError(`start needs one of alarm=<alarm name> | ${startWordsUsage}`);
   }
   const [subject = ''] = subjects;
   const value = params.get(subject) ?? '';
@@ -53,7 +66,7 @@ export function parseStartWords(words: readonly string[]): StartWords {
   if (subject === 'alarm') on = { alarm: value };
   else {
     try {
-      on = { target: targetKey(parseTarget(`${targetKeys[subject]}:${value}`)) };
+      on = { target: targetKey(parseTarget(`${startWords.get(subject)}:${value}`)) };
     } catch (error) {
       throw new StartUsageError(`${subject}=${value}: ${(error as Error).message}`);
     }

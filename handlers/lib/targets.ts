@@ -1,9 +1,5 @@
 import { InvalidInputError } from './errors.js';
 
-/** The kinds of resource a runbook can act on. */
-export const targetKinds = ['function', 'api', 'queue', 'account', 'secret'] as const;
-export type TargetKind = (typeof targetKinds)[number];
-
 /** A resource a runbook acts on, parsed into its kind and checked against AWS's naming rules. */
 export type Target =
   | { readonly kind: 'function'; readonly functionName: string; readonly alias?: string }
@@ -11,6 +7,42 @@ export type Target =
   | { readonly kind: 'queue'; readonly queueName: string }
   | { readonly kind: 'account'; readonly accountId: string; readonly region: string }
   | { readonly kind: 'secret'; readonly secretName: string };
+
+/** The kinds of resource a runbook can act on. */
+export type TargetKind = Target['kind'];
+
+type TargetOf<K extends TargetKind> = Extract<Target, { readonly kind: K }>;
+
+/**
+ * One kind of target, everything the platform knows of it in one place: how its key reads
+ * (`<prefix>:<parts>`) and is checked, the word people name it by in `start`, the alarm dimension
+ * that names it, and the resource a lock on it covers.
+ */
+interface TargetKindSpec<K extends TargetKind> {
+  /** The key's prefix: `lambda` in `lambda:orders-api`. */
+  readonly prefix: string;
+  /** The key after its prefix, in words, for errors and usage. */
+  readonly parts: string;
+  /**
+   * The word a person starts a runbook on it with (`function=orders-api`).
+   * @default none: named by an alarm or by its key only
+   */
+  readonly startWord?: string;
+  /**
+   * The CloudWatch dimension naming it in an alarm's metric.
+   * @default none: alarms do not name it
+   */
+  readonly dimension?: string;
+  /** The target its key's parts name, or why they name none. */
+  parse(parts: readonly string[]): TargetOf<K> | string;
+  /** Its key's parts. */
+  keyParts(target: TargetOf<K>): readonly string[];
+  /**
+   * The resource a lock on it covers (a function's aliases and versions are the function).
+   * @default the target itself
+   */
+  resource?(target: TargetOf<K>): TargetOf<K>;
+}
 
 // AWS's rules: function names 1–64 of letters, digits, - and _; aliases 1–128 of letters, digits,
 // - and _, not only digits (those are versions); queue names 1–80 of letters, digits, - and _, with
@@ -27,36 +59,86 @@ const secretName = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** A value quoted for an error message, cut short: a hostile tag or request can be any length. */
 const quoted = (value: string) => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
 
-/** Why `text` is not a target, or undefined when it is one. */
-function problem(kind: string, rest: string[]): string | undefined {
-  const [first = '', second, ...extra] = rest;
-  switch (kind) {
-    case 'lambda':
-      if (!functionName.test(first)) return `${quoted(first)} is not a Lambda function name`;
-      if (second !== undefined && !aliasName.test(second))
-        return `${quoted(second)} is not a Lambda alias name`;
-      return extra.length ? 'a function target is lambda:<function>[:<alias>]' : undefined;
-    case 'apigateway':
-      return rest.length === 1 && apiName.test(first)
-        ? undefined
-        : `${quoted(rest.join(':'))} is not a REST API name`;
-    case 'sqs':
-      return rest.length === 1 && queueName.test(first)
-        ? undefined
-        : `${quoted(rest.join(':'))} is not an SQS queue name`;
-    case 'account':
-      if (!accountId.test(first)) return `${quoted(first)} is not a 12-digit account id`;
-      return second !== undefined && region.test(second) && !extra.length
-        ? undefined
-        : `${quoted(second ?? '')} is not a region`;
-    case 'secret':
-      return rest.length === 1 && secretName.test(first)
-        ? undefined
-        : `${quoted(rest.join(':'))} is not a secret name`;
-    default:
-      return `unknown target kind ${quoted(kind)} (lambda:, apigateway:, sqs:, account:, secret:)`;
-  }
+/** A kind whose key has one part, a name. */
+function named<K extends 'api' | 'queue' | 'secret'>(
+  rule: RegExp,
+  what: string,
+  build: (name: string) => TargetOf<K>,
+): Pick<TargetKindSpec<K>, 'parse'> {
+  return {
+    parse: (parts) => {
+      const [name = ''] = parts;
+      return parts.length === 1 && rule.test(name)
+        ? build(name)
+        : `${quoted(parts.join(':'))} is not ${what}`;
+    },
+  };
 }
+
+/** Every kind of target, in the order people see them. */
+export const targetKindTable: { readonly [K in TargetKind]: TargetKindSpec<K> } = {
+  function: {
+    prefix: 'lambda',
+    parts: '<function>[:<alias>]',
+    startWord: 'function',
+    dimension: 'FunctionName',
+    parse: ([name = '', alias, ...extra]) => {
+      if (!functionName.test(name)) return `${quoted(name)} is not a Lambda function name`;
+      if (alias !== undefined && !aliasName.test(alias)) return `${quoted(alias)} is not a Lambda alias name`;
+      if (extra.length) return 'a function target is lambda:<function>[:<alias>]';
+      return alias === undefined
+        ? { kind: 'function', functionName: name }
+        : { kind: 'function', functionName: name, alias };
+    },
+    keyParts: (t) => (t.alias ? [t.functionName, t.alias] : [t.functionName]),
+    resource: (t) => ({ kind: 'function', functionName: t.functionName }),
+  },
+  api: {
+    prefix: 'apigateway',
+    parts: '<api name>',
+    dimension: 'ApiName',
+    ...named<'api'>(apiName, 'a REST API name', (name) => ({ kind: 'api', apiName: name })),
+    keyParts: (t) => [t.apiName],
+  },
+  queue: {
+    prefix: 'sqs',
+    parts: '<queue>',
+    startWord: 'queue',
+    dimension: 'QueueName',
+    ...named<'queue'>(queueName, 'an SQS queue name', (name) => ({ kind: 'queue', queueName: name })),
+    keyParts: (t) => [t.queueName],
+  },
+  account: {
+    prefix: 'account',
+    parts: '<account id>:<region>',
+    parse: ([id = '', where, ...extra]) => {
+      if (!accountId.test(id)) return `${quoted(id)} is not a 12-digit account id`;
+      return where !== undefined && region.test(where) && !extra.length
+        ? { kind: 'account', accountId: id, region: where }
+        : `${quoted(where ?? '')} is not a region`;
+    },
+    keyParts: (t) => [t.accountId, t.region],
+  },
+  secret: {
+    prefix: 'secret',
+    parts: '<name>',
+    startWord: 'secret',
+    ...named<'secret'>(secretName, 'a secret name', (name) => ({ kind: 'secret', secretName: name })),
+    keyParts: (t) => [t.secretName],
+  },
+};
+
+/** The kinds of target, in the table's order. */
+export const targetKinds = Object.keys(targetKindTable) as [TargetKind, ...TargetKind[]];
+
+/** A kind's entry, typed as one for any target of it. */
+const specOf = <K extends TargetKind>(kind: K) =>
+  targetKindTable[kind] as unknown as TargetKindSpec<TargetKind>;
+
+/** Kinds by key prefix: prefixes come from tags and requests, so only own keys count. */
+const byPrefix: ReadonlyMap<string, TargetKind> = new Map(
+  targetKinds.map((k) => [targetKindTable[k].prefix, k]),
+);
 
 /**
  * Parses a target key: `lambda:<function>[:<alias>]`, `apigateway:<api name>`, `sqs:<queue>`,
@@ -64,38 +146,22 @@ function problem(kind: string, rest: string[]): string | undefined {
  * from, is refused with the reason.
  */
 export function parseTarget(text: string): Target {
-  const [kind = '', ...rest] = text.split(':');
-  const wrong = problem(kind, rest);
-  if (wrong) throw new InvalidInputError(`not a target: ${wrong}`);
-  const [first = '', second] = rest;
-  switch (kind) {
-    case 'lambda':
-      return second === undefined
-        ? { kind: 'function', functionName: first }
-        : { kind: 'function', functionName: first, alias: second };
-    case 'apigateway':
-      return { kind: 'api', apiName: first };
-    case 'sqs':
-      return { kind: 'queue', queueName: first };
-    case 'account':
-      return { kind: 'account', accountId: first, region: second ?? '' };
-    default:
-      return { kind: 'secret', secretName: first };
-  }
+  const [prefix = '', ...parts] = text.split(':');
+  const kind = byPrefix.get(prefix);
+  const parsed = kind
+    ? specOf(kind).parse(parts)
+    : `unknown target kind ${quoted(prefix)} (${[...byPrefix.keys()].map((p) => `${p}:`).join(', ')})`;
+  if (typeof parsed === 'string') throw new InvalidInputError(`not a target: ${parsed}`);
+  return parsed;
 }
 
 /** The key of a target: what leases lock and what `parseTarget` reads back. */
 export function targetKey(target: Target): string {
-  switch (target.kind) {
-    case 'function':
-      return target.alias ? `lambda:${target.functionName}:${target.alias}` : `lambda:${target.functionName}`;
-    case 'api':
-      return `apigateway:${target.apiName}`;
-    case 'queue':
-      return `sqs:${target.queueName}`;
-    case 'account':
-      return `account:${target.accountId}:${target.region}`;
-    case 'secret':
-      return `secret:${target.secretName}`;
-  }
+  const spec = specOf(target.kind);
+  return [spec.prefix, ...spec.keyParts(target)].join(':');
+}
+
+/** The resource a lock on the target covers: a function's aliases and versions are the function. */
+export function lockedResource(target: Target): Target {
+  return specOf(target.kind).resource?.(target) ?? target;
 }

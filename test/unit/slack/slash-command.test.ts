@@ -34,10 +34,13 @@ describe('/runbook command text', () => {
 
   it.each([
     ['start', 'start needs a runbook id'],
-    ['start api-5xx-spike', 'start needs one of alarm=<alarm name>, function=, queue= or secret='],
+    [
+      'start api-5xx-spike',
+      'start needs one of alarm=<alarm name> | function=<function>[:<alias>] | queue=<queue> | secret=<name>',
+    ],
     [
       'start api-5xx-spike alarm=a function=b',
-      'start needs one of alarm=<alarm name>, function=, queue= or secret=',
+      'start needs one of alarm=<alarm name> | function=<function>[:<alias>] | queue=<queue> | secret=<name>',
     ],
     ['start api-5xx-spike alarm=a force=yes', 'force is true or false'],
     ['start api-5xx-spike alarm=a alarm=b', 'alarm is given twice'],

@@ -33,9 +33,18 @@ describe('parseStartWords', () => {
 
   it.each([
     ['', 'start needs a runbook id'],
-    ['rb', 'start needs one of alarm=<alarm name>, function=, queue= or secret='],
-    ['rb function=a queue=b', 'start needs one of alarm=<alarm name>, function=, queue= or secret='],
-    ['rb runtime=x', 'start needs one of alarm=<alarm name>, function=, queue= or secret='],
+    [
+      'rb',
+      'start needs one of alarm=<alarm name> | function=<function>[:<alias>] | queue=<queue> | secret=<name>',
+    ],
+    [
+      'rb function=a queue=b',
+      'start needs one of alarm=<alarm name> | function=<function>[:<alias>] | queue=<queue> | secret=<name>',
+    ],
+    [
+      'rb runtime=x',
+      'start needs one of alarm=<alarm name> | function=<function>[:<alias>] | queue=<queue> | secret=<name>',
+    ],
     ['rb function=a function=b', 'function is given twice'],
     ['rb function=a force=yes', 'force is true or false'],
     ['rb function=a nokey', '"nokey" is not key=value'],

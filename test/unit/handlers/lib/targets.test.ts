@@ -26,6 +26,8 @@ describe('parseTarget', () => {
     ['account:123456789012:mars-1', /is not a region/],
     ['secret:db password', /is not a secret name/],
     ['', /unknown target kind/],
+    ['__proto__:x', /unknown target kind/],
+    ['constructor:x', /unknown target kind/],
   ])('refuses %j with the reason', (key, reason) => {
     expect(() => parseTarget(key)).toThrow(InvalidInputError);
     expect(() => parseTarget(key)).toThrow(reason);
