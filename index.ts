@@ -47,6 +47,8 @@ export { step as releaseLease } from './handlers/shared/release-lease.js';
 export { step as requestApproval } from './handlers/shared/request-approval.js';
 // Deploying: the whole CDK app, or the platform stack in an app of one's own.
 export { type AppOptions, createApp } from './infra/app.js';
+export { Dispatcher, type DispatcherProps } from './infra/dispatcher.js';
+export { RunbookStateMachine, type RunbookStateMachineProps } from './infra/runbook-state-machine.js';
 export { RunbooksStack, type RunbooksStackProps } from './infra/runbooks-stack.js';
 // The built-in runbooks.
 export { type RunbookId, runbooks } from './runbooks/catalogue.js';

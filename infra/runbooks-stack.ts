@@ -6,14 +6,11 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
 import type { DeployedRunbook } from '../handlers/dispatcher/dispatcher-config.js';
-import type { EventTrigger } from '../handlers/dispatcher/event-trigger.js';
 import { dispatcherFunction } from '../handlers/dispatcher/handler.js';
-import { alarmTriggerPattern } from '../handlers/dispatcher/trigger-patterns.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
 import type { Permission } from '../handlers/lib/define-step.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
@@ -23,18 +20,19 @@ import { deployedRunbook, eventTriggersOf } from '../runbooks/deployment.js';
 import type { RunbookDefinition, RunbookFunctions } from '../runbooks/index.js';
 import type { AccessPolicy } from '../slack/access-policy.js';
 import { catalogueEntries } from '../slack/slash-command.js';
-import { definitionComment } from '../state-machines/render-asl.js';
 import type { DeadLetterQueueSetting } from './context-settings.js';
 import { deploymentScope } from './deployment-scope.js';
-import { writeDispatcherEntry } from './dispatcher-entry.js';
-import { type DeploymentScope, statementsFor } from './function-grants.js';
+import { Dispatcher } from './dispatcher.js';
+import { statementsFor } from './function-grants.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
 import { platformKey, platformTopic } from './platform-key.js';
+import { RunbookStateMachine } from './runbook-state-machine.js';
 import { type RotatedSecret, SecretRotation } from './secret-rotation.js';
 import { SlackEndpoints } from './slack-endpoints.js';
 
 export interface RunbooksStackProps extends StackProps {
+  /** The runbooks it deploys, with their state machines (`definitions`, and `loadDefinitions` for a team's own). */
   readonly runbooks: readonly RunbookDefinition[];
   /** Selects each runbook's approval policy. */
   readonly environment: Environment;
@@ -65,23 +63,6 @@ export interface RunbooksStackProps extends StackProps {
   readonly rotation?: { readonly secrets: readonly RotatedSecret[]; readonly credentialAdapterArn: string };
 }
 
-/** `['a', 'b']`, values → `{ a: { b: values } }`: a pattern's field nested in the event's detail. */
-function nestedField(path: readonly string[], values: readonly string[]): Record<string, unknown> {
-  return path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), [...values]) as Record<
-    string,
-    unknown
-  >;
-}
-
-/** The dispatcher as EventBridge's target: retried for two hours, then kept in the dead-letter queue. */
-function toDispatcher(dispatcher: PlatformFunction, deadLetters: IQueue): LambdaFunction {
-  return new LambdaFunction(dispatcher.function, {
-    deadLetterQueue: deadLetters,
-    retryAttempts: 8,
-    maxEventAge: Duration.hours(2),
-  });
-}
-
 /** A platform function and the permissions its declaration names, granted once everything exists. */
 interface DeclaredFunction {
   readonly fn: PlatformFunction;
@@ -89,10 +70,11 @@ interface DeclaredFunction {
 }
 
 /**
- * The platform: one Lambda per step handler, one state machine per runbook built by the runbook's
- * own `build`, the dispatcher that alarm state changes reach through EventBridge, the lease table,
- * topics for approvals and escalations, and the platform's own alarms. Every function's identity
- * policy is derived from its declaration and the deployment's scope, nothing else.
+ * The platform: one Lambda per step handler, a `RunbookStateMachine` per runbook built by the
+ * runbook's own `build`, the `Dispatcher` that alarms and the runbooks' event triggers reach through
+ * EventBridge, the lease, idempotency and approval tables, topics for approvals and escalations,
+ * `SlackEndpoints`, the optional `SecretRotation`, and the platform's own alarms. Every function's
+ * identity policy is derived from its declaration and the deployment's scope, nothing else.
  */
 export class RunbooksStack extends Stack {
   readonly stateMachines = new Map<string, StateMachine>();
@@ -173,47 +155,31 @@ export class RunbooksStack extends Stack {
 
     const deployed: Record<string, DeployedRunbook> = {};
     for (const runbook of props.runbooks) {
-      const machine = this.stateMachineOf(runbook, functions);
-      deployed[runbook.id] = deployedRunbook(runbook, machine.stateMachineArn);
-      nagAcknowledgements.stateMachine(
-        machine,
-        stepFunctions.map(([, fn]) => fn),
-      );
-      new Alarm(this, `${runbook.id}-failed`, {
-        metric: machine.metricFailed({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: `Runbook ${runbook.id} failed to finish`,
-      }).addAlarmAction(new SnsAction(platformAlarms));
+      const { stateMachine } = new RunbookStateMachine(this, runbook.id, {
+        runbook,
+        functions,
+        alarmTopic: platformAlarms,
+      });
+      this.stateMachines.set(runbook.id, stateMachine);
+      deployed[runbook.id] = deployedRunbook(runbook, stateMachine.stateMachineArn);
     }
 
-    const dispatcherConfig = this.toJsonString({
-      routes: props.routes ?? [],
-      leaseTable: leases.tableName,
+    const dispatcher = new Dispatcher(this, 'Dispatcher', {
       runbooks: deployed,
-      accountId: this.account,
-      region: this.region,
-    });
-    const eventTriggers = eventTriggersOf(props.runbooks);
-    const dispatcher = new PlatformFunction(this, 'Dispatcher', {
-      name: dispatcherFunction.name,
-      // The handler with the deployed runbooks' trigger modules, and nothing else of them.
-      entry: writeDispatcherEntry(eventTriggers),
-      environment: { DISPATCHER_CONFIG: dispatcherConfig },
+      eventTriggers: eventTriggersOf(props.runbooks),
+      ...(props.routes ? { routes: props.routes } : {}),
+      leaseTable: leases,
       alarmTopic: platformAlarms,
-      // An alarm storm reaches the dispatcher first; it answers each event in milliseconds.
-      reservedConcurrency: 20,
-      asyncFailures: { queue: failedInvocations, retryAttempts: 2 },
+      deadLetters: triggerDlq,
+      failedInvocations,
     });
-    declared.push({ fn: dispatcher, permissions: dispatcherFunction.permissions });
+    declared.push({ fn: dispatcher.platformFunction, permissions: dispatcherFunction.permissions });
     new CfnOutput(this, 'DispatcherFunctionName', {
       description: 'What `runbook start --dispatcher` invokes to start a runbook by hand',
-      value: dispatcher.function.functionName,
+      value: dispatcher.platformFunction.function.functionName,
     });
-    this.addTriggers(dispatcher, triggerDlq, releaseLease);
-    rotation?.addTriggers(dispatcher.function, triggerDlq);
+    this.releaseLeasesOfFailedRuns(releaseLease, triggerDlq);
+    rotation?.addTriggers(dispatcher.platformFunction.function, triggerDlq);
 
     const slack = new SlackEndpoints(this, 'Slack', {
       environment: props.environment,
@@ -222,7 +188,7 @@ export class RunbooksStack extends Stack {
       key,
       approvals,
       approvalTableName: approvalTable.tableName,
-      dispatcherConfig,
+      dispatcherConfig: dispatcher.config,
       alarmTopic: platformAlarms,
       deadLetters: triggerDlq,
       failedInvocations,
@@ -259,7 +225,7 @@ export class RunbooksStack extends Stack {
       for (const statement of statements) fn.function.addToRolePolicy(statement);
       nagAcknowledgements.platformFunction(fn, statements);
     }
-    this.addEventTriggers(eventTriggers, grantScope, dispatcher, triggerDlq);
+    dispatcher.addEventTriggers(grantScope);
 
     // Anything in either queue is an event the platform did not act on: tell the platform's owners.
     const notEmpty = (id: string, queue: IQueue, alarmDescription: string) =>
@@ -279,74 +245,8 @@ export class RunbooksStack extends Stack {
     );
   }
 
-  /** A runbook's state machine, built by its own `build`, logged without state data, traced. */
-  private stateMachineOf(runbook: RunbookDefinition, functions: RunbookFunctions): StateMachine {
-    const definitionScope = new Construct(this, `${runbook.id}-definition`);
-    const logGroup = new LogGroup(this, `${runbook.id}-logs`, {
-      retention: RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const machine = new StateMachine(this, runbook.id, {
-      stateMachineName: `runbook-${runbook.id}`,
-      comment: definitionComment(runbook),
-      definitionBody: DefinitionBody.fromChainable(runbook.build(definitionScope, functions)),
-      tracingEnabled: true,
-      // Every transition is logged, without state input and output: those carry approval task
-      // tokens (whoever holds one can answer the approval). The execution history keeps them.
-      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
-      timeout: Duration.seconds(runbook.timeoutSeconds),
-    });
-    this.stateMachines.set(runbook.id, machine);
-    return machine;
-  }
-
-  /**
-   * A rule per event trigger of the deployed runbooks, with its pattern, to the dispatcher; a
-   * trigger narrowed to a kind of resource matches the deployment's resources of that kind (exact
-   * ARNs), and has no rule when there are none.
-   */
-  private addEventTriggers(
-    triggers: readonly EventTrigger[],
-    scope: DeploymentScope,
-    dispatcher: PlatformFunction,
-    deadLetters: IQueue,
-  ): void {
-    for (const trigger of triggers) {
-      let detail: Record<string, unknown> = { ...trigger.pattern.detail };
-      if (trigger.resources) {
-        const { path, kind } = trigger.resources;
-        const arns = scope.kinds[kind].arns;
-        if (arns.length === 0) continue;
-        if (arns.some((arn) => arn.includes('*')))
-          throw new Error(
-            `${trigger.runbook}'s event trigger matches ${kind} by exact ARN; got ${arns.join(', ')}`,
-          );
-        detail = { ...detail, ...nestedField(path, arns) };
-      }
-      const [source] = trigger.pattern.source;
-      new Rule(this, `${trigger.runbook}-${source}-trigger`, {
-        description: `Starts ${trigger.runbook}: ${trigger.description}`.slice(0, 512),
-        eventPattern: {
-          source: [...trigger.pattern.source],
-          detailType: [...trigger.pattern['detail-type']],
-          detail,
-        },
-        targets: [toDispatcher(dispatcher, deadLetters)],
-      });
-    }
-  }
-
-  /** Alarm transitions into ALARM reach the dispatcher; executions that fail, time out or are aborted have their lease released. */
-  private addTriggers(dispatcher: PlatformFunction, deadLetters: IQueue, releaseLease: IFunction): void {
-    new Rule(this, 'AlarmTrigger', {
-      description: 'Sends every CloudWatch alarm transition into ALARM to the runbook dispatcher',
-      eventPattern: {
-        source: alarmTriggerPattern.source,
-        detailType: alarmTriggerPattern['detail-type'],
-        detail: alarmTriggerPattern.detail,
-      },
-      targets: [toDispatcher(dispatcher, deadLetters)],
-    });
+  /** Executions that fail, time out or are aborted have their lease released. */
+  private releaseLeasesOfFailedRuns(releaseLease: IFunction, deadLetters: IQueue): void {
     new Rule(this, 'ReleaseLeasesOfFailedRuns', {
       description: 'Releases the target lease of runbook executions that fail, time out or are aborted',
       eventPattern: {
