@@ -34,7 +34,7 @@ export default {
     'handlers/dlq-replay/replay-batch.ts',
     'handlers/dlq-replay/move-batch.ts',
     'handlers/dlq-replay/replay-entries.ts',
-    'handlers/lib/replay-attributes.ts',
+    'handlers/dlq-replay/replay-attributes.ts',
     'handlers/lib/resource-locks.ts',
     'handlers/lib/start-parameters.ts',
     'handlers/lib/start-grammar.ts',

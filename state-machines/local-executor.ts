@@ -2,7 +2,7 @@ import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { ErrorNames, PlatformError } from '../handlers/lib/errors.js';
 import type { StepDeps } from '../handlers/lib/step-deps.js';
-import type { RunbookDefinition } from '../runbooks/index.js';
+import type { RunbookDefinition } from '../runbooks/runbook.js';
 import type { AslDefinition, AslState, AslTaskState } from './asl-types.js';
 import { readPath } from './json-path.js';
 import { renderAsl } from './render-asl.js';

@@ -12,7 +12,7 @@ import {
 import { ApprovalRecords, approvalIdFor } from '../../handlers/lib/approval-records.js';
 import { PlatformError } from '../../handlers/lib/errors.js';
 import { findRunbook } from '../../runbooks/index.js';
-import type { DriverDeps } from './drive-game-day.js';
+import type { DriverDeps } from './driver-deps.js';
 
 /** A wait of the game day ran past its limit. */
 export class GameDayTimeoutError extends PlatformError {

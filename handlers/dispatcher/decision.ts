@@ -1,9 +1,26 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { checkParameters } from '../lib/start-parameters.js';
+import type { Target } from '../lib/targets.js';
 import { targetKey } from '../lib/targets.js';
 import { accepts, type DispatcherConfig, deployedIds, deployedRunbookOf } from './dispatcher-config.js';
 import type { EventTrigger } from './event-trigger.js';
-import type { DispatchRequest, RunbookStart } from './launch.js';
+
+/** Who asked for a run, and whether they override the cool-down. */
+export interface DispatchRequest {
+  readonly requestedBy: string;
+  readonly force: boolean;
+}
+
+/** A runbook to start on a target: from an alarm, or from a person. */
+export interface RunbookStart {
+  readonly runbook: string;
+  readonly target: Target;
+  /** Derived from the trigger, so a repeated trigger cannot start a second execution. */
+  readonly executionName: string;
+  /** The execution's input besides the dispatch context: the alarm event, or the manual request. */
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly reason: string;
+}
 
 /** What started a run: an alarm (or a person naming one), a person naming a target, or an AWS event. */
 export type StartSource = 'alarm' | 'person' | 'event';

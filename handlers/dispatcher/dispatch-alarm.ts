@@ -2,9 +2,16 @@ import { type AlarmStateChangeEvent, parseAlarmEvent } from '../lib/alarm-event.
 import { planDispatch } from '../lib/alarm-routing.js';
 import { parseTarget } from '../lib/targets.js';
 import { cloudwatchLookups } from './alarm-lookups.js';
-import { admit, type Decision, type DecisionDeps, foreignProblem, refuse } from './decision.js';
+import {
+  admit,
+  type Decision,
+  type DecisionDeps,
+  type DispatchRequest,
+  foreignProblem,
+  refuse,
+} from './decision.js';
 import { type DispatcherDeps, deployedIds } from './dispatcher-config.js';
-import { act, alarmRequest, type DispatchOutcome, type DispatchRequest } from './launch.js';
+import { act, alarmRequest, type DispatchOutcome } from './launch.js';
 
 /** Metric queries of another account (cross-account observability): the alarm is about its resource. */
 function otherAccountOf(event: AlarmStateChangeEvent): string | undefined {

@@ -11,14 +11,8 @@ import { logger } from '../lib/observability.js';
 import { lockKeysOf } from '../lib/resource-locks.js';
 import { TargetLeases } from '../lib/target-lease.js';
 import { type Target, targetKey } from '../lib/targets.js';
-import type { Decision } from './decision.js';
+import type { Decision, DispatchRequest, RunbookStart } from './decision.js';
 import { type DispatcherDeps, deployedRunbookOf } from './dispatcher-config.js';
-
-/** Who asked for a run, and whether they override the cool-down. */
-export interface DispatchRequest {
-  readonly requestedBy: string;
-  readonly force: boolean;
-}
 
 export const alarmRequest: DispatchRequest = { requestedBy: 'alarm', force: false };
 
@@ -34,17 +28,6 @@ export interface DispatchContext {
   readonly requestedBy: string;
   readonly forced: boolean;
   readonly cooldownSeconds: number;
-}
-
-/** A runbook to start on a target: from an alarm, or from a person. */
-export interface RunbookStart {
-  readonly runbook: string;
-  readonly target: Target;
-  /** Derived from the trigger, so a repeated trigger cannot start a second execution. */
-  readonly executionName: string;
-  /** The execution's input besides the dispatch context: the alarm event, or the manual request. */
-  readonly input: Readonly<Record<string, unknown>>;
-  readonly reason: string;
 }
 
 export function ignored(

@@ -14,16 +14,16 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import { alarmMetricStats, alarmStateChangeEventSchema } from '../lib/alarm-event.js';
-import { withBackoff } from '../lib/backoff.js';
 import { defineStep } from '../lib/define-step.js';
 import { InvalidInputError, TargetNotResolvedError } from '../lib/errors.js';
-import { failureSignature } from '../lib/failure-signature.js';
 import { readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
 import { positiveInt } from '../lib/schemas.js';
 import type { StepCore, StepDeps } from '../lib/step-deps.js';
-import { visibilityChanges } from '../lib/visibility-changes.js';
+import { withBackoff } from './backoff.js';
 import { dlqReplayInputSchema, type ManualReplayRequest, manualReplayRequestSchema } from './contract.js';
+import { failureSignature } from './failure-signature.js';
+import { visibilityChanges } from './visibility-changes.js';
 
 const inputSchema = z.object({
   executionInput: dlqReplayInputSchema,

@@ -7,7 +7,6 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { visibilityChanges } from '../lib/visibility-changes.js';
 import {
   batches,
   type Disposition,
@@ -15,6 +14,7 @@ import {
   type ReplayContext,
   replayEntry,
 } from './replay-entries.js';
+import { visibilityChanges } from './visibility-changes.js';
 
 /** Long enough for a batch to be sent and deleted, however the backoff goes, before SQS shows it again. */
 const inFlightSeconds = 120;

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
-import { unparseableSignature } from '../lib/failure-signature.js';
 import { parseInput } from '../lib/parse-input.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { replayGuardrailsSchema } from './contract.js';
+import { unparseableSignature } from './failure-signature.js';
 import type { DlqEvidence } from './inspect-dlq.js';
 
 const inputSchema = z.object({

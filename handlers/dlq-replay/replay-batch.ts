@@ -1,13 +1,13 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
-import { withBackoff } from '../lib/backoff.js';
 import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt, positiveInt, share } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
-import { TokenBucket } from '../lib/token-bucket.js';
+import { withBackoff } from './backoff.js';
 import { type BatchMove, moveBatch } from './move-batch.js';
 import { batchLimits } from './replay-entries.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** Time an invocation keeps for itself after its loop: the last batch's calls and the answer. */
 const marginMs = 5_000;

@@ -1,11 +1,11 @@
 import type { Message, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { failureSignature, unparseableSignature } from '../lib/failure-signature.js';
+import { failureSignature, unparseableSignature } from './failure-signature.js';
 import {
   foreignAttributes,
   maxMessageAttributes,
   replayMarksOf,
   withReplayMarks,
-} from '../lib/replay-attributes.js';
+} from './replay-attributes.js';
 
 /**
  * SQS's limits on one batch call: 10 entries, 1 MiB in all (also the largest message), as the

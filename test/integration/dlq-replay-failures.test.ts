@@ -5,9 +5,9 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { replayAttributes, replayMarksOf } from '../../handlers/dlq-replay/replay-attributes.js';
 import { replayBatch } from '../../handlers/dlq-replay/replay-batch.js';
 import { InvalidInputError } from '../../handlers/lib/errors.js';
-import { replayAttributes, replayMarksOf } from '../../handlers/lib/replay-attributes.js';
 import { dlqAccount } from '../support/dlq-account.js';
 
 type World = ReturnType<typeof dlqAccount>;

@@ -11,15 +11,15 @@ import { buildApp } from 'fauxqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { noReplayProgress } from '../../handlers/dlq-replay/contract.js';
 import {
+  maxMessageAttributes,
+  originalIdOf,
+  replayAttributes,
+} from '../../handlers/dlq-replay/replay-attributes.js';
+import {
   type ReplayBatchInput,
   type ReplayProgress,
   replayBatch,
 } from '../../handlers/dlq-replay/replay-batch.js';
-import {
-  maxMessageAttributes,
-  originalIdOf,
-  replayAttributes,
-} from '../../handlers/lib/replay-attributes.js';
 import type { StepDeps } from '../../handlers/lib/step-deps.js';
 
 // The replay steps against fauxqs 1.9.2, a third-party SQS implementation, on loopback only, with

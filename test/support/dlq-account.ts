@@ -1,9 +1,9 @@
 import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { createOrdersQueues } from '../../gameday/scenarios/dlq-replay/orders-queues.js';
 import { noReplayProgress } from '../../handlers/dlq-replay/contract.js';
+import { originalIdOf, withReplayMarks } from '../../handlers/dlq-replay/replay-attributes.js';
 import type { ReplayBatchInput } from '../../handlers/dlq-replay/replay-batch.js';
 import type { AuditRecord } from '../../handlers/lib/audit-trail.js';
-import { originalIdOf, withReplayMarks } from '../../handlers/lib/replay-attributes.js';
 import type { StepDeps } from '../../handlers/lib/step-deps.js';
 
 /** An account with the orders queues, and replay-batch deps and input bound to them. */

@@ -1,6 +1,6 @@
 import type { InvokeCommandInput } from '@aws-sdk/client-lambda';
 import { invalid } from './lambda-errors.js';
-import type { SimulatedLambda } from './simulated-lambda.js';
+import type { FunctionLookup } from './lambda-model.js';
 
 /** A function's code as the simulated account runs it: the event in, the result out, errors thrown. */
 export type FunctionHandler = (event: unknown, version: string) => Promise<unknown>;
@@ -22,7 +22,7 @@ export type InvocationResult =
 export class FunctionCode {
   private readonly handlers = new Map<string, FunctionHandler>();
 
-  constructor(private readonly lambda: SimulatedLambda) {}
+  constructor(private readonly lambda: FunctionLookup) {}
 
   deploy(functionName: string, handler: FunctionHandler): void {
     this.handlers.set(this.lambda.fn(functionName).name, handler);

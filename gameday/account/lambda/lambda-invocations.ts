@@ -1,7 +1,7 @@
 import type { MetricStore } from '../metric-store.js';
 import { ConcurrencyEngine, type DemandOutcome } from './concurrency-engine.js';
 import type { ConcurrencySettings } from './concurrency-settings.js';
-import type { SimulatedLambda } from './simulated-lambda.js';
+import type { FunctionLookup } from './lambda-model.js';
 
 /** Requests for a function in one minute, through an alias (weighted routing) or unqualified. */
 export interface InvocationRequest {
@@ -36,7 +36,7 @@ export class LambdaInvocations {
   private readonly engine: ConcurrencyEngine;
 
   constructor(
-    private readonly lambda: SimulatedLambda,
+    private readonly lambda: FunctionLookup,
     private readonly settings: ConcurrencySettings,
     private readonly metrics: MetricStore,
   ) {

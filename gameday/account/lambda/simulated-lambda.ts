@@ -16,39 +16,20 @@ import { FunctionCode } from './function-code.js';
 import { FunctionConfigurations, type RuntimeSettings } from './function-configurations.js';
 import { invalid, notFound } from './lambda-errors.js';
 import { LambdaInvocations } from './lambda-invocations.js';
+import type {
+  FunctionLookup,
+  SimulatedAlias,
+  SimulatedFunction,
+  SimulatedVersion,
+  VersionBehaviour,
+} from './lambda-model.js';
 
-/** How a version behaves when invoked: the share of invocations that fail and how long each takes. */
-export interface VersionBehaviour {
-  readonly errorRate: number;
-  readonly durationMs: number;
-}
-
-export interface SimulatedVersion {
-  readonly version: string;
-  readonly publishedAt: Date;
-  readonly codeSha256: string;
-  /** The runtime and environment `$LATEST` had when the version was published. */
-  readonly settings: RuntimeSettings;
-  behaviour: VersionBehaviour;
-}
-
-export interface SimulatedAlias {
-  readonly name: string;
-  functionVersion: string;
-  weights: Record<string, number>;
-  revisionId: string;
-}
-
-export interface SimulatedFunction {
-  readonly name: string;
-  readonly arn: string;
-  timeoutSeconds: number;
-  readonly memorySize: number;
-  readonly versions: Map<string, SimulatedVersion>;
-  readonly aliases: Map<string, SimulatedAlias>;
-  readonly tags: Readonly<Record<string, string>>;
-  codeRevision: number;
-}
+export type {
+  SimulatedAlias,
+  SimulatedFunction,
+  SimulatedVersion,
+  VersionBehaviour,
+} from './lambda-model.js';
 
 /**
  * Lambda functions, published versions and aliases with weighted routing, as the runbooks see them
@@ -58,7 +39,7 @@ export interface SimulatedFunction {
  * https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html). Concurrency settings, event
  * source mappings and invocations are modules of their own.
  */
-export class SimulatedLambda {
+export class SimulatedLambda implements FunctionLookup {
   private readonly functions = new Map<string, SimulatedFunction>();
   private revisions = 0;
   readonly concurrency: ConcurrencySettings;

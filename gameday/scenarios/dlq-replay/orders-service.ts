@@ -1,5 +1,5 @@
+import { originalIdOf } from '../../../handlers/dlq-replay/replay-attributes.js';
 import type { ReplayOutcome, ReplayReport } from '../../../handlers/dlq-replay/report-replay.js';
-import { originalIdOf } from '../../../handlers/lib/replay-attributes.js';
 import type { Environment } from '../../../handlers/lib/step-deps.js';
 import type { SqsFaults } from '../../account/sqs/simulated-sqs.js';
 import { runbookOutcomeOf, type Scenario } from '../../scenario.js';

@@ -1,18 +1,18 @@
 import type { Message, MessageAttributeValue, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import {
+  originalIdOf,
+  replayAttributes,
+  replayMarksOf,
+  withReplayMarks,
+} from '../../../handlers/dlq-replay/replay-attributes.js';
+import {
   batches,
   dispositionOf,
   entrySize,
   type ReplayContext,
   replayEntry,
 } from '../../../handlers/dlq-replay/replay-entries.js';
-import {
-  originalIdOf,
-  replayAttributes,
-  replayMarksOf,
-  withReplayMarks,
-} from '../../../handlers/lib/replay-attributes.js';
 
 const run: ReplayContext = {
   executionId: 'arn:aws:states:eu-west-1:123456789012:execution:runbook-dlq-replay:run-7',

@@ -1,7 +1,7 @@
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { withReplayMarks } from '../../../handlers/dlq-replay/replay-attributes.js';
 import { replayBatch } from '../../../handlers/dlq-replay/replay-batch.js';
-import { withReplayMarks } from '../../../handlers/lib/replay-attributes.js';
 import { dlqAccount } from '../../support/dlq-account.js';
 
 const run = 'arn:aws:states:eu-west-1:123456789012:execution:runbook-dlq-replay:test';

@@ -6,7 +6,7 @@ import {
   replayAttributes,
   replayMarksOf,
   withReplayMarks,
-} from '../../../../handlers/lib/replay-attributes.js';
+} from '../../../../handlers/dlq-replay/replay-attributes.js';
 
 const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
 /** `count` attributes of the message's own. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../../../handlers/lib/token-bucket.js';
+import { TokenBucket } from '../../../../handlers/dlq-replay/token-bucket.js';
 
 /** A bucket on a virtual clock, recording when each token was taken. */
 function virtualBucket(rate: number, burst: number) {
