@@ -10,7 +10,7 @@ export { SimulatedAccount } from './gameday/account/simulated-account.js';
 export { formatResult } from './gameday/format-result.js';
 export { type RunOptions, runScenario, type ScenarioResult } from './gameday/run-scenario.js';
 export { type RunFacts, runbookOutcomeOf, type Scenario } from './gameday/scenario.js';
-export { scenarios } from './gameday/scenarios/index.js';
+export { scenarios } from './gameday/scenarios/catalogue.js';
 // Declaring runbooks, their steps and the AWS events that start them.
 export {
   defineTrigger,

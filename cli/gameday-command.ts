@@ -8,7 +8,7 @@ import {
 } from '../gameday/iam/platform-configurations.js';
 import { htmlReport } from '../gameday/report/html-report.js';
 import { runScenario, type ScenarioResult } from '../gameday/run-scenario.js';
-import { findScenario } from '../gameday/scenarios/index.js';
+import { findScenario } from '../gameday/scenarios/catalogue.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 
 /**

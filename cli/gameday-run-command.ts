@@ -3,7 +3,7 @@ import type { DriverResult } from '../gameday/driver/drive-game-day.js';
 import { driveInSandbox } from '../gameday/driver/drive-in-sandbox.js';
 import { driveLocally } from '../gameday/driver/drive-locally.js';
 import { htmlReport } from '../gameday/report/html-report.js';
-import { findScenario } from '../gameday/scenarios/index.js';
+import { findScenario } from '../gameday/scenarios/catalogue.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 
 export interface GamedayRunOptions {

@@ -138,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
     case 'diagrams':
       return (await import('./definition-commands.js')).diagrams(values.check);
     case 'scenarios': {
-      const { scenarios } = await import('../gameday/scenarios/index.js');
+      const { scenarios } = await import('../gameday/scenarios/catalogue.js');
       for (const s of scenarios) console.log(`${s.id.padEnd(24)} ${s.runbook.padEnd(18)} ${s.description}`);
       return 0;
     }
@@ -168,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
           },
         );
       }
-      const { scenarios } = await import('../gameday/scenarios/index.js');
+      const { scenarios } = await import('../gameday/scenarios/catalogue.js');
       const { simulate } = await import('./gameday-command.js');
       return simulate(
         scenarios.map((s) => s.id),

@@ -20,7 +20,7 @@ import { callbackApprover } from './callback-approver.js';
 import { injectFault } from './inject-fault.js';
 import { scenarioStart } from './scenario.js';
 import { checkoutService } from './scenarios/api-5xx-spike/checkout-service.js';
-import { findScenario } from './scenarios/index.js';
+import { findScenario } from './scenarios/catalogue.js';
 import { SimulatedPlatform } from './simulated-platform.js';
 
 /** A message as the sandbox's workspace holds it, updates applied. */

@@ -205,7 +205,7 @@ export const gameDays = [
 
 const test = ({ id }: ScaffoldNames) => `import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../gameday/run-scenario.js';
-import { findScenario } from '../../gameday/scenarios/index.js';
+import { findScenario } from '../../gameday/scenarios/catalogue.js';
 
 describe('${id}', () => {
   it('passes its game day on the simulated account, under the IAM the CDK app deploys', async () => {

@@ -84,5 +84,5 @@ export const dlqReplay = defineRunbook({
   cooldownSeconds: 15 * 60,
   steps,
   definition: () => import('./definition.js'),
-  gameDays: async () => (await import('../../gameday/scenarios/dlq-replay/index.js')).dlqReplayScenarios,
+  gameDays: async () => (await import('../../gameday/scenarios/dlq-replay/game-days.js')).dlqReplayScenarios,
 });

@@ -104,5 +104,5 @@ export const lambdaThrottling = defineRunbook({
   steps,
   definition: () => import('./definition.js'),
   gameDays: async () =>
-    (await import('../../gameday/scenarios/lambda-throttling/index.js')).lambdaThrottlingScenarios,
+    (await import('../../gameday/scenarios/lambda-throttling/game-days.js')).lambdaThrottlingScenarios,
 });

@@ -93,5 +93,5 @@ export const runtimeUpgrade = defineRunbook({
   steps,
   definition: () => import('./definition.js'),
   gameDays: async () =>
-    (await import('../../gameday/scenarios/runtime-upgrade/index.js')).runtimeUpgradeScenarios,
+    (await import('../../gameday/scenarios/runtime-upgrade/game-days.js')).runtimeUpgradeScenarios,
 });

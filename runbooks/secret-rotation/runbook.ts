@@ -79,5 +79,5 @@ export const secretRotation = defineRunbook({
   steps,
   definition: () => import('./definition.js'),
   gameDays: async () =>
-    (await import('../../gameday/scenarios/secret-rotation/index.js')).secretRotationScenarios,
+    (await import('../../gameday/scenarios/secret-rotation/game-days.js')).secretRotationScenarios,
 });

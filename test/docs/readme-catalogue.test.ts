@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scenarios } from '../../gameday/scenarios/index.js';
+import { scenarios } from '../../gameday/scenarios/catalogue.js';
 import { runbooks } from '../../runbooks/catalogue.js';
 
 const readme = readFileSync('README.md', 'utf8');

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { runScenario } from '../../gameday/run-scenario.js';
-import { findScenario } from '../../gameday/scenarios/index.js';
+import { findScenario } from '../../gameday/scenarios/catalogue.js';
 import { functionArnPlaceholder } from '../../state-machines/render-asl.js';
 import { validateAsl } from '../../state-machines/validate-asl.js';
 

@@ -10,7 +10,7 @@ import {
 import { deployPlatform } from '../../gameday/iam/platform-deployment.js';
 import { runScenario, type ScenarioResult } from '../../gameday/run-scenario.js';
 import type { Scenario } from '../../gameday/scenario.js';
-import { scenarios } from '../../gameday/scenarios/index.js';
+import { scenarios } from '../../gameday/scenarios/catalogue.js';
 import { steps } from '../../handlers/step-catalogue.js';
 
 /** One game day run under a configuration, with what IAM decided and the deployment it decided on. */

@@ -7,7 +7,7 @@ import { scopedConfiguration } from '../../gameday/iam/platform-configurations.j
 import { type Template as CfnTemplate, TemplateResolver } from '../../gameday/iam/template-resolver.js';
 import { runScenario } from '../../gameday/run-scenario.js';
 import { scenarioStart } from '../../gameday/scenario.js';
-import { findScenario } from '../../gameday/scenarios/index.js';
+import { findScenario } from '../../gameday/scenarios/catalogue.js';
 import { rotationSettings } from '../../gameday/scenarios/secret-rotation/secrets-world.js';
 import { steps } from '../../handlers/step-catalogue.js';
 import { createApp } from '../../infra/app.js';

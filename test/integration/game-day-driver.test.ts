@@ -6,7 +6,7 @@ import { driveGameDay } from '../../gameday/driver/drive-game-day.js';
 import { driveLocally } from '../../gameday/driver/drive-locally.js';
 import { scriptedApprover } from '../../gameday/run-scenario.js';
 import { scenarioStart } from '../../gameday/scenario.js';
-import { findScenario } from '../../gameday/scenarios/index.js';
+import { findScenario } from '../../gameday/scenarios/catalogue.js';
 import { SimulatedPlatform } from '../../gameday/simulated-platform.js';
 
 // The driver's AWS path, run through the real SDK clients (FIS, Lambda, CloudWatch, Step Functions)

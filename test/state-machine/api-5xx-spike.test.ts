@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../gameday/run-scenario.js';
 import { badDeploy } from '../../gameday/scenarios/api-5xx-spike/checkout-service.js';
-import { api5xxSpikeScenarios } from '../../gameday/scenarios/api-5xx-spike/index.js';
+import { api5xxSpikeScenarios } from '../../gameday/scenarios/api-5xx-spike/game-days.js';
 import { definitionOf } from '../../runbooks/definitions.js';
 
 const api5xxSpikeDefinition = definitionOf('api-5xx-spike');

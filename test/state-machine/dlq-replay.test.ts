@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { runScenario } from '../../gameday/run-scenario.js';
 import { scenarioStart } from '../../gameday/scenario.js';
-import { dlqReplayScenarios } from '../../gameday/scenarios/dlq-replay/index.js';
+import { dlqReplayScenarios } from '../../gameday/scenarios/dlq-replay/game-days.js';
 import { createOrdersQueues } from '../../gameday/scenarios/dlq-replay/orders-queues.js';
 import { SimulatedPlatform } from '../../gameday/simulated-platform.js';
 import type { ReplayReport } from '../../handlers/dlq-replay/report-replay.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../gameday/run-scenario.js';
-import { lambdaThrottlingScenarios } from '../../gameday/scenarios/lambda-throttling/index.js';
+import { lambdaThrottlingScenarios } from '../../gameday/scenarios/lambda-throttling/game-days.js';
 import type { ThrottlingReport } from '../../handlers/lambda-throttling/report-throttling.js';
 
 const byId = (id: string) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { runScenario } from '../../gameday/run-scenario.js';
-import { runtimeUpgradeScenarios } from '../../gameday/scenarios/runtime-upgrade/index.js';
+import { runtimeUpgradeScenarios } from '../../gameday/scenarios/runtime-upgrade/game-days.js';
 import { dispatchEvent } from '../../handlers/dispatcher/dispatch-event.js';
 import type { UpgradeReport } from '../../handlers/runtime-upgrade/report-upgrade.js';
 import { dispatchFixture } from '../support/dispatch-fixture.js';

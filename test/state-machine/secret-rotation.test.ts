@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { runScenario } from '../../gameday/run-scenario.js';
 import type { Scenario } from '../../gameday/scenario.js';
-import { secretRotationScenarios } from '../../gameday/scenarios/secret-rotation/index.js';
+import { secretRotationScenarios } from '../../gameday/scenarios/secret-rotation/game-days.js';
 import type {
   RotationFinalState,
   RotationOutcome,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SimulatedAccount } from '../../../../gameday/account/simulated-account.js';
 import { runScenario } from '../../../../gameday/run-scenario.js';
 import { runtimeDemoAccount } from '../../../../gameday/runtime-demo-account.js';
-import { scenarios } from '../../../../gameday/scenarios/index.js';
+import { scenarios } from '../../../../gameday/scenarios/catalogue.js';
 import { runtimeInventory } from '../../../../handlers/runtime-upgrade/runtime-inventory.js';
 import {
   acceptsUpdates,
