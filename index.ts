@@ -42,6 +42,7 @@ export {
 } from './handlers/lib/schemas.js';
 export { type Environment, environments, type StepCore, type StepDeps } from './handlers/lib/step-deps.js';
 export { parseTarget, type Target, type TargetKind, targetKey } from './handlers/lib/targets.js';
+export { step as changeGate } from './handlers/shared/change-gate.js';
 export { step as escalate } from './handlers/shared/escalate.js';
 export { step as releaseLease } from './handlers/shared/release-lease.js';
 export { step as requestApproval } from './handlers/shared/request-approval.js';

@@ -51,6 +51,8 @@ export default {
   // the regular suite cover those schemas.
   ignoreStatic: true,
   concurrency: 2,
+  // A mutant that loops forever is stopped sooner: every test here takes well under a second.
+  timeoutMS: 2000,
   // Stryker rewrites tsconfig through TypeScript's JavaScript API, which TypeScript 7 no longer has;
   // a file that does not exist switches the rewriting off (vitest transpiles without it).
   tsconfigFile: 'tsconfig.stryker-none.json',

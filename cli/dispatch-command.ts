@@ -4,6 +4,7 @@ import { type AlarmLookups, type Decision, refuse } from '../handlers/dispatcher
 import { decideEvent } from '../handlers/dispatcher/dispatch-event.js';
 import type { DispatcherConfig } from '../handlers/dispatcher/dispatcher-config.js';
 import { routeRuleSchema } from '../handlers/lib/alarm-routing.js';
+import { defaultChangeBudget } from '../handlers/lib/change-budget.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 import { problemsOf } from '../handlers/lib/parse-input.js';
 import { targetKey } from '../handlers/lib/targets.js';
@@ -62,6 +63,7 @@ function previewConfig(event: unknown, options: PreviewOptions): DispatcherConfi
   const region = options.region ?? (typeof where.region === 'string' ? where.region : 'us-east-1');
   return {
     routes: loadRoutes(options.routesFile),
+    changeBudget: defaultChangeBudget,
     leaseTable: 'preview',
     accountId,
     region,

@@ -34,6 +34,9 @@ Commands:
                              write a working runbook: its folder (definition, two steps, a game
                              day), a test, its diagram, and its line in runbooks/catalogue.ts.
                              Run in the project's root; docs/writing-a-runbook.md goes on from there
+  resume --table <lease table> --by <person> [--region <r>]
+                             resume automatic remediation the circuit breaker paused (the stack's
+                             LeaseTableName); until then every run asks a human
   redrive-failed-dispatches --queue <url> [--dry-run] [--region <r>]
                              send the events platform functions failed on (the stack's
                              FailedInvocationsQueueUrl) back to them once the cause is fixed
@@ -92,6 +95,8 @@ async function main(argv: string[]): Promise<number> {
       account: { type: 'string' },
       aws: { type: 'boolean', default: false },
       queue: { type: 'string' },
+      table: { type: 'string' },
+      by: { type: 'string' },
       html: { type: 'string' },
       approve: { type: 'string', default: 'slack' },
       'approval-table': { type: 'string' },
@@ -107,6 +112,12 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   switch (command) {
+    case 'resume':
+      return (await import('./resume-command.js')).resumeCommand({
+        table: values.table,
+        by: values.by,
+        region: values.region,
+      });
     case 'redrive-failed-dispatches': {
       const { redriveCommand } = await import('./redrive-command.js');
       return redriveCommand({

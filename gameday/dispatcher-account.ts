@@ -1,4 +1,5 @@
 import type { DispatcherDeps } from '../handlers/dispatcher/dispatcher-config.js';
+import { defaultChangeBudget } from '../handlers/lib/change-budget.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 
 export interface DispatcherAccountOptions {
@@ -22,6 +23,7 @@ export function dispatcherAccount(options: DispatcherAccountOptions) {
     metrics: { count: () => undefined },
     config: {
       routes: [],
+      changeBudget: defaultChangeBudget,
       leaseTable,
       accountId: account.identity.accountId,
       region: account.identity.region,

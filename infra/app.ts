@@ -38,6 +38,7 @@ export function createApp(app = new App(), options: AppOptions = {}): { app: App
     ...(targets ? { targetFunctionArns: targets } : {}),
     ...(deadLetterQueues ? { deadLetterQueues } : {}),
     routes: settings['runbooks:routes'],
+    changeBudget: settings['runbooks:changeBudget'],
     ...(slackAccess ? { slackAccess } : {}),
     ...(credentialAdapterArn
       ? { rotation: { secrets: settings['runbooks:rotatedSecrets'], credentialAdapterArn } }

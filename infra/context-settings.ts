@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { routeRuleSchema } from '../handlers/lib/alarm-routing.js';
+import { changeBudgetSchema, defaultChangeBudget } from '../handlers/lib/change-budget.js';
 import { environments } from '../handlers/lib/step-deps.js';
 import { rotatedSecretSchema } from './secret-rotation.js';
 
@@ -76,6 +77,7 @@ const settingsSchema = z.strictObject({
   'runbooks:credentialAdapter': z.optional(functionArn),
   'runbooks:gameDay': z._default(flag, false),
   'runbooks:reservedConcurrency': z._default(flag, true),
+  'runbooks:changeBudget': z._default(fromCommandLine(changeBudgetSchema), defaultChangeBudget),
 });
 
 export type ContextSettings = z.output<typeof settingsSchema>;

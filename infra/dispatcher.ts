@@ -10,6 +10,7 @@ import type { EventTrigger } from '../handlers/dispatcher/event-trigger.js';
 import { dispatcherFunction } from '../handlers/dispatcher/handler.js';
 import { alarmTriggerPattern } from '../handlers/dispatcher/trigger-patterns.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
+import type { ChangeBudgetSettings } from '../handlers/lib/change-budget.js';
 import { writeDispatcherEntry } from './dispatcher-entry.js';
 import type { DeploymentScope } from './function-grants.js';
 import { PlatformFunction } from './platform-function.js';
@@ -24,6 +25,8 @@ export interface DispatcherProps {
    * @default none (tagged alarms only)
    */
   readonly routes?: readonly RouteRule[];
+  /** The budget of automated change every run it starts carries. */
+  readonly changeBudget: ChangeBudgetSettings;
   /** The lease table. */
   readonly leaseTable: ITable;
   /** Where the function's own alarm notifies. */
@@ -55,6 +58,7 @@ export class Dispatcher extends Construct {
     const stack = Stack.of(this);
     this.config = stack.toJsonString({
       routes: props.routes ?? [],
+      changeBudget: props.changeBudget,
       leaseTable: props.leaseTable.tableName,
       runbooks: props.runbooks,
       accountId: stack.account,

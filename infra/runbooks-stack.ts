@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import type { DeployedRunbook } from '../handlers/dispatcher/dispatcher-config.js';
 import { dispatcherFunction } from '../handlers/dispatcher/handler.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
+import { type ChangeBudgetSettings, defaultChangeBudget } from '../handlers/lib/change-budget.js';
 import type { Permission } from '../handlers/lib/define-step.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import { stepsOf } from '../handlers/step-catalogue.js';
@@ -51,6 +52,11 @@ export interface RunbooksStackProps extends StackProps {
    * @default none (tagged alarms only)
    */
   readonly routes?: readonly RouteRule[];
+  /**
+   * The budget of automated change and its circuit breaker.
+   * @default 20 automated changes an hour; paused after 3 failed or rolled-back changes within an hour
+   */
+  readonly changeBudget?: ChangeBudgetSettings;
   /**
    * Who may start and approve from Slack.
    * @default nobody
@@ -114,6 +120,10 @@ export class RunbooksStack extends Stack {
     // Events the platform's asynchronously invoked functions failed on after Lambda's retries:
     // `runbook redrive-failed-dispatches` sends them back once the cause is fixed.
     const failedInvocations = queue('FailedInvocations');
+    new CfnOutput(this, 'LeaseTableName', {
+      description: 'What `runbook resume --table` resumes automatic remediation in',
+      value: leases.tableName,
+    });
     new CfnOutput(this, 'FailedInvocationsQueueUrl', {
       description: 'What `runbook redrive-failed-dispatches --queue` reads',
       value: failedInvocations.queueUrl,
@@ -168,6 +178,7 @@ export class RunbooksStack extends Stack {
       runbooks: deployed,
       eventTriggers: eventTriggersOf(props.runbooks),
       ...(props.routes ? { routes: props.routes } : {}),
+      changeBudget: props.changeBudget ?? defaultChangeBudget,
       leaseTable: leases,
       alarmTopic: platformAlarms,
       deadLetters: triggerDlq,

@@ -32,7 +32,8 @@ const runbook = ({
   title,
   kind,
   t,
-}: ScaffoldNames) => `import { step as escalateStep } from '../../handlers/shared/escalate.js';
+}: ScaffoldNames) => `import { step as changeGateStep } from '../../handlers/shared/change-gate.js';
+import { step as escalateStep } from '../../handlers/shared/escalate.js';
 import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
 import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
 import { defineRunbook } from '../define-runbook.js';
@@ -48,8 +49,8 @@ const guardrails = {
   verifyAfterSeconds: 60,
 } as const;
 
-/** Its steps: its own two, and the platform's approval, escalation and lease release. */
-const steps = [checkStep, requestApprovalStep, applyStep, escalateStep, releaseLeaseStep] as const;
+/** Its steps: its own two, and the platform's approval, change gate, escalation and lease release. */
+const steps = [checkStep, requestApprovalStep, changeGateStep, applyStep, escalateStep, releaseLeaseStep] as const;
 
 /** The names of its steps: the functions its definition is built over. */
 export type StepNames = (typeof steps)[number]['name'];
@@ -140,6 +141,7 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
   const approval = new ApprovalStep(scope, 'Approve', {
     runbook: id,
     approvalFunction: fn['request-approval'],
+    changeGateFunction: fn['change-gate'],
     modePath: '$.decision.approval',
     summaryPath: '$.decision.summary',
     evidencePath: '$.decision',

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { routeRuleSchema } from '../lib/alarm-routing.js';
 import type { AwsClients } from '../lib/aws-clients.js';
+import { changeBudgetSchema } from '../lib/change-budget.js';
 import { InvalidInputError } from '../lib/errors.js';
 import { problemsOf } from '../lib/parse-input.js';
 import type { PlatformMetrics } from '../lib/platform-metrics.js';
@@ -38,6 +39,8 @@ export type DeployedRunbook = z.infer<typeof deployedRunbookSchema>;
 
 export const dispatcherConfigSchema = z.object({
   routes: z.array(routeRuleSchema),
+  /** The budget of automated change every run carries in its dispatch context. */
+  changeBudget: changeBudgetSchema,
   runbooks: z.record(z.string(), deployedRunbookSchema),
   leaseTable: nonEmptyString(),
   /** The account and region this deployment acts in: events of others are refused. */

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { DispatchPlan } from '../lib/alarm-routing.js';
 import { aliasBehindApi } from '../lib/alias-target.js';
+import type { ChangeBudgetSettings } from '../lib/change-budget.js';
 import { InvalidInputError } from '../lib/errors.js';
 import { logger } from '../lib/observability.js';
 import { lockKeysOf } from '../lib/resource-locks.js';
@@ -28,6 +29,8 @@ export interface DispatchContext {
   readonly requestedBy: string;
   readonly forced: boolean;
   readonly cooldownSeconds: number;
+  /** The deployment's budget of automated change, for the run's change gate and escalation. */
+  readonly changeBudget: ChangeBudgetSettings;
 }
 
 export function ignored(
@@ -142,6 +145,7 @@ export async function launch(
     requestedBy: request.requestedBy,
     forced: request.force,
     cooldownSeconds: deployed.cooldownSeconds,
+    changeBudget: deps.config.changeBudget,
   };
   try {
     const started = await deps.clients.sfn.send(

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
+import { ChangeBudget, changeBudgetSchema } from '../lib/change-budget.js';
 import { defineStep } from '../lib/define-step.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
 import { notify } from '../lib/notify.js';
@@ -27,6 +28,8 @@ export interface Escalation {
   readonly reason: string;
   readonly escalatedAt: string;
   readonly messageId: string;
+  /** Whether automatic remediation is paused after this escalation (the circuit breaker). */
+  readonly automationPaused: boolean;
 }
 
 /** Step Functions puts a Lambda error's message inside `Cause` as JSON `{ errorMessage }`. */
@@ -77,20 +80,44 @@ function reasonFor(state: Readonly<Record<string, unknown>>): string {
 }
 
 /** Hands the incident to on-call with the evidence gathered so far. Changes nothing else. */
-const escalateOnce: StepCore<EscalateInput, Escalation, 'sns'> = async (rawInput, deps) => {
+/**
+ * Whether the run changed something before it escalated (a change the gate granted, or one a
+ * person approved), so its escalation counts towards the circuit breaker on automated change.
+ */
+function changedSomething(state: Readonly<Record<string, unknown>>): boolean {
+  return asRecord(state.changeGate)?.granted === true || asRecord(state.approval) !== undefined;
+}
+
+/**
+ * Hands the incident to on-call with the evidence gathered so far. A run that had changed
+ * something counts towards the circuit breaker, which may pause automatic remediation everywhere
+ * (the message says so). Changes nothing else.
+ */
+const escalateOnce: StepCore<EscalateInput, Escalation, 'sns' | 'dynamodb'> = async (rawInput, deps) => {
   const input = parseInput(inputSchema, rawInput, 'escalate');
   const reason = reasonFor(input.state);
   const escalatedAt = deps.now().toISOString();
+  const budget = changeBudgetSchema.safeParse(asRecord(input.state.dispatch)?.changeBudget);
+  const breaker =
+    budget.success && changedSomething(input.state)
+      ? await new ChangeBudget(deps.clients.dynamodb, deps.leaseTable).recordFailure(
+          input.executionId,
+          reason,
+          budget.data,
+          deps.now(),
+        )
+      : undefined;
+  const paused = breaker?.paused ? `; automatic remediation is paused: ${breaker.reason}` : '';
   const messageId = await notify(deps, deps.topics.escalation, `Escalation: ${input.runbook}: ${reason}`, {
     runbook: input.runbook,
     executionId: input.executionId,
-    reason,
+    reason: `${reason}${paused}`,
     evidence: input.state.evidence ?? input.state.inspection ?? input.state.plan ?? null,
     decision: input.state.decision ?? null,
     rollback: input.state.rollback ?? null,
     verification: input.state.verification ?? null,
   });
-  return { reason, escalatedAt, messageId };
+  return { reason, escalatedAt, messageId, automationPaused: breaker?.paused === true };
 };
 
 /** The step, idempotent on `executionId`: a retry returns the first result instead of acting twice. */
@@ -102,7 +129,11 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { sns: SNSClient, dynamodb: DynamoDBClient },
   core: escalate,
-  permissions: [{ actions: ['sns:Publish'], on: 'escalation-topic' }],
+  permissions: [
+    { actions: ['sns:Publish'], on: 'escalation-topic' },
+    // The circuit breaker's item.
+    { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], on: 'lease-table' },
+  ],
   idempotent: true,
 });
 

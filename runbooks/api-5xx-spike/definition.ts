@@ -73,6 +73,7 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
   const approval = new ApprovalStep(scope, 'Ask for approval', {
     runbook: id,
     approvalFunction: fn['request-approval'],
+    changeGateFunction: fn['change-gate'],
     modePath: '$.decision.approval',
     gateName: 'Approval required?',
     summaryPath: '$.decision.summary',

@@ -5,6 +5,7 @@ import { step as gatherEvidenceStep } from '../../handlers/api-5xx-spike/gather-
 import { step as rollbackAliasStep } from '../../handlers/api-5xx-spike/rollback-alias.js';
 import { step as verifyRecoveryStep } from '../../handlers/api-5xx-spike/verify-recovery.js';
 import { alarmStateChangeEventSchema } from '../../handlers/lib/alarm-event.js';
+import { step as changeGateStep } from '../../handlers/shared/change-gate.js';
 import { step as escalateStep } from '../../handlers/shared/escalate.js';
 import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
 import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
@@ -27,6 +28,7 @@ const steps = [
   gatherEvidenceStep,
   decideRemediationStep,
   requestApprovalStep,
+  changeGateStep,
   rollbackAliasStep,
   verifyRecoveryStep,
   escalateStep,

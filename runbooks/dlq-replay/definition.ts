@@ -156,6 +156,7 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
   const approval = new ApprovalStep(scope, 'Ask for approval', {
     runbook: id,
     approvalFunction: fn['request-approval'],
+    changeGateFunction: fn['change-gate'],
     modePath: '$.plan.approval',
     gateName: 'Approval required?',
     summaryPath: '$.plan.summary',

@@ -5,6 +5,7 @@ import { step as planReplayStep } from '../../handlers/dlq-replay/plan-replay.js
 import { step as replayBatchStep } from '../../handlers/dlq-replay/replay-batch.js';
 import { step as reportReplayStep } from '../../handlers/dlq-replay/report-replay.js';
 import { step as startMoveTaskStep } from '../../handlers/dlq-replay/start-move-task.js';
+import { step as changeGateStep } from '../../handlers/shared/change-gate.js';
 import { step as escalateStep } from '../../handlers/shared/escalate.js';
 import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
 import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
@@ -46,6 +47,7 @@ const steps = [
   inspectDlqStep,
   planReplayStep,
   requestApprovalStep,
+  changeGateStep,
   startMoveTaskStep,
   checkMoveTaskStep,
   replayBatchStep,

@@ -16,11 +16,18 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { ErrorNames } from '../../handlers/lib/errors.js';
 import type { ApproverTier } from '../runbook.js';
+import { taskStep } from './task-step.js';
 
 export interface ApprovalStepProps {
   readonly runbook: string;
   /** The `request-approval` handler. */
   readonly approvalFunction: IFunction;
+  /**
+   * The `change-gate` handler: where policy says `auto`, the change is taken from the
+   * environment's budget of automated change; when it is spent, automatic remediation is paused,
+   * or the gate fails, a human is asked instead.
+   */
+  readonly changeGateFunction: IFunction;
   /** JSONPath of the approval mode (`auto` or `human`) the decision step chose for this environment. */
   readonly modePath: string;
   /** JSONPath of the one-line proposal shown to approvers. */
@@ -40,7 +47,8 @@ export interface ApprovalStepProps {
 /**
  * Asks humans where policy says so and waits for the answer (`waitForTaskToken`), one approver
  * group after another: a group's timeout asks the next group. Starts with a Choice on the approval
- * mode (`auto` goes straight on); continues on approval; a rejection (`ApprovalRejectedError`) or
+ * mode: `auto` goes on once the change gate grants it a change of the budget of automated change
+ * (refused, a human is asked); continues on approval; a rejection (`ApprovalRejectedError`) or
  * the last group's timeout goes to `onDeclined`, so nothing after the approval runs. Every state
  * name derives from the fragment's id, so a runbook can ask for approval twice.
  */
@@ -81,13 +89,28 @@ export class ApprovalStep extends StateMachineFragment {
       });
     });
     const [first] = tasks as [LambdaInvoke, ...LambdaInvoke[]];
-    const gate = new Choice(this, props.gateName ?? `${id}: approval required?`).when(
-      Condition.stringEquals(props.modePath, 'human'),
+    const withinBudget = taskStep(this, `${id}: within the change budget?`, {
+      lambdaFunction: props.changeGateFunction,
+      payload: TaskInput.fromObject({
+        executionId: JsonPath.executionId,
+        runbook: props.runbook,
+        budget: JsonPath.objectAt('$.dispatch.changeBudget'),
+      }),
+      resultPath: '$.changeGate',
+    });
+    // A gate that cannot answer asks a human: automation is never granted by default.
+    withinBudget.addCatch(first, { errors: [ErrorNames.all], resultPath: '$.changeGate' });
+    const granted = new Choice(this, `${id}: change granted?`).when(
+      Condition.booleanEquals('$.changeGate.granted', false),
       first,
     );
+    withinBudget.next(granted);
+    const gate = new Choice(this, props.gateName ?? `${id}: approval required?`)
+      .when(Condition.stringEquals(props.modePath, 'human'), first)
+      .otherwise(withinBudget);
     this.startState = gate;
-    // Whatever follows comes after every tier and after the gate's `auto` branch.
-    const reachable = gate.afterwards({ includeOtherwise: true }).endStates;
+    // Whatever follows comes after every tier and after a granted automatic change.
+    const reachable = granted.afterwards({ includeOtherwise: true }).endStates;
     this.endStates = [...reachable, ...tasks.filter((task) => !reachable.includes(task))];
   }
 }

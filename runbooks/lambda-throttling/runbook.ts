@@ -9,6 +9,7 @@ import { step as gatherConcurrencyEvidenceStep } from '../../handlers/lambda-thr
 import { step as reportThrottlingStep } from '../../handlers/lambda-throttling/report-throttling.js';
 import { step as revertConcurrencyChangeStep } from '../../handlers/lambda-throttling/revert-concurrency-change.js';
 import { step as verifyThrottlesStep } from '../../handlers/lambda-throttling/verify-throttles.js';
+import { step as changeGateStep } from '../../handlers/shared/change-gate.js';
 import { step as escalateStep } from '../../handlers/shared/escalate.js';
 import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
 import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
@@ -58,6 +59,7 @@ const steps = [
   gatherConcurrencyEvidenceStep,
   decideThrottlingFixStep,
   requestApprovalStep,
+  changeGateStep,
   applyConcurrencyChangeStep,
   checkProvisionedConcurrencyStep,
   verifyThrottlesStep,

@@ -96,6 +96,7 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
   const approval = new ApprovalStep(scope, 'Approve the settings', {
     runbook: id,
     approvalFunction: fn['request-approval'],
+    changeGateFunction: fn['change-gate'],
     modePath: '$.decision.approval',
     summaryPath: '$.decision.summary',
     evidencePath: '$.evidence',

@@ -1,3 +1,4 @@
+import { step as changeGateStep } from '../../handlers/shared/change-gate.js';
 import { step as escalateStep } from '../../handlers/shared/escalate.js';
 import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
 import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
@@ -31,6 +32,7 @@ const steps = [
   inspectQueueStep,
   decideQueueSettingsStep,
   requestApprovalStep,
+  changeGateStep,
   setQueueSettingsStep,
   verifyQueueSettingsStep,
   escalateStep,

@@ -10,6 +10,7 @@ import { step as reportUpgradeStep } from '../../handlers/runtime-upgrade/report
 import { step as setAliasRoutingStep } from '../../handlers/runtime-upgrade/set-alias-routing.js';
 import { step as smokeTestStep } from '../../handlers/runtime-upgrade/smoke-test.js';
 import { step as updateConfigurationStep } from '../../handlers/runtime-upgrade/update-configuration.js';
+import { step as changeGateStep } from '../../handlers/shared/change-gate.js';
 import { step as escalateStep } from '../../handlers/shared/escalate.js';
 import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
 import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
@@ -41,6 +42,7 @@ const steps = [
   smokeTestStep,
   setAliasRoutingStep,
   requestApprovalStep,
+  changeGateStep,
   compareVersionsStep,
   escalateStep,
   reportUpgradeStep,

@@ -118,6 +118,7 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
   const approval = new ApprovalStep(scope, 'Ask to clear the stale label', {
     runbook: id,
     approvalFunction: fn['request-approval'],
+    changeGateFunction: fn['change-gate'],
     modePath: '$.inspection.approval',
     gateName: 'Approval required?',
     summaryPath: '$.inspection.summary',

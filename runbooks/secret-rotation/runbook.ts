@@ -9,6 +9,7 @@ import { step as inspectSecretStep } from '../../handlers/secret-rotation/inspec
 import { step as reportRotationStep } from '../../handlers/secret-rotation/report-rotation.js';
 import { step as rollBackRotationStep } from '../../handlers/secret-rotation/roll-back-rotation.js';
 import { step as startRotationStep } from '../../handlers/secret-rotation/start-rotation.js';
+import { step as changeGateStep } from '../../handlers/shared/change-gate.js';
 import { step as escalateStep } from '../../handlers/shared/escalate.js';
 import { step as releaseLeaseStep } from '../../handlers/shared/release-lease.js';
 import { step as requestApprovalStep } from '../../handlers/shared/request-approval.js';
@@ -27,6 +28,7 @@ const guardrails: SecretRotationGuardrails = {
 const steps = [
   inspectSecretStep,
   requestApprovalStep,
+  changeGateStep,
   clearStalePendingStep,
   startRotationStep,
   checkRotationStep,

@@ -68,6 +68,7 @@ describe('the dispatcher’s bundle', () => {
     await bundled;
     const config = {
       routes: [],
+      changeBudget: { perHour: 20, breakerFailures: 3, breakerWindowMinutes: 60 },
       leaseTable: 'leases',
       accountId: '123456789012',
       region: 'eu-west-1',

@@ -34,6 +34,8 @@ describe('api-5xx-spike state machine, run locally on the simulated account', ()
       'Decide',
       'Recent deploy to blame?',
       'Approval required?',
+      'Ask for approval: within the change budget?',
+      'Ask for approval: change granted?',
       'Roll back alias',
       'Start verification',
       'Let the alias settle',

@@ -6,6 +6,7 @@ import { dlqReplayScenarios } from '../../gameday/scenarios/dlq-replay/game-days
 import { createOrdersQueues } from '../../gameday/scenarios/dlq-replay/orders-queues.js';
 import { SimulatedPlatform } from '../../gameday/simulated-platform.js';
 import type { ReplayReport } from '../../handlers/dlq-replay/report-replay.js';
+import { defaultChangeBudget } from '../../handlers/lib/change-budget.js';
 import { definitionOf } from '../../runbooks/definitions.js';
 
 const dlqReplayDefinition = definitionOf('dlq-replay');
@@ -65,7 +66,21 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
     // One message every five seconds: the first replayed ones fail three times and return while the rest wait.
     const result = await runLocally(
       dlqReplayDefinition,
-      { dlq: 'orders-dlq', ratePerSecond: 0.2, maxMessages: 299 },
+      {
+        dlq: 'orders-dlq',
+        ratePerSecond: 0.2,
+        maxMessages: 299,
+        // As the dispatcher starts every run: its automated change is taken from the budget.
+        dispatch: {
+          runbook: 'dlq-replay',
+          target: 'sqs:orders-dlq',
+          locks: ['sqs:orders-dlq'],
+          requestedBy: 'test',
+          forced: false,
+          cooldownSeconds: 0,
+          changeBudget: defaultChangeBudget,
+        },
+      },
       {
         deps: platform.stepDeps,
         approver: () => ({ decision: 'approve', by: 'test' }),

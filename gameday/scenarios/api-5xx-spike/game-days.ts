@@ -46,6 +46,26 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
     },
   },
   {
+    id: 'change-budget-spent',
+    ...checkoutGameDay,
+    description:
+      'A bad deploy in dev, where the rollback is automatic, with the hour’s budget of automated change spent: the runbook asks a human instead; nobody answers, so nothing changes and on-call is paged.',
+    environment: 'dev',
+    approval: 'no-answer',
+    inject: badDeploy,
+    settings: () => ({
+      'runbooks:changeBudget': { perHour: 0, breakerFailures: 3, breakerWindowMinutes: 60 },
+    }),
+    expected: {
+      runbookOutcome: 'escalated',
+      executions: 1,
+      aliasVersion: '6',
+      alarmState: 'ALARM',
+      changes: 0,
+      escalations: 1,
+    },
+  },
+  {
     id: 'approval-rejected',
     ...checkoutGameDay,
     description:

@@ -74,4 +74,35 @@ describe('escalate', () => {
     const result = await escalate({ executionId: `e-${reason.length}`, runbook: 'any-runbook', state }, deps);
     expect(result.reason).toBe(reason);
   });
+
+  it('counts a run that changed something towards the circuit breaker, which pauses automation', async () => {
+    const { account, deps } = await checkoutAccount();
+    const changeBudget = { perHour: 5, breakerFailures: 1, breakerWindowMinutes: 60 };
+    const untouched = await escalate(
+      {
+        executionId: 'e-decided',
+        runbook: 'api-5xx-spike',
+        state: { dispatch: { changeBudget }, decision: { action: 'escalate', reason: 'no recent deploy' } },
+      },
+      deps,
+    );
+    expect(untouched.automationPaused).toBe(false);
+    const changed = await escalate(
+      {
+        executionId: 'e-changed',
+        runbook: 'api-5xx-spike',
+        state: {
+          dispatch: { changeBudget },
+          changeGate: { granted: true, reason: 'automated change 1 of 5 this hour in dev' },
+          verification: { recovered: false, problem: 'not recovered after 3 verification checks' },
+        },
+      },
+      deps,
+    );
+    expect(changed.automationPaused).toBe(true);
+    const message = JSON.parse(account.sns.published.at(-1)?.message ?? '{}') as { reason: string };
+    expect(message.reason).toMatch(
+      /^not recovered after 3 verification checks; automatic remediation is paused: 1 runs failed/,
+    );
+  });
 });

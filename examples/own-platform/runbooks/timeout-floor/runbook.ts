@@ -1,4 +1,4 @@
-import { defineRunbook, escalate, releaseLease, requestApproval } from 'lambda-runbooks';
+import { changeGate, defineRunbook, escalate, releaseLease, requestApproval } from 'lambda-runbooks';
 import { inputSchema } from './contract.js';
 import { step as applyStep } from './steps/apply.js';
 import { step as checkStep } from './steps/check.js';
@@ -11,8 +11,8 @@ const guardrails = {
   verifyAfterSeconds: 60,
 } as const;
 
-/** Its steps: its own two, and the platform's approval, escalation and lease release. */
-const steps = [checkStep, requestApproval, applyStep, escalate, releaseLease] as const;
+/** Its steps: its own two, and the platform's approval, change gate, escalation and lease release. */
+const steps = [checkStep, requestApproval, changeGate, applyStep, escalate, releaseLease] as const;
 
 /** The names of its steps: the functions its definition is built over. */
 export type StepNames = (typeof steps)[number]['name'];

@@ -74,6 +74,7 @@ describe('compareVersions', () => {
       checkedAt: '2026-03-02T09:06:00.000Z',
       alarmsFiring: [],
     });
+    expect(result).not.toHaveProperty('problem');
   });
 
   it('judges a regression from the figures', async () => {
@@ -84,6 +85,20 @@ describe('compareVersions', () => {
     const result = await compareVersions(input(), deps as never);
     expect(result.verdict).toBe('regressed');
     expect(result.reason).toBe('version 2 failed 30.0% of 400 calls, version 1 0.0% of 3600');
+    // What the escalation says.
+    expect(result.problem).toBe(
+      'canary regressed: version 2 failed 30.0% of 400 calls, version 1 0.0% of 3600',
+    );
+  });
+
+  it('finds no problem while it waits for calls', async () => {
+    const { input, deps } = canary(
+      { '1': { calls: 900, errors: 0, durationMs: 100 }, '2': { calls: 5, errors: 0, durationMs: 100 } },
+      6,
+    );
+    const result = await compareVersions(input(), deps as never);
+    expect(result.verdict).toBe('wait');
+    expect(result).not.toHaveProperty('problem');
   });
 
   it('reads zero calls before a whole minute has passed, and counts the check', async () => {
@@ -98,6 +113,7 @@ describe('compareVersions', () => {
     });
     expect(result.checks).toBe(3);
     expect(result.verdict).toBe('insufficient-traffic');
+    expect(result.problem).toBe(`canary insufficient-traffic: ${result.reason}`);
   });
 
   it('names the function’s alarms that are in ALARM', async () => {

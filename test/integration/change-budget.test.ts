@@ -1,0 +1,95 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
+import { ChangeBudget } from '../../handlers/lib/change-budget.js';
+import { createTable, startDynalite } from '../support/dynalite-server.js';
+
+const t0 = new Date('2026-03-02T09:00:00Z');
+const later = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+const settings = { perHour: 3, breakerFailures: 2, breakerWindowMinutes: 60 };
+
+// Asserted against dynalite (a DynamoDB implementation) and the simulated account's DynamoDB, so
+// the game days' budget behaves like the deployed one.
+const backends: [string, () => Promise<{ client: DynamoDBClient; stop: () => Promise<void> }>][] = [
+  [
+    'dynalite on loopback',
+    async () => {
+      const server = await startDynalite();
+      await createTable(server.client, 'leases', 'pk');
+      return server;
+    },
+  ],
+  [
+    'the simulated account',
+    async () => {
+      const account = new SimulatedAccount({ start: t0 });
+      account.dynamodb.createTable('leases', ['pk']);
+      return { client: account.clients().dynamodb, stop: async () => undefined };
+    },
+  ],
+];
+
+describe.each(backends)('the budget of automated change on %s', (_name, start) => {
+  let backend: { client: DynamoDBClient; stop: () => Promise<void> };
+  let environment = 0;
+  const nextEnvironment = () => `env-${++environment}`;
+  const budget = () => new ChangeBudget(backend.client, 'leases');
+
+  beforeAll(async () => {
+    backend = await start();
+  });
+  afterAll(() => backend.stop());
+
+  it('grants N automated changes an hour, then refuses with the reason, and frees them an hour later', async () => {
+    const env = nextEnvironment();
+    const answers = [];
+    for (const run of ['a', 'b', 'c', 'd'])
+      answers.push(await budget().take(run, env, settings, later(run.charCodeAt(0) - 97)));
+    expect(answers.map((a) => a.granted)).toEqual([true, true, true, false]);
+    expect(answers[3]?.reason).toBe(`the budget of 3 automated changes per hour in ${env} is spent`);
+    expect((await budget().take('e', env, settings, later(60))).granted).toBe(true);
+  });
+
+  it('gives a retried run its own change back instead of a second one', async () => {
+    const env = nextEnvironment();
+    await budget().take('a', env, { ...settings, perHour: 1 }, t0);
+    expect(await budget().take('a', env, { ...settings, perHour: 1 }, later(1))).toEqual({
+      granted: true,
+      reason: 'this run’s change is already counted',
+    });
+    expect((await budget().take('b', env, { ...settings, perHour: 1 }, later(1))).granted).toBe(false);
+  });
+
+  it('never grants more than N to runs racing for the budget', async () => {
+    const env = nextEnvironment();
+    const runs = Array.from({ length: 24 }, (_, i) => `run-${i}`);
+    const answers = await Promise.all(
+      runs.map((run) =>
+        budget()
+          .take(run, env, { ...settings, perHour: 5 }, t0)
+          .catch((error: Error) => error),
+      ),
+    );
+    const granted = answers.filter((a) => !(a instanceof Error) && a.granted);
+    expect(granted).toHaveLength(5);
+  });
+
+  it('pauses every environment after K failed changes within the window, until a person resumes it', async () => {
+    const first = await budget().recordFailure('x-1', 'canary regressed', settings, t0);
+    expect(first.paused).toBe(false);
+    expect(
+      (await budget().recordFailure('x-1', 'canary regressed', settings, later(1))).failures,
+    ).toHaveLength(1);
+    const tripped = await budget().recordFailure('x-2', 'not recovered', settings, later(2));
+    expect(tripped).toMatchObject({ paused: true, pausedAt: later(2).toISOString() });
+    expect(tripped.reason).toMatch(
+      /^2 runs failed their verification or rolled back within 60 minutes, the last: not recovered/,
+    );
+    const refused = await budget().take('y', nextEnvironment(), settings, later(3));
+    expect(refused.granted).toBe(false);
+    expect(refused.reason).toMatch(/automatic remediation is paused since .*runbook resume/);
+    await budget().resume('U01LEAD', later(4));
+    expect(await budget().breaker()).toMatchObject({ paused: false, failures: [], resumedBy: 'U01LEAD' });
+    expect((await budget().take('z', nextEnvironment(), settings, later(5))).granted).toBe(true);
+  });
+});
