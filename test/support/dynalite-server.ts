@@ -3,17 +3,23 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 
 /** A DynamoDB-compatible server on loopback, with a client pointed at it. */
-export async function startDynalite(): Promise<{ client: DynamoDBClient; stop: () => Promise<void> }> {
+export async function startDynalite(): Promise<{
+  client: DynamoDBClient;
+  endpoint: string;
+  stop: () => Promise<void>;
+}> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     region: 'eu-west-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   return {
     client,
+    endpoint,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         client.destroy();
