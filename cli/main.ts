@@ -30,10 +30,12 @@ Commands:
                              it is gone. On the simulated account unless --aws (a sandbox with the
                              game-day stack); --speed x runs it at x times real time to watch it
   scenarios                  the game-day scenarios
-  new <runbook> [--target queue|function]
+  new <runbook> [--target queue|function] [--package <name>]
                              write a working runbook: its folder (definition, two steps, a game
                              day), a test, its diagram, and its line in runbooks/catalogue.ts.
-                             Run in the project's root; docs/writing-a-runbook.md goes on from there
+                             Run in the project's root; docs/writing-a-runbook.md goes on from there.
+                             --package: the folder alone, for a team's own repository, importing
+                             the platform from the package (see examples/own-platform)
   resume --table <lease table> --by <person> [--region <r>]
                              resume automatic remediation the circuit breaker paused (the stack's
                              LeaseTableName); until then every run asks a human
@@ -96,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
       aws: { type: 'boolean', default: false },
       queue: { type: 'string' },
       table: { type: 'string' },
+      package: { type: 'string' },
       by: { type: 'string' },
       html: { type: 'string' },
       approve: { type: 'string', default: 'slack' },
@@ -137,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./new-runbook-command.js')).newRunbook(
         requireArg(arg, 'runbook id'),
         values.target,
+        values.package,
       );
     case 'list':
       return (await import('./catalogue-commands.js')).list(values.json);

@@ -36,7 +36,12 @@ export interface SlackEndpointsProps {
 /** What each Slack function calls (declared here: infra deploys Slack's code without loading it). */
 const permissions = {
   // Starts go through the dispatcher's launch; status reads executions.
-  commandWorker: [...launchPermissions, { actions: ['states:DescribeExecution'], on: 'executions' }],
+  commandWorker: [
+    ...launchPermissions,
+    { actions: ['states:DescribeExecution'], on: 'executions' },
+    // `/runbook resume`: the circuit breaker's item.
+    { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], on: 'lease-table' },
+  ],
   approvalWorker: [
     { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], on: 'approval-table' },
     { actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], on: 'state-machines' },

@@ -56,6 +56,16 @@ export function mayStart(policy: EnvironmentPolicy, user: string, runbook: strin
 }
 
 /**
+ * Whether `user` may resume automatic remediation the circuit breaker paused: an approver of any
+ * group here, someone already trusted to decide changes in this environment.
+ */
+export function mayResume(policy: EnvironmentPolicy, user: string): Permission {
+  return Object.values(policy.approverGroups).some((group) => group.approvers.includes(user))
+    ? allowed
+    : { allowed: false, reason: 'only approvers may resume automatic remediation' };
+}
+
+/**
  * Whether `user` may answer an approval asked of `group`. In prod nobody approves a run they
  * started themselves (four eyes); elsewhere the group membership is enough.
  */

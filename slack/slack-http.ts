@@ -109,7 +109,12 @@ async function slashCommand(body: URLSearchParams, deps: SlackEndpointDeps): Pro
     responseUrl: parsed.data.response_url,
   });
   return ephemeral({
-    text: command.kind === 'start' ? md`Starting \`${command.runbook}\`…` : 'Looking it up…',
+    text:
+      command.kind === 'start'
+        ? md`Starting \`${command.runbook}\`…`
+        : command.kind === 'resume'
+          ? 'Resuming automatic remediation…'
+          : 'Looking it up…',
   });
 }
 

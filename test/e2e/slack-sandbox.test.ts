@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SlackSandbox, startSlackSandbox } from '../../gameday/slack-sandbox.js';
 import { ApprovalRecords } from '../../handlers/lib/approval-records.js';
+import { ChangeBudget } from '../../handlers/lib/change-budget.js';
 import type { Environment } from '../../handlers/lib/step-deps.js';
 import { parseAccessPolicy } from '../../slack/access-policy.js';
 import { approvalActions } from '../../slack/approval-message.js';
@@ -132,6 +133,28 @@ describe('Slack endpoints served locally against the simulated account', { timeo
     expect(r.received.at(-1)?.text).toMatch(
       new RegExp(`^\`${name}\`: \\*SUCCEEDED\\*[\\s\\S]*started by <@${onCall}>`),
     );
+  });
+
+  it('lets an approver, and nobody else, resume automatic remediation the circuit breaker paused', async () => {
+    const { sandbox: s, receiver: r } = await start('prod');
+    const budget = new ChangeBudget(s.platform.stepDeps.clients.dynamodb, s.platform.leaseTable);
+    const settings = { perHour: 5, breakerFailures: 1, breakerWindowMinutes: 60 };
+    await budget.recordFailure('a-run', 'canary regressed', settings, s.account.clock.now());
+    expect((await budget.breaker()).paused).toBe(true);
+
+    await command(s, r.url, 'U09STARTER', 'resume');
+    await s.idle();
+    expect(r.received.at(-1)?.text).toBe('Not resumed: only approvers may resume automatic remediation.');
+    expect((await budget.breaker()).paused).toBe(true);
+
+    const answer = await command(s, r.url, lead, 'resume');
+    expect(answer.body.text).toBe('Resuming automatic remediation…');
+    await s.idle();
+    expect(r.received.at(-1)?.text).toMatch(
+      new RegExp(`^Automatic remediation resumed by <@${lead}>; it was paused since .*: 1 runs failed`),
+    );
+    // As the command worker's own role: its policy grants the breaker's item.
+    expect(await budget.breaker()).toMatchObject({ paused: false, resumedBy: `slack:${lead}` });
   });
 
   it('posts the approval with buttons; an approver click resumes the run and updates the message', async () => {

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type AccessPolicy,
   mayApprove,
+  mayResume,
   mayStart,
   parseAccessPolicy,
   policyFor,
@@ -42,9 +43,19 @@ describe('Slack access policy', () => {
     expect(mayApprove(policyFor(policy, 'prod'), 'prod', asked, 'U03LEAD').allowed).toBe(false);
   });
 
+  it('lets approvers of any group, and nobody else, resume automatic remediation', () => {
+    expect(mayResume(policyFor(policy, 'prod'), 'U03LEAD')).toEqual({ allowed: true });
+    expect(mayResume(policyFor(policy, 'prod'), 'U02ONCALL')).toEqual({ allowed: true });
+    expect(mayResume(policyFor(policy, 'prod'), 'U09STARTER')).toEqual({
+      allowed: false,
+      reason: 'only approvers may resume automatic remediation',
+    });
+  });
+
   it('lets nobody do anything in an environment the policy does not mention', () => {
     const devOnly = parseAccessPolicy({ environments: { dev: policy.environments.dev } });
     expect(mayStart(policyFor(devOnly, 'prod'), 'U01ONCALL', 'api-5xx-spike').allowed).toBe(false);
+    expect(mayResume(policyFor(devOnly, 'prod'), 'U03LEAD').allowed).toBe(false);
     expect(
       mayApprove(policyFor(devOnly, 'prod'), 'prod', { group: 'on-call', requestedBy: 'alarm' }, 'U01ONCALL')
         .allowed,

@@ -1,5 +1,5 @@
-import { nonEmptyString } from 'lambda-runbooks';
 import * as z from 'zod/mini';
+import { nonEmptyString } from 'lambda-runbooks';
 
 /** What starts the runbook: a person (`runbook start timeout-floor function=<name>`), through the dispatcher. */
 export const inputSchema = z.looseObject({
@@ -7,7 +7,7 @@ export const inputSchema = z.looseObject({
   dispatch: z.optional(z.looseObject({ target: nonEmptyString() })),
 });
 
-/** What the check found and decided: the timeout the function has, and what it should have. */
+/** What the check found and decided: the timeout the target holds, and what it should hold. */
 export interface Check {
   readonly name: string;
   readonly value: number;

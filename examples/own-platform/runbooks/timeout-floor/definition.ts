@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ApprovalStep, endWithReport, type RunbookFunctions, taskStep } from 'lambda-runbooks';
-import { type StepNames, timeoutFloor } from './runbook.js';
+import { timeoutFloor, type StepNames } from './runbook.js';
 
 const { id, guardrails } = timeoutFloor;
 
@@ -45,20 +45,12 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
       resultPath,
       onFailure: escalate,
     });
-  const restore = setting(
-    'Put the previous timeout back',
-    '$.decision.minimum',
-    '$.decision.value',
-    '$.restored',
+  const restore = setting('Put the previous value back', '$.decision.minimum', '$.decision.value', '$.restored').next(
+    escalate,
   );
-  restore.next(escalate);
-  const apply = setting('Raise the timeout', '$.decision.value', '$.decision.minimum', '$.applied');
+  const apply = setting('Apply', '$.decision.value', '$.decision.minimum', '$.applied');
   apply
-    .next(
-      new Wait(scope, 'Let it take effect', {
-        time: WaitTime.duration(Duration.seconds(guardrails.verifyAfterSeconds)),
-      }),
-    )
+    .next(new Wait(scope, 'Let it take effect', { time: WaitTime.duration(Duration.seconds(guardrails.verifyAfterSeconds)) }))
     .next(checking('Verify', '$.verification'))
     .next(
       new Choice(scope, 'Fixed?')
@@ -77,8 +69,6 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
   });
   approval.next(apply);
   return checking('Gather and decide', '$.decision').next(
-    new Choice(scope, 'Anything to change?')
-      .when(Condition.stringEquals('$.decision.action', 'change'), approval)
-      .otherwise(report),
+    new Choice(scope, 'Anything to change?').when(Condition.stringEquals('$.decision.action', 'change'), approval).otherwise(report),
   );
 }

@@ -1,4 +1,4 @@
-import { changeGate, defineRunbook, escalate, releaseLease, requestApproval } from 'lambda-runbooks';
+import { changeGate as changeGateStep, defineRunbook, escalate as escalateStep, releaseLease as releaseLeaseStep, requestApproval as requestApprovalStep } from 'lambda-runbooks';
 import { inputSchema } from './contract.js';
 import { step as applyStep } from './steps/apply.js';
 import { step as checkStep } from './steps/check.js';
@@ -12,18 +12,17 @@ const guardrails = {
 } as const;
 
 /** Its steps: its own two, and the platform's approval, change gate, escalation and lease release. */
-const steps = [checkStep, requestApproval, changeGate, applyStep, escalate, releaseLease] as const;
+const steps = [checkStep, requestApprovalStep, changeGateStep, applyStep, escalateStep, releaseLeaseStep] as const;
 
 /** The names of its steps: the functions its definition is built over. */
 export type StepNames = (typeof steps)[number]['name'];
 
-/** This team's rule: no function of theirs runs with a timeout under 10 seconds. */
 export const timeoutFloor = defineRunbook({
   id: 'timeout-floor',
-  title: 'Lambda timeout floor',
+  title: 'Timeout floor',
   description:
-    'Checks that a function has a timeout of at least 10 seconds; raises it, with approval where policy ' +
-    'says so, checks again, and puts the previous value back if the check still fails.',
+    'Checks that a function has a timeout of at least 10; raises it, with approval where policy says so, ' +
+    'checks again, and puts the previous value back if the check still fails.',
   trigger: { description: 'A manual start with function=<name>', metrics: [] },
   targets: ['function'],
   locks: ['target'],

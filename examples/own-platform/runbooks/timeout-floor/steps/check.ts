@@ -1,16 +1,6 @@
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import {
-  approvalModes,
-  defineStep,
-  environments,
-  parseInput,
-  parseTarget,
-  type StepCore,
-  type StepDeps,
-  TargetNotResolvedError,
-  targetKey,
-} from 'lambda-runbooks';
 import * as z from 'zod/mini';
+import { approvalModes, defineStep, environments, parseInput, parseTarget, type StepCore, type StepDeps, targetKey, TargetNotResolvedError } from 'lambda-runbooks';
 import { type Check, inputSchema as executionInputSchema } from '../contract.js';
 
 const inputSchema = z.object({
@@ -20,8 +10,8 @@ const inputSchema = z.object({
   approval: z.record(z.enum(environments), z.enum(approvalModes)),
 });
 
-/** The timeout (seconds) the function has now; Lambda's default is 3. */
-export async function readTimeout(clients: StepDeps<'lambda'>['clients'], name: string): Promise<number> {
+/** The timeout the function holds now. */
+export async function readValue(clients: StepDeps<'lambda'>['clients'], name: string): Promise<number> {
   const configuration = await clients.lambda.send(
     new GetFunctionConfigurationCommand({ FunctionName: name }),
   );
@@ -30,7 +20,8 @@ export async function readTimeout(clients: StepDeps<'lambda'>['clients'], name: 
 
 /** The target's name: as the dispatcher locked it, else as the person named it. */
 function nameOf(input: z.infer<typeof executionInputSchema>): string {
-  const target = parseTarget(input.dispatch?.target ?? input.manualStart.target);
+  const key = input.dispatch?.target ?? input.manualStart.target;
+  const target = parseTarget(key);
   if (target.kind !== 'function') throw new TargetNotResolvedError(`${targetKey(target)} is not a function`);
   return target.functionName;
 }
@@ -39,7 +30,7 @@ function nameOf(input: z.infer<typeof executionInputSchema>): string {
 export const check: StepCore<z.input<typeof inputSchema>, Check, 'lambda'> = async (rawInput, deps) => {
   const input = parseInput(inputSchema, rawInput, 'timeout-floor-check');
   const name = nameOf(input.executionInput);
-  const value = await readTimeout(deps.clients, name);
+  const value = await readValue(deps.clients, name);
   const action = value < input.minimum ? 'change' : 'none';
   return {
     name,
@@ -49,8 +40,8 @@ export const check: StepCore<z.input<typeof inputSchema>, Check, 'lambda'> = asy
     approval: input.approval[deps.environment],
     summary:
       action === 'change'
-        ? `raise ${name}'s timeout from ${value} s to ${input.minimum} s`
-        : `${name}'s timeout is ${value} s, at least ${input.minimum} s`,
+        ? `raise ${name}'s timeout from ${value} to ${input.minimum}`
+        : `${name}'s timeout is ${value}, at least ${input.minimum}`,
   };
 };
 
