@@ -4,6 +4,7 @@ import { type ApprovalRecord, ApprovalRecords } from '../handlers/lib/approval-r
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import type { ApprovalNotice } from '../handlers/shared/request-approval.js';
+import { catalogueEntries } from '../runbooks/deployment.js';
 import { runbooks } from '../runbooks/index.js';
 import { type AccessPolicy, policyFor } from '../slack/access-policy.js';
 import { postApprovalRequest } from '../slack/approval-answers.js';
@@ -13,7 +14,6 @@ import { postToResponseUrl } from '../slack/response-url.js';
 import type { SlackDeps } from '../slack/slack-deps.js';
 import { handleSlackRequest } from '../slack/slack-http.js';
 import { runApproval, runCommand } from '../slack/slack-work.js';
-import { catalogueEntries } from '../slack/slash-command.js';
 import { denialMessage } from './account/iam/access-denied.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 import { callbackApprover } from './callback-approver.js';

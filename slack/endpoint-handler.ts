@@ -2,9 +2,9 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { lazyClients } from '../handlers/lib/aws-clients.js';
 import { deployedEnvironment, requiredEnv, withPowertools } from '../handlers/lib/lambda-entry.js';
+import type { CatalogueEntry } from '../runbooks/deployment.js';
 import { deployedCredentials, deployedPolicy } from './lambda-config.js';
 import { handleSlackRequest, type SlackEndpointDeps } from './slack-http.js';
-import type { CatalogueEntry } from './slash-command.js';
 
 let deps: SlackEndpointDeps | undefined;
 

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { logger } from '../handlers/lib/observability.js';
 import { nonEmptyString } from '../handlers/lib/schemas.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
+import type { CatalogueEntry } from '../runbooks/deployment.js';
 import { type EnvironmentPolicy, mayStart } from './access-policy.js';
 import type { ApprovalAnswer } from './approval-answers.js';
 import { approvalActions } from './approval-message.js';
@@ -10,7 +11,6 @@ import { md } from './mrkdwn.js';
 import { SlackSignatureError, verifySlackRequest } from './signature.js';
 import {
   answerNow,
-  type CatalogueEntry,
   type DeferredCommand,
   parseSlashCommand,
   SlashCommandUsageError,

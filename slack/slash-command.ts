@@ -1,7 +1,6 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import { startManually } from '../handlers/dispatcher/manual-start.js';
-import type { ApprovalMode } from '../handlers/lib/approval-mode.js';
 import { ChangeBudget } from '../handlers/lib/change-budget.js';
 import { InvalidInputError, PlatformError } from '../handlers/lib/errors.js';
 import {
@@ -10,29 +9,14 @@ import {
   type StartWords,
   startWordsUsage,
 } from '../handlers/lib/start-grammar.js';
-import {
-  type ParameterKind,
-  type ParameterSpec,
-  parameterKindsOf,
-  parameterProblems,
-} from '../handlers/lib/start-parameters.js';
+import { parameterProblems } from '../handlers/lib/start-parameters.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
-import { parseTarget, type TargetKind } from '../handlers/lib/targets.js';
+import { parseTarget } from '../handlers/lib/targets.js';
+import type { CatalogueEntry } from '../runbooks/deployment.js';
 import { mayResume, mayStart } from './access-policy.js';
 import type { ChatMessage } from './chat.js';
 import { md, requester } from './mrkdwn.js';
 import type { SlackDeps } from './slack-deps.js';
-
-/** What the endpoints know of a runbook (the catalogue is deployed as data, not code). */
-export interface CatalogueEntry {
-  readonly id: string;
-  readonly title: string;
-  readonly approval: Readonly<Record<Environment, ApprovalMode>>;
-  /** The kinds of target it acts on. */
-  readonly targets: readonly TargetKind[];
-  /** Parameters a person may give it when starting it, and their kind of value. */
-  readonly parameters: Readonly<Record<string, ParameterKind>>;
-}
 
 /** What starting and looking up runbooks from Slack needs: the dispatcher's clients and configuration. */
 export type CommandDeps = Pick<SlackDeps, 'clients' | 'now' | 'policy' | 'metrics' | 'dispatcher'>;
@@ -126,25 +110,6 @@ export function startProblem(
       return `${entry.id} acts on ${entry.targets.join(' or ')} targets, not on a ${kind}`;
   }
   return undefined;
-}
-
-/** The catalogue as the Slack endpoints hold it. */
-export function catalogueEntries(
-  runbooks: readonly {
-    id: string;
-    title: string;
-    approval: CatalogueEntry['approval'];
-    targets: readonly TargetKind[];
-    parameters?: Readonly<Record<string, ParameterSpec>>;
-  }[],
-): CatalogueEntry[] {
-  return runbooks.map((r) => ({
-    id: r.id,
-    title: r.title,
-    approval: r.approval,
-    targets: r.targets,
-    parameters: parameterKindsOf(r.parameters),
-  }));
 }
 
 function startAnswer(outcome: DispatchOutcome): ChatMessage {

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { catalogueEntries } from '../../../runbooks/deployment.js';
 import { runbooks } from '../../../runbooks/index.js';
-import {
-  catalogueEntries,
-  parseSlashCommand,
-  type SlashCommand,
-  startProblem,
-} from '../../../slack/slash-command.js';
+import { parseSlashCommand, type SlashCommand, startProblem } from '../../../slack/slash-command.js';
 
 describe('/runbook command text', () => {
   it('parses start with its parameters, status, list and help', () => {
