@@ -1,8 +1,6 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { ChangeBudget } from '../../handlers/lib/change-budget.js';
-import { createTable, startDynalite } from '../support/dynalite-server.js';
+import { type DynamoBackend, leaseTableBackends } from '../support/dynalite-server.js';
 
 const t0 = new Date('2026-03-02T09:00:00Z');
 const later = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -10,27 +8,10 @@ const settings = { perHour: 3, breakerFailures: 2, breakerWindowMinutes: 60 };
 
 // Asserted against dynalite (a DynamoDB implementation) and the simulated account's DynamoDB, so
 // the game days' budget behaves like the deployed one.
-const backends: [string, () => Promise<{ client: DynamoDBClient; stop: () => Promise<void> }>][] = [
-  [
-    'dynalite on loopback',
-    async () => {
-      const server = await startDynalite();
-      await createTable(server.client, 'leases', 'pk');
-      return server;
-    },
-  ],
-  [
-    'the simulated account',
-    async () => {
-      const account = new SimulatedAccount({ start: t0 });
-      account.dynamodb.createTable('leases', ['pk']);
-      return { client: account.clients().dynamodb, stop: async () => undefined };
-    },
-  ],
-];
+const backends = leaseTableBackends(t0);
 
 describe.each(backends)('the budget of automated change on %s', (_name, start) => {
-  let backend: { client: DynamoDBClient; stop: () => Promise<void> };
+  let backend: DynamoBackend;
   let environment = 0;
   const nextEnvironment = () => `env-${++environment}`;
   const budget = () => new ChangeBudget(backend.client, 'leases');

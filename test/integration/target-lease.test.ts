@@ -5,9 +5,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 import { TargetLeases } from '../../handlers/lib/target-lease.js';
-import { createTable, startDynalite } from '../support/dynalite-server.js';
+import { type DynamoBackend, leaseTableBackends } from '../support/dynalite-server.js';
 
 const t0 = new Date('2026-03-02T09:00:00Z');
 const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
@@ -15,27 +14,10 @@ const epoch = (at: Date) => at.getTime() / 1000;
 
 // The same behaviour is asserted against dynalite (a DynamoDB implementation) and against the
 // simulated account's DynamoDB, so the game day's leases behave like the deployed ones.
-const backends: [string, () => Promise<{ client: DynamoDBClient; stop: () => Promise<void> }>][] = [
-  [
-    'dynalite on loopback',
-    async () => {
-      const server = await startDynalite();
-      await createTable(server.client, 'leases', 'pk');
-      return server;
-    },
-  ],
-  [
-    'the simulated account',
-    async () => {
-      const account = new SimulatedAccount({ start: t0 });
-      account.dynamodb.createTable('leases', ['pk']);
-      return { client: account.clients().dynamodb, stop: async () => undefined };
-    },
-  ],
-];
+const backends = leaseTableBackends(t0);
 
 describe.each(backends)('TargetLeases on %s', (_name, start) => {
-  let backend: { client: DynamoDBClient; stop: () => Promise<void> };
+  let backend: DynamoBackend;
   let leases: TargetLeases;
   let target = 0;
   const nextTarget = () => `lambda:fn-${++target}:live`;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 
 /** A DynamoDB-compatible server on loopback, with a client pointed at it. */
 export async function startDynalite(): Promise<{
@@ -39,3 +40,33 @@ export async function createTable(client: DynamoDBClient, name: string, key: str
     }),
   );
 }
+
+/** A DynamoDB a test runs against, and how to stop it. */
+export interface DynamoBackend {
+  readonly client: DynamoDBClient;
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * The two DynamoDBs a behaviour is asserted against, each with the lease table (`leases`, keyed by
+ * `pk`): dynalite on loopback (a DynamoDB implementation we did not write) and the simulated
+ * account's, so the game days behave like the deployed platform.
+ */
+export const leaseTableBackends = (start: Date): [string, () => Promise<DynamoBackend>][] => [
+  [
+    'dynalite on loopback',
+    async () => {
+      const server = await startDynalite();
+      await createTable(server.client, 'leases', 'pk');
+      return server;
+    },
+  ],
+  [
+    'the simulated account',
+    async () => {
+      const account = new SimulatedAccount({ start });
+      account.dynamodb.createTable('leases', ['pk']);
+      return { client: account.clients().dynamodb, stop: async () => undefined };
+    },
+  ],
+];
