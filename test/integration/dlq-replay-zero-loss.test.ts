@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ReplayBatchResult, replayBatch } from '../../handlers/dlq-replay/replay-batch.js';
 import { dlqAccount } from '../support/dlq-account.js';
+import { propertyRuns } from '../support/property-runs.js';
 
 /** Fills the DLQ: every tenth message is not JSON (it can never succeed). */
 function fill(world: ReturnType<typeof dlqAccount>, count: number, fifo = false): string[] {
@@ -103,7 +104,7 @@ describe('DLQ replay loses no message', () => {
           ).toBe(true);
         },
       ),
-      { numRuns: 80 },
+      { numRuns: propertyRuns(80) },
     );
   });
 });

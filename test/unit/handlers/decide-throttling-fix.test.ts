@@ -9,6 +9,7 @@ import type {
 import { decideFix, decideThrottlingFix } from '../../../handlers/lambda-throttling/decide-throttling-fix.js';
 import type { StepDeps } from '../../../handlers/lib/step-deps.js';
 import { lambdaThrottling } from '../../../runbooks/lambda-throttling/runbook.js';
+import { propertyRuns } from '../../support/property-runs.js';
 
 const { guardrails } = lambdaThrottling;
 const floor = guardrails.minimumUnreserved + guardrails.unreservedMargin;
@@ -422,7 +423,7 @@ describe('decideFix, for any evidence', () => {
           expect(change.to).toBeLessThanOrEqual(guardrails.provisionedCeiling);
         if (decision.cause === 'noisy-neighbour') expect(decision.approval).toBe('human');
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });

@@ -4,6 +4,7 @@ import { dispatcherAccount } from '../../../gameday/dispatcher-account.js';
 import { dispatchAlarm } from '../../../handlers/dispatcher/dispatch-alarm.js';
 import { InvalidInputError } from '../../../handlers/lib/errors.js';
 import { alarmEvent } from '../../support/alarm-event.js';
+import { propertyRuns } from '../../support/property-runs.js';
 
 const platformAccount = () =>
   dispatcherAccount({ start: new Date('2026-03-02T09:00:00Z'), leaseSeconds: 3600, cooldownSeconds: 0 });
@@ -77,7 +78,7 @@ describe('dispatchAlarm with random input', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -119,7 +120,7 @@ describe('dispatchAlarm with random input', () => {
           expect(outcomes.filter((o) => o.action === 'start')).toHaveLength(distinct.length);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 });
