@@ -1,6 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { Rule, type RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -86,12 +86,16 @@ export class Dispatcher extends Construct {
     });
   }
 
-  /** The dispatcher as EventBridge's target: retried for two hours, then kept in the dead-letter queue. */
-  asTarget(): LambdaFunction {
+  /**
+   * The dispatcher as EventBridge's target, sent the event (or `event` instead, a schedule's start
+   * request): retried for two hours, then kept in the dead-letter queue.
+   */
+  asTarget(event?: RuleTargetInput): LambdaFunction {
     return new LambdaFunction(this.platformFunction.function, {
       deadLetterQueue: this.props.deadLetters,
       retryAttempts: 8,
       maxEventAge: Duration.hours(2),
+      ...(event ? { event } : {}),
     });
   }
 

@@ -189,7 +189,7 @@ export class RunbooksStack extends Stack {
       value: dispatcher.platformFunction.function.functionName,
     });
     this.releaseLeasesOfFailedRuns(releaseLease, triggerDlq);
-    rotation?.addTriggers(dispatcher.platformFunction.function, triggerDlq);
+    rotation?.addTriggers(dispatcher);
 
     const slack = new SlackEndpoints(this, 'Slack', {
       environment: props.environment,

@@ -1,11 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { CfnPermission, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import { CfnRotationSchedule } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as z from 'zod/mini';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
@@ -13,6 +11,7 @@ import type { Permission } from '../handlers/lib/define-step.js';
 import { nonEmptyString } from '../handlers/lib/schemas.js';
 import { parseTarget } from '../handlers/lib/targets.js';
 import { rotationFunction } from '../handlers/secret-rotation/rotate-secret.js';
+import type { Dispatcher } from './dispatcher.js';
 import { PlatformFunction } from './platform-function.js';
 
 const secretArn =
@@ -129,14 +128,7 @@ export class SecretRotation extends Construct {
    * The runbook's schedules: one per secret, sending the dispatcher a start request. (Secrets
    * Manager's RotationFailed events are the runbook's event trigger, which the stack deploys.)
    */
-  addTriggers(dispatcher: IFunction, deadLetters: IQueue): void {
-    const target = (event: RuleTargetInput) =>
-      new LambdaFunction(dispatcher, {
-        deadLetterQueue: deadLetters,
-        retryAttempts: 8,
-        maxEventAge: Duration.hours(2),
-        event,
-      });
+  addTriggers(dispatcher: Dispatcher): void {
     this.props.secrets.forEach((secret, index) => {
       const name = secretNameOf(secret.secretArn);
       const request: StartRequest = {
@@ -150,7 +142,7 @@ export class SecretRotation extends Construct {
       new Rule(this, `RotateOnSchedule${index}`, {
         description: `Starts the secret-rotation runbook on ${name}`,
         schedule: Schedule.expression(secret.schedule),
-        targets: [target(RuleTargetInput.fromObject(request))],
+        targets: [dispatcher.asTarget(RuleTargetInput.fromObject(request))],
       });
     });
   }
