@@ -107,6 +107,24 @@ export class ChangeBudget {
     }
   }
 
+  /**
+   * Reads the item at `pk` and writes what `decide` makes of it, conditional on the version read;
+   * a write lost to another run is read and decided again. `decide` returns the item to write and
+   * the answer, or only an answer when nothing is to be written.
+   */
+  private async update<T extends BudgetItem | BreakerItem, R>(
+    pk: string,
+    decide: (item: T | undefined, version: number) => { readonly write?: T; readonly answer: R },
+  ): Promise<R> {
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
+      const item = await this.read<T>(pk);
+      const version = item?.version ?? 0;
+      const { write, answer } = decide(item, version + 1);
+      if (!write || (await this.write(write, version))) return answer;
+    }
+    throw new BudgetContentionError(`${pk} kept changing under ${attempts} attempts`);
+  }
+
   async breaker(): Promise<BreakerState> {
     const item = await this.read<BreakerItem>(breakerKey);
     return item ?? { paused: false, failures: [] };
@@ -130,24 +148,26 @@ export class ChangeBudget {
         reason: `automatic remediation is paused since ${breaker.pausedAt} (${breaker.reason}); a person resumes it with \`runbook resume\``,
       };
     const pk = `change-budget#${environment}`;
-    for (let attempt = 0; attempt < attempts; attempt += 1) {
-      const item = await this.read<BudgetItem>(pk);
+    return this.update<BudgetItem, ChangeGrant>(pk, (item, version) => {
       const recent = (item?.changes ?? []).filter((c) => c.at > now.getTime() - hourMs);
       if (recent.some((c) => c.executionId === executionId))
-        return { granted: true, reason: 'this run’s change is already counted' };
+        return { answer: { granted: true, reason: 'this run’s change is already counted' } };
       if (recent.length >= settings.perHour)
         return {
-          granted: false,
-          reason: `the budget of ${settings.perHour} automated changes per hour in ${environment} is spent`,
+          answer: {
+            granted: false,
+            reason: `the budget of ${settings.perHour} automated changes per hour in ${environment} is spent`,
+          },
         };
       const changes = [...recent, { executionId, at: now.getTime() }];
-      if (await this.write({ pk, version: (item?.version ?? 0) + 1, changes }, item?.version ?? 0))
-        return {
+      return {
+        write: { pk, version, changes },
+        answer: {
           granted: true,
           reason: `automated change ${changes.length} of ${settings.perHour} this hour in ${environment}`,
-        };
-    }
-    throw new BudgetContentionError(`${pk} kept changing under ${attempts} attempts`);
+        },
+      };
+    });
   }
 
   /**
@@ -161,17 +181,17 @@ export class ChangeBudget {
     settings: ChangeBudgetSettings,
     now: Date,
   ): Promise<BreakerState> {
-    for (let attempt = 0; attempt < attempts; attempt += 1) {
-      const item = await this.read<BreakerItem>(breakerKey);
+    return this.update<BreakerItem, BreakerState>(breakerKey, (item, version) => {
       const since = now.getTime() - settings.breakerWindowMinutes * 60_000;
       const failures = (item?.failures ?? []).filter((f) => Date.parse(f.at) > since);
-      if (failures.some((f) => f.executionId === executionId)) return item ?? { paused: false, failures };
+      if (failures.some((f) => f.executionId === executionId))
+        return { answer: item ?? { paused: false, failures } };
       const counted = [...failures, { executionId, at: now.toISOString() }];
       const trips = !item?.paused && counted.length >= settings.breakerFailures;
       const next: BreakerItem = {
         ...item,
         pk: breakerKey,
-        version: (item?.version ?? 0) + 1,
+        version,
         failures: counted,
         paused: item?.paused === true || trips,
         ...(trips
@@ -181,25 +201,22 @@ export class ChangeBudget {
             }
           : {}),
       };
-      if (await this.write(next, item?.version ?? 0)) return next;
-    }
-    throw new BudgetContentionError(`${breakerKey} kept changing under ${attempts} attempts`);
+      return { write: next, answer: next };
+    });
   }
 
   /** Resumes automatic remediation; the failures counted so far are forgotten. */
   async resume(by: string, now: Date): Promise<BreakerState> {
-    for (let attempt = 0; attempt < attempts; attempt += 1) {
-      const item = await this.read<BreakerItem>(breakerKey);
+    return this.update<BreakerItem, BreakerState>(breakerKey, (_item, version) => {
       const next: BreakerItem = {
         pk: breakerKey,
-        version: (item?.version ?? 0) + 1,
+        version,
         paused: false,
         failures: [],
         resumedBy: by,
         resumedAt: now.toISOString(),
       };
-      if (await this.write(next, item?.version ?? 0)) return next;
-    }
-    throw new BudgetContentionError(`${breakerKey} kept changing under ${attempts} attempts`);
+      return { write: next, answer: next };
+    });
   }
 }
