@@ -7,9 +7,10 @@ import type { StartRequest } from '../handlers/dispatcher/start-request.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
 import { releaseLease } from '../handlers/shared/release-lease.js';
-import { definitions } from '../runbooks/definitions.js';
+import { runbooks as catalogue } from '../runbooks/catalogue.js';
 import { eventTriggersOf } from '../runbooks/deployment.js';
-import type { RunbookDefinition } from '../runbooks/index.js';
+import type { Runbook, RunbookDefinition } from '../runbooks/index.js';
+import { loadDefinition } from '../runbooks/runbook.js';
 import {
   type Approver,
   type LocalExecutionEvent,
@@ -88,7 +89,13 @@ export class SimulatedPlatform {
   /** Whether calls are authorized (false only without the IAM evaluator installed). */
   readonly enforced: boolean;
   private readonly pending: PendingDelivery[] = [];
-  private readonly machines = new Map<string, RunbookDefinition>();
+  /**
+   * The deployed runbooks by state machine ARN. The built-in ones load their state machine when
+   * one first runs: a definition loads the CDK's constructs, a third of a second that a platform
+   * only dispatching (or deployed from a cached template) need not pay.
+   */
+  private readonly machines = new Map<string, Runbook | RunbookDefinition>();
+  private readonly loaded = new Map<string, Promise<RunbookDefinition>>();
   /** The deployed runbooks' event triggers, which the deployed dispatcher's bundle carries. */
   readonly triggers: readonly EventTrigger[];
   private readonly depsByStep = new Map<string, StepDeps>();
@@ -120,7 +127,7 @@ export class SimulatedPlatform {
     this.idempotencyTable = installed.idempotencyTable;
     this.approvalTable = installed.approvalTable;
     this.dispatcherConfig = installed.dispatcherConfig;
-    for (const runbook of options.runbooks ?? definitions) {
+    for (const runbook of options.runbooks ?? catalogue) {
       const arn = this.dispatcherConfig.runbooks[runbook.id]?.stateMachineArn;
       if (arn) this.machines.set(arn, runbook);
     }
@@ -339,9 +346,20 @@ export class SimulatedPlatform {
     return `https://sqs.${region}.amazonaws.com/${accountId}/${name}`;
   }
 
+  private definitionOf(stateMachineArn: string): Promise<RunbookDefinition> {
+    const runbook = this.machines.get(stateMachineArn);
+    if (!runbook) return Promise.reject(new Error(`no runbook is deployed as ${stateMachineArn}`));
+    if ('build' in runbook) return Promise.resolve(runbook);
+    let definition = this.loaded.get(stateMachineArn);
+    if (!definition) {
+      definition = loadDefinition(runbook);
+      this.loaded.set(stateMachineArn, definition);
+    }
+    return definition;
+  }
+
   private async run(execution: SimulatedExecution): Promise<void> {
-    const runbook = this.machines.get(execution.stateMachine);
-    if (!runbook) throw new Error(`no runbook is deployed as ${execution.stateMachine}`);
+    const runbook = await this.definitionOf(execution.stateMachine);
     const machineName = execution.stateMachine.split(':').pop() ?? '';
     const result = await runLocally(runbook, JSON.parse(execution.input), {
       deps: this.stepDeps,

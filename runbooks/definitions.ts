@@ -1,14 +1,10 @@
 import { runbooks } from './catalogue.js';
 import { findRunbook, type Runbook, type RunbookDefinition, UnknownRunbookError } from './index.js';
+import { loadDefinition } from './runbook.js';
 
 /** Runbooks with their state machines loaded (their `definition.ts`), in the order given. */
 export function loadDefinitions(list: readonly Runbook[]): Promise<RunbookDefinition[]> {
-  return Promise.all(
-    list.map(async (runbook): Promise<RunbookDefinition> => {
-      const { build } = await runbook.definition();
-      return { ...runbook, build };
-    }),
-  );
+  return Promise.all(list.map(loadDefinition));
 }
 
 /**

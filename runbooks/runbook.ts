@@ -99,3 +99,9 @@ export interface Runbook<
  * CDK stack, the ASL renderer, the local runner and the diagrams all derive from it.
  */
 export interface RunbookDefinition<G extends object = object> extends Runbook<G>, RunbookModule {}
+
+/** A runbook with its state machine loaded (its `definition.ts`, and with it the CDK's constructs). */
+export async function loadDefinition(runbook: Runbook): Promise<RunbookDefinition> {
+  const { build } = await runbook.definition();
+  return { ...runbook, build };
+}

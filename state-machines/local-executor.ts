@@ -5,7 +5,6 @@ import type { StepDeps } from '../handlers/lib/step-deps.js';
 import type { RunbookDefinition } from '../runbooks/runbook.js';
 import type { AslDefinition, AslState, AslTaskState } from './asl-types.js';
 import { readPath } from './json-path.js';
-import { renderAsl } from './render-asl.js';
 import { stepOfTask } from './task-binding.js';
 
 /** What a human answers to an approval request. */
@@ -109,10 +108,14 @@ function collectStates(definition: AslDefinition, into: Map<string, AslState>): 
   }
 }
 
-/** Renders and validates a runbook's state machine once; construction is the expensive part. */
-function compile(runbook: RunbookDefinition): Compiled {
+/**
+ * Renders and validates a runbook's state machine once; construction is the expensive part. The
+ * renderer loads the CDK, which a process that runs no runbook need not load.
+ */
+async function compile(runbook: RunbookDefinition): Promise<Compiled> {
   const cached = compiled.get(runbook.id);
   if (cached) return cached;
+  const { renderAsl } = await import('./render-asl.js');
   const definition = renderAsl(runbook);
   const states = new Map<string, AslState>();
   collectStates(definition, states);
@@ -142,7 +145,7 @@ export async function runLocally(
   input: unknown,
   options: LocalRunOptions,
 ): Promise<LocalRunResult> {
-  const { machine, states } = compile(runbook);
+  const { machine, states } = await compile(runbook);
   const { deps } = options;
   const emit = (kind: LocalExecutionEvent['kind'], state: string, detail?: string) =>
     options.onEvent?.({ at: deps.now(), kind, state, ...(detail === undefined ? {} : { detail }) });
