@@ -8,6 +8,7 @@ import { type AccessPolicy, parseAccessPolicy, policyFor } from '../slack/access
 import { readContextSettings } from './context-settings.js';
 import { GameDayStack } from './game-day-stack.js';
 import { RunbooksStack } from './runbooks-stack.js';
+import { SpokeStack } from './spoke-stack.js';
 
 export interface AppOptions {
   /**
@@ -32,6 +33,11 @@ export function createApp(app = new App(), options: AppOptions = {}): { app: App
   const targets = settings['runbooks:targetFunctionArns'];
   const deadLetterQueues = settings['runbooks:deadLetterQueues'];
   const credentialAdapterArn = settings['runbooks:credentialAdapter'];
+  const organization = settings['runbooks:organization'];
+  const accounts = settings['runbooks:accounts'];
+  // A hub's account and region are in the spokes' template: they must be known at synth.
+  const hubAccount = organization?.hubAccountId ?? process.env.CDK_DEFAULT_ACCOUNT;
+  const hubRegion = organization?.hubRegion ?? process.env.CDK_DEFAULT_REGION;
   const stack = new RunbooksStack(app, `LambdaRunbooks-${environment}`, {
     runbooks,
     environment,
@@ -43,8 +49,28 @@ export function createApp(app = new App(), options: AppOptions = {}): { app: App
     ...(credentialAdapterArn
       ? { rotation: { secrets: settings['runbooks:rotatedSecrets'], credentialAdapterArn } }
       : {}),
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    ...(organization && accounts
+      ? { organization: { organizationId: organization.organizationId, accounts } }
+      : {}),
+    env: { account: hubAccount, region: hubRegion },
   });
+  if (organization && accounts) {
+    if (!hubAccount || !hubRegion) {
+      throw new Error(
+        'runbooks:organization needs the hub account and region: synthesize with the hub account’s credentials, or set hubAccountId and hubRegion in runbooks:organization',
+      );
+    }
+    new SpokeStack(app, `LambdaRunbooksSpoke-${environment}`, {
+      description: `Lets the runbook hub ${hubAccount} (${stack.stackName}) act in this account. Deploy to workload accounts with a StackSet.`,
+      hub: {
+        accountId: hubAccount,
+        region: hubRegion,
+        organizationId: organization.organizationId,
+        stackName: stack.stackName,
+      },
+      runbooks,
+    });
+  }
   if (!slackAccess) {
     Annotations.of(stack).addWarningV2(
       'runbooks:slackAccess',

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { routeRuleSchema } from '../handlers/lib/alarm-routing.js';
 import { changeBudgetSchema, defaultChangeBudget } from '../handlers/lib/change-budget.js';
+import { organizationSchema, registeredAccountsSchema } from '../handlers/lib/organization.js';
 import { environments } from '../handlers/lib/step-deps.js';
 import { rotatedSecretSchema } from './secret-rotation.js';
 
@@ -78,6 +79,8 @@ const settingsSchema = z.strictObject({
   'runbooks:gameDay': z._default(flag, false),
   'runbooks:reservedConcurrency': z._default(flag, true),
   'runbooks:changeBudget': z._default(fromCommandLine(changeBudgetSchema), defaultChangeBudget),
+  'runbooks:organization': z.optional(fromCommandLine(organizationSchema)),
+  'runbooks:accounts': z.optional(fromCommandLine(registeredAccountsSchema)),
 });
 
 export type ContextSettings = z.output<typeof settingsSchema>;
@@ -120,6 +123,11 @@ export function readContextSettings(context: Readonly<Record<string, unknown>>):
   if (settings['runbooks:rotatedSecrets'].length > 0 && !settings['runbooks:credentialAdapter']) {
     throw new Error(
       'runbooks:rotatedSecrets needs runbooks:credentialAdapter, the function that sets and tests credentials',
+    );
+  }
+  if (settings['runbooks:accounts'] && !settings['runbooks:organization']) {
+    throw new Error(
+      'runbooks:accounts needs runbooks:organization, {"organizationId":"o-…"}: spokes trust the hub within it',
     );
   }
   return settings;

@@ -20,12 +20,18 @@ export interface KindScope {
   readonly conditions?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
-/** Every kind of resource in one deployment, and the platform's own functions. */
-export interface DeploymentScope {
+/** Kinds of resource in one account, and the platform's own functions there. */
+export interface GrantScope {
   readonly region: string;
-  readonly kinds: Readonly<Record<ResourceKind, KindScope>>;
+  /** A kind left out is granted nowhere. */
+  readonly kinds: Readonly<Partial<Record<ResourceKind, KindScope>>>;
   /** ARN pattern of the platform's own functions: whatever the scope, steps never act on these. */
   readonly platformFunctions: string;
+}
+
+/** Every kind of resource in one deployment, and the platform's own functions. */
+export interface DeploymentScope extends GrantScope {
+  readonly kinds: Readonly<Record<ResourceKind, KindScope>>;
 }
 
 /** Kinds that are other teams' functions (or mappings invoking them), where the platform's own are denied. */
@@ -92,11 +98,11 @@ export function grantKeyUse(
  * platform's own functions (a step must never cap the dispatcher or invoke a Slack worker, whatever
  * the scope says).
  */
-export function statementsFor(permissions: readonly Permission[], scope: DeploymentScope): PolicyStatement[] {
+export function statementsFor(permissions: readonly Permission[], scope: GrantScope): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   for (const permission of permissions) {
     const kind = scope.kinds[permission.on];
-    if (kind.arns.length === 0) continue;
+    if (!kind || kind.arns.length === 0) continue;
     statements.push(
       new PolicyStatement({
         effect: Effect.ALLOW,

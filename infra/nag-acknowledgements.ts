@@ -59,6 +59,20 @@ export const nagAcknowledgements = {
       'The functions, alarms and APIs a runbook inspects are chosen at run time by the alarm, within the targetFunctionArns context.',
     );
   },
+  spokeRole(policy: IConstruct, statements: readonly PolicyStatement[]): void {
+    acknowledgeWildcards(
+      policy,
+      statements,
+      'The hub acts on whichever function, queue or alarm of this account an incident names; the hub’s own configuration and approvals decide which, and the platform’s functions are denied.',
+    );
+  },
+  spokeAssumption(fn: IConstruct, statement: PolicyStatement): void {
+    acknowledgeWildcards(
+      fn,
+      [statement],
+      'An organizational unit’s accounts are not known at synth: any account’s spoke role, within the organization (aws:ResourceOrgID).',
+    );
+  },
   stateMachine(machine: IConstruct, invoked: readonly IFunction[]): void {
     const stack = Stack.of(machine);
     Validations.of(machine).acknowledge(

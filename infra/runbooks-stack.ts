@@ -14,6 +14,8 @@ import { dispatcherFunction } from '../handlers/dispatcher/handler.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
 import { type ChangeBudgetSettings, defaultChangeBudget } from '../handlers/lib/change-budget.js';
 import type { Permission } from '../handlers/lib/define-step.js';
+import type { RegisteredAccount } from '../handlers/lib/organization.js';
+import { actsInWorkloadAccounts } from '../handlers/lib/spoke-role.js';
 import type { Environment } from '../handlers/lib/step-deps.js';
 import { stepsOf } from '../handlers/step-catalogue.js';
 import { stepLogicalName } from '../handlers/steps.js';
@@ -25,6 +27,7 @@ import { deploymentScope } from './deployment-scope.js';
 import { Dispatcher } from './dispatcher.js';
 import { statementsFor } from './function-grants.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
+import { OrganizationAccess } from './organization-access.js';
 import { PlatformFunction } from './platform-function.js';
 import { platformKey, platformTopic } from './platform-key.js';
 import { RunbookStateMachine } from './runbook-state-machine.js';
@@ -66,6 +69,16 @@ export interface RunbooksStackProps extends StackProps {
    * @default none
    */
   readonly rotation?: { readonly secrets: readonly RotatedSecret[]; readonly credentialAdapterArn: string };
+  /**
+   * The organization this hub serves and its registered workload accounts: spokes may forward
+   * events to this account's bus, and the steps that act in workload accounts may assume the spoke
+   * role there (`SpokeStack`).
+   * @default none: the platform acts in its own account only
+   */
+  readonly organization?: {
+    readonly organizationId: string;
+    readonly accounts: readonly RegisteredAccount[];
+  };
 }
 
 /** A platform function and the permissions its declaration names, granted once everything exists. */
@@ -137,6 +150,7 @@ export class RunbooksStack extends Stack {
       : undefined;
     if (rotation) declared.push(rotation.declared);
 
+    const workloadSteps: PlatformFunction[] = [];
     const stepFunctions = stepsOf(props.runbooks).map((step) => {
       const fn = new PlatformFunction(this, stepLogicalName(step.name), {
         name: step.name,
@@ -156,8 +170,21 @@ export class RunbooksStack extends Stack {
           : {}),
       });
       declared.push({ fn, permissions: step.permissions });
+      if (actsInWorkloadAccounts(step)) workloadSteps.push(fn);
       return [step.name, fn.function] as const;
     });
+    if (props.organization) {
+      new OrganizationAccess(this, 'Organization', {
+        hub: {
+          accountId: this.account,
+          region: this.region,
+          organizationId: props.organization.organizationId,
+          stackName: this.stackName,
+        },
+        accounts: props.organization.accounts,
+        workloadSteps,
+      });
+    }
     const functions: RunbookFunctions = Object.fromEntries(stepFunctions);
     const releaseLease = functions['release-lease'];
     if (!releaseLease) throw new Error('no runbook has the release-lease step that ends every run');

@@ -143,9 +143,14 @@ export class TemplateResolver {
       }
       case 'AWS::IAM::Role': {
         const name = given('RoleName') ?? generated;
+        // A role's ARN carries its path: `role/<path>/<name>`.
+        const path = given('Path') ?? '/';
         return {
           ref: name,
-          attributes: { Arn: `arn:aws:iam::${accountId}:role/${name}`, RoleId: `AROA${shortHash(name, 16)}` },
+          attributes: {
+            Arn: `arn:aws:iam::${accountId}:role${path}${name}`,
+            RoleId: `AROA${shortHash(name, 16)}`,
+          },
         };
       }
       case 'AWS::DynamoDB::Table': {

@@ -52,8 +52,10 @@ const functionName = /^[A-Za-z0-9_-]{1,64}$/;
 const aliasName = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
 const queueName = /^[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 const apiName = /^[A-Za-z0-9 _.-]{1,128}$/;
-const accountId = /^\d{12}$/;
-const region = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/** An AWS account id. */
+export const accountIdPattern = /^\d{12}$/;
+/** An AWS region code (commercial, GovCloud and ISO partitions). */
+export const regionPattern = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const secretName = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 /** A value quoted for an error message, cut short: a hostile tag or request can be any length. */
@@ -112,8 +114,8 @@ export const targetKindTable: { readonly [K in TargetKind]: TargetKindSpec<K> } 
     prefix: 'account',
     parts: '<account id>:<region>',
     parse: ([id = '', where, ...extra]) => {
-      if (!accountId.test(id)) return `${quoted(id)} is not a 12-digit account id`;
-      return where !== undefined && region.test(where) && !extra.length
+      if (!accountIdPattern.test(id)) return `${quoted(id)} is not a 12-digit account id`;
+      return where !== undefined && regionPattern.test(where) && !extra.length
         ? { kind: 'account', accountId: id, region: where }
         : `${quoted(where ?? '')} is not a region`;
     },
