@@ -23,7 +23,13 @@ import {
   scenarioStart,
 } from './scenario.js';
 import { SimulatedPlatform } from './simulated-platform.js';
-import { detectionOf, type TimelineEntry, type TimelineKind, timelineFor } from './timeline.js';
+import {
+  describeChange,
+  detectionOf,
+  type TimelineEntry,
+  type TimelineKind,
+  timelineFor,
+} from './timeline.js';
 
 export interface ScenarioResult<Outcome extends object = object, Final extends object = object> {
   readonly scenario: string;
@@ -177,10 +183,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
       },
       onAudit: (entry) => {
         changes.push(entry);
-        add(
-          'change',
-          `${entry.action} ${entry.target}: ${JSON.stringify(entry.before)} → ${JSON.stringify(entry.after)}`,
-        );
+        add('change', `${entry.action} ${entry.target}: ${describeChange(entry.before, entry.after)}`);
       },
       onFinished: (_execution, result) => {
         flushNotifications();

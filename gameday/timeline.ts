@@ -63,3 +63,25 @@ export function timelineFor(
       break;
   }
 }
+
+/** A value as people read it in a change: text as is, anything else as JSON, cut short. */
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : value == null ? 'none' : JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * What a change did, field by field: `functionVersion 6 → 5` rather than two JSON documents, only
+ * the fields that changed (the audit record keeps both states whole).
+ */
+export function describeChange(before: unknown, after: unknown): string {
+  if (!isRecord(before) || !isRecord(after)) return `${shown(before)} → ${shown(after)}`;
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+  );
+  if (fields.length === 0) return 'unchanged';
+  return fields.map((key) => `${key} ${shown(before[key])} → ${shown(after[key])}`).join(', ');
+}

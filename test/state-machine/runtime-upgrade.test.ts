@@ -25,13 +25,11 @@ describe('runtime-upgrade state machine, run locally on the simulated account', 
     const result = await runScenario(byId('upgrade-clean'));
     const changes = result.timeline.filter((e) => e.kind === 'change').map((e) => e.text);
     expect(changes).toEqual([
-      expect.stringMatching(/^update the function configuration .*"nodejs18.x".*→.*"nodejs22.x"/),
-      expect.stringMatching(/^publish a version .*"version":"2","runtime":"nodejs22.x"/),
-      expect.stringMatching(/^staging: route orders-api:staging .*"functionVersion":"2","weights":\{\}\}$/),
-      expect.stringMatching(
-        /^canary: route orders-api:live .*→ \{"functionVersion":"1","weights":\{"2":0.1\}\}$/,
-      ),
-      expect.stringMatching(/^promote: route orders-api:live .*→ \{"functionVersion":"2","weights":\{\}\}$/),
+      'update the function configuration lambda:orders-api: runtime nodejs18.x → nodejs22.x',
+      'publish a version lambda:orders-api: none → {"version":"2","runtime":"nodejs22.x"}',
+      'staging: route orders-api:staging lambda:orders-api:staging: functionVersion 1 → 2',
+      'canary: route orders-api:live lambda:orders-api:live: weights {} → {"2":0.1}',
+      'promote: route orders-api:live lambda:orders-api:live: functionVersion 1 → 2, weights {"2":0.1} → {}',
     ]);
     expect(result.timeline.some((e) => e.kind === 'approval' && /approved/.test(e.text))).toBe(true);
     const report = result.report as UpgradeReport;
