@@ -45,3 +45,23 @@ export function show(id: string, json: boolean): number {
   console.log(`Steps:      ${shown.steps.join(', ')}`);
   return 0;
 }
+
+/** `runbook scenarios`: every game day, its runbook, and whether `gameday run` can run it closed-loop. */
+export async function listScenarios(json: boolean): Promise<number> {
+  const { scenarios } = await import('../gameday/scenarios/catalogue.js');
+  const shown = scenarios.map((s) => ({
+    id: s.id,
+    runbook: s.runbook,
+    description: s.description,
+    closedLoop: s.fault !== undefined && s.watchAlarm !== undefined,
+  }));
+  if (json) {
+    console.log(JSON.stringify(shown, null, 2));
+    return 0;
+  }
+  for (const s of shown)
+    console.log(
+      `${s.id.padEnd(28)} ${s.runbook.padEnd(18)} ${s.closedLoop ? 'closed-loop ' : '            '}${s.description}`,
+    );
+  return 0;
+}

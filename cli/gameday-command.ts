@@ -10,6 +10,7 @@ import { htmlReport } from '../gameday/report/html-report.js';
 import { runScenario, type ScenarioResult } from '../gameday/run-scenario.js';
 import { findScenario } from '../gameday/scenarios/catalogue.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
+import { painterFor } from './colour.js';
 
 /**
  * `runbook simulate <id>` and `runbook gameday`: runs game days one after another and prints each
@@ -37,6 +38,21 @@ export async function simulate(
     );
   }
   const progress = !json && process.stdout.isTTY === true;
+  const paint = painterFor(process.stdout);
+  // The scenario's heading in bold, its verdict in green or red.
+  const painted = (text: string) =>
+    text
+      .split('\n')
+      .map((line) =>
+        line.startsWith('▶ ')
+          ? paint('bold', line)
+          : line.startsWith('  ✔ ')
+            ? paint('green', line)
+            : line.startsWith('  ✖ ')
+              ? paint('red', line)
+              : line,
+      )
+      .join('\n');
   const results: ScenarioResult[] = [];
   for (const [index, scenario] of scenarios.entries()) {
     if (progress) {
@@ -47,7 +63,7 @@ export async function simulate(
     const result = await runScenario(scenario, { configuration });
     results.push(result);
     if (progress) process.stdout.write('\r\x1b[K');
-    if (!json) console.log(`${formatResult(result)}\n`);
+    if (!json) console.log(`${painted(formatResult(result))}\n`);
   }
   const failed = results.filter((r) => r.outcome === 'failed').length;
   if (options.html) {
@@ -56,6 +72,11 @@ export async function simulate(
   }
   if (json) console.log(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
   else if (results.length > 1)
-    console.log(`${results.length} scenarios: ${results.length - failed} passed, ${failed} failed`);
+    console.log(
+      paint(
+        failed === 0 ? 'green' : 'red',
+        `${results.length} scenarios: ${results.length - failed} passed, ${failed} failed`,
+      ),
+    );
   return failed === 0 ? 0 : 1;
 }

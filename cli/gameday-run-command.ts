@@ -3,7 +3,7 @@ import type { DriverResult } from '../gameday/driver/drive-game-day.js';
 import { driveInSandbox } from '../gameday/driver/drive-in-sandbox.js';
 import { driveLocally } from '../gameday/driver/drive-locally.js';
 import { htmlReport } from '../gameday/report/html-report.js';
-import { findScenario } from '../gameday/scenarios/catalogue.js';
+import { findScenario, scenarios } from '../gameday/scenarios/catalogue.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 
 export interface GamedayRunOptions {
@@ -25,10 +25,12 @@ const minutes = (s: number | null) => (s === null ? '–' : `${Math.floor(s / 60
  */
 export async function gamedayRun(id: string, options: GamedayRunOptions): Promise<number> {
   const scenario = findScenario(id);
-  if (!scenario.fault || !scenario.watchAlarm)
+  if (!scenario.fault || !scenario.watchAlarm) {
+    const closedLoop = scenarios.filter((s) => s.fault && s.watchAlarm).map((s) => s.id);
     throw new InvalidInputError(
-      `${id} is a simulator-only game day; closed-loop ones have a fault through AWS and a watched alarm`,
+      `${id} is a simulator-only game day; closed-loop ones have a fault through AWS and a watched alarm: ${closedLoop.join(', ')}`,
     );
+  }
   if (options.speed !== undefined && options.aws)
     throw new InvalidInputError('--speed paces the simulated account; a sandbox runs in real time');
   if (options.approve === 'auto' && options.aws && !options.approvalTable)

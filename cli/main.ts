@@ -1,70 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { PlatformError } from '../handlers/lib/errors.js';
-import { startWordsUsage } from '../handlers/lib/start-grammar.js';
-
-const usage = `runbook: automated runbooks for AWS Lambda workloads
-
-Usage: runbook <command> [options]
-
-Commands:
-  list                       the runbook catalogue
-  show <runbook>             a runbook's trigger, approval policy, guardrails and steps
-  asl <runbook>              the state machine definition (ASL JSON) as deployed, with
-                             \${StepFunctionArn} placeholders for the step functions
-  diagram <runbook>          the runbook's Mermaid flowchart
-  diagrams [--check]         write diagrams/<runbook>.md for every runbook (--check: fail if stale)
-  simulate <scenario> [--json] [--configuration default|scoped-prod]
-                             run one game-day scenario on a simulated account
-  gameday [--json] [--html <file>] [--configuration default|scoped-prod]
-                             run every scenario (what \`npm start\` does); --html writes the
-                             self-contained game-day report. The platform is deployed as the CDK
-                             app synthesizes it for the configuration (default: cdk.json's
-                             defaults; scoped-prod: examples/scoped-prod.context.json), and every
-                             call its functions make is authorized by its IAM policies
-  gameday run <scenario> [--aws [--region <r>]] [--approve auto|slack] [--approval-table <t>]
-        [--speed <x>] [--html <file>] [--json]
-                             a closed-loop game day: inject the fault (FIS or a deployment), wait
-                             for the alarm, follow the runbook, measure time to detect and to
-                             mitigate, and always take the fault back (also on Ctrl-C) and check
-                             it is gone. On the simulated account unless --aws (a sandbox with the
-                             game-day stack); --speed x runs it at x times real time to watch it
-  scenarios                  the game-day scenarios
-  new <runbook> [--target queue|function] [--package <name>]
-                             write a working runbook: its folder (definition, two steps, a game
-                             day), a test, its diagram, and its line in runbooks/catalogue.ts.
-                             Run in the project's root; docs/writing-a-runbook.md goes on from there.
-                             --package: the folder alone, for a team's own repository, importing
-                             the platform from the package (see examples/own-platform)
-  resume --table <lease table> --by <person> [--region <r>]
-                             resume automatic remediation the circuit breaker paused (the stack's
-                             LeaseTableName); until then every run asks a human
-  redrive-failed-dispatches --queue <url> [--dry-run] [--region <r>]
-                             send the events platform functions failed on (the stack's
-                             FailedInvocationsQueueUrl) back to them once the cause is fixed
-  runtimes [--json] [--aws [--region <region>]]
-                             every function and published version on a Lambda runtime deprecated
-                             or deprecated within 180 days, with the dates, the aliases routing to
-                             it and the runtime to move to; a simulated account unless --aws
-  start <runbook> alarm=<name> | ${startWordsUsage}
-        [<parameter>=<value> ...] [force=true] --dispatcher <function> [--region <region>]
-                             start a runbook in a deployed stack through its dispatcher (same
-                             lease, cool-down and target checks as alarms); AWS credentials needed
-  dispatch --event <file> [--routes <file>] [--account <id>] [--region <r>] [--aws] [--dry-run]
-                             what an event (alarm state change, AWS Health notice, RotationFailed,
-                             start request) would start, or why it starts nothing, decided as the
-                             dispatcher decides it for a deployment in --account/--region (default:
-                             the event's own), with the routing table in cdk.json; --aws reads the
-                             alarm's tags from CloudWatch. Never starts anything
-  slack serve --port <n> [--env <env>] [--policy <file>] [--inject <scenario>]
-                             the Slack endpoints (POST /slack/commands, /slack/interactions) on
-                             127.0.0.1 against a simulated account; requests must be signed with
-                             SLACK_SIGNING_SECRET. --env: default staging; --policy: who may do
-                             what, default examples/slack-access.json; --inject: a scenario's fault
-
-Options:
-  --json                     machine-readable output
-  -h, --help                 this help`;
+import { PlatformError, UnknownNameError } from '../handlers/lib/errors.js';
+import { painterFor } from './colour.js';
+import { commandHelp, commandNames, didYouMean, UnknownCommandError, usage } from './usage.js';
 
 /** A command-line mistake: printed with the usage hint, exit code 2. */
 class UsageError extends PlatformError {
@@ -110,11 +48,18 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [command, arg] = positionals;
-  if (values.help || !command) {
+  if (!command || (values.help && command === 'help')) {
     console.log(usage);
-    return command || values.help ? 0 : 2;
+    return 0;
+  }
+  if (values.help) {
+    console.log(commandHelp(command));
+    return 0;
   }
   switch (command) {
+    case 'help':
+      console.log(arg ? commandHelp(arg) : usage);
+      return 0;
     case 'resume':
       return (await import('./resume-command.js')).resumeCommand({
         table: values.table,
@@ -152,11 +97,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./definition-commands.js')).diagram(requireArg(arg, 'runbook id'));
     case 'diagrams':
       return (await import('./definition-commands.js')).diagrams(values.check);
-    case 'scenarios': {
-      const { scenarios } = await import('../gameday/scenarios/catalogue.js');
-      for (const s of scenarios) console.log(`${s.id.padEnd(24)} ${s.runbook.padEnd(18)} ${s.description}`);
-      return 0;
-    }
+    case 'scenarios':
+      return (await import('./catalogue-commands.js')).listScenarios(values.json);
     case 'simulate':
       return (await import('./gameday-command.js')).simulate([requireArg(arg, 'scenario id')], {
         json: values.json,
@@ -227,7 +169,7 @@ async function main(argv: string[]): Promise<number> {
       return slackServe({ port: values.port, env: values.env, policy: values.policy, inject: values.inject });
     }
     default:
-      throw new UsageError(`unknown command "${command}"`);
+      throw new UnknownCommandError(`unknown command "${command}"`, command, commandNames);
   }
 }
 
@@ -239,11 +181,19 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: Error) => {
-    console.error(`runbook: ${error.message}`);
+    console.error(painterFor(process.stderr)('red', `runbook: ${error.message}`));
+    const meant = error instanceof UnknownNameError ? didYouMean(error) : undefined;
+    if (meant) console.error(`did you mean "${meant}"?`);
     if (
-      ['UsageError', 'TypeError', 'InvalidInputError', 'StartUsageError', 'UnknownRunbookError'].includes(
-        error.name,
-      )
+      [
+        'UsageError',
+        'TypeError',
+        'InvalidInputError',
+        'StartUsageError',
+        'UnknownRunbookError',
+        'UnknownScenarioError',
+        'UnknownCommandError',
+      ].includes(error.name)
     )
       console.error('run `runbook --help` for usage');
     process.exitCode = 2;

@@ -19,6 +19,6 @@ const byId: ReadonlyMap<string, RunbookDefinition> = new Map(definitions.map((d)
 export function definitionOf(runbook: Runbook | string): RunbookDefinition {
   const { id } = typeof runbook === 'string' ? findRunbook(runbook) : runbook;
   const definition = byId.get(id);
-  if (!definition) throw new UnknownRunbookError(`runbook ${id} has no definition`);
+  if (!definition) throw new UnknownRunbookError(`runbook ${id} has no definition`, id, [...byId.keys()]);
   return definition;
 }

@@ -1,4 +1,4 @@
-import { PlatformError } from '../handlers/lib/errors.js';
+import { UnknownNameError } from '../handlers/lib/errors.js';
 import { type RunbookId, runbooks } from './catalogue.js';
 import type { Runbook } from './runbook.js';
 
@@ -11,14 +11,13 @@ const byId: ReadonlyMap<string, Runbook> = new Map(runbooks.map((runbook) => [ru
 export function findRunbook(id: string): Runbook {
   const runbook = byId.get(id);
   if (!runbook) {
-    throw new UnknownRunbookError(
-      `unknown runbook "${id}"; known runbooks: ${runbooks.map((r) => r.id).join(', ')}`,
-    );
+    const known = runbooks.map((r) => r.id);
+    throw new UnknownRunbookError(`unknown runbook "${id}"; known runbooks: ${known.join(', ')}`, id, known);
   }
   return runbook;
 }
 
-export class UnknownRunbookError extends PlatformError {
+export class UnknownRunbookError extends UnknownNameError {
   override readonly name = 'UnknownRunbookError';
 }
 

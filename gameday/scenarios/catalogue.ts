@@ -1,4 +1,4 @@
-import { PlatformError } from '../../handlers/lib/errors.js';
+import { UnknownNameError } from '../../handlers/lib/errors.js';
 import { runbooks } from '../../runbooks/catalogue.js';
 import type { Scenario } from '../scenario.js';
 
@@ -12,7 +12,7 @@ export const scenarios: readonly Scenario[] = (
 
 const byId: ReadonlyMap<string, Scenario> = new Map(scenarios.map((s) => [s.id, s]));
 
-export class UnknownScenarioError extends PlatformError {
+export class UnknownScenarioError extends UnknownNameError {
   override readonly name = 'UnknownScenarioError';
 }
 
@@ -20,9 +20,8 @@ export class UnknownScenarioError extends PlatformError {
 export function findScenario(id: string): Scenario {
   const scenario = byId.get(id);
   if (!scenario) {
-    throw new UnknownScenarioError(
-      `unknown scenario "${id}"; known scenarios: ${scenarios.map((s) => s.id).join(', ')}`,
-    );
+    const known = scenarios.map((s) => s.id);
+    throw new UnknownScenarioError(`unknown scenario "${id}"; known scenarios: ${known.join(', ')}`, id, known);
   }
   return scenario;
 }

@@ -28,6 +28,17 @@ export abstract class PlatformError extends Error {
   }
 }
 
+/** A name that names nothing: what was given and every name that exists, for a suggestion. */
+export abstract class UnknownNameError extends PlatformError {
+  constructor(
+    message: string,
+    readonly given: string,
+    readonly known: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 /** The input of a step or an event failed validation; retrying cannot help. */
 export class InvalidInputError extends PlatformError {
   override readonly name = ErrorNames.invalidInput;

@@ -107,6 +107,46 @@ describe('runbook CLI', () => {
     expect(stderr).toMatch(/unknown command "frobnicate"[\s\S]*runbook --help/);
   });
 
+  it('suggests what a typo meant: a command, a runbook, a scenario', async () => {
+    const command = await run('scenarois');
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('did you mean "scenarios"?');
+    const runbook = await run('show', 'dlq-repaly');
+    expect(runbook.code).toBe(2);
+    expect(runbook.stderr).toContain('did you mean "dlq-replay"?');
+    const scenario = await run('simulate', 'bad-deply');
+    expect(scenario.code).toBe(2);
+    expect(scenario.stderr).toContain('did you mean "bad-deploy"?');
+    expect((await run('frobnicate')).stderr).not.toContain('did you mean');
+  });
+
+  it('prints help with no arguments, with help, and for one command, exiting 0', async () => {
+    const bare = await run();
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toMatch(/^Usage: runbook <command>/m);
+    expect((await run('help')).stdout).toBe(bare.stdout);
+    const one = await run('help', 'resume');
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^Usage: runbook resume --table <lease table> --by <person>/);
+    expect(one.stdout).not.toContain('redrive-failed-dispatches');
+    expect((await run('resume', '--help')).stdout).toBe(one.stdout);
+  });
+
+  it('lists scenarios as JSON, saying which can run closed-loop, and names those when one cannot', async () => {
+    const { code, stdout } = await run('scenarios', '--json');
+    expect(code).toBe(0);
+    const listed = JSON.parse(stdout) as { id: string; runbook: string; closedLoop: boolean }[];
+    expect(listed.find((s) => s.id === 'bad-deploy')).toMatchObject({
+      runbook: 'api-5xx-spike',
+      closedLoop: true,
+    });
+    const simulatorOnly = listed.find((s) => !s.closedLoop);
+    if (!simulatorOnly) throw new Error('every scenario is closed-loop');
+    const refused = await run('gameday', 'run', simulatorOnly.id);
+    expect(refused.code).toBe(2);
+    for (const s of listed.filter((l) => l.closedLoop)) expect(refused.stderr).toContain(s.id);
+  });
+
   it('reports committed diagrams as current', async () => {
     const { code } = await run('diagrams', '--check');
     expect(code).toBe(0);

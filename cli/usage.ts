@@ -1,0 +1,104 @@
+import { closestMatch } from 'leven';
+import { UnknownNameError } from '../handlers/lib/errors.js';
+import { startWordsUsage } from '../handlers/lib/start-grammar.js';
+
+export const usage = `runbook: automated runbooks for AWS Lambda workloads
+
+Usage: runbook <command> [options]
+
+Commands:
+  help [<command>]           this help, or one command's
+  list                       the runbook catalogue
+  show <runbook>             a runbook's trigger, approval policy, guardrails and steps
+  asl <runbook>              the state machine definition (ASL JSON) as deployed, with
+                             \${StepFunctionArn} placeholders for the step functions
+  diagram <runbook>          the runbook's Mermaid flowchart
+  diagrams [--check]         write diagrams/<runbook>.md for every runbook (--check: fail if stale)
+  simulate <scenario> [--json] [--configuration default|scoped-prod]
+                             run one game-day scenario on a simulated account
+  gameday [--json] [--html <file>] [--configuration default|scoped-prod]
+                             run every scenario (what \`npm start\` does); --html writes the
+                             self-contained game-day report. The platform is deployed as the CDK
+                             app synthesizes it for the configuration (default: cdk.json's
+                             defaults; scoped-prod: examples/scoped-prod.context.json), and every
+                             call its functions make is authorized by its IAM policies
+  gameday run <scenario> [--aws [--region <r>]] [--approve auto|slack] [--approval-table <t>]
+        [--speed <x>] [--html <file>] [--json]
+                             a closed-loop game day: inject the fault (FIS or a deployment), wait
+                             for the alarm, follow the runbook, measure time to detect and to
+                             mitigate, and always take the fault back (also on Ctrl-C) and check
+                             it is gone. On the simulated account unless --aws (a sandbox with the
+                             game-day stack); --speed x runs it at x times real time to watch it
+  scenarios [--json]         the game-day scenarios, and which can run closed-loop (gameday run)
+  new <runbook> [--target queue|function] [--package <name>]
+                             write a working runbook: its folder (definition, two steps, a game
+                             day), a test, its diagram, and its line in runbooks/catalogue.ts.
+                             Run in the project's root; docs/writing-a-runbook.md goes on from there.
+                             --package: the folder alone, for a team's own repository, importing
+                             the platform from the package (see examples/own-platform)
+  resume --table <lease table> --by <person> [--region <r>]
+                             resume automatic remediation the circuit breaker paused (the stack's
+                             LeaseTableName); until then every run asks a human
+  redrive-failed-dispatches --queue <url> [--dry-run] [--region <r>]
+                             send the events platform functions failed on (the stack's
+                             FailedInvocationsQueueUrl) back to them once the cause is fixed
+  runtimes [--json] [--aws [--region <region>]]
+                             every function and published version on a Lambda runtime deprecated
+                             or deprecated within 180 days, with the dates, the aliases routing to
+                             it and the runtime to move to; a simulated account unless --aws
+  start <runbook> alarm=<name> | ${startWordsUsage}
+        [<parameter>=<value> ...] [force=true] --dispatcher <function> [--region <region>]
+                             start a runbook in a deployed stack through its dispatcher (same
+                             lease, cool-down and target checks as alarms); AWS credentials needed
+  dispatch --event <file> [--routes <file>] [--account <id>] [--region <r>] [--aws] [--dry-run]
+                             what an event (alarm state change, AWS Health notice, RotationFailed,
+                             start request) would start, or why it starts nothing, decided as the
+                             dispatcher decides it for a deployment in --account/--region (default:
+                             the event's own), with the routing table in cdk.json; --aws reads the
+                             alarm's tags from CloudWatch. Never starts anything
+  slack serve --port <n> [--env <env>] [--policy <file>] [--inject <scenario>]
+                             the Slack endpoints (POST /slack/commands, /slack/interactions) on
+                             127.0.0.1 against a simulated account; requests must be signed with
+                             SLACK_SIGNING_SECRET. --env: default staging; --policy: who may do
+                             what, default examples/slack-access.json; --inject: a scenario's fault
+
+Options:
+  --json                     machine-readable output
+  -h, --help                 this help`;
+
+/** The usage's entries, each a command name with its lines (the name at column 2, the rest indented). */
+const entries: ReadonlyMap<string, string> = (() => {
+  const lines = usage.slice(usage.indexOf('Commands:\n') + 10, usage.indexOf('\n\nOptions:')).split('\n');
+  const found = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of lines) {
+    const name = /^ {2}([a-z][a-z-]*)/.exec(line)?.[1];
+    if (name) {
+      current = found.get(name) ?? [];
+      found.set(name, current);
+    }
+    current?.push(line);
+  }
+  return new Map([...found].map(([name, text]) => [name, text.join('\n')]));
+})();
+
+/** Every command the usage names. */
+export const commandNames: readonly string[] = [...entries.keys()];
+
+/** A command-line word that names no command. */
+export class UnknownCommandError extends UnknownNameError {
+  override readonly name = 'UnknownCommandError';
+}
+
+/** One command's entry of the usage (`runbook help <command>`). */
+export function commandHelp(command: string): string {
+  const entry = entries.get(command);
+  if (!entry) throw new UnknownCommandError(`unknown command "${command}"`, command, commandNames);
+  return `Usage: runbook ${entry.trimStart()}`;
+}
+
+/** The name closest to a mistyped one, if one is close enough to be what was meant. */
+export function didYouMean(error: UnknownNameError): string | undefined {
+  const match = closestMatch(error.given, error.known, { maxDistance: 3 });
+  return match === undefined || match === error.given ? undefined : match;
+}
