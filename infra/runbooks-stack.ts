@@ -132,6 +132,26 @@ export class RunbooksStack extends Stack {
     // Events the platform's asynchronously invoked functions failed on after Lambda's retries:
     // `runbook redrive-failed-dispatches` sends them back once the cause is fixed.
     const failedInvocations = queue('FailedInvocations');
+    // What a first deploy subscribes people to: on-call to escalations, the platform's owners to its alarms.
+    for (const [id, topic, description] of [
+      [
+        'EscalationsTopicArn',
+        escalations,
+        'Subscribe on-call: runs that need a person, with what the run knows',
+      ],
+      [
+        'ApprovalsTopicArn',
+        approvals,
+        'Approval requests (the Slack notifier posts them; subscribe an audit copy if wanted)',
+      ],
+      [
+        'PlatformAlarmsTopicArn',
+        platformAlarms,
+        'Subscribe the platform’s owners: the platform’s own alarms',
+      ],
+    ] as const) {
+      new CfnOutput(this, id, { description, value: topic.topicArn });
+    }
     new CfnOutput(this, 'LeaseTableName', {
       description: 'What `runbook resume --table` resumes automatic remediation in',
       value: leases.tableName,
@@ -231,6 +251,10 @@ export class RunbooksStack extends Stack {
       failedInvocations,
     });
     declared.push(...slack.declared);
+    new CfnOutput(this, 'SlackCredentialsSecretArn', {
+      description: 'Put the Slack app’s signing secret and bot token here (README, Slack)',
+      value: slack.secret.secretArn,
+    });
 
     const grantScope = deploymentScope(
       this,

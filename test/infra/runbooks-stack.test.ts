@@ -253,6 +253,19 @@ describe('RunbooksStack', () => {
     template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
   });
 
+  it('outputs what a first deploy needs: the topics to subscribe to and the Slack secret to fill', () => {
+    const outputs = template.findOutputs('*');
+    for (const [output, type] of [
+      ['EscalationsTopicArn', 'AWS::SNS::Topic'],
+      ['ApprovalsTopicArn', 'AWS::SNS::Topic'],
+      ['PlatformAlarmsTopicArn', 'AWS::SNS::Topic'],
+      ['SlackCredentialsSecretArn', 'AWS::SecretsManager::Secret'],
+    ] as const) {
+      const ref = (outputs[output]?.Value as { Ref?: string } | undefined)?.Ref ?? '';
+      expect(Object.keys(template.findResources(type))).toContain(ref);
+    }
+  });
+
   it('passes the cdk-nag AwsSolutions checks', () => {
     expect(() => createApp(app()).app.synth()).not.toThrow();
   });
