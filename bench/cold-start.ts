@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, type CfnResource, Stack } from 'aws-cdk-lib';
-import { createApp } from '../infra/app.js';
-import { PlatformFunction } from '../infra/platform-function.js';
+import type * as AppModule from '../infra/app.js';
+import type * as FunctionModule from '../infra/platform-function.js';
 import { type BenchResult, benchRuns, figure, median } from './bench-result.js';
 
 /** A deployed function: its bundle as the CDK app builds it, its source entry, its environment. */
@@ -30,13 +30,19 @@ function standIn(value: unknown): string {
 }
 
 /**
- * Every function the CDK app deploys, synthesized with bundling on into a scratch directory, and
- * the same entry compiled to `dist/` (what `npm run build` emits) to load unbundled.
+ * Every function the CDK app deploys, synthesized with bundling on into a scratch directory by the
+ * app compiled to `dist/` (what `npm run build` emits), so each entry, the dispatcher's generated
+ * one too, is compiled JavaScript to load unbundled.
  */
-function deployedFunctions(outdir: string): DeployedFunction[] {
+async function deployedFunctions(outdir: string): Promise<DeployedFunction[]> {
+  const compiled: string = '../dist/infra/';
+  const { createApp } = (await import(`${compiled}app.js`)) as typeof AppModule;
+  const { PlatformFunction } = (await import(`${compiled}platform-function.js`)) as typeof FunctionModule;
   const { app } = createApp(new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } }));
   const assembly = app.synth();
-  const functions = app.node.findAll().filter((c): c is PlatformFunction => c instanceof PlatformFunction);
+  const functions = app.node
+    .findAll()
+    .filter((c): c is FunctionModule.PlatformFunction => c instanceof PlatformFunction);
   return functions.map((fn) => {
     const stack = Stack.of(fn);
     const template = assembly.getStackArtifact(stack.artifactId).template as {
@@ -50,7 +56,7 @@ function deployedFunctions(outdir: string): DeployedFunction[] {
     return {
       name: fn.node.id,
       bundle: join(outdir, assetPath, 'index.mjs'),
-      unbundled: join('dist', relative(process.cwd(), fn.entry).replace(/\.ts$/, '.js')),
+      unbundled: fn.entry,
       environment: Object.fromEntries(Object.entries(variables ?? {}).map(([k, v]) => [k, standIn(v)])),
     };
   });
@@ -84,7 +90,7 @@ export async function coldStart(): Promise<BenchResult[]> {
   });
   const outdir = mkdtempSync(join(tmpdir(), 'cold-start-'));
   try {
-    const measured = deployedFunctions(outdir).map((fn) => {
+    const measured = (await deployedFunctions(outdir)).map((fn) => {
       const bundled: number[] = [];
       const unbundled: number[] = [];
       for (let run = 0; run < benchRuns; run += 1) {

@@ -28,6 +28,8 @@ export const platformBundling = {
   // `import()` only after the environment provider fails, and Lambda always puts the execution
   // role's credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
   // AWS_SESSION_TOKEN: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
+  // The nested STS client is bundled: a step acting in a workload account assumes the spoke role
+  // with it (`fromTemporaryCredentials`), and a bundle resolves no package from the runtime.
   externalModules: [
     '@aws-sdk/credential-provider-http',
     '@aws-sdk/credential-provider-ini',
@@ -35,7 +37,6 @@ export const platformBundling = {
     '@aws-sdk/credential-provider-process',
     '@aws-sdk/credential-provider-sso',
     '@aws-sdk/credential-provider-web-identity',
-    '@aws-sdk/nested-clients',
     '@aws-sdk/token-providers',
     '@smithy/credential-provider-imds',
   ],

@@ -177,6 +177,7 @@ export class RunbooksStack extends Stack {
         entry: fileURLToPath(step.module),
         environment: {
           RUNBOOK_ENVIRONMENT: props.environment,
+          PLATFORM_STACK_NAME: this.stackName,
           ESCALATION_TOPIC_ARN: escalations.topicArn,
           APPROVAL_TOPIC_ARN: approvals.topicArn,
           LEASE_TABLE_NAME: leases.tableName,

@@ -1,5 +1,6 @@
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { splitActingIn } from '../handlers/lib/acting-in.js';
 import { ErrorNames, PlatformError } from '../handlers/lib/errors.js';
 import type { StepDeps } from '../handlers/lib/step-deps.js';
 import type { RunbookDefinition } from '../runbooks/runbook.js';
@@ -173,6 +174,7 @@ export async function runLocally(
   // Only a stop rejects it, and only a waiting approval listens.
   stopped.catch(() => undefined);
   const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
+  const platformAccount = options.arns?.execution.split(':')[4];
   for (const [name, state] of states) {
     if (state.Type !== 'Task') continue;
     const stepName = stepOfTask(state);
@@ -181,8 +183,17 @@ export async function runLocally(
     if (!step) throw new Error(`${runbook.id}: state "${name}" invokes no step the runbook declares`);
     const stepDeps = options.depsOf?.(step.name) ?? deps;
     const run = step.core as (input: unknown, deps: StepDeps) => Promise<unknown>;
-    const core = async (input: unknown) => {
+    // As the step's Lambda entry does: `actingIn` comes off the payload. A simulated platform has
+    // no spoke role in other accounts, so a run there fails as STS would refuse it.
+    const core = async (payload: unknown) => {
       await options.beforeTask?.(step.name);
+      const { input, actingIn } = splitActingIn(payload);
+      if (actingIn && platformAccount && actingIn.account !== platformAccount) {
+        throw new TaskFailure(
+          'AccessDenied',
+          `cannot assume the spoke role in account ${actingIn.account}: deploy the spoke stack to account ${actingIn.account}`,
+        );
+      }
       return run(input, stepDeps);
     };
     taskHandlers[name] = isCallback(state)

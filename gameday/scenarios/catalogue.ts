@@ -21,7 +21,11 @@ export function findScenario(id: string): Scenario {
   const scenario = byId.get(id);
   if (!scenario) {
     const known = scenarios.map((s) => s.id);
-    throw new UnknownScenarioError(`unknown scenario "${id}"; known scenarios: ${known.join(', ')}`, id, known);
+    throw new UnknownScenarioError(
+      `unknown scenario "${id}"; known scenarios: ${known.join(', ')}`,
+      id,
+      known,
+    );
   }
   return scenario;
 }

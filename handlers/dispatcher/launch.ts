@@ -24,6 +24,12 @@ export type DispatchOutcome = DispatchPlan & { readonly executionArn?: string };
 export interface DispatchContext {
   readonly runbook: string;
   readonly target: string;
+  /**
+   * The account and region the target is in, where the run's steps act (through the spoke role
+   * there when it is not the platform's own; events of other accounts are refused today).
+   */
+  readonly account: string;
+  readonly region: string;
   /** Every key the run locks, the target's own first; released together when it ends. */
   readonly locks: readonly string[];
   readonly requestedBy: string;
@@ -141,6 +147,8 @@ export async function launch(
   const dispatch: DispatchContext = {
     runbook,
     target,
+    account: deps.config.accountId,
+    region: deps.config.region,
     locks,
     requestedBy: request.requestedBy,
     forced: request.force,

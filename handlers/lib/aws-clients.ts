@@ -31,10 +31,19 @@ export type ClientName = keyof AwsClients;
 /** A client of any service: what a binding needs to attach middleware to it. */
 export type AnyAwsClient = AwsClients[ClientName];
 
+/** Credentials other than the function's own (the spoke role's, in another account). */
+export type CredentialsProvider = () => Promise<{
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}>;
+
 /** The configuration every client is built with. */
 export interface ClientConfig {
   readonly region?: string;
   readonly cacheMiddleware?: boolean;
+  readonly credentials?: CredentialsProvider;
 }
 
 /** The client classes a function uses, by name (e.g. `{ lambda: LambdaClient }`). */
@@ -49,6 +58,8 @@ export interface AwsClientOptions {
   readonly region?: string;
   /** Called with each client after construction, e.g. to trace it or bind it to another endpoint. */
   readonly configure?: (client: AnyAwsClient) => void;
+  /** Default: the Lambda execution role's, from the environment. */
+  readonly credentials?: CredentialsProvider;
 }
 
 /**
@@ -63,6 +74,7 @@ export function lazyClients<K extends ClientName>(
   const config: ClientConfig = {
     cacheMiddleware: true,
     ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   };
   const built = new Map<K, AnyAwsClient>();
   const clients = {};

@@ -1,10 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { splitActingIn } from './acting-in.js';
 import { logAuditTrail } from './audit-trail.js';
 import { type ClientClasses, type ClientName, lazyClients } from './aws-clients.js';
 import { InvalidInputError } from './errors.js';
 import { logger } from './observability.js';
+import { clientsActingIn, ownFunctionOf } from './spoke-clients.js';
 import { type Environment, environments, type StepCore, type StepDeps } from './step-deps.js';
 
 /** A required environment variable of a deployed function. */
@@ -40,7 +42,8 @@ export function withPowertools<I, O>(
 /**
  * Wraps a step core as a Lambda handler. `clients` names the client classes the step uses (the
  * type checker holds it to the core's own list), created on first use; configuration comes from
- * the function's environment, read once per container.
+ * the function's environment, read once per container. The payload's `actingIn` (every Task adds
+ * it) is taken off: where it names another account, the step acts there through the spoke role.
  */
 export function lambdaEntry<I, O, K extends ClientName>(core: StepCore<I, O, K>, clients: ClientClasses<K>) {
   let deps: Omit<StepDeps<K>, 'remainingTimeMs'> | undefined;
@@ -61,7 +64,19 @@ export function lambdaEntry<I, O, K extends ClientName>(core: StepCore<I, O, K>,
     };
     return deps;
   };
-  return withPowertools((event: I, context) =>
-    core(event, { ...lambdaDeps(), remainingTimeMs: () => context.getRemainingTimeInMillis() }),
-  );
+  return withPowertools((event: I, context) => {
+    const { input, actingIn } = splitActingIn(event);
+    const deps = lambdaDeps();
+    return core(input as I, {
+      ...deps,
+      clients: clientsActingIn(
+        clients,
+        deps.clients,
+        actingIn,
+        ownFunctionOf(context.invokedFunctionArn),
+        () => requiredEnv('PLATFORM_STACK_NAME'),
+      ),
+      remainingTimeMs: () => context.getRemainingTimeInMillis(),
+    });
+  });
 }

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
-import { type IChainable, JitterType, JsonPath, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import { type IChainable, InputType, JitterType, JsonPath, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, type LambdaInvokeProps } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { actingInField } from '../../handlers/lib/acting-in.js';
 import { ErrorNames, retryableAwsErrors } from '../../handlers/lib/errors.js';
 import type { RunbookFunctions } from '../runbook.js';
 
@@ -13,14 +14,30 @@ export interface TaskStepProps extends Omit<LambdaInvokeProps, 'payloadResponseO
   readonly onFailure?: IChainable;
 }
 
+/** Where the run acts and for whom, from the execution's input (the dispatcher's context). */
+const actingIn = {
+  account: JsonPath.stringAt('$$.Execution.Input.dispatch.account'),
+  region: JsonPath.stringAt('$$.Execution.Input.dispatch.region'),
+  execution: JsonPath.executionName,
+  requestedBy: JsonPath.stringAt('$$.Execution.Input.dispatch.requestedBy'),
+};
+
 /**
  * A step handler as a Task: its result only (no Lambda envelope), retried on throttling and
  * transient AWS errors with exponential backoff and full jitter (LambdaInvoke already retries
- * Lambda service exceptions on its own), and its failure route.
+ * Lambda service exceptions on its own), and its failure route. Its payload, an object, also
+ * carries where the run acts (`actingIn`), which the step's Lambda entry takes off.
  */
 export function taskStep(scope: Construct, name: string, props: TaskStepProps): LambdaInvoke {
-  const { onFailure, ...invoke } = props;
-  const task = new LambdaInvoke(scope, name, { payloadResponseOnly: true, ...invoke });
+  const { onFailure, payload, ...invoke } = props;
+  if (payload?.type !== InputType.OBJECT) {
+    throw new Error(`${name}: a step's payload is an object (TaskInput.fromObject), to carry where it acts`);
+  }
+  const task = new LambdaInvoke(scope, name, {
+    payloadResponseOnly: true,
+    ...invoke,
+    payload: TaskInput.fromObject({ ...(payload.value as object), [actingInField]: actingIn }),
+  });
   task.addRetry({
     errors: [...retryableAwsErrors],
     interval: Duration.seconds(2),

@@ -3,6 +3,7 @@ import { runScenario } from '../../gameday/run-scenario.js';
 import { badDeploy } from '../../gameday/scenarios/api-5xx-spike/checkout-service.js';
 import { api5xxSpikeScenarios } from '../../gameday/scenarios/api-5xx-spike/game-days.js';
 import { definitionOf } from '../../runbooks/definitions.js';
+import { dispatchContext } from '../support/dispatch-context.js';
 
 const api5xxSpikeDefinition = definitionOf('api-5xx-spike');
 
@@ -114,12 +115,16 @@ describe('api-5xx-spike state machine, run locally on the simulated account', ()
     const event = alarmEvent({
       metric: { namespace: 'AWS/ApiGateway', name: '5XXError', dimensions: { ApiName: 'payments' } },
     });
-    const result = await runLocally(api5xxSpikeDefinition, event, {
-      deps,
-      approver: () => ({ decision: 'approve', by: 'test' }),
-      advanceTime: (s) => account.advance(s),
-      executionName: 'unknown-api',
-    });
+    const result = await runLocally(
+      api5xxSpikeDefinition,
+      { ...event, dispatch: dispatchContext('api-5xx-spike', 'apigateway:payments') },
+      {
+        deps,
+        approver: () => ({ decision: 'approve', by: 'test' }),
+        advanceTime: (s) => account.advance(s),
+        executionName: 'unknown-api',
+      },
+    );
     expect(result.status).toBe('SUCCEEDED');
     const report = (result as { output: { outcome: string; summary: string } }).output;
     expect(report.outcome).toBe('escalated');

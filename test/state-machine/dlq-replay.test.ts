@@ -6,8 +6,8 @@ import { dlqReplayScenarios } from '../../gameday/scenarios/dlq-replay/game-days
 import { createOrdersQueues } from '../../gameday/scenarios/dlq-replay/orders-queues.js';
 import { SimulatedPlatform } from '../../gameday/simulated-platform.js';
 import type { ReplayReport } from '../../handlers/dlq-replay/report-replay.js';
-import { defaultChangeBudget } from '../../handlers/lib/change-budget.js';
 import { definitionOf } from '../../runbooks/definitions.js';
+import { dispatchContext } from '../support/dispatch-context.js';
 
 const dlqReplayDefinition = definitionOf('dlq-replay');
 
@@ -71,15 +71,7 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
         ratePerSecond: 0.2,
         maxMessages: 299,
         // As the dispatcher starts every run: its automated change is taken from the budget.
-        dispatch: {
-          runbook: 'dlq-replay',
-          target: 'sqs:orders-dlq',
-          locks: ['sqs:orders-dlq'],
-          requestedBy: 'test',
-          forced: false,
-          cooldownSeconds: 0,
-          changeBudget: defaultChangeBudget,
-        },
+        dispatch: dispatchContext('dlq-replay', 'sqs:orders-dlq'),
       },
       {
         deps: platform.stepDeps,
@@ -103,7 +95,7 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
     const { account, platform, dlqUrl } = await silentlyBrokenConsumer();
     const result = await runLocally(
       dlqReplayDefinition,
-      { dlq: 'orders-dlq', dryRun: true },
+      { dlq: 'orders-dlq', dryRun: true, dispatch: dispatchContext('dlq-replay', 'sqs:orders-dlq') },
       {
         deps: platform.stepDeps,
         approver: () => ({ decision: 'approve', by: 'test' }),
@@ -123,7 +115,7 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
     const { account, platform } = await silentlyBrokenConsumer();
     const result = await runLocally(
       dlqReplayDefinition,
-      { dlq: 'no-such-queue' },
+      { dlq: 'no-such-queue', dispatch: dispatchContext('dlq-replay', 'sqs:no-such-queue') },
       {
         deps: platform.stepDeps,
         approver: () => ({ decision: 'approve', by: 'test' }),

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { painterFor } from '../../../cli/colour.js';
 
-const escape = '\u001b[';
+const csi = '\u001b[';
 
 describe('colour on the command line', () => {
   it('paints on a terminal', () => {
-    expect(painterFor({ isTTY: true }, {})('green', 'passed')).toBe(`${escape}32mpassed${escape}39m`);
+    expect(painterFor({ isTTY: true }, {})('green', 'passed')).toBe(`${csi}32mpassed${csi}39m`);
   });
 
   it('leaves pipes and files plain, and respects NO_COLOR and TERM=dumb', () => {
