@@ -1,7 +1,9 @@
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { splitActingIn } from '../handlers/lib/acting-in.js';
-import { ErrorNames, PlatformError } from '../handlers/lib/errors.js';
+import type { ClientName } from '../handlers/lib/aws-clients.js';
+import { ErrorNames, PlatformError, SpokeRoleUnavailableError } from '../handlers/lib/errors.js';
+import { workloadServices } from '../handlers/lib/spoke-clients.js';
 import type { StepDeps } from '../handlers/lib/step-deps.js';
 import type { RunbookDefinition } from '../runbooks/runbook.js';
 import type { AslDefinition, AslState, AslTaskState } from './asl-types.js';
@@ -133,6 +135,25 @@ async function compile(runbook: RunbookDefinition): Promise<Compiled> {
   return result;
 }
 
+/** Deps whose workload clients refuse every call, as STS refuses a spoke role that is not there. */
+function withoutSpoke(deps: StepDeps, account: string): StepDeps {
+  const refused = {
+    send: () =>
+      Promise.reject(
+        new SpokeRoleUnavailableError(
+          `cannot act in account ${account}: the simulated platform has no spoke role there; deploy the spoke stack to account ${account}`,
+        ),
+      ),
+  };
+  const clients = Object.fromEntries(
+    Object.entries(deps.clients).map(([name, client]) => [
+      name,
+      workloadServices.has(name as ClientName) ? refused : client,
+    ]),
+  ) as unknown as StepDeps['clients'];
+  return { ...deps, clients };
+}
+
 /** Lets queued execution events reach the consumer before a handler reads the (virtual) clock. */
 const drainEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -184,17 +205,12 @@ export async function runLocally(
     const stepDeps = options.depsOf?.(step.name) ?? deps;
     const run = step.core as (input: unknown, deps: StepDeps) => Promise<unknown>;
     // As the step's Lambda entry does: `actingIn` comes off the payload. A simulated platform has
-    // no spoke role in other accounts, so a run there fails as STS would refuse it.
+    // no spoke role in other accounts: a step's first call there fails as STS would refuse it.
     const core = async (payload: unknown) => {
       await options.beforeTask?.(step.name);
       const { input, actingIn } = splitActingIn(payload);
-      if (actingIn && platformAccount && actingIn.account !== platformAccount) {
-        throw new TaskFailure(
-          'AccessDenied',
-          `cannot assume the spoke role in account ${actingIn.account}: deploy the spoke stack to account ${actingIn.account}`,
-        );
-      }
-      return run(input, stepDeps);
+      const foreign = actingIn && platformAccount && actingIn.account !== platformAccount;
+      return run(input, foreign ? withoutSpoke(stepDeps, actingIn.account) : stepDeps);
     };
     taskHandlers[name] = isCallback(state)
       ? async (parameters) => {

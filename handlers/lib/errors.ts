@@ -9,6 +9,7 @@ export const ErrorNames = {
   aliasChanged: 'AliasChangedError',
   configurationChanged: 'ConfigurationChangedError',
   approvalRejected: 'ApprovalRejectedError',
+  spokeRoleUnavailable: 'SpokeRoleUnavailableError',
   /** Raised by Step Functions itself when a task exceeds its timeout. */
   timeout: 'States.Timeout',
   /** Step Functions' wildcard for any error except States.DataLimitExceeded and States.Runtime. */
@@ -60,6 +61,11 @@ export class ConfigurationChangedError extends PlatformError {
 }
 
 /** A human rejected the proposed remediation. */
+/** The spoke role of a workload account could not be assumed: nothing was done there. */
+export class SpokeRoleUnavailableError extends PlatformError {
+  override readonly name = ErrorNames.spokeRoleUnavailable;
+}
+
 export class ApprovalRejectedError extends PlatformError {
   override readonly name = ErrorNames.approvalRejected;
 }

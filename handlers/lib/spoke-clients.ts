@@ -7,6 +7,7 @@ import {
   type CredentialsProvider,
   lazyClients,
 } from './aws-clients.js';
+import { SpokeRoleUnavailableError } from './errors.js';
 import { spokeRoleName } from './spoke-role.js';
 
 /**
@@ -14,7 +15,7 @@ import { spokeRoleName } from './spoke-role.js';
  * account they go through the spoke role there. The platform's own tables, topics and state
  * machines (DynamoDB, SNS, Step Functions) and the secrets it rotates stay the hub's.
  */
-const workloadServices: ReadonlySet<ClientName> = new Set<ClientName>([
+export const workloadServices: ReadonlySet<ClientName> = new Set<ClientName>([
   'lambda',
   'cloudwatch',
   'apiGateway',
@@ -70,10 +71,21 @@ export function clientsActingIn<K extends ClientName>(
   if (!actingIn || actingIn.account === ownFunction.account) return own;
   const params = spokeSession(actingIn, ownFunction, stackName());
   // A static import: imported on first use, the whole package would be bundled, not this provider.
-  const credentials: CredentialsProvider = fromTemporaryCredentials({
-    params,
-    clientConfig: { region: ownFunction.region },
-  });
+  const assumed = fromTemporaryCredentials({ params, clientConfig: { region: ownFunction.region } });
+  // STS refusing (no spoke stack there, or a trust that does not name this hub) says what to do;
+  // throttling and server errors stay as they are, for the Task's retries.
+  const credentials: CredentialsProvider = async () => {
+    try {
+      return await assumed();
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'AccessDenied' && name !== 'AccessDeniedException') throw error;
+      throw new SpokeRoleUnavailableError(
+        `cannot act in account ${actingIn.account}: ${params.RoleArn} could not be assumed (${(error as Error).message}); deploy the spoke stack to account ${actingIn.account}`,
+        { cause: error },
+      );
+    }
+  };
   const spoke = lazyClients(classes, { region: actingIn.region, credentials });
   const clients = {} as Pick<AwsClients, K>;
   for (const name of Object.keys(classes) as K[]) {

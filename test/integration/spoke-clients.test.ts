@@ -33,6 +33,13 @@ const server = createServer(async (req, res) => {
     /Credential=([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\//.exec(req.headers.authorization ?? '') ?? [];
   const sessionToken = req.headers['x-amz-security-token'] as string | undefined;
   seen.push({ service, region, accessKey, sessionToken, body });
+  if (service === 'sts' && body.includes('999988887777')) {
+    res.writeHead(403, { 'content-type': 'text/xml' });
+    res.end(`<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>
+<Code>AccessDenied</Code><Message>User: arn:aws:sts::111122223333:assumed-role/step/s is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::999988887777:role/LambdaRunbooks-prod-spoke</Message>
+</Error><RequestId>r</RequestId></ErrorResponse>`);
+    return;
+  }
   if (service === 'sts') {
     const expiration = new Date(Date.now() + 15 * 60_000).toISOString();
     res.writeHead(200, { 'content-type': 'text/xml' });
@@ -143,6 +150,17 @@ describe('a step acting in a workload account', () => {
     await step.handler(payload('111122223333') as never, context);
     expect(seen.map((s) => s.service)).toEqual(['lambda', 'dynamodb']);
     expect(seen.every((s) => s.accessKey === 'AKIAHUBSTEP' && s.region === 'eu-west-1')).toBe(true);
+  });
+
+  it('says to deploy the spoke stack when STS refuses the spoke role, acting nowhere', async () => {
+    const refused = step.handler(payload('999988887777') as never, context);
+    await expect(refused).rejects.toMatchObject({
+      name: 'SpokeRoleUnavailableError',
+      message: expect.stringMatching(
+        /^cannot act in account 999988887777: arn:aws:iam::999988887777:role\/LambdaRunbooks-prod-spoke could not be assumed \(.*not authorized.*\); deploy the spoke stack to account 999988887777$/,
+      ),
+    });
+    expect(seen.map((s) => s.service)).toEqual(['sts']);
   });
 
   it('refuses a payload whose account is not one, acting nowhere', async () => {

@@ -111,6 +111,33 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
     expect(account.sqs.depth(dlqUrl)).toEqual({ visible: 300, inFlight: 0 });
   });
 
+  it('escalates, moving nothing, when the run names an account the platform has no spoke in', async () => {
+    const { account, platform, dlqUrl } = await silentlyBrokenConsumer();
+    const result = await runLocally(
+      dlqReplayDefinition,
+      {
+        dlq: 'orders-dlq',
+        dispatch: { ...dispatchContext('dlq-replay', 'sqs:orders-dlq'), account: '999988887777' },
+      },
+      {
+        deps: platform.stepDeps,
+        approver: () => ({ decision: 'approve', by: 'test' }),
+        advanceTime: (s) => account.advance(s),
+        executionName: 'foreign-account',
+        arns: {
+          execution: 'arn:aws:states:eu-west-1:123456789012:execution:runbook-dlq-replay:foreign-account',
+          stateMachine: 'arn:aws:states:eu-west-1:123456789012:stateMachine:runbook-dlq-replay',
+        },
+      },
+    );
+    const report = (result as { output: ReplayReport }).output;
+    expect(report.outcome).toBe('escalated');
+    expect(report.summary).toMatch(
+      /SpokeRoleUnavailableError.*deploy the spoke stack to account 999988887777/,
+    );
+    expect(account.sqs.depth(dlqUrl)).toEqual({ visible: 300, inFlight: 0 });
+  });
+
   it('names what is wrong when the DLQ does not exist, changing nothing', async () => {
     const { account, platform } = await silentlyBrokenConsumer();
     const result = await runLocally(
