@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { startSlackSandbox } from '../gameday/slack-sandbox.js';
+import { responsePath, startSlackSandbox } from '../gameday/slack-sandbox.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 import { type Environment, environments } from '../handlers/lib/step-deps.js';
 import { parseAccessPolicy } from '../slack/access-policy.js';
@@ -55,7 +55,7 @@ export async function slackServe(options: SlackServeOptions): Promise<number> {
     },
   });
   console.log(
-    `Slack endpoints on ${sandbox.server.url}/slack/commands and ${sandbox.server.url}/slack/interactions`,
+    `Slack endpoints on ${sandbox.server.url}/slack/commands and ${sandbox.server.url}/slack/interactions; response_url for requests by hand: ${sandbox.server.url}${responsePath}`,
   );
   console.log(
     `environment ${options.env}, access policy ${options.policy}${options.inject ? `, fault: ${options.inject}` : ''}`,

@@ -60,6 +60,9 @@ class SandboxChat implements ChatApi {
   }
 }
 
+/** Where the sandbox plays Slack's `response_url`, for requests sent by hand (README's walkthrough). */
+export const responsePath = '/slack/responses';
+
 export interface SlackSandboxOptions {
   readonly port: number;
   readonly signingSecret: string;
@@ -164,21 +167,24 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     );
   }
 
-  const server = await serveLocally(options.port, (request) =>
-    handleSlackRequest(request, {
-      environment: options.environment,
-      policy: deps.policy,
-      catalogue: catalogueEntries(runbooks),
-      now: () => new Date(),
-      signingSecret: async () => options.signingSecret,
-      defer: async (work) =>
-        track(
-          (work.kind === 'command'
-            ? runCommand(work, as('slack-command-worker'))
-            : runApproval(work, as('slack-approval-worker'))
-          ).then(runExecutions),
-        ),
-    }),
+  const server = await serveLocally(options.port, async (request) =>
+    // Slack's `response_url`, played here: what is posted to it was printed as it was sent.
+    request.method === 'POST' && request.path === responsePath
+      ? { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' }
+      : handleSlackRequest(request, {
+          environment: options.environment,
+          policy: deps.policy,
+          catalogue: catalogueEntries(runbooks),
+          now: () => new Date(),
+          signingSecret: async () => options.signingSecret,
+          defer: async (work) =>
+            track(
+              (work.kind === 'command'
+                ? runCommand(work, as('slack-command-worker'))
+                : runApproval(work, as('slack-approval-worker'))
+              ).then(runExecutions),
+            ),
+        }),
   );
   return {
     server,
