@@ -1,6 +1,7 @@
 import type { ScenarioResult } from './run-scenario.js';
 
-function clock(seconds: number): string {
+/** Time since the fault, as every timeline shows it: `T+02:00`, `T+1:05:00`. */
+export function clock(seconds: number): string {
   const sign = seconds < 0 ? '-' : '+';
   const abs = Math.abs(seconds);
   const h = Math.floor(abs / 3600);

@@ -48,6 +48,8 @@ export interface ScenarioResult<Outcome extends object = object, Final extends o
   readonly accessMismatches: string[];
   /** The actual outcome in one line. */
   readonly summary: string;
+  /** The expected outcome in the same words. */
+  readonly expectedSummary: string;
   readonly timeline: TimelineEntry[];
   /** The scenario's view of the account at the end, plus every execution and the lease table. */
   readonly finalState: Final & {
@@ -279,6 +281,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
     mismatches,
     accessMismatches,
     summary: scenario.summary(actual),
+    expectedSummary: scenario.summary(scenario.expected),
     timeline,
     finalState: {
       ...(await scenario.finalState(account, world)),

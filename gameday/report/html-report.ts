@@ -4,14 +4,15 @@ import { definitionOf } from '../../runbooks/definitions.js';
 import { renderAsl } from '../../state-machines/render-asl.js';
 import { type PathTaken, renderMermaid } from '../../state-machines/render-mermaid.js';
 import type { DriverResult } from '../driver/drive-game-day.js';
+import { clock } from '../format-result.js';
 import type { ScenarioResult } from '../run-scenario.js';
 import { pathTaken } from './path-taken.js';
 
 const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const duration = (seconds: number | null) =>
-  seconds === null ? '–' : `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`;
+/** Time since the fault, in the CLI's format (`T+02:00`); `–` when it never happened. */
+const since = (seconds: number | null) => (seconds === null ? '–' : clock(seconds));
 
 const json = (value: unknown) => escapeHtml(JSON.stringify(value, null, 2));
 
@@ -30,9 +31,7 @@ function localRow(r: ScenarioResult): Row {
   return {
     id: r.scenario,
     runbook: r.runbook,
-    expected: Object.entries(r.expected)
-      .map(([k, v]) => `${k}: ${String(v)}`)
-      .join(' · '),
+    expected: r.expectedSummary,
     actual: r.summary,
     passed: r.outcome === 'passed',
     ttd: r.timeToDetectSeconds,
@@ -62,24 +61,30 @@ const timelineTable = (entries: readonly { offsetSeconds: number; kind: string; 
   `<table class="timeline">${entries
     .map(
       (e) =>
-        `<tr class="${e.kind}"><td>T+${duration(e.offsetSeconds)}</td><td>${e.kind}</td><td>${escapeHtml(e.text)}</td></tr>`,
+        `<tr class="${e.kind}"><td>${clock(e.offsetSeconds)}</td><td>${e.kind}</td><td>${escapeHtml(e.text)}</td></tr>`,
     )
     .join('')}</table>`;
 
 const list = (items: readonly string[]) =>
   items.length ? `<ul>${items.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>` : '<p>None.</p>';
 
+/** A game day's heading, what a folded page shows: verdict, id, runbook, times to detect and mitigate. */
+const heading = (id: string, runbook: string, passed: boolean, ttd: number | null, ttm: number | null) =>
+  `<summary><h2>${passed ? '✔' : '✖'} ${escapeHtml(id)} <small>${escapeHtml(runbook)} · detected ${since(ttd)} · mitigated ${since(ttm)}</small></h2></summary>`;
+
 function localSection(r: ScenarioResult): string {
   const changes = r.timeline.filter((e) => e.kind === 'change').map((c) => c.text);
-  return `<section id="${escapeHtml(r.scenario)}">
-<h2>${r.outcome === 'passed' ? '✔' : '✖'} ${escapeHtml(r.scenario)} <small>${escapeHtml(r.runbook)}</small></h2>
+  return `<details open>
+${heading(r.scenario, r.runbook, r.outcome === 'passed', r.timeToDetectSeconds, r.timeToMitigateSeconds)}
+<section id="${escapeHtml(r.scenario)}">
 <p>${escapeHtml(r.description)}</p>
 <p class="verdict ${r.outcome}">${escapeHtml(r.summary)}</p>
+<p class="expected">Expected: ${escapeHtml(r.expectedSummary)}</p>
 <div class="diagram">${diagram(r.runbook, pathTaken(r.timeline))}</div>
 <h3>Timeline</h3>${timelineTable(r.timeline)}
 <h3>Changes</h3>${list(changes)}
 <details><summary>Report</summary><pre>${json(r.report)}</pre></details>
-</section>`;
+</section></details>`;
 }
 
 /** A closed-loop run: what the driver saw, the path from the execution's history, its report. */
@@ -100,17 +105,18 @@ function driverSection(r: DriverResult): string {
     ...(r.fault ? [`fault injected: ${r.fault}`] : []),
     ...r.cleanup.map((c) => `clean-up: ${c}`),
   ];
-  return `<section id="${escapeHtml(r.gameDay)}">
-<h2>${r.outcome === 'passed' ? '✔' : '✖'} ${escapeHtml(r.gameDay)} <small>${escapeHtml(r.runbook)}</small></h2>
+  return `<details open>
+${heading(r.gameDay, r.runbook, r.outcome === 'passed', r.timeToDetectSeconds, r.timeToMitigateSeconds)}
+<section id="${escapeHtml(r.gameDay)}">
 <p class="verdict ${r.outcome === 'passed' ? 'passed' : 'failed'}">${escapeHtml(`${r.outcome}: ${r.reason}`)}</p>
 <ul><li>Execution: ${escapeHtml(r.executionName ?? '–')} (${escapeHtml(r.executionStatus ?? '–')})</li>
-<li>Time to detect: ${duration(r.timeToDetectSeconds)}; time to mitigate: ${duration(r.timeToMitigateSeconds)}</li>
+<li>Time to detect: ${since(r.timeToDetectSeconds)}; time to mitigate: ${since(r.timeToMitigateSeconds)}</li>
 <li>Fault gone after clean-up: ${r.faultGone === null ? 'nothing was injected' : r.faultGone ? 'yes' : 'NO'}</li></ul>
 <div class="diagram">${diagram(r.runbook, path)}</div>
 <h3>Timeline</h3>${timelineTable(entries)}
 <h3>Changes</h3>${list(changes)}
 <details><summary>Report</summary><pre>${json(r.report)}</pre></details>
-</section>`;
+</section></details>`;
 }
 
 const mermaidSource = () =>
@@ -136,7 +142,7 @@ export function htmlReport(
   const summary = rows
     .map(
       (r) =>
-        `<tr class="${r.passed ? 'passed' : 'failed'}"><td><a href="#${escapeHtml(r.id)}">${escapeHtml(r.id)}</a></td><td>${escapeHtml(r.runbook)}</td><td class="expected">${escapeHtml(r.expected)}</td><td>${escapeHtml(r.actual)}</td><td>${r.passed ? '✔' : '✖'}</td><td>${duration(r.ttd)}</td><td>${duration(r.ttm)}</td></tr>`,
+        `<tr class="${r.passed ? 'passed' : 'failed'}"><td><a href="#${escapeHtml(r.id)}">${escapeHtml(r.id)}</a></td><td>${escapeHtml(r.runbook)}</td><td class="expected">${escapeHtml(r.expected)}</td><td>${escapeHtml(r.actual)}</td><td>${r.passed ? '✔' : '✖'}</td><td>${since(r.ttd)}</td><td>${since(r.ttm)}</td></tr>`,
     )
     .join('');
   return `<!doctype html>
@@ -146,20 +152,25 @@ export function htmlReport(
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#222;max-width:1300px}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 tr.failed td{background:#fce8e6}tr.passed td:nth-child(5){color:#188038}.verdict.passed{color:#188038}.verdict.failed{color:#d62728}
-section{border-top:2px solid #333;margin-top:2rem}h2 small{color:#666;font-weight:normal}
+h2 small{color:#666;font-weight:normal}
+summary h2{display:inline;font-size:1.15rem}#game-days>details>summary{cursor:pointer;padding:.3rem 0;border-top:2px solid #333;margin-top:1rem}.expected{color:#555}
+#game-days.rendering{visibility:hidden;height:0;overflow:hidden}
 .diagram{overflow:auto;border:1px solid #eee;padding:.5rem}.timeline td:first-child{white-space:nowrap;color:#555}
-tr.error td,tr.fault td{color:#d62728}tr.change td{color:#1a73e8}td.expected{font-size:12px;color:#555;max-width:22rem}
+tr.error td,tr.fault td{color:#d62728}tr.change td{color:#1a73e8}td.expected{max-width:22rem}
 #page-errors:empty{display:none}#page-errors{color:#d62728;border:2px solid #d62728;padding:.5rem}
 </style></head>
 <body data-diagrams="${rows.length}">
 <h1>Game-day report</h1>
 <p>${rows.length} game day(s): ${passed} passed, ${rows.length - passed} failed. Generated ${escapeHtml(generatedAt.toISOString())}.
-Times are measured from the fault: to detect (the alarm goes to ALARM) and to mitigate (back to OK).
+Times are measured from the fault (T+mm:ss): to detect (the alarm goes to ALARM) and to mitigate (back to OK).
+Each game day opens from its heading or its link in the table.
 In the diagrams, states the run entered have a green border, a state that failed a red one, and the last state a black one.</p>
 <ul id="page-errors"></ul>
 <table><thead><tr><th>game day</th><th>runbook</th><th>expected</th><th>actual</th><th>passed</th><th>to detect</th><th>to mitigate</th></tr></thead><tbody>${summary}</tbody></table>
+<div id="game-days" class="rendering">
 ${local.map(localSection).join('\n')}
 ${driven.map(driverSection).join('\n')}
+</div>
 <script>${mermaidSource()}</script>
 <script>
 (() => {
@@ -170,9 +181,23 @@ ${driven.map(driverSection).join('\n')}
   window.addEventListener('error', (e) => report('error: ' + e.message));
   window.addEventListener('unhandledrejection', (e) => report('unhandled: ' + (e.reason && e.reason.message || e.reason)));
   mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', flowchart: { useMaxWidth: true } });
+  // Diagrams are laid out while every game day is open (a closed one has no size to measure),
+  // then the page folds to the summary; a link opens its game day.
+  const openTarget = () => {
+    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    const folded = target && target.closest('details');
+    if (folded) { folded.open = true; target.scrollIntoView(); }
+  };
+  const fold = () => {
+    for (const d of document.querySelectorAll('#game-days > details')) d.open = false;
+    document.getElementById('game-days').classList.remove('rendering');
+    openTarget();
+  };
+  window.addEventListener('hashchange', openTarget);
   mermaid.run({ querySelector: 'pre.mermaid' })
     .then(() => { document.body.dataset.rendered = String(document.querySelectorAll('pre.mermaid svg').length); })
-    .catch((e) => report('mermaid: ' + (e && e.message || e)));
+    .catch((e) => report('mermaid: ' + (e && e.message || e)))
+    .finally(fold);
 })();
 </script>
 </body></html>

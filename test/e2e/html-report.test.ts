@@ -57,6 +57,15 @@ describe('the game-day report in a real browser', () => {
     expect(classes).toContain('s3 task');
     expect(classes.filter((c) => c.includes('endedHere'))).toHaveLength(1);
     expect(badDeploy.includes('remediated · alias on version 5')).toBe(true);
+    // In words as the actual outcome is, and one time format throughout.
+    expect(badDeploy).toContain('Expected: remediated · alias on version 5');
+    expect(badDeploy).not.toMatch(/\d+m \d+s/);
+    // The page opens folded to the summary: every game day closed, its heading with its times.
+    expect(dom).not.toMatch(/<details open="">\s*<summary><h2>/);
+    expect(dom).toMatch(
+      /<summary><h2>✔ bad-deploy <small>api-5xx-spike · detected T\+\d\d:\d\d · mitigated T\+\d\d:\d\d<\/small><\/h2><\/summary>/,
+    );
+    expect(dom).not.toContain('class="rendering"');
   }, 120_000);
 
   it('shows a closed-loop run with the path from its execution history, its timeline and clean-up', async () => {
@@ -87,7 +96,7 @@ describe('the game-day report in a real browser', () => {
     // The timeline says when the driver saw each step; the alarm's own time gives time to detect.
     expect(
       shown(
-        /<tr class="alarm"><td>T\+\d+m \d\ds<\/td><td>alarm<\/td><td>checkout-5xx-rate in ALARM after 120 s/,
+        /<tr class="alarm"><td>T\+\d\d:\d\d<\/td><td>alarm<\/td><td>checkout-5xx-rate in ALARM after 120 s/,
       ),
     ).toBe(true);
     expect(shown('checked: nothing of the fault is left')).toBe(true);
