@@ -67,6 +67,7 @@ function previewConfig(event: unknown, options: PreviewOptions): DispatcherConfi
     leaseTable: 'preview',
     accountId,
     region,
+    accounts: [],
     runbooks: Object.fromEntries(
       runbooks.map((r) => [
         r.id,

@@ -27,6 +27,11 @@ export interface DispatcherProps {
   readonly routes?: readonly RouteRule[];
   /** The budget of automated change every run it starts carries. */
   readonly changeBudget: ChangeBudgetSettings;
+  /**
+   * Workload accounts it acts in besides its own (their spoke role), with their regions.
+   * @default none
+   */
+  readonly accounts?: readonly { readonly accountId: string; readonly regions: readonly string[] }[];
   /** The lease table. */
   readonly leaseTable: ITable;
   /** Where the function's own alarm notifies. */
@@ -63,6 +68,7 @@ export class Dispatcher extends Construct {
       runbooks: props.runbooks,
       accountId: stack.account,
       region: stack.region,
+      accounts: props.accounts ?? [],
     });
     // `Default`: the function keeps the logical IDs it has as a direct child of the stack.
     this.platformFunction = new PlatformFunction(this, 'Default', {

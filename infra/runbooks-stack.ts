@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -79,6 +79,27 @@ export interface RunbooksStackProps extends StackProps {
     readonly organizationId: string;
     readonly accounts: readonly RegisteredAccount[];
   };
+}
+
+/**
+ * The workload accounts the dispatcher starts runs in: those listed by id for this deployment's
+ * environment (a run's approval policy is the deployment's). An OU's accounts, and accounts of
+ * another environment, are not acted in yet: synth says so.
+ */
+function registeredAccounts(stack: Stack, props: RunbooksStackProps) {
+  const accounts = props.organization?.accounts ?? [];
+  const skipped = accounts.filter((a) => !('accountId' in a) || a.environment !== props.environment);
+  if (skipped.length > 0) {
+    Annotations.of(stack).addWarningV2(
+      'runbooks:accounts',
+      `Events of ${skipped.map((a) => ('accountId' in a ? a.accountId : a.organizationalUnitId)).join(', ')} start nothing here: a hub acts in accounts listed by id with its own environment (${props.environment}); OU membership and other environments' approval policies are not supported yet.`,
+    );
+  }
+  return accounts.flatMap((a) =>
+    'accountId' in a && a.environment === props.environment
+      ? [{ accountId: a.accountId, regions: [...a.regions] }]
+      : [],
+  );
 }
 
 /** A platform function and the permissions its declaration names, granted once everything exists. */
@@ -226,6 +247,7 @@ export class RunbooksStack extends Stack {
       eventTriggers: eventTriggersOf(props.runbooks),
       ...(props.routes ? { routes: props.routes } : {}),
       changeBudget: props.changeBudget ?? defaultChangeBudget,
+      accounts: registeredAccounts(this, props),
       leaseTable: leases,
       alarmTopic: platformAlarms,
       deadLetters: triggerDlq,

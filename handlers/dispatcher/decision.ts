@@ -20,6 +20,11 @@ export interface RunbookStart {
   /** The execution's input besides the dispatch context: the alarm event, or the manual request. */
   readonly input: Readonly<Record<string, unknown>>;
   readonly reason: string;
+  /**
+   * Where the run acts (a registered workload account's event acts there).
+   * @default the deployment's own account and region
+   */
+  readonly place?: Place;
 }
 
 /** What started a run: an alarm (or a person naming one), a person naming a target, or an AWS event. */
@@ -121,15 +126,27 @@ export function admit(
   return { action: 'start', start, request, source };
 }
 
+/** Where a run acts: the account and region of the resource it is about. */
+export interface Place {
+  readonly account: string;
+  readonly region: string;
+}
+
 /**
- * Refuses what comes from outside this deployment's account and region (an event another account
- * forwarded, an alarm on another account's metric): acting on it would act on a resource here
- * that merely has the same name.
+ * Refuses what comes from outside this deployment's account and region and its registered
+ * accounts' regions (an event another account forwarded, an alarm on another account's metric):
+ * acting on it would act on a resource that merely has the same name somewhere it may act.
  */
 export function foreignProblem(
-  from: { readonly account: string; readonly region: string },
-  config: Pick<DispatcherConfig, 'accountId' | 'region'>,
+  from: Place,
+  config: Pick<DispatcherConfig, 'accountId' | 'region' | 'accounts'>,
 ): string | undefined {
   if (from.account === config.accountId && from.region === config.region) return undefined;
-  return `the event is from account ${from.account.slice(0, 20)} in ${from.region.slice(0, 30)}; this deployment acts in ${config.accountId} ${config.region} only`;
+  if (config.accounts.some((a) => a.accountId === from.account && a.regions.includes(from.region)))
+    return undefined;
+  const acts = [
+    `${config.accountId} ${config.region}`,
+    ...config.accounts.map((a) => `${a.accountId} ${a.regions.join('/')}`),
+  ].join(', ');
+  return `the event is from account ${from.account.slice(0, 20)} in ${from.region.slice(0, 30)}; this deployment acts in ${acts} only`;
 }

@@ -32,14 +32,19 @@ export async function decideAlarm(
 ): Promise<Decision> {
   const foreign = foreignProblem(event, deps.config);
   if (foreign) return refuse(null, null, foreign, 'ForeignEvents');
-  const elsewhere = otherAccountOf(event);
-  if (elsewhere) {
-    return refuse(
-      null,
-      null,
-      `the alarm watches a metric of account ${elsewhere.slice(0, 20)}; this deployment acts in ${deps.config.accountId} only`,
-      'ForeignEvents',
-    );
+  // An alarm on another account's metric (a central monitoring account) is about that account's
+  // resource: it acts there if that account is registered in the alarm's region.
+  const place = { account: otherAccountOf(event) ?? event.account, region: event.region };
+  if (place.account !== event.account) {
+    const metricForeign = foreignProblem(place, deps.config);
+    if (metricForeign) {
+      return refuse(
+        null,
+        null,
+        `the alarm watches a metric of ${metricForeign.slice('the event is from '.length)}`,
+        'ForeignEvents',
+      );
+    }
   }
   const plan = planDispatch(event, {
     tags: event.detail.alarmTags ?? (await deps.alarms.tags(event.resources[0] ?? '')),
@@ -55,6 +60,7 @@ export async function decideAlarm(
       executionName: plan.executionName,
       input: input as Record<string, unknown>,
       reason: plan.reason,
+      place,
     },
     request,
     'alarm',

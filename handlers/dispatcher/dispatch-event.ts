@@ -34,6 +34,7 @@ function decideTriggered(
         executionName: executionNameOf(trigger.runbook, start.name, new Date(event.time), start.onceKey),
         input: { ...start.input },
         reason: start.reason,
+        place: { account: event.account, region: event.region },
       },
       { requestedBy: trigger.requestedBy, force: false },
       'event',

@@ -46,6 +46,19 @@ export const dispatcherConfigSchema = z.object({
   /** The account and region this deployment acts in: events of others are refused. */
   accountId: z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id')),
   region: nonEmptyString(),
+  /**
+   * Workload accounts of this deployment's environment it also acts in, through their spoke role:
+   * their events (in the regions listed) start runs there.
+   */
+  accounts: z._default(
+    z.array(
+      z.object({
+        accountId: z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id')),
+        regions: z.array(nonEmptyString()),
+      }),
+    ),
+    [],
+  ),
 });
 
 export type DispatcherConfig = z.infer<typeof dispatcherConfigSchema>;

@@ -147,8 +147,8 @@ export async function launch(
   const dispatch: DispatchContext = {
     runbook,
     target,
-    account: deps.config.accountId,
-    region: deps.config.region,
+    account: start.place?.account ?? deps.config.accountId,
+    region: start.place?.region ?? deps.config.region,
     locks,
     requestedBy: request.requestedBy,
     forced: request.force,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { App, type Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadEvaluator, type PolicyDocument } from '../../gameday/account/iam/policy-evaluator.js';
 import { type Template as TemplateJson, TemplateResolver } from '../../gameday/iam/template-resolver.js';
@@ -170,6 +170,16 @@ describe('hub and spoke', () => {
     expect(document).not.toContain('sns:Publish');
     expect(document).not.toContain('states:');
     expect(document).not.toContain('secretsmanager:');
+  });
+
+  it('has the dispatcher act in the accounts listed by id for its environment, and says which it will not', () => {
+    expect(JSON.stringify(hubJson)).toContain(
+      '\\"accounts\\":[{\\"accountId\\":\\"444455556666\\",\\"regions\\":[\\"eu-west-1\\"]}]',
+    );
+    Annotations.fromStack(stack).hasWarning(
+      '*',
+      Match.stringLikeRegexp('Events of ou-ab12-cdef3456 start nothing here'),
+    );
   });
 
   it('keeps a single-account deployment as it was: no spoke, no paths, no bus policy', () => {

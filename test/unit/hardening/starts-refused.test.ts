@@ -129,7 +129,8 @@ describe('events from elsewhere', () => {
     Object.assign(metric ?? {}, { accountId: '999999999999' });
     expect(await dispatchAlarm(event, deps)).toMatchObject({
       action: 'ignore',
-      reason: 'the alarm watches a metric of account 999999999999; this deployment acts in 123456789012 only',
+      reason:
+        'the alarm watches a metric of account 999999999999 in eu-west-1; this deployment acts in 123456789012 eu-west-1 only',
     });
     expect(started()).toHaveLength(0);
   });

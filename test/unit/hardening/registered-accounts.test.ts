@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { dispatchAlarm } from '../../../handlers/dispatcher/dispatch-alarm.js';
+import { alarmEvent } from '../../support/alarm-event.js';
+import { dispatchFixture } from '../../support/dispatch-fixture.js';
+
+const spoke = '444455556666';
+
+/** The checkout account's platform, registered to act in one workload account in eu-west-1. */
+async function hub() {
+  const fixture = await dispatchFixture();
+  const deps = {
+    ...fixture.deps,
+    config: { ...fixture.deps.config, accounts: [{ accountId: spoke, regions: ['eu-west-1'] }] },
+  };
+  return { ...fixture, deps };
+}
+
+/** The documented alarm event, as a spoke forwards it: its own account and region. */
+function forwarded(account: string, region: string) {
+  const event = { ...alarmEvent({ tags: { runbook: 'api-5xx-spike' } }), account, region };
+  event.resources = [`arn:aws:cloudwatch:${region}:${account}:alarm:checkout-5xx-rate`];
+  return event;
+}
+
+const dispatchOf = (input: string | undefined) =>
+  (JSON.parse(input ?? '{}') as { dispatch: { account: string; region: string } }).dispatch;
+
+describe('events of registered workload accounts', () => {
+  it('starts a run that acts in the account the alarm came from', async () => {
+    const { deps, started } = await hub();
+    const outcome = await dispatchAlarm(forwarded(spoke, 'eu-west-1'), deps);
+    expect(outcome).toMatchObject({ action: 'start', runbook: 'api-5xx-spike' });
+    expect(dispatchOf(started()[0]?.input)).toMatchObject({ account: spoke, region: 'eu-west-1' });
+  });
+
+  it('acts in the account a central monitoring account’s alarm watches, when it is registered', async () => {
+    const { deps, started } = await hub();
+    const event = alarmEvent({ tags: { runbook: 'api-5xx-spike' } });
+    Object.assign(event.detail.configuration.metrics[0] ?? {}, { accountId: spoke });
+    expect(await dispatchAlarm(event, deps)).toMatchObject({ action: 'start' });
+    expect(dispatchOf(started()[0]?.input)).toMatchObject({ account: spoke, region: 'eu-west-1' });
+  });
+
+  it.each([
+    ['an unregistered account', '999988887777', 'eu-west-1'],
+    ['a region not registered for the account', spoke, 'us-east-1'],
+  ])('refuses %s, naming where it acts, with a metric, starting nothing', async (_what, account, region) => {
+    const { deps, started, counted } = await hub();
+    expect(await dispatchAlarm(forwarded(account, region), deps)).toMatchObject({
+      action: 'ignore',
+      reason: `the event is from account ${account} in ${region}; this deployment acts in 123456789012 eu-west-1, ${spoke} eu-west-1 only`,
+    });
+    expect(counted).toContain('ForeignEvents');
+    expect(started()).toHaveLength(0);
+  });
+});
