@@ -201,7 +201,9 @@ export async function runScenario<World, Outcome extends object, Final extends o
     (event: BusEvent) => {
       const detail = event.detail as AlarmStateChangeEvent['detail'];
       const again = (event as { redelivery?: boolean }).redelivery ? ' (delivered again)' : '';
-      add('alarm', `${detail.alarmName}: ${detail.previousState.value} → ${detail.state.value}${again}`);
+      // An alarm of another account (forwarded by its spoke) is named with its account.
+      const of = event.account === account.identity.accountId ? '' : `${event.account}/`;
+      add('alarm', `${of}${detail.alarmName}: ${detail.previousState.value} → ${detail.state.value}${again}`);
     },
   );
   account.bus.addRule({ source: ['aws.secretsmanager'] }, (event: BusEvent) => {

@@ -5,6 +5,7 @@ import type { EventTrigger } from '../handlers/dispatcher/event-trigger.js';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
+import { spokeRoleName } from '../handlers/lib/spoke-role.js';
 import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
 import { releaseLease } from '../handlers/shared/release-lease.js';
 import { runbooks as catalogue } from '../runbooks/catalogue.js';
@@ -16,6 +17,7 @@ import {
   type LocalExecutionEvent,
   type LocalRunResult,
   runLocally,
+  withoutSpoke,
 } from '../state-machines/local-executor.js';
 import type { BusEvent, EventPattern } from './account/event-bus.js';
 import type { LocalEngineEvent } from './account/execution-history.js';
@@ -364,6 +366,17 @@ export class SimulatedPlatform {
     const result = await runLocally(runbook, JSON.parse(execution.input), {
       deps: this.stepDeps,
       depsOf: (step) => this.depsOf(step),
+      // The simulated organization has no spoke stacks: the step's own policy decides whether it
+      // may assume the spoke role (IAM evaluates that half), and then finds none to assume.
+      actingElsewhere: async (step, actingIn) => {
+        const spokeRole = `arn:aws:iam::${actingIn.account}:role/${spokeRoleName(this.installed.deployment)}`;
+        return withoutSpoke(this.depsOf(step), actingIn.account, async () => {
+          const denial = await this.account.iam.authorize(this.installed.callerOf(step), [
+            { action: 'sts:AssumeRole', resource: spokeRole },
+          ]);
+          return denial ? denialMessage(denial) : `no spoke stack holds ${spokeRole}`;
+        });
+      },
       // Step Functions invokes each step with the state machine's role.
       beforeTask: async (step) => {
         const fn = this.installed.functionOf(step);

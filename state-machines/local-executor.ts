@@ -1,6 +1,6 @@
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { splitActingIn } from '../handlers/lib/acting-in.js';
+import { type ActingIn, splitActingIn } from '../handlers/lib/acting-in.js';
 import type { ClientName } from '../handlers/lib/aws-clients.js';
 import { ErrorNames, PlatformError, SpokeRoleUnavailableError } from '../handlers/lib/errors.js';
 import { workloadServices } from '../handlers/lib/spoke-clients.js';
@@ -76,6 +76,12 @@ export interface LocalRunOptions {
   readonly onHistory?: (event: unknown) => void;
   /** Aborts the execution (as StopExecution does), e.g. when the process serving it stops. */
   readonly signal?: AbortSignal;
+  /**
+   * A step's deps when its run acts in another account (`actingIn`), as its Lambda entry would
+   * act there through the spoke role.
+   * @default its workload calls fail: there is no spoke role there
+   */
+  readonly actingElsewhere?: (step: string, actingIn: ActingIn) => Promise<StepDeps>;
 }
 
 export type LocalRunResult =
@@ -136,14 +142,14 @@ async function compile(runbook: RunbookDefinition): Promise<Compiled> {
 }
 
 /** Deps whose workload clients refuse every call, as STS refuses a spoke role that is not there. */
-function withoutSpoke(deps: StepDeps, account: string): StepDeps {
+export function withoutSpoke(deps: StepDeps, account: string, why: () => Promise<string>): StepDeps {
+  // Asked at the first call, as a step assumes the spoke role only once it calls a workload service.
   const refused = {
-    send: () =>
-      Promise.reject(
-        new SpokeRoleUnavailableError(
-          `cannot act in account ${account}: the simulated platform has no spoke role there; deploy the spoke stack to account ${account}`,
-        ),
-      ),
+    send: async () => {
+      throw new SpokeRoleUnavailableError(
+        `cannot act in account ${account}: ${await why()}; deploy the spoke stack to account ${account}`,
+      );
+    },
   };
   const clients = Object.fromEntries(
     Object.entries(deps.clients).map(([name, client]) => [
@@ -209,8 +215,15 @@ export async function runLocally(
     const core = async (payload: unknown) => {
       await options.beforeTask?.(step.name);
       const { input, actingIn } = splitActingIn(payload);
-      const foreign = actingIn && platformAccount && actingIn.account !== platformAccount;
-      return run(input, foreign ? withoutSpoke(stepDeps, actingIn.account) : stepDeps);
+      if (!actingIn || !platformAccount || actingIn.account === platformAccount) return run(input, stepDeps);
+      const elsewhere =
+        (await options.actingElsewhere?.(step.name, actingIn)) ??
+        withoutSpoke(
+          stepDeps,
+          actingIn.account,
+          async () => 'the simulated platform has no spoke role there',
+        );
+      return run(input, elsewhere);
     };
     taskHandlers[name] = isCallback(state)
       ? async (parameters) => {

@@ -8,6 +8,7 @@ import {
   checkoutService,
   type SpikeOutcome,
 } from './checkout-service.js';
+import { forwardSpokeAlarm, workloadAccount } from './forwarded-alarm.js';
 
 /** The api-5xx-spike game days, on the checkout service. */
 export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome, CheckoutFinalState>[] = [
@@ -151,6 +152,32 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
       alarmState: 'OK',
       changes: 1,
       escalations: 0,
+    },
+  },
+  {
+    id: 'spoke-without-role',
+    ...checkoutGameDay,
+    description:
+      'A registered workload account forwards its checkout alarm to the hub, but has no spoke stack: the runbook starts there, cannot assume the spoke role, and escalates naming the account to deploy it to; nothing changes in either account.',
+    environment: 'dev',
+    // Registered for dev: the scoped production configuration's hub (prod) would refuse it.
+    configuration: 'default',
+    settings: (identity) => ({
+      'runbooks:organization': {
+        organizationId: 'o-a1b2c3d4e5',
+        hubAccountId: identity.accountId,
+        hubRegion: identity.region,
+      },
+      'runbooks:accounts': [{ accountId: workloadAccount, environment: 'dev', regions: [identity.region] }],
+    }),
+    inject: forwardSpokeAlarm,
+    expected: {
+      runbookOutcome: 'escalated',
+      executions: 1,
+      aliasVersion: '5',
+      alarmState: 'OK',
+      changes: 0,
+      escalations: 1,
     },
   },
   {

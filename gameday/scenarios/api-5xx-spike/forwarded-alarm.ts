@@ -1,0 +1,47 @@
+import type { SimulatedAccount } from '../../account/simulated-account.js';
+import type { CheckoutWorld } from './checkout-service.js';
+
+/** A workload account the game days register with the hub (`runbooks:accounts`). */
+export const workloadAccount = '444455556666';
+
+/**
+ * A spoke's forwarding rule delivering its checkout alarm's transition into ALARM to the hub's
+ * bus: the event as CloudWatch emits it in the workload account (its own account and alarm ARN,
+ * tags propagated), published on the hub's bus as a cross-account delivery arrives.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
+ */
+export function forwardSpokeAlarm(account: SimulatedAccount, world: CheckoutWorld): string {
+  const { region } = account.identity;
+  const at = account.clock.now().toISOString();
+  account.bus.put({
+    version: '0',
+    id: `forwarded-${account.clock.now().getTime()}`,
+    'detail-type': 'CloudWatch Alarm State Change',
+    source: 'aws.cloudwatch',
+    account: workloadAccount,
+    time: at,
+    region,
+    resources: [`arn:aws:cloudwatch:${region}:${workloadAccount}:alarm:${world.alarmName}`],
+    detail: {
+      alarmName: world.alarmName,
+      alarmTags: { runbook: 'api-5xx-spike' },
+      configuration: {
+        description: '5XX responses above 5% on the checkout API',
+        metrics: [
+          {
+            id: 'm1',
+            metricStat: {
+              metric: { namespace: 'AWS/ApiGateway', name: '5XXError', dimensions: { ApiName: 'checkout' } },
+              period: 60,
+              stat: 'Average',
+            },
+            returnData: true,
+          },
+        ],
+      },
+      previousState: { reason: 'ok', timestamp: at, value: 'OK' },
+      state: { reason: 'Threshold Crossed', timestamp: at, value: 'ALARM' },
+    },
+  });
+  return `account ${workloadAccount}'s ${world.alarmName} went to ALARM; its spoke rule forwarded the event to the hub`;
+}
