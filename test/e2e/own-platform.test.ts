@@ -79,6 +79,9 @@ describe('examples/own-platform on the packed package', () => {
       metafile: true,
       logLevel: 'silent',
       outdir: join(dir, 'bundle'),
+      // The metafile's paths are relative to this directory (by default the process's, which
+      // depends on where the repository is checked out).
+      absWorkingDir: dir,
     });
     const external = new Set(
       Object.values(metafile.inputs)
