@@ -5,7 +5,7 @@ import type { EventTrigger } from '../handlers/dispatcher/event-trigger.js';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
-import { spokeRoleName } from '../handlers/lib/spoke-role.js';
+import { spokeRoleArn } from '../handlers/lib/spoke-role.js';
 import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
 import { releaseLease } from '../handlers/shared/release-lease.js';
 import { runbooks as catalogue } from '../runbooks/catalogue.js';
@@ -369,7 +369,7 @@ export class SimulatedPlatform {
       // The simulated organization has no spoke stacks: the step's own policy decides whether it
       // may assume the spoke role (IAM evaluates that half), and then finds none to assume.
       actingElsewhere: async (step, actingIn) => {
-        const spokeRole = `arn:aws:iam::${actingIn.account}:role/${spokeRoleName(this.installed.deployment)}`;
+        const spokeRole = spokeRoleArn('aws', actingIn.account, this.installed.deployment);
         return withoutSpoke(this.depsOf(step), actingIn.account, async () => {
           const denial = await this.account.iam.authorize(this.installed.callerOf(step), [
             { action: 'sts:AssumeRole', resource: spokeRole },

@@ -3,7 +3,7 @@ import { CfnEventBusPolicy } from 'aws-cdk-lib/aws-events';
 import { type CfnRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { RegisteredAccount } from '../handlers/lib/organization.js';
-import { type HubIdentity, spokeRoleName, stepRolePath } from '../handlers/lib/spoke-role.js';
+import { type HubIdentity, spokeRoleArn, stepRolePath } from '../handlers/lib/spoke-role.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import type { PlatformFunction } from './platform-function.js';
 
@@ -36,7 +36,6 @@ export class OrganizationAccess extends Construct {
         Condition: { StringEquals: { 'aws:PrincipalOrgID': hub.organizationId } },
       },
     });
-    const role = spokeRoleName(hub);
     const accountIds = props.accounts.flatMap((a) => ('accountId' in a ? [a.accountId] : []));
     const byOu = props.accounts.some((a) => 'organizationalUnitId' in a);
     // Accounts named: their spoke roles exactly. An OU's accounts are not known at synth: any
@@ -44,12 +43,12 @@ export class OrganizationAccess extends Construct {
     const assume = byOu
       ? new PolicyStatement({
           actions: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
-          resources: [`arn:${stack.partition}:iam::*:role/${role}`],
+          resources: [spokeRoleArn(stack.partition, '*', hub)],
           conditions: { StringEquals: { 'aws:ResourceOrgID': hub.organizationId } },
         })
       : new PolicyStatement({
           actions: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
-          resources: accountIds.map((account) => `arn:${stack.partition}:iam::${account}:role/${role}`),
+          resources: accountIds.map((account) => spokeRoleArn(stack.partition, account, hub)),
         });
     for (const step of props.workloadSteps) {
       const stepRole = step.function.role;

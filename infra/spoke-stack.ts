@@ -107,15 +107,18 @@ export class SpokeStack extends Stack {
     // Only the hub's step roles (by their path) within the organization may act here, and only
     // naming who they act for: the source identity stays on every call in this account's CloudTrail.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+    const hubSteps = {
+      ArnLike: {
+        'aws:PrincipalArn': `arn:${this.partition}:iam::${hub.accountId}:role${stepRolePath(hub)}*`,
+      },
+      StringEquals: { 'aws:PrincipalOrgID': hub.organizationId },
+    };
     this.executionRole = new Role(this, 'ExecutionRole', {
       roleName: spokeRoleName(hub),
       description: `Assumed by the runbook hub ${hub.accountId}'s steps to act in this account`,
       maxSessionDuration: Duration.hours(1),
       assumedBy: new AccountPrincipal(hub.accountId).withConditions({
-        ArnLike: {
-          'aws:PrincipalArn': `arn:${this.partition}:iam::${hub.accountId}:role${stepRolePath(hub)}*`,
-        },
-        StringEquals: { 'aws:PrincipalOrgID': hub.organizationId },
+        ...hubSteps,
         Null: { 'sts:SourceIdentity': 'false' },
       }),
     });
@@ -123,12 +126,7 @@ export class SpokeStack extends Stack {
       new PolicyStatement({
         actions: ['sts:SetSourceIdentity'],
         principals: [new AccountPrincipal(hub.accountId)],
-        conditions: {
-          ArnLike: {
-            'aws:PrincipalArn': `arn:${this.partition}:iam::${hub.accountId}:role${stepRolePath(hub)}*`,
-          },
-          StringEquals: { 'aws:PrincipalOrgID': hub.organizationId },
-        },
+        conditions: hubSteps,
       }),
     );
     const statements = statementsFor(spokePermissions(props.runbooks), spokeScope(this, hub));

@@ -2,8 +2,8 @@ import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { type ActingIn, splitActingIn } from '../handlers/lib/acting-in.js';
 import type { ClientName } from '../handlers/lib/aws-clients.js';
-import { ErrorNames, PlatformError, SpokeRoleUnavailableError } from '../handlers/lib/errors.js';
-import { workloadServices } from '../handlers/lib/spoke-clients.js';
+import { ErrorNames, PlatformError } from '../handlers/lib/errors.js';
+import { spokeRoleUnavailable, workloadServices } from '../handlers/lib/spoke-clients.js';
 import type { StepDeps } from '../handlers/lib/step-deps.js';
 import type { RunbookDefinition } from '../runbooks/runbook.js';
 import type { AslDefinition, AslState, AslTaskState } from './asl-types.js';
@@ -146,9 +146,7 @@ export function withoutSpoke(deps: StepDeps, account: string, why: () => Promise
   // Asked at the first call, as a step assumes the spoke role only once it calls a workload service.
   const refused = {
     send: async () => {
-      throw new SpokeRoleUnavailableError(
-        `cannot act in account ${account}: ${await why()}; deploy the spoke stack to account ${account}`,
-      );
+      throw spokeRoleUnavailable(account, await why());
     },
   };
   const clients = Object.fromEntries(

@@ -140,6 +140,7 @@ export interface Place {
 export function foreignProblem(
   from: Place,
   config: Pick<DispatcherConfig, 'accountId' | 'region' | 'accounts'>,
+  what = 'the event is from',
 ): string | undefined {
   if (from.account === config.accountId && from.region === config.region) return undefined;
   if (config.accounts.some((a) => a.accountId === from.account && a.regions.includes(from.region)))
@@ -148,5 +149,5 @@ export function foreignProblem(
     `${config.accountId} ${config.region}`,
     ...config.accounts.map((a) => `${a.accountId} ${a.regions.join('/')}`),
   ].join(', ');
-  return `the event is from account ${from.account.slice(0, 20)} in ${from.region.slice(0, 30)}; this deployment acts in ${acts} only`;
+  return `${what} account ${from.account.slice(0, 20)} in ${from.region.slice(0, 30)}; this deployment acts in ${acts} only`;
 }

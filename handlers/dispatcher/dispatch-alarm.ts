@@ -36,15 +36,8 @@ export async function decideAlarm(
   // resource: it acts there if that account is registered in the alarm's region.
   const place = { account: otherAccountOf(event) ?? event.account, region: event.region };
   if (place.account !== event.account) {
-    const metricForeign = foreignProblem(place, deps.config);
-    if (metricForeign) {
-      return refuse(
-        null,
-        null,
-        `the alarm watches a metric of ${metricForeign.slice('the event is from '.length)}`,
-        'ForeignEvents',
-      );
-    }
+    const metricForeign = foreignProblem(place, deps.config, 'the alarm watches a metric of');
+    if (metricForeign) return refuse(null, null, metricForeign, 'ForeignEvents');
   }
   const plan = planDispatch(event, {
     tags: event.detail.alarmTags ?? (await deps.alarms.tags(event.resources[0] ?? '')),

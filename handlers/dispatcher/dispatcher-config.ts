@@ -6,7 +6,7 @@ import { InvalidInputError } from '../lib/errors.js';
 import { problemsOf } from '../lib/parse-input.js';
 import type { PlatformMetrics } from '../lib/platform-metrics.js';
 import { lockScopes } from '../lib/resource-locks.js';
-import { nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
+import { accountId, nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
 import { parameterKinds } from '../lib/start-parameters.js';
 import { type TargetKind, targetKinds } from '../lib/targets.js';
 import type { EventTrigger } from './event-trigger.js';
@@ -44,7 +44,7 @@ export const dispatcherConfigSchema = z.object({
   runbooks: z.record(z.string(), deployedRunbookSchema),
   leaseTable: nonEmptyString(),
   /** The account and region this deployment acts in: events of others are refused. */
-  accountId: z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id')),
+  accountId: accountId(),
   region: nonEmptyString(),
   /**
    * Workload accounts of this deployment's environment it also acts in, through their spoke role:
@@ -53,7 +53,7 @@ export const dispatcherConfigSchema = z.object({
   accounts: z._default(
     z.array(
       z.object({
-        accountId: z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id')),
+        accountId: accountId(),
         regions: z.array(nonEmptyString()),
       }),
     ),

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { InvalidInputError } from './errors.js';
 import { problemsOf } from './parse-input.js';
-import { accountIdPattern, regionPattern } from './targets.js';
+import { accountId } from './schemas.js';
+import { regionPattern } from './targets.js';
 
 /**
  * Where a step acts and for whom, added to every Task's payload (`taskStep`) from the execution's
@@ -9,7 +10,7 @@ import { accountIdPattern, regionPattern } from './targets.js';
  * step assumes the spoke role there) and who asked (its source identity).
  */
 export const actingInSchema = z.object({
-  account: z.string().check(z.regex(accountIdPattern, 'is not a 12-digit account id')),
+  account: accountId(),
   region: z.string().check(z.regex(regionPattern, 'is not a region')),
   execution: z.string().check(z.minLength(1), z.maxLength(80)),
   requestedBy: z.string().check(z.minLength(1), z.maxLength(512)),

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { InvalidInputError } from './errors.js';
 import { problemsOf } from './parse-input.js';
-import { nonEmptyString, positiveInt, timestampString } from './schemas.js';
+import { accountId, nonEmptyString, positiveInt, timestampString } from './schemas.js';
 
 // Shape of EventBridge "CloudWatch Alarm State Change" events as documented in
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
@@ -30,7 +30,7 @@ const metricStat = z.object({
 const alarmMetric = z.object({
   id: z.string(),
   /** A metric of another account (CloudWatch cross-account observability). */
-  accountId: z.optional(z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id'))),
+  accountId: z.optional(accountId()),
   metricStat: z.optional(metricStat),
   expression: z.optional(z.string()),
   label: z.optional(z.string()),
@@ -47,7 +47,7 @@ export const alarmStateChangeEventSchema = z
     id: nonEmptyString(),
     'detail-type': z.literal('CloudWatch Alarm State Change'),
     source: z.literal('aws.cloudwatch'),
-    account: z.string().check(z.regex(/^\d{12}$/, 'is not a 12-digit account id')),
+    account: accountId(),
     time: z.string(),
     region: nonEmptyString(),
     resources: z.tuple([alarmArn], z.string()),

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
+import { accountId } from './schemas.js';
 import { environments } from './step-deps.js';
-import { accountIdPattern, regionPattern } from './targets.js';
+import { regionPattern } from './targets.js';
 
 // Formats from the Organizations API reference: an organization id is `o-` and 10 to 32 lower-case
 // letters or digits; an OU id is `ou-`, 4 to 32 of them (the root's), `-`, and 8 to 32 more.
@@ -22,7 +23,7 @@ export const registeredAccountsSchema = z
   .array(
     z.union([
       z.strictObject({
-        accountId: z.string().check(z.regex(accountIdPattern, 'is not a 12-digit account id')),
+        accountId: accountId(),
         environment,
         regions,
       }),
@@ -42,7 +43,7 @@ export type RegisteredAccount = z.infer<typeof registeredAccountsSchema>[number]
 /** The organization the hub serves, and where the hub runs when synth cannot tell (no credentials). */
 export const organizationSchema = z.strictObject({
   organizationId: z.string().check(z.regex(organizationIdPattern, 'is not an organization id (o-…)')),
-  hubAccountId: z.optional(z.string().check(z.regex(accountIdPattern, 'is not a 12-digit account id'))),
+  hubAccountId: z.optional(accountId()),
   hubRegion: z.optional(z.string().check(z.regex(regionPattern, 'is not a region'))),
 });
 

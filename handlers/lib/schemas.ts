@@ -1,10 +1,14 @@
 import * as z from 'zod/mini';
+import { accountIdPattern } from './targets.js';
 
 // Zod's mini flavour: the same validation at a fraction of the bundle size (functions instead of
 // methods, so bundles carry only the checks they use). These are the shapes most inputs share.
 
 /** A string with at least one character. */
 export const nonEmptyString = () => z.string().check(z.minLength(1));
+
+/** An AWS account id. */
+export const accountId = () => z.string().check(z.regex(accountIdPattern, 'is not a 12-digit account id'));
 
 /** An integer above zero. */
 export const positiveInt = () => z.int().check(z.positive());

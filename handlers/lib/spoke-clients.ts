@@ -8,7 +8,7 @@ import {
   lazyClients,
 } from './aws-clients.js';
 import { SpokeRoleUnavailableError } from './errors.js';
-import { spokeRoleName } from './spoke-role.js';
+import { spokeRoleArn } from './spoke-role.js';
 
 /**
  * The services whose calls act on workload resources (functions, queues, alarms, APIs): in another
@@ -22,6 +22,18 @@ export const workloadServices: ReadonlySet<ClientName> = new Set<ClientName>([
   'sqs',
   'schemas',
 ]);
+
+/** Nothing was done in `account`: its spoke role could not be assumed, for the reason given. */
+export function spokeRoleUnavailable(
+  account: string,
+  why: string,
+  cause?: unknown,
+): SpokeRoleUnavailableError {
+  return new SpokeRoleUnavailableError(
+    `cannot act in account ${account}: ${why}; deploy the spoke stack to account ${account}`,
+    cause === undefined ? undefined : { cause },
+  );
+}
 
 /** The platform function's own account, region and partition, from its ARN. */
 export interface OwnFunction {
@@ -48,7 +60,7 @@ export function sourceIdentityOf(requestedBy: string): string {
 /** What a step asks STS for to act in the target's account. */
 export function spokeSession(actingIn: ActingIn, own: OwnFunction, stackName: string) {
   return {
-    RoleArn: `arn:${own.partition}:iam::${actingIn.account}:role/${spokeRoleName({ stackName })}`,
+    RoleArn: spokeRoleArn(own.partition, actingIn.account, { stackName }),
     // Execution names are letters, digits, - and _; the session name shows in the target's CloudTrail.
     RoleSessionName: actingIn.execution.slice(0, 64).padEnd(2, '-'),
     SourceIdentity: sourceIdentityOf(actingIn.requestedBy),
@@ -80,9 +92,10 @@ export function clientsActingIn<K extends ClientName>(
     } catch (error) {
       const name = (error as Error).name;
       if (name !== 'AccessDenied' && name !== 'AccessDeniedException') throw error;
-      throw new SpokeRoleUnavailableError(
-        `cannot act in account ${actingIn.account}: ${params.RoleArn} could not be assumed (${(error as Error).message}); deploy the spoke stack to account ${actingIn.account}`,
-        { cause: error },
+      throw spokeRoleUnavailable(
+        actingIn.account,
+        `${params.RoleArn} could not be assumed (${(error as Error).message})`,
+        error,
       );
     }
   };

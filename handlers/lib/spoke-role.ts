@@ -14,6 +14,15 @@ export function spokeRoleName(hub: Pick<HubIdentity, 'stackName'>): string {
   return `${hub.stackName}-spoke`.slice(0, 64);
 }
 
+/** The spoke role's ARN in one account (`*`: any account, for a grant). */
+export function spokeRoleArn(
+  partition: string,
+  account: string,
+  hub: Pick<HubIdentity, 'stackName'>,
+): string {
+  return `arn:${partition}:iam::${account}:role/${spokeRoleName(hub)}`;
+}
+
 /**
  * The IAM path of the hub's step roles. A spoke trusts the roles under it, so the hub's other
  * roles (the dispatcher's, Slack's) cannot act in workload accounts, and a new step's role is
