@@ -100,7 +100,12 @@ export class InstalledPlatform {
   }
 
   private callerOfFunction(fn: DeployedFunction): Caller {
-    return { principal: this.deployment.principalOf(fn), policies: fn.policies };
+    const role = this.deployment.roleDetails.get(fn.roleName);
+    return {
+      principal: this.deployment.principalOf(fn),
+      policies: fn.policies,
+      ...(role ? { roleArn: role.arn } : {}),
+    };
   }
 
   /** With secrets to rotate, the rotation function Secrets Manager invokes: the platform's own code, as its role. */

@@ -7,6 +7,7 @@ import type { Approver } from '../state-machines/local-executor.js';
 import type { BusEvent } from './account/event-bus.js';
 import { type Denial, denialMessage } from './account/iam/access-denied.js';
 import { SimulatedAccount } from './account/simulated-account.js';
+import { SimulatedOrganization } from './account/simulated-organization.js';
 import type { DeployedPlatform } from './iam/deployed-platform.js';
 import {
   defaultConfiguration,
@@ -68,12 +69,21 @@ export interface ScenarioResult<Outcome extends object = object, Final extends o
   readonly wallMs: number;
 }
 
+/** The accounts of a game day: the platform's (the hub), and every account, the hub's first. */
+export interface RunAccounts {
+  readonly hub: SimulatedAccount;
+  readonly all: readonly SimulatedAccount[];
+}
+
 /** What a caller may watch besides the result: the handlers' logs, the account, execution history. */
 export interface RunOptions {
   /** The handlers' log level. Default: silent (the timeline tells the story). */
   readonly logLevel?: 'SILENT' | 'DEBUG' | 'INFO';
-  /** Called with the fresh account before setup, to inspect it afterwards. */
-  readonly onAccount?: (account: SimulatedAccount) => void;
+  /**
+   * Called with the fresh workload account before setup, to inspect it afterwards, and the
+   * accounts of the run (the hub and the workload accounts of an organization).
+   */
+  readonly onAccount?: (account: SimulatedAccount, accounts: RunAccounts) => void;
   /** Every execution history event of every execution, with state input and output. */
   readonly onHistory?: (event: unknown) => void;
   /**
@@ -136,8 +146,16 @@ export async function runScenario<World, Outcome extends object, Final extends o
   const wallStart = performance.now();
   // The timeline tells the story; the handlers' structured logs would only repeat it.
   logger.setLogLevel(options.logLevel ?? 'SILENT');
-  const account = new SimulatedAccount({ start: scenarioStart });
-  options.onAccount?.(account);
+  const hub = new SimulatedAccount({ start: scenarioStart });
+  const organization = scenario.organization
+    ? new SimulatedOrganization(scenario.organization.id, hub)
+    : undefined;
+  const members = (scenario.organization?.accounts ?? []).map((member) =>
+    (organization as SimulatedOrganization).addAccount(member.accountId),
+  );
+  // The workload lives in the first member account of an organization, else beside the platform.
+  const account = members[0] ?? hub;
+  options.onAccount?.(account, { hub, all: organization?.accounts ?? [hub] });
   const configuration = scenario.configuration
     ? platformConfiguration(scenario.configuration)
     : (options.configuration ?? defaultConfiguration);
@@ -156,20 +174,28 @@ export async function runScenario<World, Outcome extends object, Final extends o
 
   let notified = 0;
   const flushNotifications = () => {
-    for (const message of account.sns.published.slice(notified)) {
+    for (const message of hub.sns.published.slice(notified)) {
       add('notify', `${message.topicArn.split(':').pop() ?? ''}: ${message.subject}`, message.at);
     }
-    notified = account.sns.published.length;
+    notified = hub.sns.published.length;
   };
   const changes: AuditRecord[] = [];
   let firstStart: number | undefined;
   let lastEnd: number | undefined;
-  const platform = await SimulatedPlatform.deploy(account, {
+  const platform = await SimulatedPlatform.deploy(hub, {
     environment: scenario.environment,
     approver: scriptedApprover(scenario.approval ?? 'approve'),
-    settings: { ...configuration.settings, ...scenario.settings?.(account.identity) },
+    settings: { ...configuration.settings, ...scenario.settings?.(hub.identity) },
     ...(options.deployment ? { deployment: options.deployment } : {}),
     ...(options.runbooks ? { runbooks: options.runbooks } : {}),
+    ...(organization
+      ? {
+          organization,
+          spokeAccounts: (scenario.organization?.accounts ?? [])
+            .filter((member) => member.spoke)
+            .map((member) => member.accountId),
+        }
+      : {}),
     observer: {
       onDispatch: (_event, outcome) => {
         if (outcome.action === 'start') firstStart ??= account.clock.now().getTime();
@@ -195,18 +221,18 @@ export async function runScenario<World, Outcome extends object, Final extends o
       onUndelivered: (what) => add('error', what),
     },
   });
-  const world = scenario.setup(account);
-  account.bus.addRule(
+  const world = scenario.setup(account, organization);
+  hub.bus.addRule(
     { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
     (event: BusEvent) => {
       const detail = event.detail as AlarmStateChangeEvent['detail'];
       const again = (event as { redelivery?: boolean }).redelivery ? ' (delivered again)' : '';
       // An alarm of another account (forwarded by its spoke) is named with its account.
-      const of = event.account === account.identity.accountId ? '' : `${event.account}/`;
+      const of = event.account === hub.identity.accountId ? '' : `${event.account}/`;
       add('alarm', `${of}${detail.alarmName}: ${detail.previousState.value} → ${detail.state.value}${again}`);
     },
   );
-  account.bus.addRule({ source: ['aws.secretsmanager'] }, (event: BusEvent) => {
+  hub.bus.addRule({ source: ['aws.secretsmanager'] }, (event: BusEvent) => {
     const detail = event.detail as { eventName?: string; errorMessage?: string };
     add(
       'event',
@@ -216,10 +242,9 @@ export async function runScenario<World, Outcome extends object, Final extends o
   // EventBridge delivers at least once: scenarios may ask for repeated deliveries of each alarm event.
   const extraDeliveries = (scenario.deliveries ?? 1) - 1;
   if (extraDeliveries > 0) {
-    account.bus.addRule({ source: ['aws.cloudwatch'], detail: { state: { value: ['ALARM'] } } }, (event) => {
+    hub.bus.addRule({ source: ['aws.cloudwatch'], detail: { state: { value: ['ALARM'] } } }, (event) => {
       if ((event as { redelivery?: boolean }).redelivery) return;
-      for (let i = 0; i < extraDeliveries; i += 1)
-        account.bus.put({ ...event, redelivery: true } as BusEvent);
+      for (let i = 0; i < extraDeliveries; i += 1) hub.bus.put({ ...event, redelivery: true } as BusEvent);
     });
   }
 
@@ -236,7 +261,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
     );
     await platform.request(request);
   }
-  const started = () => account.stepFunctions.all().some((e) => e.startDate.getTime() >= faultAt);
+  const started = () => hub.stepFunctions.all().some((e) => e.startDate.getTime() >= faultAt);
   // A fault that took time to apply (a deployment) ends between minutes: wait for the next one, so
   // alarms are dispatched in the minute they fire, as EventBridge delivers them within seconds.
   const intoMinute = (account.clock.now().getTime() / 1000) % 60;
@@ -256,7 +281,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
   timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
   const { detected, mitigated } = detectionOf(timeline, scenario.watchAlarm);
-  const executions: ExecutionFacts[] = account.stepFunctions
+  const executions: ExecutionFacts[] = hub.stepFunctions
     .all()
     .filter((e) => e.startDate.getTime() >= faultAt)
     .map((e) => {
@@ -268,11 +293,14 @@ export async function runScenario<World, Outcome extends object, Final extends o
     executions,
     report: first?.status === 'SUCCEEDED' ? first.output : null,
     changes,
-    escalations: account.sns.published.filter((m) => m.topicArn === platform.topics.escalation).length,
+    escalations: hub.sns.published.filter((m) => m.topicArn === platform.topics.escalation).length,
   };
   const actual = await scenario.outcome(account, world, facts);
   const mismatches = mismatchesOf(scenario.expected, actual);
-  const accessMismatches = accessMismatchesOf(account.iam.denied, scenario.deniedActions ?? []);
+  const accessMismatches = accessMismatchesOf(
+    (organization?.accounts ?? [hub]).flatMap((a) => a.iam.denied),
+    scenario.deniedActions ?? [],
+  );
   return {
     scenario: scenario.id,
     runbook: scenario.runbook,
@@ -288,7 +316,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
     finalState: {
       ...(await scenario.finalState(account, world)),
       executions: executions.map(({ name, status }) => ({ name, status })),
-      leases: account.dynamodb.scan(platform.leaseTable).map((item) => unmarshall(item)),
+      leases: hub.dynamodb.scan(platform.leaseTable).map((item) => unmarshall(item)),
     },
     report: facts.report,
     runbookSeconds:

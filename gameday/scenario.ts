@@ -4,12 +4,20 @@ import type { Environment } from '../handlers/lib/step-deps.js';
 import type { LocalRunResult } from '../state-machines/local-executor.js';
 import type { AccountIdentity } from './account/account-identity.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
+import type { SimulatedOrganization } from './account/simulated-organization.js';
 import type { GameDayFault } from './faults/game-day-fault.js';
 import type { PlatformConfigurationName } from './iam/platform-configurations.js';
 import type { DeploymentSettings } from './iam/platform-deployment.js';
 
 /** Start of every game day's virtual time. */
 export const scenarioStart = new Date('2026-03-02T09:00:00Z');
+
+/** A member account of a game day's organization. */
+export interface WorkloadAccount {
+  readonly accountId: string;
+  /** Whether the spoke stack is deployed there (its role, its forwarding rules). */
+  readonly spoke: boolean;
+}
 
 /** How the scripted approver answers approval requests. */
 export type ScriptedApproval = 'approve' | 'reject' | 'no-answer';
@@ -74,8 +82,18 @@ export interface Scenario<World = unknown, Outcome extends object = object, Fina
    * @default none
    */
   readonly deniedActions?: readonly string[];
-  /** Builds the workload in the account, after the platform is deployed into it. */
-  setup(account: SimulatedAccount): World;
+  /**
+   * The game day runs in an AWS Organization: the platform in a hub account, the workload in the
+   * first of these member accounts (the account every other callback gets), with the spoke stack
+   * where `spoke` says so.
+   * @default one account: the workload beside the platform
+   */
+  readonly organization?: {
+    readonly id: string;
+    readonly accounts: readonly [WorkloadAccount, ...WorkloadAccount[]];
+  };
+  /** Builds the workload in the account, after the platform is deployed (into it, or its hub). */
+  setup(account: SimulatedAccount, organization?: SimulatedOrganization): World;
   /**
    * The fault as it is injected in a sandbox account too (FIS, or a deployment through the Lambda
    * API): a closed-loop game day that `runbook gameday run --aws` can drive. Otherwise `inject`.

@@ -5,6 +5,7 @@ import type { EventTrigger } from '../handlers/dispatcher/event-trigger.js';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
+import { spokeSession } from '../handlers/lib/spoke-clients.js';
 import { spokeRoleArn } from '../handlers/lib/spoke-role.js';
 import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
 import { releaseLease } from '../handlers/shared/release-lease.js';
@@ -23,10 +24,12 @@ import type { BusEvent, EventPattern } from './account/event-bus.js';
 import type { LocalEngineEvent } from './account/execution-history.js';
 import { accessDeniedError, denialMessage } from './account/iam/access-denied.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
+import type { SimulatedOrganization } from './account/simulated-organization.js';
 import type { SimulatedExecution } from './account/simulated-step-functions.js';
 import type { DeployedPlatform, DeployedRule } from './iam/deployed-platform.js';
-import { type DeploymentSettings, deployPlatform } from './iam/platform-deployment.js';
+import { type DeploymentSettings, deployPlatform, deploySpoke } from './iam/platform-deployment.js';
 import { InstalledPlatform, stepTimeoutMs } from './platform-installation.js';
+import { InstalledSpoke } from './spoke-installation.js';
 
 export { stepTimeoutMs } from './platform-installation.js';
 
@@ -61,6 +64,17 @@ export interface PlatformOptions {
    * @default the built-in catalogue
    */
   readonly runbooks?: readonly RunbookDefinition[];
+  /**
+   * The organization the platform's account is the hub of; the spoke stack the settings
+   * synthesize is deployed into `spokeAccounts` of it.
+   * @default a single account
+   */
+  readonly organization?: SimulatedOrganization;
+  /**
+   * The member accounts holding the spoke stack.
+   * @default every member account but the hub
+   */
+  readonly spokeAccounts?: readonly string[];
 }
 
 /** An event a rule matched, waiting for EventBridge to deliver it to the rule's targets. */
@@ -102,18 +116,34 @@ export class SimulatedPlatform {
   readonly triggers: readonly EventTrigger[];
   private readonly depsByStep = new Map<string, StepDeps>();
   private readonly observer: PlatformObserver;
+  /** The spoke stacks of workload accounts, by account id. */
+  readonly spokes = new Map<string, InstalledSpoke>();
 
   /** Synthesizes the platform for `settings` (or reuses the cached template) and installs it. */
   static async deploy(account: SimulatedAccount, options: PlatformOptions): Promise<SimulatedPlatform> {
     const deployment =
       options.deployment ??
       (await deployPlatform(options.settings ?? {}, account.identity, options.runbooks));
-    return new SimulatedPlatform(
+    const platform = new SimulatedPlatform(
       account,
       new InstalledPlatform(account, deployment),
       options,
       await account.iam.enforced(),
     );
+    const { organization } = options;
+    if (!organization) return platform;
+    const members = organization.accounts.filter((a) => a !== account);
+    for (const member of members) {
+      if (options.spokeAccounts && !options.spokeAccounts.includes(member.identity.accountId)) continue;
+      const spoke = await deploySpoke(options.settings ?? {}, member.identity, options.runbooks);
+      if (!spoke)
+        throw new Error('the settings make no hub (runbooks:organization): no spoke stack to deploy');
+      platform.spokes.set(
+        member.identity.accountId,
+        new InstalledSpoke(member, spoke, organization, (what) => platform.observer.onUndelivered?.(what)),
+      );
+    }
+    return platform;
   }
 
   private constructor(
@@ -147,8 +177,10 @@ export class SimulatedPlatform {
       remainingTimeMs: () => stepTimeoutMs,
       // While a step waits, the account lives on: consumers consume, move tasks move.
       sleep: async (ms) => {
-        account.advance(ms / 1000);
-        await account.runServices();
+        const to = account.clock.now().getTime() + ms;
+        if (options.organization) options.organization.advanceTo(to);
+        else account.advanceTo(to);
+        await this.runServices();
       },
     };
     for (const rule of installed.deployment.rules) {
@@ -174,14 +206,23 @@ export class SimulatedPlatform {
    */
   async advance(seconds: number): Promise<void> {
     let left = seconds;
-    await this.account.runServices();
+    await this.runServices();
     while (left > 0) {
       const step = Math.min(60, left);
-      this.account.advance(step);
+      const to = this.account.clock.now().getTime() + step * 1000;
+      if (this.options.organization) this.options.organization.advanceTo(to);
+      else this.account.advanceTo(to);
       left -= step;
-      await this.account.runServices();
+      await this.runServices();
       await this.deliverPending();
     }
+  }
+
+  /** What the accounts' services do on their own, and the spokes' forwarding onto the hub's bus. */
+  private async runServices(): Promise<void> {
+    if (this.options.organization) await this.options.organization.runServices();
+    else await this.account.runServices();
+    for (const spoke of this.spokes.values()) await spoke.deliver();
   }
 
   /**
@@ -366,9 +407,20 @@ export class SimulatedPlatform {
     const result = await runLocally(runbook, JSON.parse(execution.input), {
       deps: this.stepDeps,
       depsOf: (step) => this.depsOf(step),
-      // The simulated organization has no spoke stacks: the step's own policy decides whether it
-      // may assume the spoke role (IAM evaluates that half), and then finds none to assume.
+      // In an account with the spoke stack, the step assumes its role as it does in Lambda (STS
+      // decides with the trust policy and the step's own). Without one, the step's own policy
+      // decides whether it may try (IAM evaluates that half), and it then finds no role to assume.
       actingElsewhere: async (step, actingIn) => {
+        const { identity } = this.installed.deployment;
+        const spoke = this.spokes.get(actingIn.account);
+        if (spoke) {
+          const session = spokeSession(
+            actingIn,
+            { partition: 'aws', account: identity.accountId, region: identity.region },
+            this.installed.deployment.stackName,
+          );
+          return spoke.actingFor(this.depsOf(step), this.installed.callerOf(step), session);
+        }
         const spokeRole = spokeRoleArn('aws', actingIn.account, this.installed.deployment);
         return withoutSpoke(this.depsOf(step), actingIn.account, async () => {
           const denial = await this.account.iam.authorize(this.installed.callerOf(step), [

@@ -24,7 +24,10 @@ export interface AppOptions {
 }
 
 /** Builds the CDK app; `cdk.json` runs this file, tests and the simulated account call `createApp` directly. */
-export function createApp(app = new App(), options: AppOptions = {}): { app: App; stack: RunbooksStack } {
+export function createApp(
+  app = new App(),
+  options: AppOptions = {},
+): { app: App; stack: RunbooksStack; spoke?: SpokeStack } {
   const settings = readContextSettings(app.node.getAllContext());
   const runbooks = options.runbooks ?? definitions;
   const environment = settings['runbooks:environment'];
@@ -54,13 +57,14 @@ export function createApp(app = new App(), options: AppOptions = {}): { app: App
       : {}),
     env: { account: hubAccount, region: hubRegion },
   });
+  let spoke: SpokeStack | undefined;
   if (organization && accounts) {
     if (!hubAccount || !hubRegion) {
       throw new Error(
         'runbooks:organization needs the hub account and region: synthesize with the hub account’s credentials, or set hubAccountId and hubRegion in runbooks:organization',
       );
     }
-    new SpokeStack(app, `LambdaRunbooksSpoke-${environment}`, {
+    spoke = new SpokeStack(app, `LambdaRunbooksSpoke-${environment}`, {
       description: `Lets the runbook hub ${hubAccount} (${stack.stackName}) act in this account. Deploy to workload accounts with a StackSet.`,
       hub: {
         accountId: hubAccount,
@@ -85,7 +89,7 @@ export function createApp(app = new App(), options: AppOptions = {}): { app: App
     });
   }
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack };
+  return { app, stack, ...(spoke ? { spoke } : {}) };
 }
 
 /** Reads the Slack access policy and checks it names every approver group the runbooks ask. */

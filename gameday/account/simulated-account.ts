@@ -49,10 +49,28 @@ const allClientClasses: ClientClasses<ClientName> = {
   schemas: SchemasClient,
 };
 
+/**
+ * A call a role session made in the account, as CloudTrail records it: who (with the source
+ * identity the session carries), what, when.
+ */
+export interface TrailEntry {
+  readonly at: string;
+  readonly principal: string;
+  readonly sourceIdentity?: string;
+  /** The SDK client's name, e.g. `LambdaClient`. */
+  readonly service: string;
+  readonly operation: string;
+}
+
 export interface SimulatedAccountOptions {
   readonly start: Date;
   readonly accountId?: string;
   readonly region?: string;
+  /**
+   * The clock the account keeps time by: accounts of one simulated organization share one.
+   * @default a clock of its own, at `start`
+   */
+  readonly clock?: VirtualClock;
 }
 
 /**
@@ -76,13 +94,15 @@ export class SimulatedAccount {
   readonly schemas: SimulatedSchemas;
   /** Resource policies, customer-managed keys and the decision on every call made as a caller. */
   readonly iam: AccountIam;
+  /** Every call a caller (a role session) made that IAM allowed, in order. */
+  readonly trail: TrailEntry[] = [];
   private readonly accessLookups: AccessLookups;
   private readonly workloads: Workload[] = [];
   private processedUntil: number;
 
   constructor(options: SimulatedAccountOptions) {
     this.identity = { accountId: options.accountId ?? '123456789012', region: options.region ?? 'eu-west-1' };
-    this.clock = new VirtualClock(options.start);
+    this.clock = options.clock ?? new VirtualClock(options.start);
     this.iam = new AccountIam(this.identity);
     this.accessLookups = this.lookupsForAccess();
     this.processedUntil = Math.floor(options.start.getTime() / minuteMs) * minuteMs;
@@ -130,7 +150,14 @@ export class SimulatedAccount {
    * every alarm evaluated, so alarms fire (and events are delivered) at the minute they would in AWS.
    */
   advance(seconds: number): void {
-    const target = this.clock.now().getTime() + seconds * 1000;
+    this.advanceTo(this.clock.now().getTime() + seconds * 1000);
+  }
+
+  /**
+   * Moves virtual time forward to `target` (epoch milliseconds), serving every minute this account
+   * has not served yet: accounts sharing a clock are each moved to the same time.
+   */
+  advanceTo(target: number): void {
     for (let boundary = this.processedUntil + minuteMs; boundary <= target; boundary += minuteMs) {
       // Injected API latency moves the clock without serving minutes; those are served now, late.
       if (boundary > this.clock.now().getTime()) this.clock.set(boundary);
@@ -174,10 +201,11 @@ export class SimulatedAccount {
    * SDK v3 clients of every service the platform uses, answered by this account. With a caller
    * (a function's role session), every call is authorized as that caller first, and a denied call
    * fails with the service's AccessDenied error and changes nothing; without one, the clients act
-   * as the account's administrator (game-day setup, people's tooling).
+   * as the account's administrator (game-day setup, people's tooling). `beforeEachCall` runs
+   * first on every call (a session's credentials, say, that may be refused).
    */
-  clients(caller?: Caller): AwsClients {
-    const authorize = caller ? this.authorizerFor(caller) : undefined;
+  clients(caller?: Caller, beforeEachCall?: () => Promise<void>): AwsClients {
+    const authorize = caller ? this.authorizerFor(caller, beforeEachCall) : undefined;
     return lazyClients(allClientClasses, {
       region: this.identity.region,
       configure: (client) => bindClient(client, this.lookup, authorize),
@@ -219,12 +247,20 @@ export class SimulatedAccount {
     };
   }
 
-  private authorizerFor(caller: Caller): CallAuthorizer {
+  private authorizerFor(caller: Caller, beforeEachCall?: () => Promise<void>): CallAuthorizer {
     return async (clientName, operation, input) => {
+      await beforeEachCall?.();
       const requests = accessRequestsOf(clientName, operation, input, this.accessLookups);
       if (!requests) return;
       const denial = await this.iam.authorize(caller, requests);
       if (denial) throw accessDeniedError(clientName, denial);
+      this.trail.push({
+        at: this.clock.now().toISOString(),
+        principal: caller.principal,
+        ...(caller.sourceIdentity ? { sourceIdentity: caller.sourceIdentity } : {}),
+        service: clientName,
+        operation,
+      });
     };
   }
 

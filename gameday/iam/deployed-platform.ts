@@ -27,6 +27,14 @@ export interface EncryptedResource {
 export interface DeployedRuleTarget {
   readonly arn: string;
   readonly deadLetterArn?: string;
+  /** The role EventBridge delivers as (another account's event bus takes one). */
+  readonly roleArn?: string;
+}
+
+/** A role of the deployment: its ARN (path included) and who may assume it. */
+export interface DeployedRole {
+  readonly arn: string;
+  readonly trustPolicy: PolicyDocument;
 }
 
 export interface DeployedRule {
@@ -65,6 +73,8 @@ export class DeployedPlatform {
   readonly rotationSchedules: { readonly secretArn: string; readonly functionArn: string }[] = [];
   /** Every role's identity policies (inline and attached), by role name. */
   readonly roles = new Map<string, readonly PolicyDocument[]>();
+  /** Every role's ARN and trust policy, by role name. */
+  readonly roleDetails = new Map<string, DeployedRole>();
 
   constructor(
     readonly stackName: string,
@@ -80,15 +90,30 @@ export class DeployedPlatform {
         (p) => p.PolicyDocument,
       );
       rolePolicies.set(resolver.ref(id), inline);
+      this.roleDetails.set(resolver.ref(id), {
+        arn: resolver.attribute(id, 'Arn'),
+        trustPolicy: props(resource).AssumeRolePolicyDocument as PolicyDocument,
+      });
     }
     const permissions = new Map<string, unknown[]>();
     for (const [id, resource] of entries) {
       const p = () => props(resource);
       switch (resource.Type) {
         case 'AWS::IAM::Policy':
-          for (const role of p().Roles as string[])
+        case 'AWS::IAM::ManagedPolicy':
+          for (const role of (p().Roles ?? []) as string[])
             rolePolicies.get(role)?.push(p().PolicyDocument as PolicyDocument);
           break;
+        case 'AWS::Events::EventBusPolicy': {
+          const bus = String(p().EventBusName ?? 'default');
+          const arn = `arn:aws:events:${identity.region}:${identity.accountId}:event-bus/${bus}`;
+          const statements = (this.resourcePolicies.get(arn)?.Statement ?? []) as unknown[];
+          this.resourcePolicies.set(arn, {
+            Version: '2012-10-17',
+            Statement: [...statements, { Sid: p().StatementId, ...(p().Statement as object) }],
+          });
+          break;
+        }
         case 'AWS::KMS::Key':
           this.keys.set(resolver.attribute(id, 'Arn'), p().KeyPolicy as PolicyDocument);
           break;
@@ -143,12 +168,13 @@ export class DeployedPlatform {
           this.rules.push({
             arn: resolver.attribute(id, 'Arn'),
             pattern: p().EventPattern,
-            targets: ((p().Targets ?? []) as { Arn: string; DeadLetterConfig?: { Arn: string } }[]).map(
-              (t) => ({
-                arn: t.Arn,
-                ...(t.DeadLetterConfig ? { deadLetterArn: t.DeadLetterConfig.Arn } : {}),
-              }),
-            ),
+            targets: (
+              (p().Targets ?? []) as { Arn: string; DeadLetterConfig?: { Arn: string }; RoleArn?: string }[]
+            ).map((t) => ({
+              arn: t.Arn,
+              ...(t.DeadLetterConfig ? { deadLetterArn: t.DeadLetterConfig.Arn } : {}),
+              ...(t.RoleArn ? { roleArn: t.RoleArn } : {}),
+            })),
           });
           break;
         case 'AWS::CloudWatch::Alarm':

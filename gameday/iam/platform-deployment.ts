@@ -18,10 +18,15 @@ import type { Template } from './template-resolver.js';
 /** CDK context settings (`runbooks:*`), as a deployment is configured. */
 export type DeploymentSettings = Readonly<Record<string, unknown>>;
 
-/** What the CDK app synthesizes for some settings: the platform stack's name and template. */
-interface Synthesized {
+/** One synthesized stack: its name and template. */
+interface SynthesizedStack {
   readonly stackName: string;
   readonly template: Template;
+}
+
+/** What the CDK app synthesizes for some settings: the platform stack, and a hub's spoke stack. */
+interface Synthesized extends SynthesizedStack {
+  readonly spoke?: SynthesizedStack;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -71,16 +76,20 @@ async function synthesize(
   runbooks: readonly RunbookDefinition[] | undefined,
 ): Promise<Synthesized> {
   const [{ App }, { createApp }] = await Promise.all([import('aws-cdk-lib'), import('../../infra/app.js')]);
-  const { app, stack } = createApp(
+  const { app, stack, spoke } = createApp(
     new App({
       builtinCloudFormationValidation: false,
       context: { ...settings, 'aws:cdk:bundling-stacks': [] },
     }),
     { nag: false, ...(runbooks ? { runbooks } : {}) },
   );
-  const template = app.synth({ validateOnSynthesis: false }).getStackByName(stack.stackName)
-    .template as Template;
-  return { stackName: stack.stackName, template };
+  const assembly = app.synth({ validateOnSynthesis: false });
+  const templateOf = (name: string) => assembly.getStackByName(name).template as Template;
+  return {
+    stackName: stack.stackName,
+    template: templateOf(stack.stackName),
+    ...(spoke ? { spoke: { stackName: spoke.stackName, template: templateOf(spoke.stackName) } } : {}),
+  };
 }
 
 const synthesized = new Map<string, Promise<Synthesized>>();
@@ -132,4 +141,17 @@ export async function deployPlatform(
 ): Promise<DeployedPlatform> {
   const { stackName, template } = await platformTemplate(settings, runbooks);
   return new DeployedPlatform(stackName, template, identity);
+}
+
+/**
+ * The hub's spoke stack, as the StackSet deploys it into a workload account; undefined when the
+ * settings make no hub (no `runbooks:organization`).
+ */
+export async function deploySpoke(
+  settings: DeploymentSettings,
+  identity: AccountIdentity,
+  runbooks?: readonly RunbookDefinition[],
+): Promise<DeployedPlatform | undefined> {
+  const { spoke } = await platformTemplate(settings, runbooks);
+  return spoke ? new DeployedPlatform(spoke.stackName, spoke.template, identity) : undefined;
 }

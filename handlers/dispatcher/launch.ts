@@ -103,13 +103,17 @@ export async function launch(
   const { runbook, executionName } = start;
   const deployed = deployedRunbookOf(deps.config, runbook);
   if (!deployed) throw new InvalidInputError(`runbook ${runbook} is not deployed`);
-  const acted = await resolved(start.target, deps);
+  const place = start.place ?? { account: deps.config.accountId, region: deps.config.region };
+  const home = place.account === deps.config.accountId && place.region === deps.config.region;
+  // The dispatcher looks up what a target stands for with its own clients, in its own account: a
+  // target elsewhere locks itself (its run's steps, acting there, find the rest).
+  const acted = home ? await resolved(start.target, deps) : start.target;
   const target = targetKey(acted);
   const locks = lockKeysOf(
     acted,
     deployed.locks,
-    { accountId: deps.config.accountId, region: deps.config.region },
-    await boundTo(acted, deps),
+    { accountId: place.account, region: place.region, home },
+    home ? await boundTo(acted, deps) : [],
   );
   const [primary = target] = locks;
   const leases = new TargetLeases(deps.clients.dynamodb, deps.config.leaseTable);
@@ -147,8 +151,8 @@ export async function launch(
   const dispatch: DispatchContext = {
     runbook,
     target,
-    account: start.place?.account ?? deps.config.accountId,
-    region: start.place?.region ?? deps.config.region,
+    account: place.account,
+    region: place.region,
     locks,
     requestedBy: request.requestedBy,
     forced: request.force,

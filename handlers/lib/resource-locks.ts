@@ -9,10 +9,16 @@ import { lockedResource, type Target, targetKey } from './targets.js';
 export const lockScopes = ['target', 'account-concurrency'] as const;
 export type LockScope = (typeof lockScopes)[number];
 
-/** The account and region a deployment acts in. */
-export interface Home {
+/** The account and region a run acts in. */
+export interface LockPlace {
   readonly accountId: string;
   readonly region: string;
+  /**
+   * Whether it is the deployment's own account and region. Keys there are the target's key alone;
+   * elsewhere they start with `<account>/<region>/`, so a hub's runs on `orders-api` in two
+   * workload accounts do not lock each other out.
+   */
+  readonly home: boolean;
 }
 
 /**
@@ -24,13 +30,14 @@ export interface Home {
 export function lockKeysOf(
   target: Target,
   scopes: readonly LockScope[],
-  home: Home,
+  place: LockPlace,
   related: readonly Target[] = [],
 ): string[] {
+  const within = place.home ? '' : `${place.accountId}/${place.region}/`;
   const keys = scopes.flatMap((scope) =>
     scope === 'target'
-      ? [target, ...related].map((t) => targetKey(lockedResource(t)))
-      : [`account:${home.accountId}:${home.region}`],
+      ? [target, ...related].map((t) => `${within}${targetKey(lockedResource(t))}`)
+      : [`account:${place.accountId}:${place.region}`],
   );
   return [...new Set(keys)];
 }

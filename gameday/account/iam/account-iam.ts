@@ -13,6 +13,16 @@ export interface Caller {
   /** `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
   readonly principal: string;
   readonly policies: readonly PolicyDocument[];
+  /**
+   * The role's ARN, path included (what `aws:PrincipalArn` reads in a trust policy).
+   * @default unknown: trust policies that name it do not match
+   */
+  readonly roleArn?: string;
+  /**
+   * The source identity the session was assumed with (stays on every call it makes).
+   * @default none
+   */
+  readonly sourceIdentity?: string;
 }
 
 /** A service acting on its own behalf for a resource of the account (an alarm publishing, a rule delivering). */

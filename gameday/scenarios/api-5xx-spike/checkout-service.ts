@@ -23,6 +23,12 @@ export interface SpikeOutcome {
   readonly alarmState: string;
   readonly changes: number;
   readonly escalations: number;
+  /**
+   * Who changed the alias in a workload account, as its CloudTrail says: the role session and
+   * the source identity it carries (`<role> for <source identity>`); absent where no session
+   * with a source identity changed it (the platform's own account).
+   */
+  readonly changedAs?: string;
 }
 
 /** The checkout account at the end of a game day. */
@@ -115,6 +121,7 @@ export const checkoutGameDay = {
       const outcome = (report as { outcome?: string }).outcome;
       return outcome === 'remediated' || outcome === 'escalated' ? outcome : undefined;
     };
+    const change = account.trail.findLast((e) => e.operation === 'UpdateAlias' && e.sourceIdentity);
     return {
       runbookOutcome: runbookOutcomeOf(facts, reported),
       executions: facts.executions.length,
@@ -122,6 +129,7 @@ export const checkoutGameDay = {
       alarmState: account.cloudwatch.alarmState(world.alarmName),
       changes: facts.changes.length,
       escalations: facts.escalations,
+      ...(change ? { changedAs: `${change.principal.split('/')[1]} for ${change.sourceIdentity}` } : {}),
     };
   },
   finalState(account: SimulatedAccount, world: CheckoutWorld): CheckoutFinalState {
@@ -141,7 +149,8 @@ export const checkoutGameDay = {
   },
   summary: (a: SpikeOutcome) =>
     `${a.runbookOutcome} · alias on version ${a.aliasVersion} · alarm ${a.alarmState} · ` +
-    `${a.changes} change(s) · ${a.escalations} escalation(s)`,
+    `${a.changes} change(s) · ${a.escalations} escalation(s)` +
+    (a.changedAs ? ` · changed as ${a.changedAs}` : ''),
 } satisfies Omit<
   Scenario<CheckoutWorld, SpikeOutcome, CheckoutFinalState>,
   'id' | 'description' | 'environment' | 'inject' | 'expected'

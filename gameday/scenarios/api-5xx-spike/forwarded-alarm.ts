@@ -1,8 +1,24 @@
 import type { SimulatedAccount } from '../../account/simulated-account.js';
-import type { CheckoutWorld } from './checkout-service.js';
+import { type CheckoutWorld, checkoutGameDay } from './checkout-service.js';
+
+/** The organization of the game days with a hub. */
+export const organizationId = 'o-a1b2c3d4e5';
 
 /** A workload account the game days register with the hub (`runbooks:accounts`). */
 export const workloadAccount = '444455556666';
+
+/** An account of the organization that is not registered with the hub. */
+export const unregisteredAccount = '777788889999';
+
+/**
+ * The checkout service in a workload account whose alarms send their tags in their events
+ * (CloudWatch's tag propagation): the hub cannot read another account's alarm tags itself.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-tags-in-notifications.html
+ */
+export function withTagPropagation(account: SimulatedAccount): CheckoutWorld {
+  account.cloudwatch.tagPropagation = true;
+  return checkoutGameDay.setup(account);
+}
 
 /**
  * A spoke's forwarding rule delivering its checkout alarm's transition into ALARM to the hub's

@@ -8,7 +8,13 @@ import {
   checkoutService,
   type SpikeOutcome,
 } from './checkout-service.js';
-import { forwardSpokeAlarm, workloadAccount } from './forwarded-alarm.js';
+import {
+  forwardSpokeAlarm,
+  organizationId,
+  unregisteredAccount,
+  withTagPropagation,
+  workloadAccount,
+} from './forwarded-alarm.js';
 
 /** The api-5xx-spike game days, on the checkout service. */
 export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome, CheckoutFinalState>[] = [
@@ -164,7 +170,7 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
     configuration: 'default',
     settings: (identity) => ({
       'runbooks:organization': {
-        organizationId: 'o-a1b2c3d4e5',
+        organizationId,
         hubAccountId: identity.accountId,
         hubRegion: identity.region,
       },
@@ -178,6 +184,64 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
       alarmState: 'OK',
       changes: 0,
       escalations: 1,
+    },
+  },
+  {
+    id: 'spoke-bad-deploy',
+    ...checkoutGameDay,
+    description:
+      'A bad deploy in a production workload account with the spoke stack: its alarm reaches the hub through the spoke’s rule and the hub’s bus policy, an approver other than the requester approves, and the rollback is made there as the spoke role, the requester named as source identity in that account’s CloudTrail.',
+    environment: 'prod',
+    configuration: 'default',
+    organization: { id: organizationId, accounts: [{ accountId: workloadAccount, spoke: true }] },
+    settings: (identity) => ({
+      'runbooks:environment': 'prod',
+      'runbooks:organization': {
+        organizationId,
+        hubAccountId: identity.accountId,
+        hubRegion: identity.region,
+      },
+      'runbooks:accounts': [{ accountId: workloadAccount, environment: 'prod', regions: [identity.region] }],
+    }),
+    setup: withTagPropagation,
+    inject: badDeploy,
+    expected: {
+      runbookOutcome: 'remediated',
+      executions: 1,
+      aliasVersion: '5',
+      alarmState: 'OK',
+      changes: 1,
+      escalations: 0,
+      changedAs: 'LambdaRunbooks-prod-spoke for alarm',
+    },
+  },
+  {
+    id: 'unregistered-account',
+    ...checkoutGameDay,
+    description:
+      'A bad deploy in an account of the organization that has the spoke stack but is not registered with the hub (runbooks:accounts): its alarm reaches the hub, which refuses it with where it came from; nothing starts and nothing changes.',
+    environment: 'prod',
+    configuration: 'default',
+    organization: { id: organizationId, accounts: [{ accountId: unregisteredAccount, spoke: true }] },
+    settings: (identity) => ({
+      'runbooks:environment': 'prod',
+      'runbooks:organization': {
+        organizationId,
+        hubAccountId: identity.accountId,
+        hubRegion: identity.region,
+      },
+      'runbooks:accounts': [{ accountId: workloadAccount, environment: 'prod', regions: [identity.region] }],
+    }),
+    setup: withTagPropagation,
+    inject: badDeploy,
+    detectionMinutes: 10,
+    expected: {
+      runbookOutcome: 'not-started',
+      executions: 0,
+      aliasVersion: '6',
+      alarmState: 'ALARM',
+      changes: 0,
+      escalations: 0,
     },
   },
   {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lockKeysOf } from '../../../../handlers/lib/resource-locks.js';
 import { parseTarget } from '../../../../handlers/lib/targets.js';
 
-const home = { accountId: '123456789012', region: 'eu-west-1' };
+const home = { accountId: '123456789012', region: 'eu-west-1', home: true };
 const keys = (
   target: string,
   scopes: readonly ('target' | 'account-concurrency')[],
@@ -39,5 +39,15 @@ describe('lockKeysOf', () => {
       'sqs:orders',
       'sqs:refunds',
     ]);
+  });
+
+  it('prefixes the keys of a target in another account or region with where it is, not its pool', () => {
+    const elsewhere = { accountId: '444455556666', region: 'eu-west-1', home: false };
+    expect(
+      lockKeysOf(parseTarget('lambda:orders-api:live'), ['target', 'account-concurrency'], elsewhere),
+    ).toEqual(['444455556666/eu-west-1/lambda:orders-api', 'account:444455556666:eu-west-1']);
+    expect(lockKeysOf(parseTarget('lambda:orders-api'), ['target'], home)).not.toEqual(
+      lockKeysOf(parseTarget('lambda:orders-api'), ['target'], elsewhere),
+    );
   });
 });
