@@ -211,7 +211,12 @@ export async function runScenario<World, Outcome extends object, Final extends o
       },
       onAudit: (entry) => {
         changes.push(entry);
-        add('change', `${entry.action} ${entry.target}: ${describeChange(entry.before, entry.after)}`);
+        // A change in a workload account is named with its account, as its alarm is.
+        const where = entry.account && entry.account !== hub.identity.accountId ? `${entry.account}/` : '';
+        add(
+          'change',
+          `${entry.action} ${where}${entry.target}: ${describeChange(entry.before, entry.after)}`,
+        );
       },
       onFinished: (_execution, result) => {
         flushNotifications();

@@ -20,6 +20,10 @@ const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ t
 /** Evidence as a code block: people check the numbers the runbook decided on. */
 const evidenceBlock = (evidence: unknown) => section(md`\`\`\`${JSON.stringify(evidence, null, 2)}\`\`\``);
 
+/** The account and region the change would be made in, when the request names them. */
+const where = (notice: ApprovalNotice) =>
+  notice.account ? `In account ${notice.account}${notice.region ? ` (${notice.region})` : ''}. ` : '';
+
 /** The request posted to an approver group: proposal, evidence, deadline, Approve / Reject. */
 export function approvalRequestMessage(notice: ApprovalNotice): ChatMessage {
   const header = md`*Approval needed*: \`${notice.runbook}\` proposes: ${notice.proposal}`;
@@ -33,7 +37,7 @@ export function approvalRequestMessage(notice: ApprovalNotice): ChatMessage {
       section(header),
       evidenceBlock(notice.evidence),
       context(
-        `${tier} ${md`Started by ${requester(notice.requestedBy)}. Answer before ${notice.answerBefore}. Execution \`${notice.executionId}\``}`,
+        `${tier} ${md`${where(notice)}Started by ${requester(notice.requestedBy)}. Answer before ${notice.answerBefore}. Execution \`${notice.executionId}\``}`,
       ),
       {
         type: 'actions',

@@ -151,7 +151,7 @@ async function statusAnswer(execution: string, deps: CommandDeps): Promise<ChatM
   const report = parsedJson(described.output);
   const lines = [
     md`\`${described.name}\`: *${described.status}*`,
-    md`Runbook \`${String(dispatch?.runbook ?? described.stateMachineArn?.split(':').pop())}\` on \`${String(dispatch?.target ?? 'unknown target')}\`, started by ${requester(String(dispatch?.requestedBy ?? 'unknown'))} at ${described.startDate?.toISOString()}`,
+    md`Runbook \`${String(dispatch?.runbook ?? described.stateMachineArn?.split(':').pop())}\` on \`${String(dispatch?.target ?? 'unknown target')}\`${dispatch?.account ? ` in account ${String(dispatch.account)} (${String(dispatch.region)})` : ''}, started by ${requester(String(dispatch?.requestedBy ?? 'unknown'))} at ${described.startDate?.toISOString()}`,
     ...(described.stopDate ? [md`Ended at ${described.stopDate.toISOString()}`] : []),
     ...(typeof report.summary === 'string' ? [md`Report: ${report.summary}`] : []),
   ];

@@ -1,6 +1,7 @@
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { type ActingIn, splitActingIn } from '../handlers/lib/acting-in.js';
+import { auditTrailIn } from '../handlers/lib/audit-trail.js';
 import type { ClientName } from '../handlers/lib/aws-clients.js';
 import { ErrorNames, PlatformError } from '../handlers/lib/errors.js';
 import { spokeRoleUnavailable, workloadServices } from '../handlers/lib/spoke-clients.js';
@@ -213,7 +214,8 @@ export async function runLocally(
     const core = async (payload: unknown) => {
       await options.beforeTask?.(step.name);
       const { input, actingIn } = splitActingIn(payload);
-      if (!actingIn || !platformAccount || actingIn.account === platformAccount) return run(input, stepDeps);
+      const here = { ...stepDeps, audit: auditTrailIn(stepDeps.audit, actingIn) };
+      if (!actingIn || !platformAccount || actingIn.account === platformAccount) return run(input, here);
       const elsewhere =
         (await options.actingElsewhere?.(step.name, actingIn)) ??
         withoutSpoke(
@@ -221,7 +223,7 @@ export async function runLocally(
           actingIn.account,
           async () => 'the simulated platform has no spoke role there',
         );
-      return run(input, elsewhere);
+      return run(input, { ...elsewhere, audit: here.audit });
     };
     taskHandlers[name] = isCallback(state)
       ? async (parameters) => {

@@ -10,11 +10,26 @@ export interface AuditRecord {
   readonly target: string;
   readonly before: unknown;
   readonly after: unknown;
+  /**
+   * The account and region the change was made in, added from where the run acts (`actingIn`).
+   * @default the platform's own
+   */
+  readonly account?: string;
+  readonly region?: string;
 }
 
 /** Where audit records go. */
 export interface AuditTrail {
   record(entry: AuditRecord): void;
+}
+
+/** A trail that records where the run acts on every record written to it. */
+export function auditTrailIn(
+  trail: AuditTrail,
+  where: { readonly account: string; readonly region: string } | undefined,
+): AuditTrail {
+  if (!where) return trail;
+  return { record: (entry) => trail.record({ ...entry, account: where.account, region: where.region }) };
 }
 
 /**

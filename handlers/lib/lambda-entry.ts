@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { splitActingIn } from './acting-in.js';
-import { logAuditTrail } from './audit-trail.js';
+import { auditTrailIn, logAuditTrail } from './audit-trail.js';
 import { type ClientClasses, type ClientName, lazyClients } from './aws-clients.js';
 import { InvalidInputError } from './errors.js';
 import { logger } from './observability.js';
@@ -69,6 +69,7 @@ export function lambdaEntry<I, O, K extends ClientName>(core: StepCore<I, O, K>,
     const deps = lambdaDeps();
     return core(input as I, {
       ...deps,
+      audit: auditTrailIn(deps.audit, actingIn),
       clients: clientsActingIn(
         clients,
         deps.clients,

@@ -79,7 +79,6 @@ function reasonFor(state: Readonly<Record<string, unknown>>): string {
   return `${String(found.problem)}${after}`;
 }
 
-/** Hands the incident to on-call with the evidence gathered so far. Changes nothing else. */
 /**
  * Whether the run changed something before it escalated (a change the gate granted, or one a
  * person approved), so its escalation counts towards the circuit breaker on automated change.
@@ -108,9 +107,14 @@ const escalateOnce: StepCore<EscalateInput, Escalation, 'sns' | 'dynamodb'> = as
         )
       : undefined;
   const paused = breaker?.paused ? `; automatic remediation is paused: ${breaker.reason}` : '';
+  const dispatch = asRecord(input.state.dispatch);
   const messageId = await notify(deps, deps.topics.escalation, `Escalation: ${input.runbook}: ${reason}`, {
     runbook: input.runbook,
     executionId: input.executionId,
+    // Where: one hub escalates for every account it acts in.
+    target: dispatch?.target ?? null,
+    account: dispatch?.account ?? null,
+    region: dispatch?.region ?? null,
     reason: `${reason}${paused}`,
     evidence: input.state.evidence ?? input.state.inspection ?? input.state.plan ?? null,
     decision: input.state.decision ?? null,

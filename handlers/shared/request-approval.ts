@@ -6,7 +6,7 @@ import { defineStep } from '../lib/define-step.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
 import { notify } from '../lib/notify.js';
 import { parseInput } from '../lib/parse-input.js';
-import { nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
+import { accountId, nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
 const inputSchema = z.object({
@@ -22,6 +22,9 @@ const inputSchema = z.object({
   requestedBy: nonEmptyString(),
   timeoutSeconds: positiveInt(),
   evidence: z.unknown(),
+  /** Where the run acts (a hub asks for every account it acts in). */
+  account: z.optional(accountId()),
+  region: z.optional(nonEmptyString()),
 });
 
 export type RequestApprovalInput = z.input<typeof inputSchema>;
@@ -46,6 +49,9 @@ export interface ApprovalNotice {
   /** The approval this one replaces after nobody answered it. */
   readonly escalatedFrom?: string;
   readonly evidence: unknown;
+  /** The account and region the change would be made in. */
+  readonly account?: string;
+  readonly region?: string;
 }
 
 /**
@@ -97,6 +103,8 @@ const requestApprovalOnce: StepCore<RequestApprovalInput, ApprovalRequested, 'sn
     answerBefore,
     ...(escalatedFrom ? { escalatedFrom } : {}),
     evidence: input.evidence,
+    ...(input.account ? { account: input.account } : {}),
+    ...(input.region ? { region: input.region } : {}),
   };
   const subject = `Approval needed (${input.group}): ${input.runbook}`;
   const messageId = await notify(deps, deps.topics.approvals, subject, { ...notice });

@@ -70,6 +70,8 @@ export const api5xxSpike = defineRunbook({
   cooldownSeconds: 30 * 60,
   steps,
   definition: () => import('./definition.js'),
-  gameDays: async () =>
-    (await import('../../gameday/scenarios/api-5xx-spike/game-days.js')).api5xxSpikeScenarios,
+  gameDays: async () => [
+    ...(await import('../../gameday/scenarios/api-5xx-spike/game-days.js')).api5xxSpikeScenarios,
+    (await import('../../gameday/scenarios/api-5xx-spike/alarm-storm.js')).alarmStorm,
+  ],
 });

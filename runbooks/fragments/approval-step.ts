@@ -76,6 +76,8 @@ export class ApprovalStep extends StateMachineFragment {
             requestedBy: JsonPath.stringAt('$.dispatch.requestedBy'),
             timeoutSeconds: tier.timeoutSeconds,
             evidence: JsonPath.objectAt(props.evidencePath),
+            account: JsonPath.stringAt('$$.Execution.Input.dispatch.account'),
+            region: JsonPath.stringAt('$$.Execution.Input.dispatch.region'),
           }),
           resultPath: props.resultPath ?? '$.approval',
         }),
