@@ -280,6 +280,17 @@ export async function runScenario<World, Outcome extends object, Final extends o
   if (injected) add('fault', injected);
   await platform.settle();
   scenario.afterRunning?.(account, world);
+  for (const event of scenario.later ?? []) {
+    const due = faultAt + event.afterMinutes * 60_000 - hub.clock.now().getTime();
+    if (due > 0) await platform.advance(due / 1000);
+    const before = hub.stepFunctions.all().length;
+    add(event.kind, await event.act(account, world, { hub, leaseTable: platform.leaseTable }));
+    // A fault is given the time to be detected that the first one was.
+    const wait = event.kind === 'fault' ? (scenario.detectionMinutes ?? 30) : 0;
+    for (let minute = 1; minute <= wait && hub.stepFunctions.all().length === before; minute += 1)
+      await platform.advance(60);
+    await platform.settle();
+  }
   await platform.advance((scenario.aftermathMinutes ?? 0) * 60);
   flushNotifications();
   // Entries arrive from several sources; order them by virtual time, keeping arrival order on ties.
@@ -299,6 +310,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
     report: first?.status === 'SUCCEEDED' ? first.output : null,
     changes,
     escalations: hub.sns.published.filter((m) => m.topicArn === platform.topics.escalation).length,
+    platform: { hub, leaseTable: platform.leaseTable },
   };
   const actual = await scenario.outcome(account, world, facts);
   const mismatches = mismatchesOf(scenario.expected, actual);

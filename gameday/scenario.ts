@@ -19,6 +19,22 @@ export interface WorkloadAccount {
   readonly spoke: boolean;
 }
 
+/** What a person can reach in a game day: the platform's account and its lease table. */
+export interface PlatformAccess {
+  readonly hub: SimulatedAccount;
+  readonly leaseTable: string;
+}
+
+/** Something that happens after the runs the fault started: a second fault, a person's command. */
+export interface LaterEvent<World> {
+  /** Minutes after the fault; when the runs took longer, it happens as soon as they end. */
+  readonly afterMinutes: number;
+  /** Whether the timeline tells it as a fault or as what a person did. */
+  readonly kind: 'fault' | 'person';
+  /** Does it; returns what was done, for the timeline. */
+  act(account: SimulatedAccount, world: World, platform: PlatformAccess): string | Promise<string>;
+}
+
 /** How the scripted approver answers approval requests. */
 export type ScriptedApproval = 'approve' | 'reject' | 'no-answer';
 
@@ -39,6 +55,8 @@ export interface RunFacts {
   readonly changes: readonly AuditRecord[];
   /** Messages sent to the escalation topic. */
   readonly escalations: number;
+  /** The platform's account and lease table, to read what the platform keeps (the breaker). */
+  readonly platform: PlatformAccess;
 }
 
 /**
@@ -114,6 +132,12 @@ export interface Scenario<World = unknown, Outcome extends object = object, Fina
   whileRunning?(account: SimulatedAccount, world: World): string | undefined;
   /** Ends what `whileRunning` started, once the runbook is done. */
   afterRunning?(account: SimulatedAccount, world: World): void;
+  /**
+   * What happens once the runs the fault started have ended, in order, each followed by the runs
+   * it starts.
+   * @default nothing
+   */
+  readonly later?: readonly LaterEvent<World>[];
   outcome(account: SimulatedAccount, world: World, facts: RunFacts): Outcome | Promise<Outcome>;
   /** What the account looks like at the end, for `runbook simulate --json`. */
   finalState(account: SimulatedAccount, world: World): Final | Promise<Final>;

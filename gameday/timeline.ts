@@ -11,7 +11,8 @@ export type TimelineKind =
   | 'approval'
   | 'change'
   | 'notify'
-  | 'event';
+  | 'event'
+  | 'person';
 
 /** One line of a game day's story, in virtual time. */
 export interface TimelineEntry {

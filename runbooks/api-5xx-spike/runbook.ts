@@ -72,6 +72,6 @@ export const api5xxSpike = defineRunbook({
   definition: () => import('./definition.js'),
   gameDays: async () => [
     ...(await import('../../gameday/scenarios/api-5xx-spike/game-days.js')).api5xxSpikeScenarios,
-    (await import('../../gameday/scenarios/api-5xx-spike/alarm-storm.js')).alarmStorm,
+    ...(await import('../../gameday/scenarios/api-5xx-spike/alarm-storm.js')).stormGameDays,
   ],
 });
