@@ -67,6 +67,8 @@ function previewConfig(event: unknown, options: PreviewOptions): DispatcherConfi
     leaseTable: 'preview',
     accountId,
     region,
+    // The CDK app's default environment: a preview decides no approval.
+    environment: 'dev',
     accounts: [],
     runbooks: Object.fromEntries(
       runbooks.map((r) => [

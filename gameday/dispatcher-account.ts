@@ -27,6 +27,7 @@ export function dispatcherAccount(options: DispatcherAccountOptions) {
       leaseTable,
       accountId: account.identity.accountId,
       region: account.identity.region,
+      environment: 'dev',
       accounts: [],
       runbooks: {
         'api-5xx-spike': {

@@ -4,6 +4,7 @@ import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import { logger } from '../handlers/lib/observability.js';
 import type { RunbookDefinition } from '../runbooks/runbook.js';
 import type { Approver } from '../state-machines/local-executor.js';
+import type { AccountIdentity } from './account/account-identity.js';
 import type { BusEvent } from './account/event-bus.js';
 import { type Denial, denialMessage } from './account/iam/access-denied.js';
 import { SimulatedAccount } from './account/simulated-account.js';
@@ -14,6 +15,7 @@ import {
   type PlatformConfiguration,
   platformConfiguration,
 } from './iam/platform-configurations.js';
+import type { DeploymentSettings } from './iam/platform-deployment.js';
 import { injectFault } from './inject-fault.js';
 import {
   type ExecutionFacts,
@@ -104,6 +106,23 @@ export interface RunOptions {
   readonly runbooks?: readonly RunbookDefinition[];
 }
 
+/**
+ * The settings a game day's platform is deployed with: the configuration's (the one it is pinned
+ * to, if any), the game day's own, and its environment, whatever the configuration's.
+ */
+export function deploymentSettings(
+  scenario: Pick<Scenario, 'configuration' | 'settings' | 'environment'>,
+  configuration: PlatformConfiguration,
+  hub: AccountIdentity,
+): DeploymentSettings {
+  const pinned = scenario.configuration ? platformConfiguration(scenario.configuration) : configuration;
+  return {
+    ...pinned.settings,
+    ...scenario.settings?.(hub),
+    'runbooks:environment': scenario.environment,
+  };
+}
+
 /** Denials the game day did not expect, and expected denials that did not happen. */
 function accessMismatchesOf(denied: readonly Denial[], expected: readonly string[]): string[] {
   return [
@@ -156,9 +175,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
   // The workload lives in the first member account of an organization, else beside the platform.
   const account = members[0] ?? hub;
   options.onAccount?.(account, { hub, all: organization?.accounts ?? [hub] });
-  const configuration = scenario.configuration
-    ? platformConfiguration(scenario.configuration)
-    : (options.configuration ?? defaultConfiguration);
+  const configuration = options.configuration ?? defaultConfiguration;
   const timeline: TimelineEntry[] = [];
   let faultAt = account.clock.now().getTime();
   let tracking = false;
@@ -185,7 +202,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
   const platform = await SimulatedPlatform.deploy(hub, {
     environment: scenario.environment,
     approver: scriptedApprover(scenario.approval ?? 'approve'),
-    settings: { ...configuration.settings, ...scenario.settings?.(hub.identity) },
+    settings: deploymentSettings(scenario, configuration, hub.identity),
     ...(options.deployment ? { deployment: options.deployment } : {}),
     ...(options.runbooks ? { runbooks: options.runbooks } : {}),
     ...(organization

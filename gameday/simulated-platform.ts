@@ -49,7 +49,7 @@ export interface PlatformOptions {
   readonly approver: Approver;
   readonly observer?: PlatformObserver;
   /**
-   * The deployment's CDK context settings (`runbooks:*`).
+   * The deployment's CDK context settings (`runbooks:*`); `runbooks:environment` is `environment`.
    * @default the CDK app's defaults
    */
   readonly settings?: DeploymentSettings;
@@ -121,9 +121,10 @@ export class SimulatedPlatform {
 
   /** Synthesizes the platform for `settings` (or reuses the cached template) and installs it. */
   static async deploy(account: SimulatedAccount, options: PlatformOptions): Promise<SimulatedPlatform> {
+    // The platform is deployed for the environment it runs in, whatever else the settings say.
+    const settings = { ...options.settings, 'runbooks:environment': options.environment };
     const deployment =
-      options.deployment ??
-      (await deployPlatform(options.settings ?? {}, account.identity, options.runbooks));
+      options.deployment ?? (await deployPlatform(settings, account.identity, options.runbooks));
     const platform = new SimulatedPlatform(
       account,
       new InstalledPlatform(account, deployment),
@@ -135,7 +136,7 @@ export class SimulatedPlatform {
     const members = organization.accounts.filter((a) => a !== account);
     for (const member of members) {
       if (options.spokeAccounts && !options.spokeAccounts.includes(member.identity.accountId)) continue;
-      const spoke = await deploySpoke(options.settings ?? {}, member.identity, options.runbooks);
+      const spoke = await deploySpoke(settings, member.identity, options.runbooks);
       if (!spoke)
         throw new Error('the settings make no hub (runbooks:organization): no spoke stack to deploy');
       platform.spokes.set(

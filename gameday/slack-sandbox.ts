@@ -121,6 +121,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     now: () => account.clock.now(),
     environment: options.environment,
     policy: policyFor(options.policy, options.environment),
+    policyOf: (environment) => policyFor(options.policy, environment),
     chat,
     audit: { record: (entry) => audit.push(entry) },
     metrics: { count: () => undefined },

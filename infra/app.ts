@@ -32,7 +32,14 @@ export function createApp(
   const runbooks = options.runbooks ?? definitions;
   const environment = settings['runbooks:environment'];
   const slackAccessFile = settings['runbooks:slackAccess'];
-  const slackAccess = slackAccessFile ? readSlackAccess(slackAccessFile, environment, runbooks) : undefined;
+  // Runs follow the environment of the account they act in: the hub's, or a registered account's.
+  const runEnvironments = new Set([
+    environment,
+    ...(settings['runbooks:accounts'] ?? []).map((a) => a.environment),
+  ]);
+  const slackAccess = slackAccessFile
+    ? readSlackAccess(slackAccessFile, [...runEnvironments], runbooks)
+    : undefined;
   const targets = settings['runbooks:targetFunctionArns'];
   const deadLetterQueues = settings['runbooks:deadLetterQueues'];
   const credentialAdapterArn = settings['runbooks:credentialAdapter'];
@@ -92,20 +99,25 @@ export function createApp(
   return { app, stack, ...(spoke ? { spoke } : {}) };
 }
 
-/** Reads the Slack access policy and checks it names every approver group the runbooks ask. */
+/**
+ * Reads the Slack access policy and checks it names every approver group the runbooks ask in
+ * every environment runs may be in.
+ */
 function readSlackAccess(
   file: string,
-  environment: Environment,
+  environments: readonly Environment[],
   runbooks: readonly RunbookDefinition[],
 ): AccessPolicy {
   const policy = parseAccessPolicy(JSON.parse(readFileSync(file, 'utf8')));
-  const groups = policyFor(policy, environment).approverGroups;
-  for (const runbook of runbooks) {
-    const missing = runbook.approverTiers.map((tier) => tier.group).filter((group) => !groups[group]);
-    if (missing.length && runbook.approval[environment] === 'human') {
-      throw new Error(
-        `${file}: ${environment} has no approver group ${missing.join(', ')}, which ${runbook.id} asks`,
-      );
+  for (const environment of environments) {
+    const groups = policyFor(policy, environment).approverGroups;
+    for (const runbook of runbooks) {
+      const missing = runbook.approverTiers.map((tier) => tier.group).filter((group) => !groups[group]);
+      if (missing.length && runbook.approval[environment] === 'human') {
+        throw new Error(
+          `${file}: ${environment} has no approver group ${missing.join(', ')}, which ${runbook.id} asks`,
+        );
+      }
     }
   }
   return policy;

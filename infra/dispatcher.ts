@@ -11,6 +11,7 @@ import { dispatcherFunction } from '../handlers/dispatcher/handler.js';
 import { alarmTriggerPattern } from '../handlers/dispatcher/trigger-patterns.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
 import type { ChangeBudgetSettings } from '../handlers/lib/change-budget.js';
+import type { Environment } from '../handlers/lib/step-deps.js';
 import { writeDispatcherEntry } from './dispatcher-entry.js';
 import type { DeploymentScope } from './function-grants.js';
 import { PlatformFunction } from './platform-function.js';
@@ -31,7 +32,13 @@ export interface DispatcherProps {
    * Workload accounts it acts in besides its own (their spoke role), with their regions.
    * @default none
    */
-  readonly accounts?: readonly { readonly accountId: string; readonly regions: readonly string[] }[];
+  readonly accounts?: readonly {
+    readonly accountId: string;
+    readonly environment: Environment;
+    readonly regions: readonly string[];
+  }[];
+  /** The deployment's environment. */
+  readonly environment: Environment;
   /** The lease table. */
   readonly leaseTable: ITable;
   /** Where the function's own alarm notifies. */
@@ -68,6 +75,7 @@ export class Dispatcher extends Construct {
       runbooks: props.runbooks,
       accountId: stack.account,
       region: stack.region,
+      environment: props.environment,
       accounts: props.accounts ?? [],
     });
     // `Default`: the function keeps the logical IDs it has as a direct child of the stack.

@@ -82,23 +82,20 @@ export interface RunbooksStackProps extends StackProps {
 }
 
 /**
- * The workload accounts the dispatcher starts runs in: those listed by id for this deployment's
- * environment (a run's approval policy is the deployment's). An OU's accounts, and accounts of
- * another environment, are not acted in yet: synth says so.
+ * The workload accounts the dispatcher starts runs in, each under its environment's approval
+ * policy: those listed by id. An OU's accounts are not acted in yet: synth says so.
  */
 function registeredAccounts(stack: Stack, props: RunbooksStackProps) {
   const accounts = props.organization?.accounts ?? [];
-  const skipped = accounts.filter((a) => !('accountId' in a) || a.environment !== props.environment);
-  if (skipped.length > 0) {
+  const byOu = accounts.flatMap((a) => ('organizationalUnitId' in a ? [a.organizationalUnitId] : []));
+  if (byOu.length > 0) {
     Annotations.of(stack).addWarningV2(
       'runbooks:accounts',
-      `Events of ${skipped.map((a) => ('accountId' in a ? a.accountId : a.organizationalUnitId)).join(', ')} start nothing here: a hub acts in accounts listed by id with its own environment (${props.environment}); OU membership and other environments' approval policies are not supported yet.`,
+      `Events of the accounts of ${byOu.join(', ')} start nothing here: a hub acts in accounts listed by id; OU membership is not supported yet.`,
     );
   }
   return accounts.flatMap((a) =>
-    'accountId' in a && a.environment === props.environment
-      ? [{ accountId: a.accountId, regions: [...a.regions] }]
-      : [],
+    'accountId' in a ? [{ accountId: a.accountId, environment: a.environment, regions: [...a.regions] }] : [],
   );
 }
 
@@ -248,6 +245,7 @@ export class RunbooksStack extends Stack {
       ...(props.routes ? { routes: props.routes } : {}),
       changeBudget: props.changeBudget ?? defaultChangeBudget,
       accounts: registeredAccounts(this, props),
+      environment: props.environment,
       leaseTable: leases,
       alarmTopic: platformAlarms,
       deadLetters: triggerDlq,

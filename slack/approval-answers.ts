@@ -20,7 +20,7 @@ import type { NotifierDeps, SlackDeps } from './slack-deps.js';
 /** What answering an approval needs: its records, Step Functions, and Slack to update the request. */
 export type ApprovalAnswerDeps = Pick<
   SlackDeps<'dynamodb' | 'sfn'>,
-  'clients' | 'now' | 'environment' | 'policy' | 'chat' | 'audit' | 'approvalTable'
+  'clients' | 'now' | 'environment' | 'policyOf' | 'chat' | 'audit' | 'approvalTable'
 >;
 
 /** A click on Approve or Reject, as the interactivity endpoint passes it on. */
@@ -53,7 +53,8 @@ export async function answerApproval(answer: ApprovalAnswer, deps: ApprovalAnswe
   const records = new ApprovalRecords(deps.clients.dynamodb, deps.approvalTable);
   const record = await records.get(answer.approvalId);
   if (!record) return { text: 'Unknown approval; nothing changed.' };
-  const permission = mayApprove(deps.policy, deps.environment, record, answer.user);
+  const environment = record.environment ?? deps.environment;
+  const permission = mayApprove(deps.policyOf(environment), environment, record, answer.user);
   if (!permission.allowed) return { text: md`Not allowed: ${permission.reason}; nothing changed.` };
   if (record.status !== 'pending') return { text: closedLine(record) };
 
@@ -113,8 +114,9 @@ export async function answerApproval(answer: ApprovalAnswer, deps: ApprovalAnswe
  * once: a request already posted is not posted again.
  */
 export async function postApprovalRequest(notice: ApprovalNotice, deps: NotifierDeps): Promise<void> {
-  const group = deps.policy.approverGroups[notice.group];
-  if (!group) throw new Error(`approver group ${notice.group} is not configured for ${deps.environment}`);
+  const environment = notice.environment ?? deps.environment;
+  const group = deps.policyOf(environment).approverGroups[notice.group];
+  if (!group) throw new Error(`approver group ${notice.group} is not configured for ${environment}`);
   const records = new ApprovalRecords(deps.clients.dynamodb, deps.approvalTable);
   const record = await records.get(notice.approvalId);
   if (!record || record.message) return;

@@ -5,7 +5,7 @@ import { lazyClients } from '../handlers/lib/aws-clients.js';
 import { deployedEnvironment, requiredEnv, withPowertools } from '../handlers/lib/lambda-entry.js';
 import type { ApprovalAnswerDeps } from './approval-answers.js';
 import { webClientChat } from './chat.js';
-import { deployedCredentials, deployedPolicy } from './lambda-config.js';
+import { deployedCredentials, deployedPolicyOf } from './lambda-config.js';
 import type { SlackWork } from './slack-http.js';
 import { runApproval } from './slack-work.js';
 
@@ -17,7 +17,7 @@ async function approvalDeps(): Promise<ApprovalAnswerDeps> {
     clients: lazyClients({ dynamodb: DynamoDBClient, sfn: SFNClient }),
     now: () => new Date(),
     environment: deployedEnvironment(),
-    policy: deployedPolicy(),
+    policyOf: deployedPolicyOf,
     chat: webClientChat((await deployedCredentials()).botToken),
     audit: logAuditTrail,
     approvalTable: requiredEnv('APPROVAL_TABLE_NAME'),

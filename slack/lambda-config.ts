@@ -1,6 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { lazyClients } from '../handlers/lib/aws-clients.js';
 import { deployedEnvironment, requiredEnv } from '../handlers/lib/lambda-entry.js';
+import type { Environment } from '../handlers/lib/step-deps.js';
 import { type EnvironmentPolicy, parseAccessPolicy, policyFor } from './access-policy.js';
 import { type SlackCredentials, slackCredentials } from './slack-credentials.js';
 
@@ -15,7 +16,12 @@ export function deployedCredentials(): Promise<SlackCredentials> {
   return credentials();
 }
 
-/** Who may do what in the environment the function is deployed in (`SLACK_ACCESS_POLICY`). */
+/** Who may do what in each environment (`SLACK_ACCESS_POLICY`). */
+export function deployedPolicyOf(environment: Environment): EnvironmentPolicy {
+  return policyFor(parseAccessPolicy(JSON.parse(requiredEnv('SLACK_ACCESS_POLICY'))), environment);
+}
+
+/** Who may do what in the environment the function is deployed in. */
 export function deployedPolicy(): EnvironmentPolicy {
-  return policyFor(parseAccessPolicy(JSON.parse(requiredEnv('SLACK_ACCESS_POLICY'))), deployedEnvironment());
+  return deployedPolicyOf(deployedEnvironment());
 }

@@ -5,7 +5,7 @@ import { deployedEnvironment, requiredEnv, withPowertools } from '../handlers/li
 import type { ApprovalNotice } from '../handlers/shared/request-approval.js';
 import { postApprovalRequest } from './approval-answers.js';
 import { webClientChat } from './chat.js';
-import { deployedCredentials, deployedPolicy } from './lambda-config.js';
+import { deployedCredentials, deployedPolicyOf } from './lambda-config.js';
 import type { NotifierDeps } from './slack-deps.js';
 
 let deps: NotifierDeps | undefined;
@@ -14,7 +14,7 @@ async function notifierDeps(): Promise<NotifierDeps> {
   deps ??= {
     clients: lazyClients({ dynamodb: DynamoDBClient }),
     environment: deployedEnvironment(),
-    policy: deployedPolicy(),
+    policyOf: deployedPolicyOf,
     chat: webClientChat((await deployedCredentials()).botToken),
     approvalTable: requiredEnv('APPROVAL_TABLE_NAME'),
   };

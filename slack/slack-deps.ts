@@ -14,7 +14,10 @@ export interface SlackDeps<K extends ClientName = keyof DispatcherClients> {
   readonly clients: Pick<AwsClients, K>;
   readonly now: () => Date;
   readonly environment: Environment;
+  /** Who may do what in the deployment's environment (starts, resuming automation). */
   readonly policy: EnvironmentPolicy;
+  /** Who may decide in an environment: an approval follows its run's account's environment. */
+  readonly policyOf: (environment: Environment) => EnvironmentPolicy;
   readonly chat: ChatApi;
   readonly audit: AuditTrail;
   readonly metrics: PlatformMetrics;
@@ -27,5 +30,5 @@ export interface SlackDeps<K extends ClientName = keyof DispatcherClients> {
 /** What posting an approval request needs. */
 export type NotifierDeps = Pick<
   SlackDeps<'dynamodb'>,
-  'clients' | 'environment' | 'policy' | 'chat' | 'approvalTable'
+  'clients' | 'environment' | 'policyOf' | 'chat' | 'approvalTable'
 >;

@@ -214,7 +214,11 @@ export async function runLocally(
     const core = async (payload: unknown) => {
       await options.beforeTask?.(step.name);
       const { input, actingIn } = splitActingIn(payload);
-      const here = { ...stepDeps, audit: auditTrailIn(stepDeps.audit, actingIn) };
+      const here = {
+        ...stepDeps,
+        audit: auditTrailIn(stepDeps.audit, actingIn),
+        environment: actingIn?.environment ?? stepDeps.environment,
+      };
       if (!actingIn || !platformAccount || actingIn.account === platformAccount) return run(input, here);
       const elsewhere =
         (await options.actingElsewhere?.(step.name, actingIn)) ??
@@ -223,7 +227,7 @@ export async function runLocally(
           actingIn.account,
           async () => 'the simulated platform has no spoke role there',
         );
-      return run(input, { ...elsewhere, audit: here.audit });
+      return run(input, { ...elsewhere, audit: here.audit, environment: here.environment });
     };
     taskHandlers[name] = isCallback(state)
       ? async (parameters) => {

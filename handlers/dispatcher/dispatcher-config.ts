@@ -8,6 +8,7 @@ import type { PlatformMetrics } from '../lib/platform-metrics.js';
 import { lockScopes } from '../lib/resource-locks.js';
 import { accountId, nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
 import { parameterKinds } from '../lib/start-parameters.js';
+import { type Environment, environments } from '../lib/step-deps.js';
 import { type TargetKind, targetKinds } from '../lib/targets.js';
 import type { EventTrigger } from './event-trigger.js';
 
@@ -46,14 +47,17 @@ export const dispatcherConfigSchema = z.object({
   /** The account and region this deployment acts in: events of others are refused. */
   accountId: accountId(),
   region: nonEmptyString(),
+  /** The deployment's environment: its own account's runs follow its approval policy. */
+  environment: z.enum(environments),
   /**
-   * Workload accounts of this deployment's environment it also acts in, through their spoke role:
-   * their events (in the regions listed) start runs there.
+   * Workload accounts it also acts in, through their spoke role: their events (in the regions
+   * listed) start runs there, under the approval policy of their environment.
    */
   accounts: z._default(
     z.array(
       z.object({
         accountId: accountId(),
+        environment: z.enum(environments),
         regions: z.array(nonEmptyString()),
       }),
     ),
@@ -62,6 +66,17 @@ export const dispatcherConfigSchema = z.object({
 });
 
 export type DispatcherConfig = z.infer<typeof dispatcherConfigSchema>;
+
+/**
+ * The environment of the account a run acts in: a registered account's own, else (the platform's
+ * account) the deployment's.
+ */
+export function environmentOf(
+  place: { readonly account: string },
+  config: Pick<DispatcherConfig, 'accounts' | 'environment'>,
+): Environment {
+  return config.accounts.find((a) => a.accountId === place.account)?.environment ?? config.environment;
+}
 
 /** The AWS clients the dispatcher (and manual starts through it) use. */
 export type DispatcherClients = Pick<AwsClients, 'cloudwatch' | 'sfn' | 'dynamodb' | 'apiGateway' | 'sqs'>;

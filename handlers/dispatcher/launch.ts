@@ -10,10 +10,11 @@ import type { ChangeBudgetSettings } from '../lib/change-budget.js';
 import { InvalidInputError } from '../lib/errors.js';
 import { logger } from '../lib/observability.js';
 import { lockKeysOf } from '../lib/resource-locks.js';
+import type { Environment } from '../lib/step-deps.js';
 import { TargetLeases } from '../lib/target-lease.js';
 import { type Target, targetKey } from '../lib/targets.js';
 import type { Decision, DispatchRequest, RunbookStart } from './decision.js';
-import { type DispatcherDeps, deployedRunbookOf } from './dispatcher-config.js';
+import { type DispatcherDeps, deployedRunbookOf, environmentOf } from './dispatcher-config.js';
 
 export const alarmRequest: DispatchRequest = { requestedBy: 'alarm', force: false };
 
@@ -26,10 +27,12 @@ export interface DispatchContext {
   readonly target: string;
   /**
    * The account and region the target is in, where the run's steps act (through the spoke role
-   * there when it is not the platform's own; events of other accounts are refused today).
+   * there when it is not the platform's own).
    */
   readonly account: string;
   readonly region: string;
+  /** That account's environment, whose approval policy and budget of automated change the run follows. */
+  readonly environment: Environment;
   /** Every key the run locks, the target's own first; released together when it ends. */
   readonly locks: readonly string[];
   readonly requestedBy: string;
@@ -153,6 +156,7 @@ export async function launch(
     target,
     account: place.account,
     region: place.region,
+    environment: environmentOf(place, deps.config),
     locks,
     requestedBy: request.requestedBy,
     forced: request.force,

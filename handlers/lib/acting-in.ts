@@ -2,16 +2,19 @@ import * as z from 'zod/mini';
 import { InvalidInputError } from './errors.js';
 import { problemsOf } from './parse-input.js';
 import { accountId } from './schemas.js';
+import { environments } from './step-deps.js';
 import { regionPattern } from './targets.js';
 
 /**
  * Where a step acts and for whom, added to every Task's payload (`taskStep`) from the execution's
- * dispatch context: the target's account and region, the execution (the session name when the
- * step assumes the spoke role there) and who asked (its source identity).
+ * dispatch context: the target's account, region and environment (whose approval policy and
+ * budget of automated change the step follows), the execution (the session name when the step
+ * assumes the spoke role there) and who asked (its source identity).
  */
 export const actingInSchema = z.object({
   account: accountId(),
   region: z.string().check(z.regex(regionPattern, 'is not a region')),
+  environment: z.enum(environments),
   execution: z.string().check(z.minLength(1), z.maxLength(80)),
   requestedBy: z.string().check(z.minLength(1), z.maxLength(512)),
 });

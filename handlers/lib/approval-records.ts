@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { PlatformError } from './errors.js';
+import type { Environment } from './step-deps.js';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
 
@@ -39,6 +40,11 @@ export interface ApprovalRecord {
   readonly decidedAt?: string;
   readonly reason?: string;
   readonly message?: ApprovalMessage;
+  /**
+   * The environment of the run's account, whose approver groups and rules decide.
+   * @default the deployment's (records written before runs carried it)
+   */
+  readonly environment?: Environment;
 }
 
 /** The answer someone gave to an approval. */

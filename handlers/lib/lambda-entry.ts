@@ -70,6 +70,8 @@ export function lambdaEntry<I, O, K extends ClientName>(core: StepCore<I, O, K>,
     return core(input as I, {
       ...deps,
       audit: auditTrailIn(deps.audit, actingIn),
+      // The run's environment is its target account's, which may not be the deployment's.
+      environment: actingIn?.environment ?? deps.environment,
       clients: clientsActingIn(
         clients,
         deps.clients,

@@ -7,7 +7,7 @@ import { idempotentStep } from '../lib/idempotent-step.js';
 import { notify } from '../lib/notify.js';
 import { parseInput } from '../lib/parse-input.js';
 import { accountId, nonEmptyString, nonNegativeInt, positiveInt } from '../lib/schemas.js';
-import type { StepCore } from '../lib/step-deps.js';
+import { type Environment, environments, type StepCore } from '../lib/step-deps.js';
 
 const inputSchema = z.object({
   taskToken: nonEmptyString(),
@@ -22,9 +22,10 @@ const inputSchema = z.object({
   requestedBy: nonEmptyString(),
   timeoutSeconds: positiveInt(),
   evidence: z.unknown(),
-  /** Where the run acts (a hub asks for every account it acts in). */
+  /** Where the run acts (a hub asks for every account it acts in), and its environment's policy. */
   account: z.optional(accountId()),
   region: z.optional(nonEmptyString()),
+  environment: z.optional(z.enum(environments)),
 });
 
 export type RequestApprovalInput = z.input<typeof inputSchema>;
@@ -52,6 +53,8 @@ export interface ApprovalNotice {
   /** The account and region the change would be made in. */
   readonly account?: string;
   readonly region?: string;
+  /** The environment whose approver groups and rules decide (the run's account's). */
+  readonly environment: Environment;
 }
 
 /**
@@ -68,6 +71,7 @@ const requestApprovalOnce: StepCore<RequestApprovalInput, ApprovalRequested, 'sn
   const requestedAt = deps.now().toISOString();
   const answerBefore = new Date(Date.parse(requestedAt) + input.timeoutSeconds * 1000).toISOString();
   const approvalId = approvalIdFor(input.executionId, input.group);
+  const environment = input.environment ?? deps.environment;
   const escalatedFrom = input.previousGroup && approvalIdFor(input.executionId, input.previousGroup);
   if (escalatedFrom) {
     try {
@@ -90,6 +94,7 @@ const requestApprovalOnce: StepCore<RequestApprovalInput, ApprovalRequested, 'sn
     requestedAt,
     answerBefore,
     status: 'pending',
+    environment,
   });
   const notice: ApprovalNotice = {
     approvalId,
@@ -105,6 +110,7 @@ const requestApprovalOnce: StepCore<RequestApprovalInput, ApprovalRequested, 'sn
     evidence: input.evidence,
     ...(input.account ? { account: input.account } : {}),
     ...(input.region ? { region: input.region } : {}),
+    environment,
   };
   const subject = `Approval needed (${input.group}): ${input.runbook}`;
   const messageId = await notify(deps, deps.topics.approvals, subject, { ...notice });

@@ -78,6 +78,7 @@ export class ApprovalStep extends StateMachineFragment {
             evidence: JsonPath.objectAt(props.evidencePath),
             account: JsonPath.stringAt('$$.Execution.Input.dispatch.account'),
             region: JsonPath.stringAt('$$.Execution.Input.dispatch.region'),
+            environment: JsonPath.stringAt('$$.Execution.Input.dispatch.environment'),
           }),
           resultPath: props.resultPath ?? '$.approval',
         }),

@@ -18,6 +18,7 @@ export interface TaskStepProps extends Omit<LambdaInvokeProps, 'payloadResponseO
 const actingIn = {
   account: JsonPath.stringAt('$$.Execution.Input.dispatch.account'),
   region: JsonPath.stringAt('$$.Execution.Input.dispatch.region'),
+  environment: JsonPath.stringAt('$$.Execution.Input.dispatch.environment'),
   execution: JsonPath.executionName,
   requestedBy: JsonPath.stringAt('$$.Execution.Input.dispatch.requestedBy'),
 };

@@ -8,7 +8,12 @@ import {
   scopedConfiguration,
 } from '../../gameday/iam/platform-configurations.js';
 import { deployPlatform } from '../../gameday/iam/platform-deployment.js';
-import { type RunAccounts, runScenario, type ScenarioResult } from '../../gameday/run-scenario.js';
+import {
+  deploymentSettings,
+  type RunAccounts,
+  runScenario,
+  type ScenarioResult,
+} from '../../gameday/run-scenario.js';
 import type { Scenario } from '../../gameday/scenario.js';
 import { scenarios } from '../../gameday/scenarios/catalogue.js';
 import { steps } from '../../handlers/step-catalogue.js';
@@ -32,20 +37,20 @@ async function run(scenario: Scenario, configuration: PlatformConfiguration): Pr
   const result = await runScenario(scenario, { configuration, onAccount: (_, all) => (accounts = all) });
   if (!accounts) throw new Error('no account');
   const account = accounts.hub;
-  const pinned = scenario.configuration === 'scoped-prod' ? scopedConfiguration() : configuration;
   const deployment = await deployPlatform(
-    { ...pinned.settings, ...scenario.settings?.(account.identity) },
+    deploymentSettings(scenario, configuration, account.identity),
     account.identity,
   );
   return { scenario, configuration, result, account, accounts: accounts.all, deployment };
 }
 
 /**
- * A statement of a step's policy, by the step's name: the same statement in two deployments of
- * one account (dev and prod stacks) is one statement.
+ * A statement of a step's policy, by the step's name and with the stack's name as `<stack>`: the
+ * same statement in the deployments of two environments (game days deploy for theirs) is one.
  */
 function statementKey(deployment: DeployedPlatform, functionName: string, statement: unknown): string {
-  return `${functionName.slice(deployment.stackName.length + 1)} ${JSON.stringify(statement)}`;
+  const step = functionName.slice(deployment.stackName.length + 1);
+  return `${step} ${JSON.stringify(statement).replaceAll(deployment.stackName, '<stack>')}`;
 }
 
 const stepNames = new Set<string>(steps.map((s) => s.name));

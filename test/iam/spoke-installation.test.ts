@@ -42,7 +42,13 @@ async function hubAndSpoke() {
 function actingAs(setup: Awaited<ReturnType<typeof hubAndSpoke>>, step: string, requestedBy = 'jane.doe') {
   const { platform, spoke } = setup;
   const session = spokeSession(
-    { account: workload, region: 'eu-west-1', execution: 'api-5xx-spike-run-1', requestedBy },
+    {
+      account: workload,
+      region: 'eu-west-1',
+      environment: 'prod',
+      execution: 'api-5xx-spike-run-1',
+      requestedBy,
+    },
     { partition: 'aws', account: '111122223333', region: 'eu-west-1' },
     platform.installed.deployment.stackName,
   );

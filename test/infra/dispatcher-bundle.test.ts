@@ -72,6 +72,7 @@ describe('the dispatcher’s bundle', () => {
       leaseTable: 'leases',
       accountId: '123456789012',
       region: 'eu-west-1',
+      environment: 'dev',
       runbooks: {
         'runtime-upgrade': {
           stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:runbook-runtime-upgrade',

@@ -172,13 +172,13 @@ describe('hub and spoke', () => {
     expect(document).not.toContain('secretsmanager:');
   });
 
-  it('has the dispatcher act in the accounts listed by id for its environment, and says which it will not', () => {
+  it('has the dispatcher act in the accounts listed by id, each with its environment, and says it will not act in OUs', () => {
     expect(JSON.stringify(hubJson)).toContain(
-      '\\"accounts\\":[{\\"accountId\\":\\"444455556666\\",\\"regions\\":[\\"eu-west-1\\"]}]',
+      '\\"accounts\\":[{\\"accountId\\":\\"444455556666\\",\\"environment\\":\\"prod\\",\\"regions\\":[\\"eu-west-1\\"]}]',
     );
     Annotations.fromStack(stack).hasWarning(
       '*',
-      Match.stringLikeRegexp('Events of ou-ab12-cdef3456 start nothing here'),
+      Match.stringLikeRegexp('Events of the accounts of ou-ab12-cdef3456 start nothing here'),
     );
   });
 

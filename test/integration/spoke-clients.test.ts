@@ -114,6 +114,7 @@ const payload = (account: string) => ({
   actingIn: {
     account,
     region: 'eu-central-1',
+    environment: 'prod',
     execution: 'runtime-upgrade-lambda-orders-api-20261203T0300-0123456789',
     requestedBy: 'slack:U01ONCALL',
   },

@@ -8,6 +8,7 @@ export function dispatchContext(runbook: string, target: string): DispatchContex
     target,
     account: '123456789012',
     region: 'eu-west-1',
+    environment: 'dev',
     locks: [target],
     requestedBy: 'test',
     forced: false,

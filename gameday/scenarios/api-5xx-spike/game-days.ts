@@ -190,12 +190,11 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
     id: 'spoke-bad-deploy',
     ...checkoutGameDay,
     description:
-      'A bad deploy in a production workload account with the spoke stack: its alarm reaches the hub through the spoke’s rule and the hub’s bus policy, an approver other than the requester approves, and the rollback is made there as the spoke role, the requester named as source identity in that account’s CloudTrail.',
-    environment: 'prod',
+      'A bad deploy in a workload account registered as prod, with the spoke stack, served by a hub whose own environment is dev: its alarm reaches the hub through the spoke’s rule and the hub’s bus policy; the account’s prod policy asks a person (the hub’s dev policy would not), who approves; the rollback is made there as the spoke role, the requester named as source identity in that account’s CloudTrail.',
+    environment: 'dev',
     configuration: 'default',
     organization: { id: organizationId, accounts: [{ accountId: workloadAccount, spoke: true }] },
     settings: (identity) => ({
-      'runbooks:environment': 'prod',
       'runbooks:organization': {
         organizationId,
         hubAccountId: identity.accountId,
@@ -212,7 +211,7 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
       alarmState: 'OK',
       changes: 1,
       escalations: 0,
-      changedAs: 'LambdaRunbooks-prod-spoke for alarm',
+      changedAs: 'LambdaRunbooks-dev-spoke for alarm',
     },
   },
   {
@@ -224,7 +223,6 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
     configuration: 'default',
     organization: { id: organizationId, accounts: [{ accountId: unregisteredAccount, spoke: true }] },
     settings: (identity) => ({
-      'runbooks:environment': 'prod',
       'runbooks:organization': {
         organizationId,
         hubAccountId: identity.accountId,

@@ -10,7 +10,10 @@ async function hub() {
   const fixture = await dispatchFixture();
   const deps = {
     ...fixture.deps,
-    config: { ...fixture.deps.config, accounts: [{ accountId: spoke, regions: ['eu-west-1'] }] },
+    config: {
+      ...fixture.deps.config,
+      accounts: [{ accountId: spoke, environment: 'prod' as const, regions: ['eu-west-1'] }],
+    },
   };
   return { ...fixture, deps };
 }
@@ -23,14 +26,27 @@ function forwarded(account: string, region: string) {
 }
 
 const dispatchOf = (input: string | undefined) =>
-  (JSON.parse(input ?? '{}') as { dispatch: { account: string; region: string } }).dispatch;
+  (JSON.parse(input ?? '{}') as { dispatch: { account: string; region: string; environment: string } })
+    .dispatch;
 
 describe('events of registered workload accounts', () => {
   it('starts a run that acts in the account the alarm came from', async () => {
     const { deps, started } = await hub();
     const outcome = await dispatchAlarm(forwarded(spoke, 'eu-west-1'), deps);
     expect(outcome).toMatchObject({ action: 'start', runbook: 'api-5xx-spike' });
-    expect(dispatchOf(started()[0]?.input)).toMatchObject({ account: spoke, region: 'eu-west-1' });
+    expect(dispatchOf(started()[0]?.input)).toMatchObject({
+      account: spoke,
+      region: 'eu-west-1',
+      environment: 'prod',
+    });
+  });
+
+  it('runs in the platform’s own account under the deployment’s environment', async () => {
+    const { deps, started } = await hub();
+    const event = alarmEvent({ tags: { runbook: 'api-5xx-spike' } });
+    expect(await dispatchAlarm(event, deps)).toMatchObject({ action: 'start' });
+    expect(dispatchOf(started()[0]?.input)).toMatchObject({ environment: deps.config.environment });
+    expect(deps.config.environment).not.toBe('prod');
   });
 
   it('acts in the account a central monitoring account’s alarm watches, when it is registered', async () => {

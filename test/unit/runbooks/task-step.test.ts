@@ -22,6 +22,7 @@ describe('a runbook step as a Task', () => {
       actingIn: {
         'account.$': '$$.Execution.Input.dispatch.account',
         'region.$': '$$.Execution.Input.dispatch.region',
+        'environment.$': '$$.Execution.Input.dispatch.environment',
         'execution.$': '$$.Execution.Name',
         'requestedBy.$': '$$.Execution.Input.dispatch.requestedBy',
       },
