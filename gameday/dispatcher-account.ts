@@ -1,4 +1,4 @@
-import type { DispatcherDeps } from '../handlers/dispatcher/dispatcher-config.js';
+import type { DispatcherConfig, DispatcherDeps } from '../handlers/dispatcher/dispatcher-config.js';
 import { defaultChangeBudget } from '../handlers/lib/change-budget.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 
@@ -6,6 +6,11 @@ export interface DispatcherAccountOptions {
   readonly start: Date;
   readonly leaseSeconds: number;
   readonly cooldownSeconds: number;
+  /**
+   * Workload accounts the dispatcher also acts in (a hub's `runbooks:accounts`).
+   * @default none
+   */
+  readonly accounts?: DispatcherConfig['accounts'];
 }
 
 /**
@@ -28,7 +33,7 @@ export function dispatcherAccount(options: DispatcherAccountOptions) {
       accountId: account.identity.accountId,
       region: account.identity.region,
       environment: 'dev',
-      accounts: [],
+      accounts: options.accounts ?? [],
       runbooks: {
         'api-5xx-spike': {
           stateMachineArn,

@@ -115,14 +115,15 @@ export class ChangeBudget {
   private async update<T extends BudgetItem | BreakerItem, R>(
     pk: string,
     decide: (item: T | undefined, version: number) => { readonly write?: T; readonly answer: R },
+    tries = attempts,
   ): Promise<R> {
-    for (let attempt = 0; attempt < attempts; attempt += 1) {
+    for (let attempt = 0; attempt < tries; attempt += 1) {
       const item = await this.read<T>(pk);
       const version = item?.version ?? 0;
       const { write, answer } = decide(item, version + 1);
       if (!write || (await this.write(write, version))) return answer;
     }
-    throw new BudgetContentionError(`${pk} kept changing under ${attempts} attempts`);
+    throw new BudgetContentionError(`${pk} kept changing under ${tries} attempts`);
   }
 
   async breaker(): Promise<BreakerState> {
@@ -148,26 +149,32 @@ export class ChangeBudget {
         reason: `automatic remediation is paused since ${breaker.pausedAt} (${breaker.reason}); a person resumes it with \`runbook resume\``,
       };
     const pk = `change-budget#${environment}`;
-    return this.update<BudgetItem, ChangeGrant>(pk, (item, version) => {
-      const recent = (item?.changes ?? []).filter((c) => c.at > now.getTime() - hourMs);
-      if (recent.some((c) => c.executionId === executionId))
-        return { answer: { granted: true, reason: 'this run’s change is already counted' } };
-      if (recent.length >= settings.perHour)
+    // Only a grant writes, so every write a run loses is another run's grant: after `perHour` of
+    // them the budget is spent and the answer needs no write. Runs racing in a storm all get one.
+    return this.update<BudgetItem, ChangeGrant>(
+      pk,
+      (item, version) => {
+        const recent = (item?.changes ?? []).filter((c) => c.at > now.getTime() - hourMs);
+        if (recent.some((c) => c.executionId === executionId))
+          return { answer: { granted: true, reason: 'this run’s change is already counted' } };
+        if (recent.length >= settings.perHour)
+          return {
+            answer: {
+              granted: false,
+              reason: `the budget of ${settings.perHour} automated changes per hour in ${environment} is spent`,
+            },
+          };
+        const changes = [...recent, { executionId, at: now.getTime() }];
         return {
+          write: { pk, version, changes },
           answer: {
-            granted: false,
-            reason: `the budget of ${settings.perHour} automated changes per hour in ${environment} is spent`,
+            granted: true,
+            reason: `automated change ${changes.length} of ${settings.perHour} this hour in ${environment}`,
           },
         };
-      const changes = [...recent, { executionId, at: now.getTime() }];
-      return {
-        write: { pk, version, changes },
-        answer: {
-          granted: true,
-          reason: `automated change ${changes.length} of ${settings.perHour} this hour in ${environment}`,
-        },
-      };
-    });
+      },
+      settings.perHour + attempts,
+    );
   }
 
   /**

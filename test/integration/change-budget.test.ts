@@ -41,18 +41,19 @@ describe.each(backends)('the budget of automated change on %s', (_name, start) =
     expect((await budget().take('b', env, { ...settings, perHour: 1 }, later(1))).granted).toBe(false);
   });
 
-  it('never grants more than N to runs racing for the budget', async () => {
+  it('grants exactly N to runs racing for the budget, and answers every one of them', async () => {
     const env = nextEnvironment();
-    const runs = Array.from({ length: 24 }, (_, i) => `run-${i}`);
+    const runs = Array.from({ length: 50 }, (_, i) => `run-${i}`);
     const answers = await Promise.all(
       runs.map((run) =>
         budget()
-          .take(run, env, { ...settings, perHour: 5 }, t0)
+          .take(run, env, { ...settings, perHour: 20 }, t0)
           .catch((error: Error) => error),
       ),
     );
-    const granted = answers.filter((a) => !(a instanceof Error) && a.granted);
-    expect(granted).toHaveLength(5);
+    // A storm of change gates is answered, not failed: a lost write is another run's grant.
+    expect(answers.filter((a) => a instanceof Error)).toEqual([]);
+    expect(answers.filter((a) => !(a instanceof Error) && a.granted)).toHaveLength(20);
   });
 
   it('pauses every environment after K failed changes within the window, until a person resumes it', async () => {
