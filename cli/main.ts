@@ -34,6 +34,9 @@ async function main(argv: string[]): Promise<number> {
       region: { type: 'string' },
       account: { type: 'string' },
       aws: { type: 'boolean', default: false },
+      org: { type: 'boolean', default: false },
+      settings: { type: 'string' },
+      'role-name': { type: 'string' },
       queue: { type: 'string' },
       table: { type: 'string' },
       package: { type: 'string' },
@@ -80,6 +83,9 @@ async function main(argv: string[]): Promise<number> {
         aws: values.aws,
         region: values.region,
         json: values.json,
+        org: values.org,
+        settings: values.settings,
+        roleName: values['role-name'],
       });
     case 'new':
       return (await import('./new-runbook-command.js')).newRunbook(

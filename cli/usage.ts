@@ -46,6 +46,10 @@ Commands:
                              every function and published version on a Lambda runtime deprecated
                              or deprecated within 180 days, with the dates, the aliases routing to
                              it and the runtime to move to; a simulated account unless --aws
+  runtimes --org [--settings <file>] [--aws --role-name <role>] [--json]
+                             the same for every account and region runbooks:accounts registers
+                             (--settings, default cdk.context.json), 8 at a time, one table;
+                             simulated accounts unless --aws, which assumes --role-name in each
   start <runbook> alarm=<name> | ${startWordsUsage}
         [<parameter>=<value> ...] [force=true] --dispatcher <function> [--region <region>]
                              start a runbook in a deployed stack through its dispatcher (same

@@ -4,8 +4,12 @@ import { SimulatedAccount } from './account/simulated-account.js';
  * A simulated account with functions and published versions on runtimes old and new, for
  * `runbook runtimes` without AWS: aliases still route traffic to some old versions.
  */
-export function runtimeDemoAccount(now: Date): SimulatedAccount {
-  const account = new SimulatedAccount({ start: now });
+export function runtimeDemoAccount(now: Date, accountId?: string, region?: string): SimulatedAccount {
+  const account = new SimulatedAccount({
+    start: now,
+    ...(accountId ? { accountId } : {}),
+    ...(region ? { region } : {}),
+  });
   const { lambda } = account;
   const healthy = { errorRate: 0, durationMs: 100 };
   const fn = (name: string, runtimes: readonly string[], aliases: Readonly<Record<string, string>> = {}) => {
