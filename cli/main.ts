@@ -78,6 +78,12 @@ async function main(argv: string[]): Promise<number> {
         json: values.json,
       });
     }
+    case 'status':
+      return (await import('./status-command.js')).statusCommand({
+        table: values.table,
+        region: values.region,
+        json: values.json,
+      });
     case 'runtimes':
       return (await import('./runtimes-command.js')).runtimesCommand({
         aws: values.aws,

@@ -45,6 +45,8 @@ export async function startCommand(words: readonly string[], options: StartOptio
     startRequest: {
       runbook: command.runbook,
       ...('alarm' in command.on ? { alarm: command.on.alarm } : { target: command.on.target }),
+      ...(command.where?.account ? { account: command.where.account } : {}),
+      ...(command.where?.region ? { region: command.where.region } : {}),
       parameters: { ...command.parameters },
       requestedBy: `cli:${userInfo().username}`,
       force: command.force,

@@ -39,6 +39,10 @@ Commands:
   resume --table <lease table> --by <person> [--region <r>]
                              resume automatic remediation the circuit breaker paused (the stack's
                              LeaseTableName); until then every run asks a human
+  status --table <lease table> [--region <r>] [--json]
+                             what automation is doing in every account the platform acts in:
+                             the circuit breaker, automated changes of the last hour per
+                             environment, targets runs hold and cool-downs, by account and region
   redrive-failed-dispatches --queue <url> [--dry-run] [--region <r>]
                              send the events platform functions failed on (the stack's
                              FailedInvocationsQueueUrl) back to them once the cause is fixed
@@ -50,10 +54,11 @@ Commands:
                              the same for every account and region runbooks:accounts registers
                              (--settings, default cdk.context.json), 8 at a time, one table;
                              simulated accounts unless --aws, which assumes --role-name in each
-  start <runbook> alarm=<name> | ${startWordsUsage}
+  start <runbook> alarm=<name> | ${startWordsUsage} [account=<id> [region=<r>]]
         [<parameter>=<value> ...] [force=true] --dispatcher <function> [--region <region>]
                              start a runbook in a deployed stack through its dispatcher (same
-                             lease, cool-down and target checks as alarms); AWS credentials needed
+                             lease, cool-down and target checks as alarms); AWS credentials needed.
+                             account=: a hub's registered workload account (function=<ARN> names it)
   dispatch --event <file> [--routes <file>] [--account <id>] [--region <r>] [--aws] [--dry-run]
                              what an event (alarm state change, AWS Health notice, RotationFailed,
                              start request) would start, or why it starts nothing, decided as the

@@ -41,7 +41,7 @@ export class SlashCommandUsageError extends PlatformError {
 const usage = [
   '`/runbook list`: the runbooks and when they ask for approval',
   '`/runbook start <runbook> alarm=<alarm name> [force=true]`: run a runbook on what the alarm watches (`force` skips the cool-down)',
-  `\`/runbook start <runbook> ${startWordsUsage} [<parameter>=<value> ...] [force=true]\`: run it on a resource you name`,
+  `\`/runbook start <runbook> ${startWordsUsage} [account=<id> [region=<r>]] [<parameter>=<value> ...] [force=true]\`: run it on a resource you name, in a registered workload account if you say which (or name the function by its ARN)`,
   '`/runbook status <execution name or ARN>`: how a run is going',
   '`/runbook resume`: resume automatic remediation the circuit breaker paused (approvers only)',
   '`/runbook help`: this text',
@@ -187,7 +187,12 @@ export async function answerLater(
     const outcome = await startManually(
       'alarm' in command.on
         ? { ...request, alarmName: command.on.alarm }
-        : { ...request, target: parseTarget(command.on.target), parameters: command.parameters },
+        : {
+            ...request,
+            target: parseTarget(command.on.target),
+            parameters: command.parameters,
+            ...(command.where ? { where: command.where } : {}),
+          },
       { clients: deps.clients, now: deps.now, metrics: deps.metrics, config: deps.dispatcher },
     );
     return startAnswer(outcome);

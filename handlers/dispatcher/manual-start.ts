@@ -5,7 +5,7 @@ import { executionNameOf, runbookTag } from '../lib/alarm-routing.js';
 import { InvalidInputError } from '../lib/errors.js';
 import { type Target, targetKey } from '../lib/targets.js';
 import { cloudwatchLookups } from './alarm-lookups.js';
-import { admit, type Decision, type DecisionDeps } from './decision.js';
+import { admit, type Decision, type DecisionDeps, foreignProblem, refuse } from './decision.js';
 import { decideAlarm } from './dispatch-alarm.js';
 import { type DispatcherDeps, deployedIds, deployedRunbookOf } from './dispatcher-config.js';
 import { act, type DispatchOutcome } from './launch.js';
@@ -24,7 +24,15 @@ interface ManualStartBase {
  */
 export type ManualStart =
   | (ManualStartBase & { readonly alarmName: string })
-  | (ManualStartBase & { readonly target: Target; readonly parameters: Readonly<Record<string, string>> });
+  | (ManualStartBase & {
+      readonly target: Target;
+      readonly parameters: Readonly<Record<string, string>>;
+      /**
+       * The workload account (and region) the target is in.
+       * @default the platform's own account and region
+       */
+      readonly where?: { readonly account: string; readonly region?: string };
+    });
 
 /** The input of an execution a person started on a named target (no alarm behind it). */
 export interface ManualStartInput {
@@ -85,6 +93,12 @@ function eventMetrics(
 function decideOnTarget(request: Extract<ManualStart, { target: Target }>, deps: DecisionDeps): Decision {
   const now = deps.now();
   const target = targetKey(request.target);
+  // A target in a workload account: registered, in a region registered for it (default: the hub's).
+  const place = request.where
+    ? { account: request.where.account, region: request.where.region ?? deps.config.region }
+    : undefined;
+  const foreign = place && foreignProblem(place, deps.config, 'the request names a target in');
+  if (foreign) return refuse(request.runbook, target, foreign, 'ForeignEvents');
   const input: ManualStartInput = {
     manualStart: {
       target,
@@ -102,10 +116,12 @@ function decideOnTarget(request: Extract<ManualStart, { target: Target }>, deps:
         request.runbook,
         target,
         now,
-        JSON.stringify({ ...input, at: epochIso(now) }),
+        // Where, too: the same request for two accounts is two runs.
+        JSON.stringify({ ...input, at: epochIso(now), ...(place ? { place } : {}) }),
       ),
       input: { ...input },
       reason: `started by ${request.requestedBy}`,
+      ...(place ? { place } : {}),
     },
     { requestedBy: request.requestedBy, force: request.force },
     'person',

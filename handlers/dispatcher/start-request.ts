@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { InvalidInputError } from '../lib/errors.js';
 import { problemsOf } from '../lib/parse-input.js';
-import { nonEmptyString } from '../lib/schemas.js';
-import { parseTarget } from '../lib/targets.js';
+import { accountId, nonEmptyString } from '../lib/schemas.js';
+import { parseTarget, regionPattern } from '../lib/targets.js';
 import type { ManualStart } from './manual-start.js';
 
 /**
@@ -15,6 +15,9 @@ export const startRequestSchema = z.object({
     alarm: z.optional(nonEmptyString()),
     /** A target key: `lambda:<function>[:<alias>]`, `sqs:<queue>`, `secret:<name>`. */
     target: z.optional(nonEmptyString()),
+    /** The workload account (and region) the target is in; default: the platform's own. */
+    account: z.optional(accountId()),
+    region: z.optional(z.string().check(z.regex(regionPattern, 'is not a region'))),
     parameters: z._default(
       z.record(z.string().check(z.regex(/^[a-zA-Z]+$/)), z.string().check(z.maxLength(256))),
       {},
@@ -35,12 +38,20 @@ export function isStartRequest(event: unknown): boolean {
 export function manualStartOf(event: unknown): ManualStart {
   const parsed = startRequestSchema.safeParse(event);
   if (!parsed.success) throw new InvalidInputError(`not a start request: ${problemsOf(parsed.error, event)}`);
-  const { runbook, alarm, target, parameters, requestedBy, force } = parsed.data.startRequest;
+  const { runbook, alarm, target, parameters, requestedBy, force, account, region } =
+    parsed.data.startRequest;
   if ((alarm === undefined) === (target === undefined)) {
     throw new InvalidInputError('a start request names either an alarm or a target');
   }
+  if (alarm !== undefined && (account !== undefined || region !== undefined))
+    throw new InvalidInputError('account and region go with a target, not an alarm');
+  if (region !== undefined && account === undefined) throw new InvalidInputError('region goes with account');
   const request = { runbook, requestedBy, force };
-  return alarm !== undefined
-    ? { ...request, alarmName: alarm }
-    : { ...request, target: parseTarget(target ?? ''), parameters };
+  if (alarm !== undefined) return { ...request, alarmName: alarm };
+  return {
+    ...request,
+    target: parseTarget(target ?? ''),
+    parameters,
+    ...(account === undefined ? {} : { where: { account, ...(region === undefined ? {} : { region }) } }),
+  };
 }

@@ -1,11 +1,24 @@
 import { PlatformError } from './errors.js';
-import { parseTarget, targetKey, targetKinds, targetKindTable } from './targets.js';
+import {
+  accountIdPattern,
+  parseTarget,
+  regionPattern,
+  targetKey,
+  targetKinds,
+  targetKindTable,
+} from './targets.js';
 
 /** A start people ask for by words: `start <runbook> alarm=<name> | function=… [name=value …] [force=true]`. */
 export interface StartWords {
   readonly runbook: string;
   /** What to run it on: what an alarm watches, or a target named outright (its key). */
   readonly on: { readonly alarm: string } | { readonly target: string };
+  /**
+   * The workload account (and region) a named target is in: `account=<id> [region=<r>]`, or the
+   * account and region of a function named by its ARN.
+   * @default the platform's own account and region
+   */
+  readonly where?: { readonly account: string; readonly region?: string };
   readonly parameters: Readonly<Record<string, string>>;
   readonly force: boolean;
 }
@@ -32,6 +45,47 @@ export const startWordsUsage = targetKinds
   .join(' | ');
 /** Parameter values are short printable text. */
 const parameterValue = /^[\x21-\x7e]{1,256}$/;
+
+/** A Lambda function ARN, unqualified or with an alias: partition, region, account, name, alias. */
+const functionArnPattern = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([^:]+)(?::([^:]+))?$/;
+
+/**
+ * Where a target named by words is: `account=` and `region=`, or a function's ARN (which names
+ * both, and then the words may not contradict it). Returns the target's value without the ARN.
+ */
+function placeOf(
+  subject: string,
+  value: string,
+  params: Map<string, string>,
+): { readonly value: string; readonly where?: StartWords['where'] } {
+  const account = params.get('account');
+  const region = params.get('region');
+  params.delete('account');
+  params.delete('region');
+  if (account !== undefined && !accountIdPattern.test(account))
+    throw new StartUsageError(`account=${account.slice(0, 20)}: is not a 12-digit account id`);
+  if (region !== undefined && !regionPattern.test(region))
+    throw new StartUsageError(`region=${region.slice(0, 30)}: is not a region`);
+  if (region !== undefined && account === undefined && !value.startsWith('arn:'))
+    throw new StartUsageError('region= goes with account=<id> (or a function ARN)');
+  const arn = subject === 'function' ? functionArnPattern.exec(value) : null;
+  if (!arn) {
+    if (value.startsWith('arn:'))
+      throw new StartUsageError(`${subject}=${value.slice(0, 100)}: is not a Lambda function ARN`);
+    return account === undefined
+      ? { value }
+      : { value, where: { account, ...(region === undefined ? {} : { region }) } };
+  }
+  const [, arnRegion = '', arnAccount = '', name = '', alias] = arn;
+  if ((account !== undefined && account !== arnAccount) || (region !== undefined && region !== arnRegion))
+    throw new StartUsageError(
+      `${subject}=${value.slice(0, 100)} is in ${arnAccount} ${arnRegion}, not where account=/region= say`,
+    );
+  return {
+    value: alias === undefined ? name : `${name}:${alias}`,
+    where: { account: arnAccount, region: arnRegion },
+  };
+}
 
 /**
  * The one grammar of a start, for the CLI (`runbook start`) and Slack (`/runbook start`): the
@@ -62,14 +116,23 @@ export function parseStartWords(words: readonly string[]): StartWords {
   const [subject = ''] = subjects;
   const value = params.get(subject) ?? '';
   params.delete(subject);
-  let on: StartWords['on'];
-  if (subject === 'alarm') on = { alarm: value };
-  else {
-    try {
-      on = { target: targetKey(parseTarget(`${startWords.get(subject)}:${value}`)) };
-    } catch (error) {
-      throw new StartUsageError(`${subject}=${value}: ${(error as Error).message}`);
-    }
+  if (subject === 'alarm') {
+    if (params.has('account') || params.has('region'))
+      throw new StartUsageError('account= and region= go with a named target, not alarm=');
+    return { runbook, on: { alarm: value }, parameters: Object.fromEntries(params), force: force === 'true' };
   }
-  return { runbook, on, parameters: Object.fromEntries(params), force: force === 'true' };
+  const { value: named, where } = placeOf(subject, value, params);
+  let on: StartWords['on'];
+  try {
+    on = { target: targetKey(parseTarget(`${startWords.get(subject)}:${named}`)) };
+  } catch (error) {
+    throw new StartUsageError(`${subject}=${named}: ${(error as Error).message}`);
+  }
+  return {
+    runbook,
+    on,
+    ...(where ? { where } : {}),
+    parameters: Object.fromEntries(params),
+    force: force === 'true',
+  };
 }

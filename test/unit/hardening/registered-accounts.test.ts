@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dispatchAlarm } from '../../../handlers/dispatcher/dispatch-alarm.js';
+import { dispatchEvent } from '../../../handlers/dispatcher/dispatch-event.js';
 import { alarmEvent } from '../../support/alarm-event.js';
 import { dispatchFixture } from '../../support/dispatch-fixture.js';
 
@@ -67,6 +68,48 @@ describe('events of registered workload accounts', () => {
       reason: `the event is from account ${account} in ${region}; this deployment acts in 123456789012 eu-west-1, ${spoke} eu-west-1 only`,
     });
     expect(counted).toContain('ForeignEvents');
+    expect(started()).toHaveLength(0);
+  });
+
+  /** A person's start request for `lambda:orders-api`, in `account` if given. */
+  const personStarts = (account?: string, region?: string) => ({
+    startRequest: {
+      runbook: 'lambda-throttling',
+      target: 'lambda:orders-api',
+      requestedBy: 'slack:U01ONCALL',
+      ...(account ? { account } : {}),
+      ...(region ? { region } : {}),
+    },
+  });
+
+  it('starts a person’s run in the registered account they name, and one per account for the same name', async () => {
+    const { deps, started } = await hub();
+    const outcomes = await Promise.all([
+      dispatchEvent(personStarts(spoke), deps),
+      dispatchEvent(personStarts(), deps),
+    ]);
+    expect(outcomes.flat().map((o) => o.action)).toEqual(['start', 'start']);
+    expect(
+      started()
+        .map((s) => dispatchOf(s.input).account)
+        .sort(),
+    ).toEqual(['123456789012', spoke]);
+    expect(dispatchOf(started().find((s) => dispatchOf(s.input).account === spoke)?.input)).toMatchObject({
+      environment: 'prod',
+      locks: [`${spoke}/eu-west-1/lambda:orders-api`, `account:${spoke}:eu-west-1`],
+    });
+  });
+
+  it('refuses a person’s start in an account or region the hub does not act in, starting nothing', async () => {
+    const { deps, started, counted } = await hub();
+    const [unregistered] = await dispatchEvent(personStarts('999988887777'), deps);
+    expect(unregistered).toMatchObject({
+      action: 'ignore',
+      reason: expect.stringContaining('the request names a target in account 999988887777 in eu-west-1'),
+    });
+    const [elsewhere] = await dispatchEvent(personStarts(spoke, 'us-east-1'), deps);
+    expect(elsewhere).toMatchObject({ action: 'ignore' });
+    expect(counted.filter((m) => m === 'ForeignEvents')).toHaveLength(2);
     expect(started()).toHaveLength(0);
   });
 });

@@ -72,4 +72,37 @@ describe('parseStartWords', () => {
   it('quotes a long wrong word cut short', () => {
     expect(() => parseStartWords(['rb', 'y'.repeat(100)])).toThrow(`"${'y'.repeat(60)}" is not key=value`);
   });
+
+  it('names a target in a workload account with account= and region=, or by a function ARN', () => {
+    expect(parseStartWords(words('rb function=orders-api:live account=444455556666'))).toMatchObject({
+      on: { target: 'lambda:orders-api:live' },
+      where: { account: '444455556666' },
+      parameters: {},
+    });
+    expect(
+      parseStartWords(words('rb queue=orders-dlq account=444455556666 region=eu-central-1')).where,
+    ).toEqual({ account: '444455556666', region: 'eu-central-1' });
+    expect(
+      parseStartWords(words('rb function=arn:aws:lambda:eu-west-1:444455556666:function:orders-api:live')),
+    ).toMatchObject({
+      on: { target: 'lambda:orders-api:live' },
+      where: { account: '444455556666', region: 'eu-west-1' },
+    });
+    expect(parseStartWords(words('rb function=orders-api')).where).toBeUndefined();
+  });
+
+  it.each([
+    ['rb function=a account=4444', 'account=4444: is not a 12-digit account id'],
+    ['rb function=a account=444455556666 region=mars', 'region=mars: is not a region'],
+    ['rb function=a region=eu-west-1', 'region= goes with account=<id>'],
+    ['rb alarm=x account=444455556666', 'account= and region= go with a named target, not alarm='],
+    ['rb function=arn:aws:sqs:eu-west-1:444455556666:q', 'is not a Lambda function ARN'],
+    [
+      'rb function=arn:aws:lambda:eu-west-1:444455556666:function:a account=111122223333',
+      'is in 444455556666 eu-west-1, not where account=/region= say',
+    ],
+    ['rb function=arn:aws:lambda:eu-west-1:444455556666:function:a:7', 'is not a Lambda alias name'],
+  ])('refuses %j: %s', (text, message) => {
+    expect(() => parseStartWords(words(text))).toThrow(message);
+  });
 });
