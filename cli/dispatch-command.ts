@@ -70,6 +70,7 @@ function previewConfig(event: unknown, options: PreviewOptions): DispatcherConfi
     // The CDK app's default environment: a preview decides no approval.
     environment: 'dev',
     accounts: [],
+    organizationalUnits: [],
     runbooks: Object.fromEntries(
       runbooks.map((r) => [
         r.id,

@@ -34,6 +34,7 @@ export function dispatcherAccount(options: DispatcherAccountOptions) {
       region: account.identity.region,
       environment: 'dev',
       accounts: options.accounts ?? [],
+      organizationalUnits: [],
       runbooks: {
         'api-5xx-spike': {
           stateMachineArn,

@@ -71,16 +71,28 @@ export function createApp(
         'runbooks:organization needs the hub account and region: synthesize with the hub account’s credentials, or set hubAccountId and hubRegion in runbooks:organization',
       );
     }
+    const hub = {
+      accountId: hubAccount,
+      region: hubRegion,
+      organizationId: organization.organizationId,
+      stackName: stack.stackName,
+    };
     spoke = new SpokeStack(app, `LambdaRunbooksSpoke-${environment}`, {
-      description: `Lets the runbook hub ${hubAccount} (${stack.stackName}) act in this account. Deploy to workload accounts with a StackSet.`,
-      hub: {
-        accountId: hubAccount,
-        region: hubRegion,
-        organizationId: organization.organizationId,
-        stackName: stack.stackName,
-      },
+      description: `Lets the runbook hub ${hubAccount} (${stack.stackName}) act in this account. Deploy to the workload accounts listed by id with a StackSet.`,
+      hub,
       runbooks,
     });
+    // One per OU: its accounts forward to the OU's own bus on the hub, which tells the hub whose they are.
+    for (const unit of accounts.flatMap((a) =>
+      'organizationalUnitId' in a ? [a.organizationalUnitId] : [],
+    )) {
+      new SpokeStack(app, `LambdaRunbooksSpoke-${environment}-${unit}`, {
+        description: `Lets the runbook hub ${hubAccount} (${stack.stackName}) act in the accounts of ${unit}. Deploy to that OU with a StackSet.`,
+        hub,
+        runbooks,
+        organizationalUnitId: unit,
+      });
+    }
   }
   if (!slackAccess) {
     Annotations.of(stack).addWarningV2(

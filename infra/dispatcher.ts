@@ -39,6 +39,15 @@ export interface DispatcherProps {
   }[];
   /** The deployment's environment. */
   readonly environment: Environment;
+  /**
+   * Organizational units whose accounts it acts in (their events come through the unit's bus).
+   * @default none
+   */
+  readonly organizationalUnits?: readonly {
+    readonly organizationalUnitId: string;
+    readonly environment: Environment;
+    readonly regions: readonly string[];
+  }[];
   /** The lease table. */
   readonly leaseTable: ITable;
   /** Where the function's own alarm notifies. */
@@ -77,6 +86,7 @@ export class Dispatcher extends Construct {
       region: stack.region,
       environment: props.environment,
       accounts: props.accounts ?? [],
+      organizationalUnits: props.organizationalUnits ?? [],
     });
     // `Default`: the function keeps the logical IDs it has as a direct child of the stack.
     this.platformFunction = new PlatformFunction(this, 'Default', {

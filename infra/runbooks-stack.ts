@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -28,6 +28,7 @@ import { Dispatcher } from './dispatcher.js';
 import { statementsFor } from './function-grants.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { OrganizationAccess } from './organization-access.js';
+import { OrganizationalUnitBus } from './organizational-unit-bus.js';
 import { PlatformFunction } from './platform-function.js';
 import { platformKey, platformTopic } from './platform-key.js';
 import { RunbookStateMachine } from './runbook-state-machine.js';
@@ -81,21 +82,25 @@ export interface RunbooksStackProps extends StackProps {
   };
 }
 
-/**
- * The workload accounts the dispatcher starts runs in, each under its environment's approval
- * policy: those listed by id. An OU's accounts are not acted in yet: synth says so.
- */
-function registeredAccounts(stack: Stack, props: RunbooksStackProps) {
-  const accounts = props.organization?.accounts ?? [];
-  const byOu = accounts.flatMap((a) => ('organizationalUnitId' in a ? [a.organizationalUnitId] : []));
-  if (byOu.length > 0) {
-    Annotations.of(stack).addWarningV2(
-      'runbooks:accounts',
-      `Events of the accounts of ${byOu.join(', ')} start nothing here: a hub acts in accounts listed by id; OU membership is not supported yet.`,
-    );
-  }
-  return accounts.flatMap((a) =>
+/** The workload accounts listed by id, each under its environment's approval policy. */
+function registeredAccounts(props: RunbooksStackProps) {
+  return (props.organization?.accounts ?? []).flatMap((a) =>
     'accountId' in a ? [{ accountId: a.accountId, environment: a.environment, regions: [...a.regions] }] : [],
+  );
+}
+
+/** The organizational units listed: their accounts' events come through the unit's own bus. */
+function registeredUnits(props: RunbooksStackProps) {
+  return (props.organization?.accounts ?? []).flatMap((a) =>
+    'organizationalUnitId' in a
+      ? [
+          {
+            organizationalUnitId: a.organizationalUnitId,
+            environment: a.environment,
+            regions: [...a.regions],
+          },
+        ]
+      : [],
   );
 }
 
@@ -212,14 +217,15 @@ export class RunbooksStack extends Stack {
       if (actsInWorkloadAccounts(step)) workloadSteps.push(fn);
       return [step.name, fn.function] as const;
     });
-    if (props.organization) {
+    const hub = props.organization && {
+      accountId: this.account,
+      region: this.region,
+      organizationId: props.organization.organizationId,
+      stackName: this.stackName,
+    };
+    if (props.organization && hub) {
       new OrganizationAccess(this, 'Organization', {
-        hub: {
-          accountId: this.account,
-          region: this.region,
-          organizationId: props.organization.organizationId,
-          stackName: this.stackName,
-        },
+        hub,
         accounts: props.organization.accounts,
         workloadSteps,
       });
@@ -244,7 +250,8 @@ export class RunbooksStack extends Stack {
       eventTriggers: eventTriggersOf(props.runbooks),
       ...(props.routes ? { routes: props.routes } : {}),
       changeBudget: props.changeBudget ?? defaultChangeBudget,
-      accounts: registeredAccounts(this, props),
+      accounts: registeredAccounts(props),
+      organizationalUnits: registeredUnits(props),
       environment: props.environment,
       leaseTable: leases,
       alarmTopic: platformAlarms,
@@ -252,6 +259,16 @@ export class RunbooksStack extends Stack {
       failedInvocations,
     });
     declared.push({ fn: dispatcher.platformFunction, permissions: dispatcherFunction.permissions });
+    if (hub) {
+      for (const unit of registeredUnits(props)) {
+        new OrganizationalUnitBus(this, `Unit-${unit.organizationalUnitId}`, {
+          hub,
+          organizationalUnitId: unit.organizationalUnitId,
+          runbooks: props.runbooks,
+          dispatcher,
+        });
+      }
+    }
     new CfnOutput(this, 'DispatcherFunctionName', {
       description: 'What `runbook start --dispatcher` invokes to start a runbook by hand',
       value: dispatcher.platformFunction.function.functionName,

@@ -10,7 +10,6 @@ import {
 } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { alarmTriggerPattern } from '../handlers/dispatcher/trigger-patterns.js';
 import type { Permission, ResourceKind } from '../handlers/lib/define-step.js';
 import {
   actsInWorkloadAccounts,
@@ -18,11 +17,12 @@ import {
   spokeKinds,
   spokeRoleName,
   stepRolePath,
+  unitBusName,
 } from '../handlers/lib/spoke-role.js';
 import { testEventRegistry } from '../handlers/runtime-upgrade/contract.js';
 import { stepsOf } from '../handlers/step-catalogue.js';
-import { eventTriggersOf } from '../runbooks/deployment.js';
 import type { Runbook } from '../runbooks/runbook.js';
+import { forwardedPatterns } from './forwarded-patterns.js';
 import { type GrantScope, statementsFor } from './function-grants.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 
@@ -45,6 +45,12 @@ export interface SpokeStackProps extends StackProps {
   readonly hub: HubIdentity;
   /** The runbooks the hub deploys: the spoke role carries what their steps need, nothing more. */
   readonly runbooks: readonly Runbook[];
+  /**
+   * The organizational unit this spoke is for: it forwards to the hub's bus of that unit, which
+   * tells the hub the account is the unit's.
+   * @default accounts listed by id: the hub's default bus
+   */
+  readonly organizationalUnitId?: string;
 }
 
 /**
@@ -63,14 +69,15 @@ export class SpokeStack extends Stack {
     const hubBus = EventBus.fromEventBusArn(
       this,
       'HubBus',
-      `arn:${this.partition}:events:${hub.region}:${hub.accountId}:event-bus/default`,
+      `arn:${this.partition}:events:${hub.region}:${hub.accountId}:event-bus/${props.organizationalUnitId ? unitBusName(hub, props.organizationalUnitId) : 'default'}`,
     );
     // Sending to another account's bus takes a role of the sending account, and the hub's bus
     // policy lets the organization's accounts put events on it.
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
     const forwarder = new Role(this, 'ForwardToHub', {
       assumedBy: new ServicePrincipal('events.amazonaws.com'),
-      description: 'Lets EventBridge put this account’s incident events on the runbook hub’s bus',
+      // IAM takes Latin-1 only in descriptions: no typographic apostrophes.
+      description: "Lets EventBridge put this account's incident events on the runbook hub's bus",
     });
     forwarder.addToPolicy(
       new PolicyStatement({ actions: ['events:PutEvents'], resources: [hubBus.eventBusArn] }),
@@ -81,18 +88,7 @@ export class SpokeStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
     nagAcknowledgements.deadLetterQueue(undelivered);
-    const patterns = [
-      { name: 'Alarms', pattern: alarmTriggerPattern },
-      ...eventTriggersOf(props.runbooks).map((trigger) => ({
-        name: `${trigger.runbook}-${trigger.pattern.source[0]}`,
-        pattern: trigger.pattern,
-      })),
-    ];
-    const forwarded = new Set<string>();
-    for (const { name, pattern } of patterns) {
-      const key = JSON.stringify(pattern);
-      if (forwarded.has(key)) continue;
-      forwarded.add(key);
+    for (const { name, pattern } of forwardedPatterns(props.runbooks)) {
       new Rule(this, `Forward-${name}`, {
         description: `Forwards ${pattern['detail-type'].join(', ')} to the runbook hub ${hub.accountId}`,
         eventPattern: {
@@ -132,7 +128,7 @@ export class SpokeStack extends Stack {
     const statements = statementsFor(spokePermissions(props.runbooks), spokeScope(this, hub));
     // A managed policy: the role's inline policies share one 10,240-character quota.
     const policy = new ManagedPolicy(this, 'ExecutionPolicy', {
-      description: 'What the runbooks’ steps do in this account',
+      description: "What the runbooks' steps do in this account",
       statements,
       roles: [this.executionRole],
     });

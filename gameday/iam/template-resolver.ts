@@ -189,7 +189,14 @@ export class TemplateResolver {
       }
       case 'AWS::Events::Rule': {
         const name = given('Name') ?? generated;
-        return { ref: name, attributes: { Arn: arn('events', `rule/${name}`) } };
+        // A rule of a custom bus: `rule/<bus>/<name>`.
+        const bus = given('EventBusName');
+        const path = bus && bus !== 'default' ? `rule/${bus.split('/').pop()}/${name}` : `rule/${name}`;
+        return { ref: name, attributes: { Arn: arn('events', path) } };
+      }
+      case 'AWS::Events::EventBus': {
+        const name = given('Name') ?? generated;
+        return { ref: name, attributes: { Arn: arn('events', `event-bus/${name}`), Name: name } };
       }
       case 'AWS::Logs::LogGroup': {
         const name = given('LogGroupName') ?? generated;

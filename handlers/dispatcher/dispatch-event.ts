@@ -8,6 +8,7 @@ import { type EventEnvelope, type EventTrigger, triggerOf } from './event-trigge
 import { act, alarmRequest, type DispatchOutcome } from './launch.js';
 import { decideManualStart } from './manual-start.js';
 import { isStartRequest, manualStartOf } from './start-request.js';
+import { throughUnit } from './unit-delivery.js';
 
 /**
  * What an event declared by a runbook's trigger starts: each start it asks for, through the same
@@ -56,6 +57,9 @@ function deployedTriggers(deps: Pick<DecisionDeps, 'config' | 'triggers'>): read
  * these decisions; `runbook dispatch` shows them.
  */
 export async function decideEvent(event: unknown, deps: DecisionDeps): Promise<Decision[]> {
+  const unit = throughUnit(event, deps.config);
+  if (unit)
+    return 'refused' in unit ? [unit.refused] : decideEvent(unit.event, { ...deps, config: unit.config });
   if (isStartRequest(event)) return [await decideManualStart(manualStartOf(event), deps)];
   const trigger = triggerOf(event, deployedTriggers(deps));
   if (trigger) return decideTriggered(trigger, trigger.parse(event), deps);
@@ -77,6 +81,16 @@ export const eventPageSize = 50;
  * and the resource, so a redelivered page starts nothing twice.
  */
 export async function dispatchEvent(event: unknown, deps: DispatcherDeps): Promise<DispatchOutcome[]> {
+  const unit = throughUnit(event, deps.config);
+  if (unit && 'refused' in unit) return [await act(unit.refused, deps)];
+  if (unit) {
+    const { continueLater } = deps;
+    return dispatchEvent(unit.event, {
+      ...deps,
+      config: unit.config,
+      ...(continueLater ? { continueLater: (later: unknown) => continueLater(unit.wrap(later)) } : {}),
+    });
+  }
   const decisionDeps = { ...deps, alarms: cloudwatchLookups(deps.clients.cloudwatch) };
   const trigger = isStartRequest(event) ? undefined : triggerOf(event, deployedTriggers(deps));
   let decisions: Decision[];

@@ -63,6 +63,20 @@ export const dispatcherConfigSchema = z.object({
     ),
     [],
   ),
+  /**
+   * Organizational units whose accounts it acts in: their events come through the unit's own
+   * event bus, which only the unit's accounts may put events on.
+   */
+  organizationalUnits: z._default(
+    z.array(
+      z.object({
+        organizationalUnitId: nonEmptyString(),
+        environment: z.enum(environments),
+        regions: z.array(nonEmptyString()),
+      }),
+    ),
+    [],
+  ),
 });
 
 export type DispatcherConfig = z.infer<typeof dispatcherConfigSchema>;

@@ -24,6 +24,14 @@ export function spokeRoleArn(
 }
 
 /**
+ * The hub's event bus for the accounts of one organizational unit: only they may put events on
+ * it, so what arrives there is theirs (names: letters, digits, `.`, `-`, `_`, at most 256).
+ */
+export function unitBusName(hub: Pick<HubIdentity, 'stackName'>, organizationalUnitId: string): string {
+  return `${hub.stackName}-${organizationalUnitId}`;
+}
+
+/**
  * The IAM path of the hub's step roles. A spoke trusts the roles under it, so the hub's other
  * roles (the dispatcher's, Slack's) cannot act in workload accounts, and a new step's role is
  * trusted without redeploying every spoke.

@@ -143,8 +143,8 @@ describe('hub and spoke', () => {
       expect(target?.DeadLetterConfig).toBeDefined();
     }
     const forwarder = logicalIdOf(spokeJson, 'AWS::IAM::Role', 'ForwardToHub');
-    const [busPolicy] = Object.values(hubJson.Resources).filter(
-      (r) => r.Type === 'AWS::Events::EventBusPolicy',
+    const busPolicy = Object.values(hubJson.Resources).find(
+      (r) => r.Type === 'AWS::Events::EventBusPolicy' && r.Properties?.EventBusName === 'default',
     );
     const statement = hubResolver.resolve(busPolicy?.Properties?.Statement);
     const evaluator = await loadEvaluator();
@@ -172,14 +172,79 @@ describe('hub and spoke', () => {
     expect(document).not.toContain('secretsmanager:');
   });
 
-  it('has the dispatcher act in the accounts listed by id, each with its environment, and says it will not act in OUs', () => {
+  it('has the dispatcher act in the accounts listed by id and the OUs listed, each with its environment', () => {
     expect(JSON.stringify(hubJson)).toContain(
       '\\"accounts\\":[{\\"accountId\\":\\"444455556666\\",\\"environment\\":\\"prod\\",\\"regions\\":[\\"eu-west-1\\"]}]',
     );
-    Annotations.fromStack(stack).hasWarning(
-      '*',
-      Match.stringLikeRegexp('Events of the accounts of ou-ab12-cdef3456 start nothing here'),
+    expect(JSON.stringify(hubJson)).toContain(
+      '\\"organizationalUnits\\":[{\\"organizationalUnitId\\":\\"ou-ab12-cdef3456\\",\\"environment\\":\\"staging\\",\\"regions\\":[\\"eu-west-1\\"]}]',
     );
+  });
+
+  it('gives an OU its own bus on the hub, which only the OU’s accounts may put events on, and its own spoke stack forwarding there', async () => {
+    const unitBus = `arn:aws:events:${hub.region}:${hub.accountId}:event-bus/${stack.stackName}-ou-ab12-cdef3456`;
+    const unitSpoke = app.node.children.find(
+      (c) => c.node.id === 'LambdaRunbooksSpoke-prod-ou-ab12-cdef3456',
+    ) as Stack | undefined;
+    if (!unitSpoke) throw new Error('no spoke stack for the OU');
+    const unitJson = Template.fromStack(unitSpoke).toJSON() as TemplateJson;
+    const unitResolver = new TemplateResolver(unitJson, unitSpoke.stackName, {
+      accountId: spokeAccount,
+      region: 'eu-west-1',
+    });
+    for (const rule of Object.values(unitJson.Resources).filter((r) => r.Type === 'AWS::Events::Rule')) {
+      const [target] = unitResolver.resolve(rule.Properties?.Targets) as { Arn: string }[];
+      expect(target?.Arn).toBe(unitBus);
+    }
+    const policy = Object.values(hubJson.Resources).find(
+      (r) => r.Type === 'AWS::Events::EventBusPolicy' && r.Properties?.EventBusName !== 'default',
+    );
+    const statement = hubResolver.resolve(policy?.Properties?.Statement);
+    const forwarder = logicalIdOf(unitJson, 'AWS::IAM::Role', 'ForwardToHub');
+    const evaluator = await loadEvaluator();
+    const put = (paths: string[]) =>
+      evaluator?.evaluate({
+        principal: `arn:aws:sts::${spokeAccount}:assumed-role/${unitResolver.ref(forwarder)}/events`,
+        identityPolicies: policiesOf(unitJson, unitResolver, forwarder),
+        resourcePolicy: { Version: '2012-10-17', Statement: [statement] },
+        action: 'events:PutEvents',
+        resource: unitBus,
+        resourceAccount: hub.accountId,
+        context: {
+          'aws:PrincipalOrgID': organizationId,
+          'aws:PrincipalAccount': spokeAccount,
+          'aws:PrincipalOrgPaths': paths,
+        },
+      });
+    // An account of the OU, or of an OU nested in it, may; an account of another OU may not.
+    expect((await put([`${organizationId}/r-ab12/ou-ab12-cdef3456/`]))?.denied).toBeUndefined();
+    expect(
+      (await put([`${organizationId}/r-ab12/ou-ab12-cdef3456/ou-ab12-11112222/`]))?.denied,
+    ).toBeUndefined();
+    expect((await put([`${organizationId}/r-ab12/ou-ab12-99998888/`]))?.denied).toBeDefined();
+    // Its rules hand the dispatcher each event wrapped with the OU.
+    const dispatchRules = Object.values(hubJson.Resources).filter(
+      (r) =>
+        r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties?.EventBusName ?? '').includes('Unit'),
+    );
+    expect(dispatchRules.length).toBeGreaterThan(0);
+    for (const rule of dispatchRules) {
+      const [target] = rule.Properties?.Targets as { InputTransformer: unknown }[];
+      expect(target?.InputTransformer).toEqual({
+        InputPathsMap: { f1: '$' },
+        InputTemplate: '{"organizationalUnit":"ou-ab12-cdef3456","event":<f1>}',
+      });
+    }
+  });
+
+  it('writes IAM descriptions in the characters IAM takes (Latin-1)', () => {
+    for (const template of [hubJson, spokeJson]) {
+      for (const resource of Object.values(template.Resources)) {
+        if (!resource.Type.startsWith('AWS::IAM::')) continue;
+        const description = String(resource.Properties?.Description ?? '');
+        expect(description).toMatch(/^[\t\n\r\u0020-\u007E\u00A1-\u00FF]*$/);
+      }
+    }
   });
 
   it('keeps a single-account deployment as it was: no spoke, no paths, no bus policy', () => {

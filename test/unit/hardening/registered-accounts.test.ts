@@ -112,4 +112,45 @@ describe('events of registered workload accounts', () => {
     expect(counted.filter((m) => m === 'ForeignEvents')).toHaveLength(2);
     expect(started()).toHaveLength(0);
   });
+
+  describe('accounts of a registered organizational unit', () => {
+    const ou = 'ou-ab12-cdef3456';
+    const member = '777788889999';
+    async function hubWithUnit() {
+      const fixture = await hub();
+      const config = {
+        ...fixture.deps.config,
+        organizationalUnits: [
+          { organizationalUnitId: ou, environment: 'staging' as const, regions: ['eu-west-1'] },
+        ],
+      };
+      return { ...fixture, deps: { ...fixture.deps, config } };
+    }
+    const throughUnit = (unit: string, event: unknown) => ({ organizationalUnit: unit, event });
+
+    it('starts a run in the account the unit’s bus delivered an event of, under the unit’s environment', async () => {
+      const { deps, started } = await hubWithUnit();
+      const [outcome] = await dispatchEvent(throughUnit(ou, forwarded(member, 'eu-west-1')), deps);
+      expect(outcome).toMatchObject({ action: 'start', runbook: 'api-5xx-spike' });
+      expect(dispatchOf(started()[0]?.input)).toMatchObject({ account: member, environment: 'staging' });
+    });
+
+    it.each([
+      ['the same event not through the unit’s bus', (e: unknown) => e],
+      ['an OU the hub does not list', (e: unknown) => throughUnit('ou-ab12-99998888', e)],
+    ])('refuses %s, starting nothing', async (_what, wrap) => {
+      const { deps, started, counted } = await hubWithUnit();
+      const [outcome] = await dispatchEvent(wrap(forwarded(member, 'eu-west-1')), deps);
+      expect(outcome).toMatchObject({ action: 'ignore' });
+      expect(counted).toContain('ForeignEvents');
+      expect(started()).toHaveLength(0);
+    });
+
+    it('refuses an event of the unit in a region not registered for it', async () => {
+      const { deps, started } = await hubWithUnit();
+      const [outcome] = await dispatchEvent(throughUnit(ou, forwarded(member, 'us-east-1')), deps);
+      expect(outcome).toMatchObject({ action: 'ignore' });
+      expect(started()).toHaveLength(0);
+    });
+  });
 });
