@@ -170,7 +170,11 @@ export async function runScenario<World, Outcome extends object, Final extends o
     ? new SimulatedOrganization(scenario.organization.id, hub)
     : undefined;
   const members = (scenario.organization?.accounts ?? []).map((member) =>
-    (organization as SimulatedOrganization).addAccount(member.accountId),
+    (organization as SimulatedOrganization).addAccount(
+      member.accountId,
+      undefined,
+      member.organizationalUnitId,
+    ),
   );
   // The workload lives in the first member account of an organization, else beside the platform.
   const account = members[0] ?? hub;
@@ -244,16 +248,27 @@ export async function runScenario<World, Outcome extends object, Final extends o
     },
   });
   const world = scenario.setup(account, organization);
-  hub.bus.addRule(
-    { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
-    (event: BusEvent) => {
-      const detail = event.detail as AlarmStateChangeEvent['detail'];
-      const again = (event as { redelivery?: boolean }).redelivery ? ' (delivered again)' : '';
-      // An alarm of another account (forwarded by its spoke) is named with its account.
-      const of = event.account === hub.identity.accountId ? '' : `${event.account}/`;
-      add('alarm', `${of}${detail.alarmName}: ${detail.previousState.value} → ${detail.state.value}${again}`);
-    },
-  );
+  // Alarms as their account's bus sees them, and as the hub's does (where a forwarded one arrives):
+  // each transition once, redeliveries said so.
+  const told = new Set<string>();
+  for (const bus of [hub.bus, ...members.map((m) => m.bus)]) {
+    bus.addRule(
+      { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
+      (event: BusEvent) => {
+        const again = (event as { redelivery?: boolean }).redelivery === true;
+        if (!again && told.has(event.id)) return;
+        told.add(event.id);
+        const detail = event.detail as AlarmStateChangeEvent['detail'];
+        // An alarm of another account (a spoke's) is named with its account.
+        const of = event.account === hub.identity.accountId ? '' : `${event.account}/`;
+        const note = again ? ' (delivered again)' : '';
+        add(
+          'alarm',
+          `${of}${detail.alarmName}: ${detail.previousState.value} → ${detail.state.value}${note}`,
+        );
+      },
+    );
+  }
   hub.bus.addRule({ source: ['aws.secretsmanager'] }, (event: BusEvent) => {
     const detail = event.detail as { eventName?: string; errorMessage?: string };
     add(

@@ -17,6 +17,11 @@ export interface WorkloadAccount {
   readonly accountId: string;
   /** Whether the spoke stack is deployed there (its role, its forwarding rules). */
   readonly spoke: boolean;
+  /**
+   * The organizational unit it is in (whose spoke stack it then has).
+   * @default the organization's root
+   */
+  readonly organizationalUnitId?: string;
 }
 
 /** What a person can reach in a game day: the platform's account and its lease table. */

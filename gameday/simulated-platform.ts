@@ -20,7 +20,7 @@ import {
   runLocally,
   withoutSpoke,
 } from '../state-machines/local-executor.js';
-import type { BusEvent, EventPattern } from './account/event-bus.js';
+import { type BusEvent, type EventPattern, transformInput } from './account/event-bus.js';
 import type { LocalEngineEvent } from './account/execution-history.js';
 import { accessDeniedError, denialMessage } from './account/iam/access-denied.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
@@ -136,7 +136,11 @@ export class SimulatedPlatform {
     const members = organization.accounts.filter((a) => a !== account);
     for (const member of members) {
       if (options.spokeAccounts && !options.spokeAccounts.includes(member.identity.accountId)) continue;
-      const spoke = await deploySpoke(settings, member.identity, options.runbooks);
+      // The StackSet of its OU, when its OU is listed; else the one for accounts listed by id.
+      const unit = organization.unitOf(member.identity.accountId);
+      const spoke =
+        (unit && (await deploySpoke(settings, member.identity, options.runbooks, unit))) ||
+        (await deploySpoke(settings, member.identity, options.runbooks));
       if (!spoke)
         throw new Error('the settings make no hub (runbooks:organization): no spoke stack to deploy');
       platform.spokes.set(
@@ -187,7 +191,9 @@ export class SimulatedPlatform {
     for (const rule of installed.deployment.rules) {
       // Scheduled rules have no pattern: game days send their start requests themselves.
       if (rule.pattern)
-        account.bus.addRule(rule.pattern as EventPattern, (event) => this.pending.push({ rule, event }));
+        account
+          .eventBus(rule.busName)
+          .addRule(rule.pattern as EventPattern, (event) => this.pending.push({ rule, event }));
     }
   }
 
@@ -277,7 +283,10 @@ export class SimulatedPlatform {
           await this.toDeadLetters(rule, target.deadLetterArn, event, denialMessage(denial));
           continue;
         }
-        if (name === 'dispatcher') await this.invokeAsync(name, event, (e) => this.dispatch(e));
+        const input = target.inputTransformer
+          ? (transformInput(event as BusEvent, target.inputTransformer) as BusEvent)
+          : event;
+        if (name === 'dispatcher') await this.invokeAsync(name, input, (e) => this.dispatch(e));
         else if (name === 'release-lease')
           await this.invokeAsync(name, event, (e) => releaseLease(e as never, this.depsOf('release-lease')));
       }

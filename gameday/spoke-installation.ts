@@ -60,7 +60,7 @@ export class InstalledSpoke {
           ? await hub.iam.authorize(this.forwarderOf(target.roleArn), [this.putEvents(target.arn)])
           : undefined;
         if (hub && !denial) {
-          hub.bus.put(next.event);
+          hub.eventBus(target.arn.split('/').pop()).put(next.event);
           continue;
         }
         const why = denial ? denialMessage(denial) : `account ${busAccount} is not in the organization`;
@@ -87,7 +87,13 @@ export class InstalledSpoke {
     return {
       action: 'events:PutEvents',
       resource: busArn,
-      context: { 'aws:PrincipalAccount': accountId, ...this.orgOf(accountId, 'aws:PrincipalOrgID') },
+      context: {
+        'aws:PrincipalAccount': accountId,
+        ...this.orgOf(accountId, 'aws:PrincipalOrgID'),
+        ...(this.organization.account(accountId)
+          ? { 'aws:PrincipalOrgPaths': this.organization.orgPathsOf(accountId) }
+          : {}),
+      },
     };
   }
 

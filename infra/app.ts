@@ -27,7 +27,7 @@ export interface AppOptions {
 export function createApp(
   app = new App(),
   options: AppOptions = {},
-): { app: App; stack: RunbooksStack; spoke?: SpokeStack } {
+): { app: App; stack: RunbooksStack; spokes: readonly SpokeStack[] } {
   const settings = readContextSettings(app.node.getAllContext());
   const runbooks = options.runbooks ?? definitions;
   const environment = settings['runbooks:environment'];
@@ -64,7 +64,7 @@ export function createApp(
       : {}),
     env: { account: hubAccount, region: hubRegion },
   });
-  let spoke: SpokeStack | undefined;
+  const spokes: SpokeStack[] = [];
   if (organization && accounts) {
     if (!hubAccount || !hubRegion) {
       throw new Error(
@@ -77,21 +77,24 @@ export function createApp(
       organizationId: organization.organizationId,
       stackName: stack.stackName,
     };
-    spoke = new SpokeStack(app, `LambdaRunbooksSpoke-${environment}`, {
+    const spoke = new SpokeStack(app, `LambdaRunbooksSpoke-${environment}`, {
       description: `Lets the runbook hub ${hubAccount} (${stack.stackName}) act in this account. Deploy to the workload accounts listed by id with a StackSet.`,
       hub,
       runbooks,
     });
+    spokes.push(spoke);
     // One per OU: its accounts forward to the OU's own bus on the hub, which tells the hub whose they are.
     for (const unit of accounts.flatMap((a) =>
       'organizationalUnitId' in a ? [a.organizationalUnitId] : [],
     )) {
-      new SpokeStack(app, `LambdaRunbooksSpoke-${environment}-${unit}`, {
-        description: `Lets the runbook hub ${hubAccount} (${stack.stackName}) act in the accounts of ${unit}. Deploy to that OU with a StackSet.`,
-        hub,
-        runbooks,
-        organizationalUnitId: unit,
-      });
+      spokes.push(
+        new SpokeStack(app, `LambdaRunbooksSpoke-${environment}-${unit}`, {
+          description: `Lets the runbook hub ${hubAccount} (${stack.stackName}) act in the accounts of ${unit}. Deploy to that OU with a StackSet.`,
+          hub,
+          runbooks,
+          organizationalUnitId: unit,
+        }),
+      );
     }
   }
   if (!slackAccess) {
@@ -108,7 +111,7 @@ export function createApp(
     });
   }
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack, ...(spoke ? { spoke } : {}) };
+  return { app, stack, spokes };
 }
 
 /**

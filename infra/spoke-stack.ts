@@ -61,11 +61,14 @@ export interface SpokeStackProps extends StackProps {
  */
 export class SpokeStack extends Stack {
   readonly executionRole: Role;
+  /** The organizational unit it is for; undefined for the accounts listed by id. */
+  readonly organizationalUnitId: string | undefined;
 
   constructor(scope: Construct, id: string, props: SpokeStackProps) {
     // No bootstrap resources in the accounts a StackSet reaches: the template has no assets.
     super(scope, id, { ...props, synthesizer: new BootstraplessSynthesizer() });
     const { hub } = props;
+    this.organizationalUnitId = props.organizationalUnitId;
     const hubBus = EventBus.fromEventBusArn(
       this,
       'HubBus',

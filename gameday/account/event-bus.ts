@@ -35,7 +35,7 @@ function matches(pattern: unknown, value: unknown): boolean {
   return false;
 }
 
-/** The default event bus: rules match events and deliver them to their targets. */
+/** An event bus (the account's default, or a custom one): rules match events and deliver them to their targets. */
 export class EventBus {
   private readonly rules: { pattern: EventPattern; target: (event: BusEvent) => void }[] = [];
   readonly delivered: BusEvent[] = [];
@@ -48,4 +48,47 @@ export class EventBus {
     this.delivered.push(event);
     for (const rule of this.rules) if (matches(rule.pattern, event)) rule.target(event);
   }
+}
+
+/** A rule target's input transformer: variables by JSON path, and the template they fill. */
+export interface InputTransformer {
+  readonly InputPathsMap?: Readonly<Record<string, string>>;
+  readonly InputTemplate: string;
+}
+
+/** The value at a JSON path of the forms the platform's rules use (`$`, `$.a.b`). */
+function atPath(event: unknown, path: string): unknown {
+  if (path === '$') return event;
+  return path
+    .replace(/^\$\./, '')
+    .split('.')
+    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], event);
+}
+
+/**
+ * What a target with an input transformer is sent: the template with each `<variable>` replaced
+ * by its value as JSON, or, inside a string, by its text (escaped for the string).
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
+ */
+export function transformInput(event: BusEvent, transformer: InputTransformer): unknown {
+  const values = new Map(
+    Object.entries(transformer.InputPathsMap ?? {}).map(([name, path]) => [name, atPath(event, path)]),
+  );
+  const template = transformer.InputTemplate;
+  let filled = '';
+  let inString = false;
+  for (let i = 0; i < template.length; i += 1) {
+    const char = template[i] ?? '';
+    if (char === '"' && template[i - 1] !== '\\') inString = !inString;
+    const variable = char === '<' ? /^<([\w.-]+)>/.exec(template.slice(i)) : null;
+    if (!variable || !values.has(variable[1] ?? '')) {
+      filled += char;
+      continue;
+    }
+    const value = values.get(variable[1] ?? '');
+    const json = JSON.stringify(value);
+    filled += inString ? JSON.stringify(typeof value === 'string' ? value : json).slice(1, -1) : json;
+    i += variable[0].length - 1;
+  }
+  return JSON.parse(filled);
 }

@@ -81,7 +81,9 @@ export class SimulatedAccount {
   readonly identity: AccountIdentity;
   readonly clock: VirtualClock;
   readonly metrics = new MetricStore();
+  /** The default event bus. */
   readonly bus = new EventBus();
+  private readonly customBuses = new Map<string, EventBus>();
   readonly cloudwatch: SimulatedCloudWatch;
   readonly lambda: SimulatedLambda;
   readonly apiGateway: SimulatedApiGateway;
@@ -139,6 +141,17 @@ export class SimulatedAccount {
         ...(reserved === undefined ? {} : { reserved }),
       };
     });
+  }
+
+  /** The event bus of that name (created on first use, as a stack creates it), the default's too. */
+  eventBus(name = 'default'): EventBus {
+    if (name === 'default') return this.bus;
+    let bus = this.customBuses.get(name);
+    if (!bus) {
+      bus = new EventBus();
+      this.customBuses.set(name, bus);
+    }
+    return bus;
   }
 
   addWorkload(workload: Workload): void {

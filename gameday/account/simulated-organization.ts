@@ -8,6 +8,7 @@ import { SimulatedAccount } from './simulated-account.js';
  */
 export class SimulatedOrganization {
   private readonly members = new Map<string, SimulatedAccount>();
+  private readonly units = new Map<string, string>();
 
   constructor(
     /** The organization's id (`o-…`), what `aws:PrincipalOrgID` and `aws:ResourceOrgID` read. */
@@ -17,8 +18,15 @@ export class SimulatedOrganization {
     this.members.set(hub.identity.accountId, hub);
   }
 
-  /** A new member account, in the hub's region unless given, keeping the hub's time. */
-  addAccount(accountId: string, region = this.hub.identity.region): SimulatedAccount {
+  /**
+   * A new member account, in the hub's region unless given, keeping the hub's time; in an
+   * organizational unit when given (directly under the root), else in the root.
+   */
+  addAccount(
+    accountId: string,
+    region = this.hub.identity.region,
+    organizationalUnitId?: string,
+  ): SimulatedAccount {
     if (this.members.has(accountId)) throw new Error(`account ${accountId} is already a member`);
     const account = new SimulatedAccount({
       start: this.hub.clock.now(),
@@ -27,7 +35,23 @@ export class SimulatedOrganization {
       clock: this.hub.clock,
     });
     this.members.set(accountId, account);
+    if (organizationalUnitId) this.units.set(accountId, organizationalUnitId);
     return account;
+  }
+
+  /** The organizational unit an account is in, if not the root. */
+  unitOf(accountId: string): string | undefined {
+    return this.units.get(accountId);
+  }
+
+  /**
+   * `aws:PrincipalOrgPaths` of a principal of the account: `o-…/r-…/[ou-…/]`. An OU's id carries
+   * its root's (`ou-<root>-…`).
+   */
+  orgPathsOf(accountId: string): string[] {
+    const unit = this.units.get(accountId);
+    const root = `r-${(unit ?? this.id).split('-')[1] ?? 'root'}`;
+    return [`${this.id}/${root}/${unit ? `${unit}/` : ''}`];
   }
 
   /** The member account of that id, or undefined when it is not in the organization. */

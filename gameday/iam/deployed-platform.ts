@@ -29,6 +29,11 @@ export interface DeployedRuleTarget {
   readonly deadLetterArn?: string;
   /** The role EventBridge delivers as (another account's event bus takes one). */
   readonly roleArn?: string;
+  /** What the target is sent instead of the event: its input transformer. */
+  readonly inputTransformer?: {
+    readonly InputPathsMap?: Readonly<Record<string, string>>;
+    readonly InputTemplate: string;
+  };
 }
 
 /** A role of the deployment: its ARN (path included) and who may assume it. */
@@ -39,6 +44,8 @@ export interface DeployedRole {
 
 export interface DeployedRule {
   readonly arn: string;
+  /** The event bus the rule is on (`default` unless a custom one). */
+  readonly busName: string;
   readonly pattern?: unknown;
   readonly targets: readonly DeployedRuleTarget[];
 }
@@ -167,13 +174,20 @@ export class DeployedPlatform {
         case 'AWS::Events::Rule':
           this.rules.push({
             arn: resolver.attribute(id, 'Arn'),
+            busName: String(p().EventBusName ?? 'default'),
             pattern: p().EventPattern,
             targets: (
-              (p().Targets ?? []) as { Arn: string; DeadLetterConfig?: { Arn: string }; RoleArn?: string }[]
+              (p().Targets ?? []) as (Omit<DeployedRuleTarget, 'arn' | 'deadLetterArn'> & {
+                Arn: string;
+                DeadLetterConfig?: { Arn: string };
+                RoleArn?: string;
+                InputTransformer?: DeployedRuleTarget['inputTransformer'];
+              })[]
             ).map((t) => ({
               arn: t.Arn,
               ...(t.DeadLetterConfig ? { deadLetterArn: t.DeadLetterConfig.Arn } : {}),
               ...(t.RoleArn ? { roleArn: t.RoleArn } : {}),
+              ...(t.InputTransformer ? { inputTransformer: t.InputTransformer } : {}),
             })),
           });
           break;

@@ -24,9 +24,10 @@ interface SynthesizedStack {
   readonly template: Template;
 }
 
-/** What the CDK app synthesizes for some settings: the platform stack, and a hub's spoke stack. */
+/** What the CDK app synthesizes for some settings: the platform stack, and a hub's spoke stacks. */
 interface Synthesized extends SynthesizedStack {
-  readonly spoke?: SynthesizedStack;
+  /** For the accounts listed by id (no `organizationalUnitId`) and one per OU listed. */
+  readonly spokes: readonly (SynthesizedStack & { readonly organizationalUnitId?: string })[];
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -76,7 +77,7 @@ async function synthesize(
   runbooks: readonly RunbookDefinition[] | undefined,
 ): Promise<Synthesized> {
   const [{ App }, { createApp }] = await Promise.all([import('aws-cdk-lib'), import('../../infra/app.js')]);
-  const { app, stack, spoke } = createApp(
+  const { app, stack, spokes } = createApp(
     new App({
       builtinCloudFormationValidation: false,
       context: { ...settings, 'aws:cdk:bundling-stacks': [] },
@@ -88,7 +89,11 @@ async function synthesize(
   return {
     stackName: stack.stackName,
     template: templateOf(stack.stackName),
-    ...(spoke ? { spoke: { stackName: spoke.stackName, template: templateOf(spoke.stackName) } } : {}),
+    spokes: spokes.map((spoke) => ({
+      stackName: spoke.stackName,
+      template: templateOf(spoke.stackName),
+      ...(spoke.organizationalUnitId ? { organizationalUnitId: spoke.organizationalUnitId } : {}),
+    })),
   };
 }
 
@@ -144,14 +149,17 @@ export async function deployPlatform(
 }
 
 /**
- * The hub's spoke stack, as the StackSet deploys it into a workload account; undefined when the
- * settings make no hub (no `runbooks:organization`).
+ * The hub's spoke stack, as the StackSet deploys it into a workload account: the one for an
+ * organizational unit's accounts, or the one for accounts listed by id; undefined when the
+ * settings make no such spoke (no `runbooks:organization`, or the OU is not listed).
  */
 export async function deploySpoke(
   settings: DeploymentSettings,
   identity: AccountIdentity,
   runbooks?: readonly RunbookDefinition[],
+  organizationalUnitId?: string,
 ): Promise<DeployedPlatform | undefined> {
-  const { spoke } = await platformTemplate(settings, runbooks);
+  const { spokes } = await platformTemplate(settings, runbooks);
+  const spoke = spokes.find((s) => s.organizationalUnitId === organizationalUnitId);
   return spoke ? new DeployedPlatform(spoke.stackName, spoke.template, identity) : undefined;
 }

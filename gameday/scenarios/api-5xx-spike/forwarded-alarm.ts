@@ -7,6 +7,10 @@ export const organizationId = 'o-a1b2c3d4e5';
 /** A workload account the game days register with the hub (`runbooks:accounts`). */
 export const workloadAccount = '444455556666';
 
+/** An organizational unit the game days register with the hub, and an account of it. */
+export const organizationalUnit = 'ou-ab12-cdef3456';
+export const unitAccount = '888899990000';
+
 /** An account of the organization that is not registered with the hub. */
 export const unregisteredAccount = '777788889999';
 

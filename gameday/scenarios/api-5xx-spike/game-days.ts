@@ -10,7 +10,9 @@ import {
 } from './checkout-service.js';
 import {
   forwardSpokeAlarm,
+  organizationalUnit,
   organizationId,
+  unitAccount,
   unregisteredAccount,
   withTagPropagation,
   workloadAccount,
@@ -201,6 +203,39 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
         hubRegion: identity.region,
       },
       'runbooks:accounts': [{ accountId: workloadAccount, environment: 'prod', regions: [identity.region] }],
+    }),
+    setup: withTagPropagation,
+    inject: badDeploy,
+    expected: {
+      runbookOutcome: 'remediated',
+      executions: 1,
+      aliasVersion: '5',
+      alarmState: 'OK',
+      changes: 1,
+      escalations: 0,
+      changedAs: 'LambdaRunbooks-dev-spoke for alarm',
+    },
+  },
+  {
+    id: 'ou-account-bad-deploy',
+    ...checkoutGameDay,
+    description:
+      'A bad deploy in an account the hub knows only as a member of an organizational unit registered as staging: its spoke (the OU’s StackSet) forwards the alarm to the OU’s own bus on the hub, which only the OU’s accounts may put events on; the run acts there under the staging policy, which asks a person, who approves the rollback.',
+    environment: 'dev',
+    configuration: 'default',
+    organization: {
+      id: organizationId,
+      accounts: [{ accountId: unitAccount, spoke: true, organizationalUnitId: organizationalUnit }],
+    },
+    settings: (identity) => ({
+      'runbooks:organization': {
+        organizationId,
+        hubAccountId: identity.accountId,
+        hubRegion: identity.region,
+      },
+      'runbooks:accounts': [
+        { organizationalUnitId: organizationalUnit, environment: 'staging', regions: [identity.region] },
+      ],
     }),
     setup: withTagPropagation,
     inject: badDeploy,
