@@ -22,6 +22,18 @@ function decideTriggered(
 ): Decision[] {
   const foreign = foreignProblem(event, deps.config);
   if (foreign) return [refuse(trigger.runbook, null, foreign, 'ForeignEvents')];
+  // A trigger narrowed to the deployment's own resources of a kind (the secrets it rotates) acts
+  // on those only: a workload account's event of that kind is not one of them.
+  const home = event.account === deps.config.accountId && event.region === deps.config.region;
+  if (trigger.resources && !home)
+    return [
+      refuse(
+        trigger.runbook,
+        null,
+        `${trigger.runbook} acts on this deployment's own ${trigger.resources.kind} only, not those of account ${event.account} in ${event.region}`,
+        'ForeignEvents',
+      ),
+    ];
   return trigger.answer(event).map((answer) => {
     if ('refuse' in answer) {
       const { target, reason, metric } = answer.refuse;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { App, type Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadEvaluator, type PolicyDocument } from '../../gameday/account/iam/policy-evaluator.js';
 import { type Template as TemplateJson, TemplateResolver } from '../../gameday/iam/template-resolver.js';
@@ -229,7 +229,7 @@ describe('hub and spoke', () => {
     );
     expect(dispatchRules.length).toBeGreaterThan(0);
     for (const rule of dispatchRules) {
-      const [target] = rule.Properties?.Targets as { InputTransformer: unknown }[];
+      const [target] = (rule.Properties?.Targets ?? []) as { InputTransformer: unknown }[];
       expect(target?.InputTransformer).toEqual({
         InputPathsMap: { f1: '$' },
         InputTemplate: '{"organizationalUnit":"ou-ab12-cdef3456","event":<f1>}',

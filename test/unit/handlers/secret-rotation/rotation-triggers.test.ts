@@ -68,6 +68,31 @@ describe('dispatching a failed rotation', () => {
   });
 });
 
+describe('a failed rotation in a registered workload account', () => {
+  it('is refused: the hub rotates its own secrets only, and starts nothing', async () => {
+    const fixture = await dispatchFixture();
+    const spoke = '444455556666';
+    const deps = {
+      ...fixture.deps,
+      config: {
+        ...fixture.deps.config,
+        accounts: [{ accountId: spoke, environment: 'prod' as const, regions: ['eu-west-1'] }],
+      },
+    };
+    const event = rotationFailed(`arn:aws:secretsmanager:eu-west-1:${spoke}:secret:orders/db-a1B2c3`, {
+      account: spoke,
+    });
+    const [outcome] = await dispatchEvent(event, deps);
+    expect(outcome).toMatchObject({
+      action: 'ignore',
+      reason: expect.stringMatching(
+        /secret-rotation acts on this deployment's own .* only, not those of account 444455556666/,
+      ),
+    });
+    expect(fixture.started()).toHaveLength(0);
+  });
+});
+
 describe('consumersOf', () => {
   it('reads function:alias entries from the tag and the start parameter, once each', () => {
     expect(consumersOf('orders-api:live billing:live', 'orders-api:live,reports:blue', 20)).toEqual([
