@@ -43,6 +43,7 @@ describe('/runbook command text', () => {
     ['start lambda-throttling function=../../etc/passwd', 'function=../../etc/passwd: not a target'],
     ['status', 'status takes one execution name or ARN'],
     ['delete everything', 'unknown command "delete"'],
+    ['start api-5xx-spike alarm=a region=us-east-1', 'account= and region= go with a named target'],
   ])('explains what is wrong with "%s"', (text, message) => {
     expect(() => parseSlashCommand(text)).toThrow(message);
   });
@@ -54,7 +55,7 @@ describe('startProblem', () => {
 
   it.each([
     ['start __proto__ alarm=a', /^unknown runbook __proto__; known: api-5xx-spike/],
-    ['start api-5xx-spike alarm=a region=us-east-1', 'api-5xx-spike takes no parameters, not "region"'],
+    ['start api-5xx-spike alarm=a colour=red', 'api-5xx-spike takes no parameters, not "colour"'],
     ['start dlq-replay function=checkout-api', 'dlq-replay acts on queue targets, not on a function'],
   ])('refuses "%s" before anything is handed off', (text, reason) => {
     expect(startProblem(start(text), catalogue, new Date('2026-03-02T09:00:00Z'))).toMatch(reason);
