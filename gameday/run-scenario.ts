@@ -17,6 +17,7 @@ import {
 } from './iam/platform-configurations.js';
 import type { DeploymentSettings } from './iam/platform-deployment.js';
 import { injectFault } from './inject-fault.js';
+import { evidenceOfRun, type RunEvidence } from './run-evidence.js';
 import {
   type ExecutionFacts,
   mismatchesOf,
@@ -69,6 +70,8 @@ export interface ScenarioResult<Outcome extends object = object, Final extends o
   readonly timeToMitigateSeconds: number | null;
   /** Wall-clock milliseconds the whole scenario took. */
   readonly wallMs: number;
+  /** Each execution's signed evidence record, when asked for (`evidence`). */
+  readonly evidence?: RunEvidence;
 }
 
 /** The accounts of a game day: the platform's (the hub), and every account, the hub's first. */
@@ -99,6 +102,11 @@ export interface RunOptions {
    * @default the configuration's
    */
   readonly deployment?: DeployedPlatform;
+  /**
+   * Whether to build and sign each execution's evidence record, as the deployed platform does.
+   * @default false
+   */
+  readonly evidence?: boolean;
   /**
    * The runbooks the platform deploys: a team's own beside the built-in ones (`loadDefinitions`).
    * @default the built-in catalogue
@@ -345,6 +353,14 @@ export async function runScenario<World, Outcome extends object, Final extends o
     platform: { hub, leaseTable: platform.leaseTable },
   };
   const actual = await scenario.outcome(account, world, facts);
+  const evidence = options.evidence
+    ? await evidenceOfRun(
+        hub,
+        platform,
+        hub.stepFunctions.all().filter((e) => e.startDate.getTime() >= faultAt),
+        changes,
+      )
+    : undefined;
   const mismatches = mismatchesOf(scenario.expected, actual);
   const accessMismatches = accessMismatchesOf(
     (organization?.accounts ?? [hub]).flatMap((a) => a.iam.denied),
@@ -373,5 +389,6 @@ export async function runScenario<World, Outcome extends object, Final extends o
     timeToDetectSeconds: detected,
     timeToMitigateSeconds: mitigated,
     wallMs: Math.round(performance.now() - wallStart),
+    ...(evidence ? { evidence } : {}),
   };
 }

@@ -411,6 +411,13 @@ export class SimulatedPlatform {
     return definition;
   }
 
+  /** The runbook a deployed state machine runs, and its ASL as deployed. */
+  async deployedDefinitionOf(stateMachineArn: string): Promise<{ runbook: string; asl: unknown }> {
+    const runbook = await this.definitionOf(stateMachineArn);
+    const { renderAsl } = await import('../state-machines/render-asl.js');
+    return { runbook: runbook.id, asl: renderAsl(runbook) };
+  }
+
   private async run(execution: SimulatedExecution): Promise<void> {
     const runbook = await this.definitionOf(execution.stateMachine);
     const machineName = execution.stateMachine.split(':').pop() ?? '';

@@ -99,6 +99,7 @@ export async function answerApproval(answer: ApprovalAnswer, deps: ApprovalAnswe
     executionId: record.executionId,
     runbook: record.runbook,
     step: 'approval',
+    kind: 'approval',
     action: decided.status === 'approved' ? 'approve' : 'reject',
     target: record.approvalId,
     before: { status: 'pending' },

@@ -2,6 +2,7 @@ import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FisClient } from '@aws-sdk/client-fis';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchemasClient } from '@aws-sdk/client-schemas';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -28,6 +29,7 @@ import { SimulatedSecretsManager } from './secrets/simulated-secrets-manager.js'
 import { SimulatedApiGateway } from './simulated-api-gateway.js';
 import { SimulatedCloudWatch } from './simulated-cloudwatch.js';
 import { SimulatedDynamoDb } from './simulated-dynamodb.js';
+import { SimulatedKms } from './simulated-kms.js';
 import { SimulatedSchemas } from './simulated-schemas.js';
 import { SimulatedSns } from './simulated-sns.js';
 import { SimulatedStepFunctions } from './simulated-step-functions.js';
@@ -47,6 +49,7 @@ const allClientClasses: ClientClasses<ClientName> = {
   sqs: SQSClient,
   fis: FisClient,
   schemas: SchemasClient,
+  kms: KMSClient,
 };
 
 /**
@@ -94,6 +97,7 @@ export class SimulatedAccount {
   readonly secretsManager: SimulatedSecretsManager;
   readonly fis: SimulatedFis;
   readonly schemas: SimulatedSchemas;
+  readonly kms: SimulatedKms;
   /** Resource policies, customer-managed keys and the decision on every call made as a caller. */
   readonly iam: AccountIam;
   /** Every call a caller (a role session) made that IAM allowed, in order. */
@@ -120,6 +124,7 @@ export class SimulatedAccount {
     this.lambda = new SimulatedLambda(this.identity, this.metrics, this.clock);
     this.apiGateway = new SimulatedApiGateway(this.identity, this.metrics, this.clock);
     this.schemas = new SimulatedSchemas(this.identity, this.clock);
+    this.kms = new SimulatedKms(this.identity);
     this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
     this.secretsManager = new SimulatedSecretsManager(
       this.identity,
@@ -320,6 +325,7 @@ export class SimulatedAccount {
       },
       SecretsManagerClient: this.secretsManager.operations(),
       FisClient: this.fis.operations(),
+      KMSClient: this.kms.operations(),
       // Every SQS answer waits the account's wall-clock latency, if any (benchmarks).
       SQSClient: this.sqs.withWallLatency({
         GetQueueUrl: (input) => this.sqs.getQueueUrl(input),

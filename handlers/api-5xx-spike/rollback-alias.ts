@@ -93,6 +93,7 @@ const rollbackAliasOnce: StepCore<RollbackInput, RollbackResult, 'lambda'> = asy
     executionId: input.executionId,
     runbook: input.runbook,
     step: 'rollback-alias',
+    kind: 'alias-rollback',
     action: 'lambda:UpdateAlias',
     target: `${functionName}:${alias}`,
     before: currentConfig,

@@ -94,20 +94,23 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     return value;
   };
   const result = (done: boolean, stopped: boolean, reason: string): ReplayBatchResult => {
-    const moved =
-      progress.replayed + progress.quarantined - input.progress.replayed - input.progress.quarantined;
-    if (moved > 0) {
+    // Messages sent back to their queue and messages quarantined are changes of two kinds.
+    const record = (kind: 'replay' | 'quarantine', count: 'replayed' | 'quarantined') => {
+      if (progress[count] <= input.progress[count]) return;
       deps.audit.record({
         at: deps.now().toISOString(),
         executionId: input.executionId,
         runbook: 'dlq-replay',
         step: 'replay-batch',
-        action: 'replay-messages',
+        kind,
+        action: kind === 'replay' ? 'replay-messages' : 'quarantine-messages',
         target: input.dlqUrl,
-        before: { replayed: input.progress.replayed, quarantined: input.progress.quarantined },
-        after: { replayed: progress.replayed, quarantined: progress.quarantined, retries: progress.retries },
+        before: { [count]: input.progress[count] },
+        after: { [count]: progress[count], retries: progress.retries },
       });
-    }
+    };
+    record('replay', 'replayed');
+    record('quarantine', 'quarantined');
     return { ...progress, done, stopped, reason };
   };
 

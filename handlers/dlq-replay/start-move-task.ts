@@ -47,6 +47,7 @@ export const startMoveTask: StepCore<StartMoveTaskInput, MoveTaskStarted, 'sqs'>
     executionId: input.executionId,
     runbook: 'dlq-replay',
     step: 'start-move-task',
+    kind: 'replay',
     action: 'start-message-move-task',
     target: input.dlqArn,
     before: null,

@@ -7,7 +7,7 @@ import { idempotentStep } from '../lib/idempotent-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
-import { changedResource, currentValue, setValue } from './concurrency-api.js';
+import { changedResource, changeKindOf, currentValue, setValue } from './concurrency-api.js';
 import { describeChange } from './concurrency-change.js';
 import type { ConcurrencyChange } from './contract.js';
 
@@ -51,6 +51,7 @@ const applyOnce: StepCore<ApplyConcurrencyChangeInput, AppliedChange, 'lambda'> 
     executionId,
     runbook,
     step: 'apply-concurrency-change',
+    kind: changeKindOf(change),
     action: describeChange(change),
     target: changedResource(change),
     before: change.from,

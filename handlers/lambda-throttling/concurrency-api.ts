@@ -10,6 +10,7 @@ import {
   PutProvisionedConcurrencyConfigCommand,
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
+import type { ChangeKind } from '../lib/audit-trail.js';
 import type { ConcurrencyChange } from './contract.js';
 
 /** The value a change's setting has now: reserved, provisioned or a mapping's maximum concurrency (null: unset). */
@@ -81,6 +82,11 @@ export async function setValue(
       );
       return;
   }
+}
+
+/** The kind of change a concurrency change is, for the controls it evidences. */
+export function changeKindOf(change: ConcurrencyChange): ChangeKind {
+  return change.kind === 'provisioned-concurrency' ? 'provisioned-concurrency' : 'concurrency-change';
 }
 
 /** What an audit record names as the thing changed. */

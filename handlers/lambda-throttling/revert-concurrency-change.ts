@@ -4,7 +4,7 @@ import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
-import { changedResource, currentValue, setValue } from './concurrency-api.js';
+import { changedResource, changeKindOf, currentValue, setValue } from './concurrency-api.js';
 import type { ConcurrencyChange } from './contract.js';
 
 const inputSchema = z.object({
@@ -43,6 +43,7 @@ export const revertConcurrencyChange: StepCore<
     executionId,
     runbook,
     step: 'revert-concurrency-change',
+    kind: changeKindOf(change),
     action: `restore ${changedResource(change)}`,
     target: changedResource(change),
     before: current,

@@ -1,11 +1,35 @@
 import { logger } from './observability.js';
 
+/**
+ * The kinds of change the platform makes, each mapped to the controls it evidences (the control
+ * matrix); `change` is any other (a team's own runbook's), evidence of change management.
+ */
+export const changeKinds = [
+  'alias-rollback',
+  'concurrency-change',
+  'provisioned-concurrency',
+  'replay',
+  'quarantine',
+  'rotation',
+  'rotation-rollback',
+  'runtime-upgrade',
+  'queue-settings',
+  'approval',
+  'change',
+] as const;
+export type ChangeKind = (typeof changeKinds)[number];
+
 /** One change to the world, as an auditor needs it: who, what, where, before and after. */
 export interface AuditRecord {
   readonly at: string;
   readonly executionId: string;
   readonly runbook: string;
   readonly step: string;
+  /**
+   * What kind of change it is, for the controls it evidences.
+   * @default `change`
+   */
+  readonly kind?: ChangeKind;
   readonly action: string;
   readonly target: string;
   readonly before: unknown;

@@ -2,6 +2,7 @@ import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FisClient } from '@aws-sdk/client-fis';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SchemasClient } from '@aws-sdk/client-schemas';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -24,6 +25,7 @@ export interface AwsClients {
   readonly sqs: SQSClient;
   readonly fis: FisClient;
   readonly schemas: SchemasClient;
+  readonly kms: KMSClient;
 }
 
 export type ClientName = keyof AwsClients;

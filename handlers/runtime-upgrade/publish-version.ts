@@ -43,6 +43,7 @@ export const publishVersion: StepCore<PublishVersionInput, PublishedVersion, 'la
     executionId: input.executionId,
     runbook: input.runbook,
     step: 'publish-version',
+    kind: 'runtime-upgrade',
     action: 'publish a version',
     target: `lambda:${input.functionName}`,
     before: null,

@@ -72,6 +72,7 @@ export const setAliasRouting: StepCore<SetAliasRoutingInput, RoutedAlias, 'lambd
     executionId: input.executionId,
     runbook: input.runbook,
     step: 'set-alias-routing',
+    kind: 'runtime-upgrade',
     action: `${input.purpose}: route ${input.functionName}:${input.alias}`,
     target: `lambda:${input.functionName}:${input.alias}`,
     before: { functionVersion: current.functionVersion, weights: current.weights },

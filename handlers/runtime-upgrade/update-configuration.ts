@@ -62,6 +62,7 @@ export const updateConfiguration: StepCore<UpdateConfigurationInput, UpdatedConf
     executionId: input.executionId,
     runbook: input.runbook,
     step: 'update-configuration',
+    kind: 'runtime-upgrade',
     action:
       input.purpose === 'upgrade'
         ? 'update the function configuration'

@@ -85,6 +85,7 @@ export const rollBackRotation: StepCore<
       executionId: input.executionId,
       runbook: input.runbook,
       step: 'roll-back-rotation',
+      kind: 'rotation-rollback',
       action,
       target: secretId,
       before,

@@ -58,6 +58,7 @@ export const startRotation: StepCore<StartRotationInput, StartedRotation, 'secre
       executionId,
       runbook,
       step: 'start-rotation',
+      kind: 'rotation',
       action: 'rotate the secret',
       target: secretId,
       before: { AWSCURRENT: previousVersion },

@@ -113,28 +113,42 @@ describe('a replay invocation', () => {
     const input = world.input({ dlqAtStart: 15 });
     const result = await replayBatch(input, world.deps);
     expect(result).toMatchObject({ done: true, replayed: 12, quarantined: 3 });
+    // Sent back and quarantined are two kinds of change, evidence of different controls.
+    const common = {
+      at: world.account.clock.now().toISOString(),
+      executionId: input.executionId,
+      runbook: 'dlq-replay',
+      step: 'replay-batch',
+      target: world.dlqUrl,
+    };
     expect(world.audit).toEqual([
       {
-        at: world.account.clock.now().toISOString(),
-        executionId: input.executionId,
-        runbook: 'dlq-replay',
-        step: 'replay-batch',
+        ...common,
+        kind: 'replay',
         action: 'replay-messages',
-        target: world.dlqUrl,
-        before: { replayed: 0, quarantined: 0 },
-        after: { replayed: 12, quarantined: 3, retries: 0 },
+        before: { replayed: 0 },
+        after: { replayed: 12, retries: 0 },
+      },
+      {
+        ...common,
+        kind: 'quarantine',
+        action: 'quarantine-messages',
+        before: { quarantined: 0 },
+        after: { quarantined: 3, retries: 0 },
       },
     ]);
     const again = await replayBatch({ ...input, progress: result }, world.deps);
     expect(again).toMatchObject({ done: true, replayed: 12, quarantined: 3, invocations: 2 });
-    expect(world.audit).toHaveLength(1);
+    expect(world.audit).toHaveLength(2);
   });
 
   it('records a run that only quarantined', async () => {
     const world = dlqAccount();
     world.fill(4, () => 'not json');
     await replayBatch(world.input({ dlqAtStart: 4 }), world.deps);
-    expect(world.audit.map((a) => a.after)).toEqual([{ replayed: 0, quarantined: 4, retries: 0 }]);
+    expect(world.audit.map((a) => [a.kind, a.after])).toEqual([
+      ['quarantine', { quarantined: 4, retries: 0 }],
+    ]);
   });
 
   it('ends when it moved the most messages one run may', async () => {

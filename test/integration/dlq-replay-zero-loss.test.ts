@@ -60,7 +60,7 @@ describe('DLQ replay loses no message', () => {
     const [replayed] = world.account.sqs.contents(world.sourceUrl);
     expect(replayed?.attributes.tenant?.StringValue).toBe('t0');
     expect(replayed?.attributes['runbook-replay-count']?.StringValue).toBe('1');
-    expect(world.audit.map((a) => a.action)).toEqual(['replay-messages']);
+    expect(world.audit.map((a) => a.action)).toEqual(['replay-messages', 'quarantine-messages']);
   });
 
   it('moves exactly the most one run may, with parallel workers, then reports done', async () => {

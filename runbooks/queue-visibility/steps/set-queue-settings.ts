@@ -69,6 +69,7 @@ export const setQueueSettings: StepCore<SetQueueSettingsInput, SetQueueSettingsR
     executionId: input.executionId,
     runbook: input.runbook,
     step: 'set-queue-settings',
+    kind: 'queue-settings',
     action: 'sqs:SetQueueAttributes',
     target: input.queueUrl,
     before: current,

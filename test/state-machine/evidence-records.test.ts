@@ -1,0 +1,92 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runScenario, type ScenarioResult } from '../../gameday/run-scenario.js';
+import { scenarios } from '../../gameday/scenarios/catalogue.js';
+import type { EvidenceRecord } from '../../handlers/evidence/evidence-record.js';
+import { verifyRecord } from '../../handlers/evidence/record-signature.js';
+
+const results: ScenarioResult[] = [];
+beforeAll(async () => {
+  for (const scenario of scenarios) results.push(await runScenario(scenario, { evidence: true }));
+}, 300_000);
+
+const evidenceOf = (result: ScenarioResult) => {
+  if (!result.evidence) throw new Error(`${result.scenario} has no evidence`);
+  return result.evidence;
+};
+
+describe('evidence records of the game days', () => {
+  it('leaves one signed record per execution, each verifying with the public key', () => {
+    for (const result of results) {
+      const { records, publicKey } = evidenceOf(result);
+      expect(
+        records.map((r) => r.execution.name),
+        result.scenario,
+      ).toEqual(result.finalState.executions.map((e) => e.name));
+      for (const record of records)
+        expect(verifyRecord(record, publicKey), result.scenario).toEqual({ valid: true });
+    }
+  });
+
+  it('puts every change a game day made in exactly one record', () => {
+    for (const result of results) {
+      const changed = result.timeline.filter((e) => e.kind === 'change').length;
+      const recorded = evidenceOf(result).records.flatMap((r: EvidenceRecord) =>
+        r.changes.map((c) => JSON.stringify([c.at, c.step, c.action, c.resource, c.after])),
+      );
+      expect(recorded.length, result.scenario).toBe(changed);
+      expect(new Set(recorded).size, result.scenario).toBe(recorded.length);
+    }
+  });
+
+  it('names every field changed after signing, and a record signed by another key', () => {
+    const result = results.find((r) => r.scenario === 'approval-rejected');
+    const [record] = result ? evidenceOf(result).records : [];
+    if (!record || !result) throw new Error('no record');
+    for (const field of Object.keys(record).filter((f) => f !== 'signature')) {
+      const tampered = { ...record, [field]: { tampered: true } };
+      expect(verifyRecord(tampered, evidenceOf(result).publicKey)).toEqual({
+        valid: false,
+        problems: [`${field} was changed after signing`],
+      });
+    }
+    const other = results.find((r) => r.scenario === 'bad-deploy');
+    expect(verifyRecord(record, other ? evidenceOf(other).publicKey : '')).toMatchObject({
+      valid: false,
+      problems: [expect.stringContaining('does not match this key')],
+    });
+    expect(verifyRecord({ ...record, signature: null }, evidenceOf(result).publicKey)).toEqual({
+      valid: false,
+      problems: ['the record is not signed'],
+    });
+  });
+
+  it('records who approved a rollback beside who asked, and the controls that evidences', () => {
+    const result = results.find((r) => r.scenario === 'spoke-bad-deploy');
+    const [record] = result ? evidenceOf(result).records : [];
+    expect(record?.approvals).toEqual([
+      expect.objectContaining({
+        group: 'on-call',
+        answer: 'approved',
+        by: 'scripted-approver',
+        fourEyes: { requester: 'alarm', approver: 'scripted-approver', distinct: true },
+      }),
+    ]);
+    expect(record?.target).toEqual({
+      key: 'apigateway:checkout',
+      account: '444455556666',
+      region: 'eu-west-1',
+      environment: 'prod',
+    });
+    expect(record?.changes).toEqual([
+      expect.objectContaining({
+        kind: 'alias-rollback',
+        account: '444455556666',
+        before: { functionVersion: '6', additionalVersionWeights: {} },
+      }),
+    ]);
+    const ids = record?.controls.map((c) => `${c.standard} ${c.id}`);
+    expect(ids).toEqual(
+      expect.arrayContaining(['ISO/IEC 27001:2022 8.32', 'ISO/IEC 27001:2022 5.3', 'SOC 2 CC8.1']),
+    );
+  });
+});
