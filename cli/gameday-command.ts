@@ -11,6 +11,7 @@ import { runScenario, type ScenarioResult } from '../gameday/run-scenario.js';
 import { findScenario } from '../gameday/scenarios/catalogue.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 import { painterFor } from './colour.js';
+import { writeEvidence } from './evidence-command.js';
 
 /**
  * `runbook simulate <id>` and `runbook gameday`: runs game days one after another and prints each
@@ -19,7 +20,13 @@ import { painterFor } from './colour.js';
  */
 export async function simulate(
   ids: readonly string[],
-  options: { readonly json: boolean; readonly html: string | undefined; readonly configuration: string },
+  options: {
+    readonly json: boolean;
+    readonly html: string | undefined;
+    readonly configuration: string;
+    /** A folder for each execution's signed evidence record and the public key. */
+    readonly evidence?: string | undefined;
+  },
 ): Promise<number> {
   const { json } = options;
   const names: readonly string[] = platformConfigurationNames;
@@ -60,12 +67,14 @@ export async function simulate(
         `\r\x1b[K[${index + 1}/${scenarios.length}] ${scenario.id} (${scenario.runbook})…`,
       );
     }
-    const result = await runScenario(scenario, { configuration });
+    const result = await runScenario(scenario, { configuration, evidence: options.evidence !== undefined });
+    if (options.evidence && result.evidence) writeEvidence(options.evidence, scenario.id, result.evidence);
     results.push(result);
     if (progress) process.stdout.write('\r\x1b[K');
     if (!json) console.log(`${painted(formatResult(result))}\n`);
   }
   const failed = results.filter((r) => r.outcome === 'failed').length;
+  if (options.evidence && !json) console.log(`evidence records written to ${options.evidence}`);
   if (options.html) {
     writeFileSync(options.html, htmlReport({ local: results }, new Date()));
     if (!json) console.log(`report written to ${options.html}`);

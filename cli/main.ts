@@ -36,6 +36,9 @@ async function main(argv: string[]): Promise<number> {
       aws: { type: 'boolean', default: false },
       org: { type: 'boolean', default: false },
       settings: { type: 'string' },
+      evidence: { type: 'string' },
+      source: { type: 'string' },
+      'public-key': { type: 'string' },
       'role-name': { type: 'string' },
       queue: { type: 'string' },
       table: { type: 'string' },
@@ -116,7 +119,20 @@ async function main(argv: string[]): Promise<number> {
         json: values.json,
         html: values.html,
         configuration: values.configuration,
+        evidence: values.evidence,
       });
+    case 'evidence': {
+      const evidence = await import('./evidence-command.js');
+      if (arg === 'verify')
+        return evidence.verifyEvidence(requireArg(positionals[2], 'record file or folder'), {
+          ...(values['public-key'] ? { publicKey: values['public-key'] } : {}),
+          json: values.json,
+        });
+      return evidence.showEvidence(requireArg(arg, 'execution name or ARN'), {
+        source: values.source,
+        json: values.json,
+      });
+    }
     case 'gameday': {
       if (arg === 'run') {
         const approve = values.approve;
@@ -141,7 +157,12 @@ async function main(argv: string[]): Promise<number> {
       const { simulate } = await import('./gameday-command.js');
       return simulate(
         scenarios.map((s) => s.id),
-        { json: values.json, html: values.html, configuration: values.configuration },
+        {
+          json: values.json,
+          html: values.html,
+          configuration: values.configuration,
+          evidence: values.evidence,
+        },
       );
     }
     case 'start': {

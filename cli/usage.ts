@@ -14,14 +14,21 @@ Commands:
                              \${StepFunctionArn} placeholders for the step functions
   diagram <runbook>          the runbook's Mermaid flowchart
   diagrams [--check]         write diagrams/<runbook>.md for every runbook (--check: fail if stale)
-  simulate <scenario> [--json] [--configuration default|scoped-prod]
+  simulate <scenario> [--json] [--configuration default|scoped-prod] [--evidence <dir>]
                              run one game-day scenario on a simulated account
-  gameday [--json] [--html <file>] [--configuration default|scoped-prod]
+  gameday [--json] [--html <file>] [--configuration default|scoped-prod] [--evidence <dir>]
                              run every scenario (what \`npm start\` does); --html writes the
                              self-contained game-day report. The platform is deployed as the CDK
                              app synthesizes it for the configuration (default: cdk.json's
                              defaults; scoped-prod: examples/scoped-prod.context.json), and every
                              call its functions make is authorized by its IAM policies
+  evidence verify <file or dir> [--public-key <pem>] [--json]
+                             check signed evidence records offline and name every field changed
+                             (the key: --public-key, or the nearest public-key.pem above a record)
+  evidence <execution> --source <dir> [--json]
+                             one execution's evidence record, as people read it. --evidence <dir>
+                             on gameday/simulate writes each execution's signed record and the
+                             public key to <dir>/<scenario>/
   gameday run <scenario> [--aws [--region <r>]] [--approve auto|slack] [--approval-table <t>]
         [--speed <x>] [--html <file>] [--json]
                              a closed-loop game day: inject the fault (FIS or a deployment), wait

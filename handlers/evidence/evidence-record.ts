@@ -13,9 +13,11 @@ export interface ApprovalEvidence {
   readonly state: string;
   readonly group: string;
   readonly askedAt: string;
-  readonly answer: 'approved' | 'rejected' | 'no answer' | 'pending';
+  readonly answer: 'approved' | 'rejected' | 'no answer' | 'pending' | 'refused';
   readonly by?: string;
   readonly at?: string;
+  /** Why, where the platform answered itself (the budget of automated change). */
+  readonly reason?: string;
   /** Four eyes: who started the run and who approved it, and whether they are two people. */
   readonly fourEyes?: { readonly requester: string; readonly approver: string; readonly distinct: boolean };
 }
@@ -242,6 +244,17 @@ export function buildEvidenceRecord(facts: ExecutionFacts): EvidenceRecord {
     if (name) path.push(name);
   }
   const approvals = approvalsOf(facts, requestedBy);
+  // Where policy let the run change without a person, the budget of automated change answered.
+  const gate = asRecord(state.changeGate);
+  if (typeof gate.granted === 'boolean')
+    approvals.unshift({
+      state: 'change gate',
+      group: 'automatic (policy)',
+      askedAt: facts.startedAt.toISOString(),
+      answer: gate.granted ? 'approved' : 'refused',
+      by: 'budget of automated change',
+      ...(typeof gate.reason === 'string' ? { reason: gate.reason } : {}),
+    });
   const changes: ChangeEvidence[] = facts.changes
     .filter((c) => c.executionId === facts.executionArn || c.executionId === facts.name)
     .map((c) => ({
