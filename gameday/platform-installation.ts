@@ -20,6 +20,8 @@ export class InstalledPlatform {
   readonly leaseTable: string;
   readonly idempotencyTable: string;
   readonly approvalTable: string;
+  /** Where steps that record changes keep them, by execution. */
+  readonly auditTable: string;
   readonly dispatcherConfig: DispatcherConfig;
   private readonly clientsByFunction = new Map<string, AwsClients>();
 
@@ -30,7 +32,11 @@ export class InstalledPlatform {
     const { iam } = account;
     for (const [keyArn, policy] of deployment.keys) iam.addKey(keyArn, policy);
     for (const [arn, policy] of deployment.resourcePolicies) iam.setResourcePolicy(arn, policy);
-    for (const table of deployment.tables) account.dynamodb.createTable(table.name, [table.partitionKey]);
+    for (const table of deployment.tables)
+      account.dynamodb.createTable(table.name, [
+        table.partitionKey,
+        ...(table.sortKey ? [table.sortKey] : []),
+      ]);
     for (const topic of deployment.topics) account.sns.createTopic(topic.name);
     for (const queue of deployment.queues) account.sqs.createQueue({ QueueName: queue.name });
     for (const resource of [
@@ -53,6 +59,7 @@ export class InstalledPlatform {
     this.leaseTable = required('LEASE_TABLE_NAME');
     this.idempotencyTable = required('IDEMPOTENCY_TABLE_NAME');
     this.approvalTable = required('APPROVAL_TABLE_NAME');
+    this.auditTable = required('AUDIT_TABLE_NAME');
     this.dispatcherConfig = dispatcherConfigSchema.parse(
       JSON.parse(deployment.platformFunction('dispatcher').environment.DISPATCHER_CONFIG ?? ''),
     );

@@ -358,7 +358,6 @@ export async function runScenario<World, Outcome extends object, Final extends o
         hub,
         platform,
         hub.stepFunctions.all().filter((e) => e.startDate.getTime() >= faultAt),
-        changes,
       )
     : undefined;
   const mismatches = mismatchesOf(scenario.expected, actual);

@@ -5,10 +5,12 @@ import type { EventTrigger } from '../handlers/dispatcher/event-trigger.js';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
+import { tableAuditTrail } from '../handlers/lib/audit-trail.js';
 import { spokeSession } from '../handlers/lib/spoke-clients.js';
 import { spokeRoleArn } from '../handlers/lib/spoke-role.js';
 import type { Environment, StepDeps } from '../handlers/lib/step-deps.js';
 import { releaseLease } from '../handlers/shared/release-lease.js';
+import { stepsOf } from '../handlers/step-catalogue.js';
 import { runbooks as catalogue } from '../runbooks/catalogue.js';
 import { eventTriggersOf } from '../runbooks/deployment.js';
 import type { Runbook, RunbookDefinition } from '../runbooks/index.js';
@@ -115,6 +117,8 @@ export class SimulatedPlatform {
   /** The deployed runbooks' event triggers, which the deployed dispatcher's bundle carries. */
   readonly triggers: readonly EventTrigger[];
   private readonly depsByStep = new Map<string, StepDeps>();
+  /** The steps that record changes (`audits`): their records go to the audit table too. */
+  private readonly auditingSteps: ReadonlySet<string>;
   private readonly observer: PlatformObserver;
   /** The spoke stacks of workload accounts, by account id. */
   readonly spokes = new Map<string, InstalledSpoke>();
@@ -169,6 +173,11 @@ export class SimulatedPlatform {
       if (arn) this.machines.set(arn, runbook);
     }
     this.triggers = eventTriggersOf([...this.machines.values()]);
+    this.auditingSteps = new Set(
+      stepsOf([...this.machines.values()])
+        .filter((step) => step.audits)
+        .map((step) => step.name),
+    );
     this.stepDeps = {
       clients: account.clients(),
       now: () => account.clock.now(),
@@ -197,11 +206,18 @@ export class SimulatedPlatform {
     }
   }
 
-  /** A step's deps: its clients act as the step function's role. */
+  /**
+   * A step's deps: its clients act as the step function's role; a step that records changes
+   * keeps them in the audit table with them, as its Lambda entry does.
+   */
   depsOf(step: string): StepDeps {
     let deps = this.depsByStep.get(step);
     if (!deps) {
-      deps = { ...this.stepDeps, clients: this.installed.clientsOf(step) };
+      const clients = this.installed.clientsOf(step);
+      const audit = this.auditingSteps.has(step)
+        ? tableAuditTrail(clients.dynamodb, this.installed.auditTable, this.stepDeps.audit)
+        : this.stepDeps.audit;
+      deps = { ...this.stepDeps, clients, audit };
       this.depsByStep.set(step, deps);
     }
     return deps;

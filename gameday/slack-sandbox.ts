@@ -123,7 +123,11 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     policy: policyFor(options.policy, options.environment),
     policyOf: (environment) => policyFor(options.policy, environment),
     chat,
-    audit: { record: (entry) => audit.push(entry) },
+    audit: {
+      record: (entry) => {
+        audit.push(entry);
+      },
+    },
     metrics: { count: () => undefined },
     approvalTable: platform.approvalTable,
     dispatcher: platform.dispatcherConfig,

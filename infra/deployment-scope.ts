@@ -11,6 +11,7 @@ export interface PlatformResources {
   readonly leaseTableArn: string;
   readonly approvalTableArn: string;
   readonly idempotencyTableArn: string;
+  readonly auditTableArn: string;
   readonly escalationTopicArn: string;
   readonly approvalTopicArn: string;
   readonly stateMachineArns: readonly string[];
@@ -92,6 +93,7 @@ export function deploymentScope(
     'lease-table': { arns: [platform.leaseTableArn], keys: platformKey('dynamodb') },
     'approval-table': { arns: [platform.approvalTableArn], keys: platformKey('dynamodb') },
     'idempotency-table': { arns: [platform.idempotencyTableArn], keys: platformKey('dynamodb') },
+    'audit-table': { arns: [platform.auditTableArn], keys: platformKey('dynamodb') },
     'escalation-topic': { arns: [platform.escalationTopicArn], keys: platformKey('sns') },
     'approval-topic': { arns: [platform.approvalTopicArn], keys: platformKey('sns') },
     'state-machines': only(platform.stateMachineArns),

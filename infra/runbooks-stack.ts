@@ -127,9 +127,10 @@ export class RunbooksStack extends Stack {
     const approvals = platformTopic(this, 'Approvals', key);
     const platformAlarms = platformTopic(this, 'PlatformAlarms', key, true);
 
-    const table = (id: string, partitionKey: string, ttl: string) =>
+    const table = (id: string, partitionKey: string, ttl: string, sortKey?: string) =>
       new Table(this, id, {
         partitionKey: { name: partitionKey, type: AttributeType.STRING },
+        ...(sortKey ? { sortKey: { name: sortKey, type: AttributeType.STRING } } : {}),
         billingMode: BillingMode.PAY_PER_REQUEST,
         encryption: TableEncryption.CUSTOMER_MANAGED,
         encryptionKey: key,
@@ -141,6 +142,8 @@ export class RunbooksStack extends Stack {
     // Powertools idempotency's default attribute names.
     const idempotency = table('Idempotency', 'id', 'expiration');
     const approvalTable = table('ApprovalRequests', 'approvalId', 'ttl');
+    // Every change a run's steps make, by execution: what its evidence record is built from.
+    const auditTable = table('AuditRecords', 'executionId', 'ttl', 'sk');
     const queue = (id: string) => {
       const created = new Queue(this, id, {
         encryption: QueueEncryption.KMS,
@@ -205,6 +208,7 @@ export class RunbooksStack extends Stack {
           APPROVAL_TOPIC_ARN: approvals.topicArn,
           LEASE_TABLE_NAME: leases.tableName,
           IDEMPOTENCY_TABLE_NAME: idempotency.tableName,
+          AUDIT_TABLE_NAME: auditTable.tableName,
           APPROVAL_TABLE_NAME: approvalTable.tableName,
         },
         alarmTopic: platformAlarms,
@@ -301,6 +305,7 @@ export class RunbooksStack extends Stack {
         leaseTableArn: leases.tableArn,
         approvalTableArn: approvalTable.tableArn,
         idempotencyTableArn: idempotency.tableArn,
+        auditTableArn: auditTable.tableArn,
         escalationTopicArn: escalations.topicArn,
         approvalTopicArn: approvals.topicArn,
         stateMachineArns: [...this.stateMachines.values()].map((m) => m.stateMachineArn),

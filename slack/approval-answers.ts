@@ -94,7 +94,7 @@ export async function answerApproval(answer: ApprovalAnswer, deps: ApprovalAnswe
     await records.reopenAs(record.approvalId, 'pending', at);
     throw error;
   }
-  deps.audit.record({
+  await deps.audit.record({
     at,
     executionId: record.executionId,
     runbook: record.runbook,

@@ -101,7 +101,7 @@ export const apply: StepCore<z.input<typeof inputSchema>, Applied, '${t.clientNa
     throw new ConfigurationChangedError(\`\${name}'s ${t.setting} is \${current}, not \${input.from}: changed by someone else\`);
   const value = input.to;
   ${t.write}
-  deps.audit.record({
+  await deps.audit.record({
     at: deps.now().toISOString(),
     executionId: input.executionId,
     runbook: input.runbook,
@@ -120,6 +120,8 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { ${t.clientName}: ${t.clientClass} },
   core: apply,
+  // It records its change: the audit table keeps it for the run's evidence record.
+  audits: true,
   permissions: [${t.writePermissions}],
 });
 

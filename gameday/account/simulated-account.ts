@@ -304,6 +304,7 @@ export class SimulatedAccount {
         PutItem: (input) => this.dynamodb.putItem(input),
         UpdateItem: (input) => this.dynamodb.updateItem(input),
         DeleteItem: (input) => this.dynamodb.deleteItem(input),
+        Query: (input) => this.dynamodb.query(input),
       },
       SFNClient: {
         StartExecution: (input) => this.stepFunctions.startExecution(input),

@@ -4,6 +4,7 @@ import {
   type DeleteItemCommandInput,
   type GetItemCommandInput,
   type PutItemCommandInput,
+  type QueryCommandInput,
   ResourceNotFoundException,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -63,6 +64,33 @@ export class SimulatedDynamoDb {
     this.check(input, old);
     table.items.delete(key);
     return input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {};
+  }
+
+  /**
+   * The items of one partition, in sort key order: a key condition of the form `<pk> = :value`
+   * (by name or `#name`), the one the platform uses; anything else is refused as unmodelled.
+   */
+  query(input: QueryCommandInput): { Items: Item[]; Count: number } {
+    const table = this.table(input.TableName);
+    const match = /^\s*(#?[\w]+)\s*=\s*(:[\w]+)\s*$/.exec(input.KeyConditionExpression ?? '');
+    if (!match)
+      throw new Error(
+        `the simulated DynamoDB does not model the key condition ${input.KeyConditionExpression}`,
+      );
+    const [, nameToken = '', valueToken = ''] = match;
+    const name = nameToken.startsWith('#') ? (input.ExpressionAttributeNames?.[nameToken] ?? '') : nameToken;
+    const [partitionKey, sortKey] = table.keys;
+    if (name !== partitionKey)
+      throw new Error(`query on ${name}, which is not the partition key ${partitionKey}`);
+    const wanted = JSON.stringify(input.ExpressionAttributeValues?.[valueToken]);
+    const items = [...table.items.values()]
+      .filter((item) => JSON.stringify(item[name]) === wanted)
+      .sort((a, b) => {
+        const [x, y] = [a, b].map((i) => (sortKey ? Object.values(i[sortKey] ?? {})[0] : ''));
+        return String(x).localeCompare(String(y));
+      })
+      .map((item) => ({ ...item }));
+    return { Items: items, Count: items.length };
   }
 
   /** Every item of a table, for scenario reports. */

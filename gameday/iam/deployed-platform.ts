@@ -64,7 +64,7 @@ export interface DeployedAlarm {
 export class DeployedPlatform {
   readonly functions = new Map<string, DeployedFunction>();
   readonly keys = new Map<string, PolicyDocument>();
-  readonly tables: (EncryptedResource & { readonly partitionKey: string })[] = [];
+  readonly tables: (EncryptedResource & { readonly partitionKey: string; readonly sortKey?: string })[] = [];
   readonly topics: EncryptedResource[] = [];
   readonly queues: (EncryptedResource & { readonly url: string })[] = [];
   readonly secrets: EncryptedResource[] = [];
@@ -131,6 +131,9 @@ export class DeployedPlatform {
             name: resolver.ref(id),
             arn: resolver.attribute(id, 'Arn'),
             partitionKey: keySchema.find((k) => k.KeyType === 'HASH')?.AttributeName ?? '',
+            ...(keySchema.some((k) => k.KeyType === 'RANGE')
+              ? { sortKey: keySchema.find((k) => k.KeyType === 'RANGE')?.AttributeName ?? '' }
+              : {}),
             ...this.keyOf(sse?.KMSMasterKeyId),
           });
           break;

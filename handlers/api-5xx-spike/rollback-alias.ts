@@ -88,7 +88,7 @@ const rollbackAliasOnce: StepCore<RollbackInput, RollbackResult, 'lambda'> = asy
     functionVersion: updated.FunctionVersion ?? target.functionVersion,
     additionalVersionWeights: updated.RoutingConfig?.AdditionalVersionWeights ?? {},
   };
-  deps.audit.record({
+  await deps.audit.record({
     at: rolledBackAt,
     executionId: input.executionId,
     runbook: input.runbook,
@@ -111,6 +111,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { lambda: LambdaClient, dynamodb: DynamoDBClient },
   core: rollbackAlias,
+  audits: true,
   permissions: [{ actions: ['lambda:GetAlias', 'lambda:UpdateAlias'], on: 'target-functions' }],
   idempotent: true,
 });

@@ -93,11 +93,11 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     progress.retries += retries;
     return value;
   };
-  const result = (done: boolean, stopped: boolean, reason: string): ReplayBatchResult => {
+  const result = async (done: boolean, stopped: boolean, reason: string): Promise<ReplayBatchResult> => {
     // Messages sent back to their queue and messages quarantined are changes of two kinds.
-    const record = (kind: 'replay' | 'quarantine', count: 'replayed' | 'quarantined') => {
+    const record = async (kind: 'replay' | 'quarantine', count: 'replayed' | 'quarantined') => {
       if (progress[count] <= input.progress[count]) return;
-      deps.audit.record({
+      await deps.audit.record({
         at: deps.now().toISOString(),
         executionId: input.executionId,
         runbook: 'dlq-replay',
@@ -109,8 +109,8 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
         after: { [count]: progress[count], retries: progress.retries },
       });
     };
-    record('replay', 'replayed');
-    record('quarantine', 'quarantined');
+    await record('replay', 'replayed');
+    await record('quarantine', 'quarantined');
     return { ...progress, done, stopped, reason };
   };
 
@@ -241,6 +241,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { sqs: SQSClient },
   core: replayBatch,
+  audits: true,
   permissions: [
     {
       actions: [

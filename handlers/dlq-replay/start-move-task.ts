@@ -42,7 +42,7 @@ export const startMoveTask: StepCore<StartMoveTaskInput, MoveTaskStarted, 'sqs'>
     );
   }
   const task = await running();
-  deps.audit.record({
+  await deps.audit.record({
     at: deps.now().toISOString(),
     executionId: input.executionId,
     runbook: 'dlq-replay',
@@ -66,6 +66,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { sqs: SQSClient },
   core: startMoveTask,
+  audits: true,
   permissions: [
     {
       actions: [

@@ -46,7 +46,7 @@ const applyOnce: StepCore<ApplyConcurrencyChangeInput, AppliedChange, 'lambda'> 
     );
   }
   await setValue(deps.clients.lambda, change, change.to);
-  deps.audit.record({
+  await deps.audit.record({
     at: appliedAt,
     executionId,
     runbook,
@@ -73,6 +73,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { lambda: LambdaClient, dynamodb: DynamoDBClient },
   core: applyConcurrencyChange,
+  audits: true,
   permissions: [
     {
       actions: [

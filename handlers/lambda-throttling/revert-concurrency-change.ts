@@ -38,7 +38,7 @@ export const revertConcurrencyChange: StepCore<
   const current = await currentValue(deps.clients.lambda, change);
   if (current === change.from) return { reverted: false, restored: change.from, revertedAt };
   await setValue(deps.clients.lambda, change, change.from);
-  deps.audit.record({
+  await deps.audit.record({
     at: revertedAt,
     executionId,
     runbook,
@@ -58,6 +58,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { lambda: LambdaClient },
   core: revertConcurrencyChange,
+  audits: true,
   permissions: [
     {
       actions: [

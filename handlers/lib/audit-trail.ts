@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { type DynamoDBClient, PutItemCommand, paginateQuery } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { logger } from './observability.js';
 
 /**
@@ -42,9 +45,9 @@ export interface AuditRecord {
   readonly region?: string;
 }
 
-/** Where audit records go. */
+/** Where audit records go. A durable trail's write is awaited: a change not recorded is not done. */
 export interface AuditTrail {
-  record(entry: AuditRecord): void;
+  record(entry: AuditRecord): void | Promise<void>;
 }
 
 /** A trail that records where the run acts on every record written to it. */
@@ -65,3 +68,61 @@ export const logAuditTrail: AuditTrail = {
     logger.info(`audit: ${entry.action} on ${entry.target}`, { audit: entry });
   },
 };
+
+/** How long a change stays in the audit table: its evidence record is written when the run ends. */
+const keptDays = 90;
+
+/**
+ * A trail that also keeps every record in the audit table, by execution, where the run's evidence
+ * record is built from. A retried step writes the same item again (its key derives from the
+ * record), so a change is there once.
+ */
+export function tableAuditTrail(dynamodb: DynamoDBClient, tableName: string, also: AuditTrail): AuditTrail {
+  return {
+    async record(entry) {
+      await also.record(entry);
+      const id = createHash('sha256')
+        .update(JSON.stringify([entry.step, entry.action, entry.target, entry.before, entry.after]))
+        .digest('hex')
+        .slice(0, 16);
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: marshall(
+            {
+              ...entry,
+              sk: `${entry.at}#${entry.step}#${id}`,
+              ttl: Math.floor(Date.parse(entry.at) / 1000) + keptDays * 86_400,
+            },
+            { removeUndefinedValues: true, convertClassInstanceToMap: true },
+          ),
+        }),
+      );
+    },
+  };
+}
+
+/** Every change an execution's steps recorded, in the order they were made. */
+export async function auditRecordsOf(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  executionId: string,
+): Promise<AuditRecord[]> {
+  const records: AuditRecord[] = [];
+  for await (const page of paginateQuery(
+    { client: dynamodb },
+    {
+      TableName: tableName,
+      KeyConditionExpression: '#execution = :execution',
+      ExpressionAttributeNames: { '#execution': 'executionId' },
+      ExpressionAttributeValues: marshall({ ':execution': executionId }),
+      ConsistentRead: true,
+    },
+  )) {
+    for (const item of page.Items ?? []) {
+      const { sk: _, ttl: __, ...record } = unmarshall(item);
+      records.push(record as AuditRecord);
+    }
+  }
+  return records;
+}

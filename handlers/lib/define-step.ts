@@ -37,6 +37,8 @@ export type ResourceKind =
   | 'lease-table'
   | 'approval-table'
   | 'idempotency-table'
+  /** Every change runs make, by execution (their evidence records are built from it). */
+  | 'audit-table'
   | 'escalation-topic'
   | 'approval-topic'
   /** The runbooks' state machines. */
@@ -77,6 +79,9 @@ export function defineFunction<const D extends FunctionDeclaration>(declaration:
   return declaration;
 }
 
+/** A step that changes something records each change in the audit table. */
+export const auditPermission: Permission = { actions: ['dynamodb:PutItem'], on: 'audit-table' };
+
 /** Idempotency read and write the Powertools records in the idempotency table. */
 export const idempotencyPermission: Permission = {
   actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -94,6 +99,11 @@ export interface StepOptions<N extends string, I, O, K extends ClientName> {
    * reads and writes the idempotency table. Default: false.
    */
   readonly idempotent?: boolean;
+  /**
+   * Whether the core records changes (`deps.audit`): the function then also writes them to the
+   * audit table, which the run's evidence record is built from. Default: false (logged only).
+   */
+  readonly audits?: boolean;
 }
 
 /** A runbook step: a function declaration with its core, which Lambda and the simulator both run. */
@@ -107,6 +117,7 @@ export interface StepDeclaration<
   readonly clients: ClientClasses<K>;
   readonly core: StepCore<I, O, K>;
   readonly idempotent: boolean;
+  readonly audits: boolean;
   /** The Lambda entry built from the core. */
   readonly handler: ReturnType<typeof lambdaEntry<I, O, K>>;
 }
@@ -116,13 +127,19 @@ export function defineStep<const N extends string, I, O, K extends ClientName>(
   options: StepOptions<N, I, O, K>,
 ): StepDeclaration<N, I, O, K> {
   const idempotent = options.idempotent ?? false;
+  const audits = options.audits ?? false;
   return {
     name: options.name,
     module: options.module,
     clients: options.clients,
     core: options.core,
     idempotent,
-    permissions: idempotent ? [...options.permissions, idempotencyPermission] : options.permissions,
-    handler: lambdaEntry(options.core, options.clients),
+    audits,
+    permissions: [
+      ...options.permissions,
+      ...(idempotent ? [idempotencyPermission] : []),
+      ...(audits ? [auditPermission] : []),
+    ],
+    handler: lambdaEntry(options.core, options.clients, { audits }),
   };
 }

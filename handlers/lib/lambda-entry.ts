@@ -1,8 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { splitActingIn } from './acting-in.js';
-import { auditTrailIn, logAuditTrail } from './audit-trail.js';
+import { auditTrailIn, logAuditTrail, tableAuditTrail } from './audit-trail.js';
 import { type ClientClasses, type ClientName, lazyClients } from './aws-clients.js';
 import { InvalidInputError } from './errors.js';
 import { logger } from './observability.js';
@@ -45,14 +46,26 @@ export function withPowertools<I, O>(
  * the function's environment, read once per container. The payload's `actingIn` (every Task adds
  * it) is taken off: where it names another account, the step acts there through the spoke role.
  */
-export function lambdaEntry<I, O, K extends ClientName>(core: StepCore<I, O, K>, clients: ClientClasses<K>) {
+export function lambdaEntry<I, O, K extends ClientName>(
+  core: StepCore<I, O, K>,
+  clients: ClientClasses<K>,
+  options: { readonly audits?: boolean } = {},
+) {
   let deps: Omit<StepDeps<K>, 'remainingTimeMs'> | undefined;
   const lambdaDeps = () => {
     deps ??= {
       clients: lazyClients(clients),
       now: () => new Date(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      audit: logAuditTrail,
+      // The audit table is the platform's own: written with the function's own role, also when
+      // the step acts in another account.
+      audit: options.audits
+        ? tableAuditTrail(
+            lazyClients({ dynamodb: DynamoDBClient }).dynamodb,
+            requiredEnv('AUDIT_TABLE_NAME'),
+            logAuditTrail,
+          )
+        : logAuditTrail,
       environment: deployedEnvironment(),
       topics: {
         escalation: requiredEnv('ESCALATION_TOPIC_ARN'),

@@ -38,7 +38,7 @@ export const publishVersion: StepCore<PublishVersionInput, PublishedVersion, 'la
     throw new ConfigurationChangedError(
       `published version ${published.Version} runs ${published.Runtime}, not ${input.runtime}: the function changed under the upgrade`,
     );
-  deps.audit.record({
+  await deps.audit.record({
     at: deps.now().toISOString(),
     executionId: input.executionId,
     runbook: input.runbook,
@@ -58,6 +58,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { lambda: LambdaClient },
   core: publishVersion,
+  audits: true,
   permissions: [{ actions: ['lambda:PublishVersion'], on: 'target-functions' }],
 });
 

@@ -67,7 +67,7 @@ export const setAliasRouting: StepCore<SetAliasRoutingInput, RoutedAlias, 'lambd
       }),
     ),
   );
-  deps.audit.record({
+  await deps.audit.record({
     at: changedAt,
     executionId: input.executionId,
     runbook: input.runbook,
@@ -89,6 +89,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { lambda: LambdaClient },
   core: setAliasRouting,
+  audits: true,
   permissions: [{ actions: ['lambda:GetAlias', 'lambda:UpdateAlias'], on: 'target-functions' }],
 });
 // Stryker restore all

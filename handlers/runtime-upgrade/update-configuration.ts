@@ -57,7 +57,7 @@ export const updateConfiguration: StepCore<UpdateConfigurationInput, UpdatedConf
       ...(input.expectRevisionId ? { RevisionId: input.expectRevisionId } : {}),
     }),
   );
-  deps.audit.record({
+  await deps.audit.record({
     at: updatedAt,
     executionId: input.executionId,
     runbook: input.runbook,
@@ -80,6 +80,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { lambda: LambdaClient },
   core: updateConfiguration,
+  audits: true,
   permissions: [
     {
       actions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'],

@@ -48,7 +48,7 @@ export const clearStalePending: StepCore<ClearStalePendingInput, ClearedPending,
       `AWSPENDING is now on version ${pending}, not ${versionId}: another rotation started; not touching it`,
     );
   await removeLabel(sm, secretId, 'AWSPENDING', versionId);
-  deps.audit.record({
+  await deps.audit.record({
     at: deps.now().toISOString(),
     executionId,
     runbook,
@@ -68,6 +68,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { secretsManager: SecretsManagerClient },
   core: clearStalePending,
+  audits: true,
   permissions: [
     {
       actions: ['secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'],

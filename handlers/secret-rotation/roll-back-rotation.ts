@@ -78,9 +78,9 @@ export const rollBackRotation: StepCore<
   const sm = deps.clients.secretsManager;
   const { secretId, versionId, previousVersion } = input;
   const actions: string[] = [];
-  const audit = (action: string, before: unknown, after: unknown) => {
+  const audit = async (action: string, before: unknown, after: unknown) => {
     actions.push(action);
-    deps.audit.record({
+    await deps.audit.record({
       at: deps.now().toISOString(),
       executionId: input.executionId,
       runbook: input.runbook,
@@ -101,7 +101,7 @@ export const rollBackRotation: StepCore<
   if (current !== versionId) {
     // Unfinished: stop Secrets Manager from trying again while the labels are put back.
     await sm.send(new CancelRotateSecretCommand({ SecretId: secretId }));
-    audit(
+    await audit(
       'cancel the unfinished rotation (turns automatic rotation off until the next RotateSecret)',
       { rotating: versionId },
       { rotating: null },
@@ -109,14 +109,14 @@ export const rollBackRotation: StepCore<
   }
   const restoreProblem = await restore(input, deps);
   if (restoreProblem === null)
-    audit(
+    await audit(
       'set the previous credentials in the target system again',
       { credentialsOf: versionId },
       { credentialsOf: previousVersion },
     );
   if (current === versionId) {
     await moveLabel(sm, secretId, 'AWSCURRENT', versionId, previousVersion);
-    audit(
+    await audit(
       'move AWSCURRENT back to the previous version',
       { AWSCURRENT: versionId },
       { AWSCURRENT: previousVersion },
@@ -125,14 +125,18 @@ export const rollBackRotation: StepCore<
     const previousNow = versionWith(versions, 'AWSPREVIOUS');
     if (input.previousOfPrevious && previousNow !== input.previousOfPrevious) {
       await moveLabel(sm, secretId, 'AWSPREVIOUS', previousNow, input.previousOfPrevious);
-      audit('put AWSPREVIOUS back', { AWSPREVIOUS: previousNow }, { AWSPREVIOUS: input.previousOfPrevious });
+      await audit(
+        'put AWSPREVIOUS back',
+        { AWSPREVIOUS: previousNow },
+        { AWSPREVIOUS: input.previousOfPrevious },
+      );
     }
   }
   versions = await currentVersions(sm, secretId);
   const pending = versionWith(versions, 'AWSPENDING');
   if (pending && pending !== versionWith(versions, 'AWSCURRENT')) {
     await removeLabel(sm, secretId, 'AWSPENDING', pending);
-    audit('remove the leftover AWSPENDING label', { AWSPENDING: pending }, { AWSPENDING: null });
+    await audit('remove the leftover AWSPENDING label', { AWSPENDING: pending }, { AWSPENDING: null });
   }
   return {
     actions,
@@ -150,6 +154,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { secretsManager: SecretsManagerClient, lambda: LambdaClient },
   core: rollBackRotation,
+  audits: true,
   permissions: [
     {
       actions: [

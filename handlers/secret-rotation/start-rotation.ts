@@ -53,7 +53,7 @@ export const startRotation: StepCore<StartRotationInput, StartedRotation, 'secre
     await sm.send(
       new RotateSecretCommand({ SecretId: secretId, ClientRequestToken: versionId, RotateImmediately: true }),
     );
-    deps.audit.record({
+    await deps.audit.record({
       at: startedAt,
       executionId,
       runbook,
@@ -79,6 +79,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { secretsManager: SecretsManagerClient },
   core: startRotation,
+  audits: true,
   permissions: [
     { actions: ['secretsmanager:DescribeSecret', 'secretsmanager:RotateSecret'], on: 'rotated-secrets' },
     { actions: ['lambda:InvokeFunction'], on: 'rotation-function' },

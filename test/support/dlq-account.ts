@@ -16,7 +16,11 @@ export function dlqAccount(options: { fifo?: boolean } = {}) {
     now: () => account.clock.now(),
     sleep: async (ms: number) => account.advance(ms / 1000),
     remainingTimeMs: () => 30_000,
-    audit: { record: (entry) => audit.push(entry) },
+    audit: {
+      record: (entry) => {
+        audit.push(entry);
+      },
+    },
     environment: 'dev',
     topics: { escalation: 'unused', approvals: 'unused' },
     leaseTable: 'unused',

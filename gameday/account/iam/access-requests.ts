@@ -251,6 +251,7 @@ const requestsByClient: Readonly<Record<string, Readonly<Record<string, Requests
     PutItem: table('PutItem', 'write'),
     UpdateItem: table('UpdateItem', 'write'),
     DeleteItem: table('DeleteItem', 'write'),
+    Query: table('Query', 'read'),
   },
   SNSClient: {
     // Publishing to an encrypted topic needs its key to encrypt

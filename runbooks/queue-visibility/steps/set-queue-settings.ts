@@ -64,7 +64,7 @@ export const setQueueSettings: StepCore<SetQueueSettingsInput, SetQueueSettingsR
       },
     }),
   );
-  deps.audit.record({
+  await deps.audit.record({
     at: deps.now().toISOString(),
     executionId: input.executionId,
     runbook: input.runbook,
@@ -84,6 +84,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { sqs: SQSClient },
   core: setQueueSettings,
+  audits: true,
   permissions: [{ actions: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'], on: 'replay-queues' }],
 });
 

@@ -32,7 +32,7 @@ export const apply: StepCore<z.input<typeof inputSchema>, Applied, 'lambda'> = a
     throw new ConfigurationChangedError(`${name}'s timeout is ${current}, not ${input.from}: changed by someone else`);
   const value = input.to;
   await deps.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: value }));
-  deps.audit.record({
+  await deps.audit.record({
     at: deps.now().toISOString(),
     executionId: input.executionId,
     runbook: input.runbook,
@@ -51,6 +51,8 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { lambda: LambdaClient },
   core: apply,
+  // It records its change: the audit table keeps it for the run's evidence record.
+  audits: true,
   permissions: [{ actions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'], on: 'target-functions' }],
 });
 
