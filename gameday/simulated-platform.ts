@@ -436,6 +436,8 @@ export class SimulatedPlatform {
 
   private async run(execution: SimulatedExecution): Promise<void> {
     const runbook = await this.definitionOf(execution.stateMachine);
+    const { renderAsl } = await import('../state-machines/render-asl.js');
+    this.account.stepFunctions.setDefinition(execution.stateMachine, JSON.stringify(renderAsl(runbook)));
     const machineName = execution.stateMachine.split(':').pop() ?? '';
     const result = await runLocally(runbook, JSON.parse(execution.input), {
       deps: this.stepDeps,

@@ -55,6 +55,7 @@ export function createApp(
     ...(deadLetterQueues ? { deadLetterQueues } : {}),
     routes: settings['runbooks:routes'],
     changeBudget: settings['runbooks:changeBudget'],
+    evidence: settings['runbooks:evidence'],
     ...(slackAccess ? { slackAccess } : {}),
     ...(credentialAdapterArn
       ? { rotation: { secrets: settings['runbooks:rotatedSecrets'], credentialAdapterArn } }

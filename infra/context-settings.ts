@@ -63,6 +63,17 @@ const flag = z.pipe(
 );
 
 /** Every setting the app reads, with its default. Unknown `runbooks:` settings are refused. */
+/**
+ * Object Lock of the evidence records: COMPLIANCE (nobody, root included, shortens or removes it)
+ * or GOVERNANCE (people with s3:BypassGovernanceRetention may), and for how many days.
+ */
+const evidenceSettingsSchema = z.strictObject({
+  mode: z.enum(['COMPLIANCE', 'GOVERNANCE']),
+  retentionDays: z.int().check(z.minimum(1), z.maximum(36_500)),
+});
+
+const defaultEvidenceSettings = { mode: 'COMPLIANCE', retentionDays: 400 } as const;
+
 const settingsSchema = z.strictObject({
   'runbooks:environment': z._default(
     z.enum(environments, { error: `is not one of ${environments.join(', ')}` }),
@@ -81,9 +92,12 @@ const settingsSchema = z.strictObject({
   'runbooks:changeBudget': z._default(fromCommandLine(changeBudgetSchema), defaultChangeBudget),
   'runbooks:organization': z.optional(fromCommandLine(organizationSchema)),
   'runbooks:accounts': z.optional(fromCommandLine(registeredAccountsSchema)),
+  'runbooks:evidence': z._default(fromCommandLine(evidenceSettingsSchema), defaultEvidenceSettings),
 });
 
 export type ContextSettings = z.output<typeof settingsSchema>;
+
+export type EvidenceSettings = z.output<typeof evidenceSettingsSchema>;
 
 /** Settings that were replaced, and what replaced them. */
 const replaced: Readonly<Record<string, string>> = {

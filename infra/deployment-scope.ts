@@ -12,6 +12,9 @@ export interface PlatformResources {
   readonly approvalTableArn: string;
   readonly idempotencyTableArn: string;
   readonly auditTableArn: string;
+  readonly evidenceSigningKeyArn: string;
+  /** The evidence bucket's ARN. */
+  readonly evidenceBucketArn: string;
   readonly escalationTopicArn: string;
   readonly approvalTopicArn: string;
   readonly stateMachineArns: readonly string[];
@@ -94,6 +97,8 @@ export function deploymentScope(
     'approval-table': { arns: [platform.approvalTableArn], keys: platformKey('dynamodb') },
     'idempotency-table': { arns: [platform.idempotencyTableArn], keys: platformKey('dynamodb') },
     'audit-table': { arns: [platform.auditTableArn], keys: platformKey('dynamodb') },
+    'evidence-signing-key': only([platform.evidenceSigningKeyArn]),
+    'evidence-records': { arns: [`${platform.evidenceBucketArn}/records/*`], keys: platformKey('s3') },
     'escalation-topic': { arns: [platform.escalationTopicArn], keys: platformKey('sns') },
     'approval-topic': { arns: [platform.approvalTopicArn], keys: platformKey('sns') },
     'state-machines': only(platform.stateMachineArns),

@@ -2,7 +2,7 @@ import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Permission, ResourceKind } from '../handlers/lib/define-step.js';
 
 /** A service the platform's data goes through, for `kms:ViaService`. */
-export type KeyService = 'dynamodb' | 'sns' | 'sqs' | 'secretsmanager';
+export type KeyService = 'dynamodb' | 'sns' | 'sqs' | 'secretsmanager' | 's3';
 
 /** A key encrypting some resources' data, and the service that uses it for them. */
 export interface KeyUse {
@@ -56,6 +56,7 @@ const keyActionsOf = (action: string): readonly string[] => {
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
       'secretsmanager:PutSecretValue',
+      's3:PutObject',
     ].includes(action)
   )
     return ['kms:GenerateDataKey', 'kms:Decrypt'];
@@ -64,7 +65,9 @@ const keyActionsOf = (action: string): readonly string[] => {
       'sqs:ReceiveMessage',
       'sqs:StartMessageMoveTask',
       'dynamodb:GetItem',
+      'dynamodb:Query',
       'secretsmanager:GetSecretValue',
+      's3:GetObject',
     ].includes(action)
   )
     return ['kms:Decrypt'];

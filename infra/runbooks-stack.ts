@@ -11,6 +11,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeployedRunbook } from '../handlers/dispatcher/dispatcher-config.js';
 import { dispatcherFunction } from '../handlers/dispatcher/handler.js';
+import { evidenceWriterFunction } from '../handlers/evidence/write-evidence.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
 import { type ChangeBudgetSettings, defaultChangeBudget } from '../handlers/lib/change-budget.js';
 import type { Permission } from '../handlers/lib/define-step.js';
@@ -22,9 +23,10 @@ import { stepLogicalName } from '../handlers/steps.js';
 import { catalogueEntries, deployedRunbook, eventTriggersOf } from '../runbooks/deployment.js';
 import type { RunbookDefinition, RunbookFunctions } from '../runbooks/index.js';
 import type { AccessPolicy } from '../slack/access-policy.js';
-import type { DeadLetterQueueSetting } from './context-settings.js';
+import type { DeadLetterQueueSetting, EvidenceSettings } from './context-settings.js';
 import { deploymentScope } from './deployment-scope.js';
 import { Dispatcher } from './dispatcher.js';
+import { EvidenceStore } from './evidence-store.js';
 import { statementsFor } from './function-grants.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { OrganizationAccess } from './organization-access.js';
@@ -60,6 +62,11 @@ export interface RunbooksStackProps extends StackProps {
    * @default 20 automated changes an hour; paused after 3 failed or rolled-back changes within an hour
    */
   readonly changeBudget?: ChangeBudgetSettings;
+  /**
+   * Object Lock of the evidence records.
+   * @default COMPLIANCE, 400 days
+   */
+  readonly evidence?: EvidenceSettings;
   /**
    * Who may start and approve from Slack.
    * @default nobody
@@ -298,6 +305,25 @@ export class RunbooksStack extends Stack {
       value: slack.secret.secretArn,
     });
 
+    const evidence = new EvidenceStore(this, 'Evidence', {
+      settings: props.evidence ?? { mode: 'COMPLIANCE', retentionDays: 400 },
+      key,
+      stateMachines: [...this.stateMachines.values()],
+      auditTableName: auditTable.tableName,
+      alarmTopic: platformAlarms,
+      deadLetters: triggerDlq,
+      failedInvocations,
+    });
+    declared.push({ fn: evidence.writer, permissions: evidenceWriterFunction.permissions });
+    new CfnOutput(this, 'EvidenceBucketName', {
+      description: 'The write-once evidence records (runbook evidence --aws reads them)',
+      value: evidence.bucket.bucketName,
+    });
+    new CfnOutput(this, 'EvidenceSigningKeyArn', {
+      description: 'The key evidence records are signed with: its public key verifies them offline',
+      value: evidence.signingKey.keyArn,
+    });
+
     const grantScope = deploymentScope(
       this,
       {
@@ -306,6 +332,8 @@ export class RunbooksStack extends Stack {
         approvalTableArn: approvalTable.tableArn,
         idempotencyTableArn: idempotency.tableArn,
         auditTableArn: auditTable.tableArn,
+        evidenceSigningKeyArn: evidence.signingKey.keyArn,
+        evidenceBucketArn: evidence.bucket.bucketArn,
         escalationTopicArn: escalations.topicArn,
         approvalTopicArn: approvals.topicArn,
         stateMachineArns: [...this.stateMachines.values()].map((m) => m.stateMachineArn),

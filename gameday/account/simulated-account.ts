@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FisClient } from '@aws-sdk/client-fis';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SchemasClient } from '@aws-sdk/client-schemas';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -30,6 +31,7 @@ import { SimulatedApiGateway } from './simulated-api-gateway.js';
 import { SimulatedCloudWatch } from './simulated-cloudwatch.js';
 import { SimulatedDynamoDb } from './simulated-dynamodb.js';
 import { SimulatedKms } from './simulated-kms.js';
+import { SimulatedS3 } from './simulated-s3.js';
 import { SimulatedSchemas } from './simulated-schemas.js';
 import { SimulatedSns } from './simulated-sns.js';
 import { SimulatedStepFunctions } from './simulated-step-functions.js';
@@ -50,6 +52,7 @@ const allClientClasses: ClientClasses<ClientName> = {
   fis: FisClient,
   schemas: SchemasClient,
   kms: KMSClient,
+  s3: S3Client,
 };
 
 /**
@@ -98,6 +101,7 @@ export class SimulatedAccount {
   readonly fis: SimulatedFis;
   readonly schemas: SimulatedSchemas;
   readonly kms: SimulatedKms;
+  readonly s3: SimulatedS3;
   /** Resource policies, customer-managed keys and the decision on every call made as a caller. */
   readonly iam: AccountIam;
   /** Every call a caller (a role session) made that IAM allowed, in order. */
@@ -125,6 +129,7 @@ export class SimulatedAccount {
     this.apiGateway = new SimulatedApiGateway(this.identity, this.metrics, this.clock);
     this.schemas = new SimulatedSchemas(this.identity, this.clock);
     this.kms = new SimulatedKms(this.identity);
+    this.s3 = new SimulatedS3(this.clock);
     this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
     this.secretsManager = new SimulatedSecretsManager(
       this.identity,
@@ -309,6 +314,7 @@ export class SimulatedAccount {
       SFNClient: {
         StartExecution: (input) => this.stepFunctions.startExecution(input),
         DescribeExecution: (input) => this.stepFunctions.describeExecution(input),
+        DescribeStateMachineForExecution: (input) => this.stepFunctions.describeStateMachineForExecution(input),
         ListStateMachines: () => this.stepFunctions.listStateMachines(),
         ListExecutions: (input) => this.stepFunctions.listExecutions(input),
         GetExecutionHistory: (input) => this.stepFunctions.history.page(input),
@@ -327,6 +333,7 @@ export class SimulatedAccount {
       SecretsManagerClient: this.secretsManager.operations(),
       FisClient: this.fis.operations(),
       KMSClient: this.kms.operations(),
+      S3Client: this.s3.operations(),
       // Every SQS answer waits the account's wall-clock latency, if any (benchmarks).
       SQSClient: this.sqs.withWallLatency({
         GetQueueUrl: (input) => this.sqs.getQueueUrl(input),

@@ -66,6 +66,25 @@ export class SimulatedStepFunctions {
     this.history = new ExecutionHistories(clock);
   }
 
+  /** The definition each state machine runs, once known (the simulated platform renders it). */
+  private readonly definitions = new Map<string, string>();
+
+  /** Records the ASL a state machine runs. */
+  setDefinition(stateMachineArn: string, definition: string): void {
+    this.definitions.set(stateMachineArn, definition);
+  }
+
+  /**
+   * The state machine an execution ran, with its definition as it ran
+   * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeStateMachineForExecution.html).
+   */
+  describeStateMachineForExecution(input: { executionArn?: string }) {
+    const { stateMachineArn = '' } = this.describeExecution({ executionArn: input.executionArn ?? '' });
+    const definition = this.definitions.get(stateMachineArn);
+    if (definition === undefined) throw new Error(`the simulated account has no definition of ${stateMachineArn}`);
+    return { stateMachineArn, name: stateMachineArn.split(':').pop() ?? '', definition, updateDate: new Date(0) };
+  }
+
   createStateMachine(name: string): string {
     const arn = `arn:aws:states:${this.identity.region}:${this.identity.accountId}:stateMachine:${name}`;
     this.machines.add(arn);

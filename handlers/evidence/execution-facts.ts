@@ -15,11 +15,13 @@ import type { ExecutionFacts } from './evidence-record.js';
 export async function executionFactsOf(
   sfn: SFNClient,
   executionArn: string,
-  runbook: string,
+  runbook: string | undefined,
   definition: unknown,
   changes: readonly AuditRecord[],
 ): Promise<ExecutionFacts> {
   const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  const input: unknown = JSON.parse(described.input ?? 'null');
+  const dispatched = (input as { dispatch?: { runbook?: unknown } } | null)?.dispatch?.runbook;
   const history: HistoryEvent[] = [];
   for await (const page of paginateGetExecutionHistory(
     { client: sfn },
@@ -29,11 +31,16 @@ export async function executionFactsOf(
   return {
     executionArn,
     name: described.name ?? executionArn.split(':').pop() ?? '',
-    runbook,
+    // The dispatcher's context names the runbook; a run started otherwise, its state machine.
+    runbook:
+      runbook ??
+      (typeof dispatched === 'string'
+        ? dispatched
+        : ((described.stateMachineArn ?? '').split(':').pop() ?? '')),
     status: described.status ?? 'UNKNOWN',
     startedAt: described.startDate ?? new Date(0),
     ...(described.stopDate ? { stoppedAt: described.stopDate } : {}),
-    input: JSON.parse(described.input ?? 'null'),
+    input,
     history,
     definition,
     changes,

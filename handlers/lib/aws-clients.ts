@@ -4,6 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FisClient } from '@aws-sdk/client-fis';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchemasClient } from '@aws-sdk/client-schemas';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
@@ -26,6 +27,7 @@ export interface AwsClients {
   readonly fis: FisClient;
   readonly schemas: SchemasClient;
   readonly kms: KMSClient;
+  readonly s3: S3Client;
 }
 
 export type ClientName = keyof AwsClients;

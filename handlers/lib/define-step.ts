@@ -39,6 +39,10 @@ export type ResourceKind =
   | 'idempotency-table'
   /** Every change runs make, by execution (their evidence records are built from it). */
   | 'audit-table'
+  /** The asymmetric key evidence records are signed with. */
+  | 'evidence-signing-key'
+  /** The evidence records in the write-once evidence bucket. */
+  | 'evidence-records'
   | 'escalation-topic'
   | 'approval-topic'
   /** The runbooks' state machines. */

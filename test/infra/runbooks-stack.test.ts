@@ -78,8 +78,8 @@ describe('RunbooksStack', () => {
     );
   });
 
-  it('deploys each step, the dispatcher and the four Slack functions as arm64 Lambdas on the newest Node.js runtime with tracing and retained logs', () => {
-    const platformFunctions = steps.length + 1 + 4;
+  it('deploys each step, the dispatcher, the evidence writer and the four Slack functions as arm64 Lambdas on the newest Node.js runtime with tracing and retained logs', () => {
+    const platformFunctions = steps.length + 1 + 1 + 4;
     template.resourceCountIs('AWS::Lambda::Function', platformFunctions);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
@@ -193,7 +193,8 @@ describe('RunbooksStack', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     const variables = functions.flatMap((f) => Object.keys(f.Properties.Environment?.Variables ?? {}));
     expect(variables).toContain('SLACK_SECRET_ARN');
-    expect(variables.filter((v) => /TOKEN|SIGNING/.test(v))).toEqual([]);
+    // The evidence signing key's ARN is no secret: KMS keeps the key.
+    expect(variables.filter((v) => /TOKEN|SIGNING_SECRET/.test(v))).toEqual([]);
   });
 
   it('delivers approval requests to the Slack notifier', () => {

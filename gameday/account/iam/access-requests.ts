@@ -34,6 +34,11 @@ type Requests = (input: Input, lookups: AccessLookups) => AccessRequest[];
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+const keyArnOf = (identity: AccountIdentity, keyId: string) =>
+  keyId.startsWith('arn:') ? keyId : `arn:aws:kms:${identity.region}:${identity.accountId}:key/${keyId}`;
+
+const objectArn = (input: Input) => `arn:aws:s3:::${text(input.Bucket)}/${text(input.Key)}`;
+
 function arnOf(identity: AccountIdentity, service: string, resource: string): string {
   return `arn:aws:${service}:${identity.region}:${identity.accountId}:${resource}`;
 }
@@ -225,6 +230,9 @@ const sfnRequests: Readonly<Record<string, Requests>> = {
   GetExecutionHistory: (input) => [
     { action: 'states:GetExecutionHistory', resource: text(input.executionArn) },
   ],
+  DescribeStateMachineForExecution: (input) => [
+    { action: 'states:DescribeStateMachineForExecution', resource: text(input.executionArn) },
+  ],
   SendTaskSuccess: (input, lookups) => [
     {
       action: 'states:SendTaskSuccess',
@@ -246,6 +254,29 @@ const requestsByClient: Readonly<Record<string, Readonly<Record<string, Requests
   SecretsManagerClient: secretsRequests,
   CloudWatchClient: cloudwatchRequests,
   SFNClient: sfnRequests,
+  // Signing with an asymmetric key: its key policy and the caller's policy decide.
+  KMSClient: {
+    Sign: (input, { identity }) => [
+      { action: 'kms:Sign', resource: keyArnOf(identity, text(input.KeyId)) },
+    ],
+    GetPublicKey: (input, { identity }) => [
+      { action: 'kms:GetPublicKey', resource: keyArnOf(identity, text(input.KeyId)) },
+    ],
+  },
+  // Objects by their ARN (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html);
+  // HeadObject needs s3:GetObject.
+  S3Client: {
+    PutObject: (input) => [{ action: 's3:PutObject', resource: objectArn(input) }],
+    GetObject: (input) => [{ action: 's3:GetObject', resource: objectArn(input) }],
+    HeadObject: (input) => [{ action: 's3:GetObject', resource: objectArn(input) }],
+    DeleteObject: (input) => [
+      {
+        action: input.VersionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject',
+        resource: objectArn(input),
+      },
+    ],
+    ListObjectsV2: (input) => [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${text(input.Bucket)}` }],
+  },
   DynamoDBClient: {
     GetItem: table('GetItem', 'read'),
     PutItem: table('PutItem', 'write'),
