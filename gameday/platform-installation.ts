@@ -48,6 +48,8 @@ export class InstalledPlatform {
       if (resource.keyArn) iam.encryptWith(resource.arn, resource.keyArn);
     }
     for (const name of deployment.stateMachines.keys()) account.stepFunctions.createStateMachine(name);
+    for (const bucket of deployment.buckets) account.s3.createBucket(bucket.name, bucket.objectLock);
+    for (const keyArn of deployment.signingKeys) account.kms.createSigningKey(keyArn);
 
     const env = deployment.platformFunction('escalate').environment;
     const required = (name: string) => {

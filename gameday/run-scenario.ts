@@ -353,13 +353,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
     platform: { hub, leaseTable: platform.leaseTable },
   };
   const actual = await scenario.outcome(account, world, facts);
-  const evidence = options.evidence
-    ? await evidenceOfRun(
-        hub,
-        platform,
-        hub.stepFunctions.all().filter((e) => e.startDate.getTime() >= faultAt),
-      )
-    : undefined;
+  const evidence = options.evidence ? await evidenceOfRun(hub, platform) : undefined;
   const mismatches = mismatchesOf(scenario.expected, actual);
   const accessMismatches = accessMismatchesOf(
     (organization?.accounts ?? [hub]).flatMap((a) => a.iam.denied),

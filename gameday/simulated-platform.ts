@@ -4,6 +4,7 @@ import type { DispatcherConfig } from '../handlers/dispatcher/dispatcher-config.
 import type { EventTrigger } from '../handlers/dispatcher/event-trigger.js';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import type { StartRequest } from '../handlers/dispatcher/start-request.js';
+import { type EvidenceWriterDeps, writeEvidence } from '../handlers/evidence/write-evidence.js';
 import type { AuditRecord } from '../handlers/lib/audit-trail.js';
 import { tableAuditTrail } from '../handlers/lib/audit-trail.js';
 import { spokeSession } from '../handlers/lib/spoke-clients.js';
@@ -305,6 +306,8 @@ export class SimulatedPlatform {
         if (name === 'dispatcher') await this.invokeAsync(name, input, (e) => this.dispatch(e));
         else if (name === 'release-lease')
           await this.invokeAsync(name, event, (e) => releaseLease(e as never, this.depsOf('release-lease')));
+        else if (name === 'write-evidence')
+          await this.invokeAsync(name, event, (e) => writeEvidence(e, this.evidenceWriterDeps()));
       }
     }
   }
@@ -427,11 +430,22 @@ export class SimulatedPlatform {
     return definition;
   }
 
-  /** The runbook a deployed state machine runs, and its ASL as deployed. */
-  async deployedDefinitionOf(stateMachineArn: string): Promise<{ runbook: string; asl: unknown }> {
-    const runbook = await this.definitionOf(stateMachineArn);
-    const { renderAsl } = await import('../state-machines/render-asl.js');
-    return { runbook: runbook.id, asl: renderAsl(runbook) };
+  /** The evidence writer's deps: its role's clients and its environment, as deployed. */
+  private evidenceWriterDeps(): EvidenceWriterDeps {
+    const env = this.installed.functionOf('write-evidence').environment;
+    return {
+      clients: this.installed.clientsOf('write-evidence'),
+      auditTable: env.AUDIT_TABLE_NAME ?? '',
+      bucket: env.EVIDENCE_BUCKET_NAME ?? '',
+      signingKey: env.EVIDENCE_SIGNING_KEY_ARN ?? '',
+      now: () => this.account.clock.now(),
+    };
+  }
+
+  /** Where the deployed platform keeps evidence records, and the key that signs them. */
+  get evidenceStore(): { readonly bucket: string; readonly signingKey: string } {
+    const { bucket, signingKey } = this.evidenceWriterDeps();
+    return { bucket, signingKey };
   }
 
   private async run(execution: SimulatedExecution): Promise<void> {

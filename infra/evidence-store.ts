@@ -8,7 +8,6 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
-  ObjectLockMode,
   ObjectLockRetention,
 } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';

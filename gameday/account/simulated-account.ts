@@ -314,7 +314,8 @@ export class SimulatedAccount {
       SFNClient: {
         StartExecution: (input) => this.stepFunctions.startExecution(input),
         DescribeExecution: (input) => this.stepFunctions.describeExecution(input),
-        DescribeStateMachineForExecution: (input) => this.stepFunctions.describeStateMachineForExecution(input),
+        DescribeStateMachineForExecution: (input) =>
+          this.stepFunctions.describeStateMachineForExecution(input),
         ListStateMachines: () => this.stepFunctions.listStateMachines(),
         ListExecutions: (input) => this.stepFunctions.listExecutions(input),
         GetExecutionHistory: (input) => this.stepFunctions.history.page(input),

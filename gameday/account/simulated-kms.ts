@@ -37,10 +37,10 @@ export class SimulatedKms {
 
   constructor(private readonly identity: AccountIdentity) {}
 
-  /** A new signing key; returns its ARN. */
-  createSigningKey(): string {
-    const id = randomUUID();
-    const arn = `arn:aws:kms:${this.identity.region}:${this.identity.accountId}:key/${id}`;
+  /** A new signing key (of that ARN, as a stack creates it); returns its ARN. */
+  createSigningKey(keyArn?: string): string {
+    const arn =
+      keyArn ?? `arn:aws:kms:${this.identity.region}:${this.identity.accountId}:key/${randomUUID()}`;
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.keys.set(arn, { arn, privateKey, publicKey, enabled: true });
     return arn;

@@ -130,6 +130,11 @@ export class SimulatedS3 {
     };
   }
 
+  /** The buckets of the account. */
+  bucketNames(): string[] {
+    return [...this.buckets.keys()];
+  }
+
   /** Every version of an object, oldest first (what a retention check reads). */
   versionsOf(bucket: string, key: string): readonly ObjectVersion[] {
     return this.bucket(bucket).objects.get(key) ?? [];

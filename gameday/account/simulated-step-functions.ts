@@ -81,8 +81,14 @@ export class SimulatedStepFunctions {
   describeStateMachineForExecution(input: { executionArn?: string }) {
     const { stateMachineArn = '' } = this.describeExecution({ executionArn: input.executionArn ?? '' });
     const definition = this.definitions.get(stateMachineArn);
-    if (definition === undefined) throw new Error(`the simulated account has no definition of ${stateMachineArn}`);
-    return { stateMachineArn, name: stateMachineArn.split(':').pop() ?? '', definition, updateDate: new Date(0) };
+    if (definition === undefined)
+      throw new Error(`the simulated account has no definition of ${stateMachineArn}`);
+    return {
+      stateMachineArn,
+      name: stateMachineArn.split(':').pop() ?? '',
+      definition,
+      updateDate: new Date(0),
+    };
   }
 
   createStateMachine(name: string): string {

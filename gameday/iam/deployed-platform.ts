@@ -68,6 +68,14 @@ export class DeployedPlatform {
   readonly topics: EncryptedResource[] = [];
   readonly queues: (EncryptedResource & { readonly url: string })[] = [];
   readonly secrets: EncryptedResource[] = [];
+  /** Buckets, with their default Object Lock retention when they have one. */
+  readonly buckets: {
+    readonly name: string;
+    readonly arn: string;
+    readonly objectLock?: { readonly mode: 'COMPLIANCE' | 'GOVERNANCE'; readonly days: number };
+  }[] = [];
+  /** Asymmetric signing keys (KeyUsage SIGN_VERIFY), by ARN. */
+  readonly signingKeys: string[] = [];
   /** Resource-based policies by resource ARN (topics, queues, functions). */
   readonly resourcePolicies = new Map<string, PolicyDocument>();
   readonly rules: DeployedRule[] = [];
@@ -123,7 +131,27 @@ export class DeployedPlatform {
         }
         case 'AWS::KMS::Key':
           this.keys.set(resolver.attribute(id, 'Arn'), p().KeyPolicy as PolicyDocument);
+          if (p().KeyUsage === 'SIGN_VERIFY') this.signingKeys.push(resolver.attribute(id, 'Arn'));
           break;
+        case 'AWS::S3::Bucket': {
+          const rule = (
+            p().ObjectLockConfiguration as
+              | { Rule?: { DefaultRetention?: { Mode?: 'COMPLIANCE' | 'GOVERNANCE'; Days?: number } } }
+              | undefined
+          )?.Rule?.DefaultRetention;
+          this.buckets.push({
+            name: resolver.ref(id),
+            arn: resolver.attribute(id, 'Arn'),
+            ...(rule?.Mode ? { objectLock: { mode: rule.Mode, days: rule.Days ?? 1 } } : {}),
+          });
+          break;
+        }
+        case 'AWS::S3::BucketPolicy': {
+          // Kept by the bucket's ARN: the account's IAM applies it to the bucket's objects too.
+          const bucket = String(p().Bucket);
+          this.resourcePolicies.set(`arn:aws:s3:::${bucket}`, p().PolicyDocument as PolicyDocument);
+          break;
+        }
         case 'AWS::DynamoDB::Table': {
           const sse = p().SSESpecification as { KMSMasterKeyId?: string } | undefined;
           const keySchema = p().KeySchema as { AttributeName: string; KeyType: string }[];

@@ -158,6 +158,8 @@ describe('examples/own-platform on the packed package', () => {
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
       pluginReports: { conclusion: string; violations: unknown[] }[];
     };
-    expect(report.pluginReports.map((p) => [p.conclusion, p.violations])).toEqual([['success', []]]);
+    expect(report.pluginReports.length).toBeGreaterThan(0);
+    for (const plugin of report.pluginReports)
+      expect([plugin.conclusion, plugin.violations]).toEqual(['success', []]);
   });
 });

@@ -1,6 +1,7 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runScenario, type ScenarioResult } from '../../gameday/run-scenario.js';
-import { scenarios } from '../../gameday/scenarios/catalogue.js';
+import { type RunAccounts, runScenario, type ScenarioResult } from '../../gameday/run-scenario.js';
+import { findScenario, scenarios } from '../../gameday/scenarios/catalogue.js';
 import type { EvidenceRecord } from '../../handlers/evidence/evidence-record.js';
 import { verifyRecord } from '../../handlers/evidence/record-signature.js';
 
@@ -18,10 +19,9 @@ describe('evidence records of the game days', () => {
   it('leaves one signed record per execution, each verifying with the public key', () => {
     for (const result of results) {
       const { records, publicKey } = evidenceOf(result);
-      expect(
-        records.map((r) => r.execution.name),
-        result.scenario,
-      ).toEqual(result.finalState.executions.map((e) => e.name));
+      expect(records.map((r) => r.execution.name).sort(), result.scenario).toEqual(
+        result.finalState.executions.map((e) => e.name).sort(),
+      );
       for (const record of records)
         expect(verifyRecord(record, publicKey), result.scenario).toEqual({ valid: true });
     }
@@ -88,5 +88,28 @@ describe('evidence records of the game days', () => {
     expect(ids).toEqual(
       expect.arrayContaining(['ISO/IEC 27001:2022 8.32', 'ISO/IEC 27001:2022 5.3', 'SOC 2 CC8.1']),
     );
+  });
+});
+
+describe('the evidence bucket in the simulated account', () => {
+  it('keeps each record as written: a version under retention cannot be deleted, not even by the account', async () => {
+    let accounts: RunAccounts | undefined;
+    const result = await runScenario(findScenario('bad-deploy'), {
+      evidence: true,
+      onAccount: (_, all) => (accounts = all),
+    });
+    const hub = accounts?.hub;
+    const [record] = result.evidence?.records ?? [];
+    if (!hub || !record) throw new Error('no record');
+    const key = `records/2026/03/02/${record.execution.name}.json`;
+    const bucket = hub.s3.bucketNames().find((name) => hub.s3.versionsOf(name, key).length > 0) ?? '';
+    const [version] = hub.s3.versionsOf(bucket, key);
+    expect(version).toMatchObject({ mode: 'COMPLIANCE' });
+    await expect(
+      hub
+        .clients()
+        .s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: version?.versionId })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(hub.s3.versionsOf(bucket, key)).toHaveLength(1);
   });
 });

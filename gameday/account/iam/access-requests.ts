@@ -256,9 +256,7 @@ const requestsByClient: Readonly<Record<string, Readonly<Record<string, Requests
   SFNClient: sfnRequests,
   // Signing with an asymmetric key: its key policy and the caller's policy decide.
   KMSClient: {
-    Sign: (input, { identity }) => [
-      { action: 'kms:Sign', resource: keyArnOf(identity, text(input.KeyId)) },
-    ],
+    Sign: (input, { identity }) => [{ action: 'kms:Sign', resource: keyArnOf(identity, text(input.KeyId)) }],
     GetPublicKey: (input, { identity }) => [
       { action: 'kms:GetPublicKey', resource: keyArnOf(identity, text(input.KeyId)) },
     ],

@@ -155,8 +155,11 @@ export class AccountIam {
     const decision = await evaluator.evaluate({
       principal,
       identityPolicies: policies,
-      // A key's policy is its resource policy, for calls on the key itself.
-      resourcePolicy: this.resourcePolicies.get(request.resource) ?? this.keyPolicies.get(request.resource),
+      // A key's policy is its resource policy, for calls on the key itself; a bucket's, for its objects.
+      resourcePolicy:
+        this.resourcePolicies.get(request.resource) ??
+        this.keyPolicies.get(request.resource) ??
+        this.resourcePolicies.get(request.resource.replace(/^(arn:aws:s3:::[^/]+)\/.*$/, '$1')),
       action: request.action,
       resource: request.resource,
       resourceAccount: this.identity.accountId,

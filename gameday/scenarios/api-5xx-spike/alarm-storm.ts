@@ -1,4 +1,5 @@
 import { ChangeBudget } from '../../../handlers/lib/change-budget.js';
+import type { AccountIdentity } from '../../account/account-identity.js';
 import type { SimulatedAccount } from '../../account/simulated-account.js';
 import type { SimulatedOrganization } from '../../account/simulated-organization.js';
 import type { RunFacts, Scenario } from '../../scenario.js';
@@ -8,7 +9,7 @@ import {
   type CheckoutWorld,
   checkoutGameDay,
 } from './checkout-service.js';
-import { organizationId, withTagPropagation } from './forwarded-alarm.js';
+import { hubSettings, organizationId, withTagPropagation } from './forwarded-alarm.js';
 
 /** Three workload accounts, each running its own `checkout-api` behind its own checkout API. */
 export const stormAccounts = ['444455556666', '555566667777', '666677778888'] as const;
@@ -38,13 +39,10 @@ export interface StormOutcome {
 /** The storm accounts registered with the hub for dev, with the game day's budget of automated change. */
 const stormSettings =
   (changeBudget: { perHour: number; breakerFailures: number; breakerWindowMinutes: number }) =>
-  (identity: { readonly accountId: string; readonly region: string }) => ({
-    'runbooks:organization': { organizationId, hubAccountId: identity.accountId, hubRegion: identity.region },
-    'runbooks:accounts': stormAccounts.map((accountId) => ({
-      accountId,
-      environment: 'dev',
-      regions: [identity.region],
-    })),
+  (identity: AccountIdentity) => ({
+    ...hubSettings((region) =>
+      stormAccounts.map((accountId) => ({ accountId, environment: 'dev', regions: [region] })),
+    )(identity),
     'runbooks:changeBudget': changeBudget,
   });
 

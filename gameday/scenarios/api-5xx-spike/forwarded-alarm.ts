@@ -1,4 +1,6 @@
+import type { AccountIdentity } from '../../account/account-identity.js';
 import type { SimulatedAccount } from '../../account/simulated-account.js';
+import type { DeploymentSettings } from '../../iam/platform-deployment.js';
 import { type CheckoutWorld, checkoutGameDay } from './checkout-service.js';
 
 /** The organization of the game days with a hub. */
@@ -6,6 +8,19 @@ export const organizationId = 'o-a1b2c3d4e5';
 
 /** A workload account the game days register with the hub (`runbooks:accounts`). */
 export const workloadAccount = '444455556666';
+
+/**
+ * The settings of a hub serving the game days' organization: the platform's account is the hub,
+ * and `accounts(region)` are registered (`runbooks:accounts`).
+ */
+export function hubSettings(
+  accounts: (region: string) => readonly Record<string, unknown>[],
+): (identity: AccountIdentity) => DeploymentSettings {
+  return (identity) => ({
+    'runbooks:organization': { organizationId, hubAccountId: identity.accountId, hubRegion: identity.region },
+    'runbooks:accounts': accounts(identity.region),
+  });
+}
 
 /** An organizational unit the game days register with the hub, and an account of it. */
 export const organizationalUnit = 'ou-ab12-cdef3456';

@@ -10,6 +10,7 @@ import {
 } from './checkout-service.js';
 import {
   forwardSpokeAlarm,
+  hubSettings,
   organizationalUnit,
   organizationId,
   unitAccount,
@@ -17,6 +18,17 @@ import {
   withTagPropagation,
   workloadAccount,
 } from './forwarded-alarm.js';
+
+/** A bad deploy rolled back in a workload account, as the hub's spoke role, after approval. */
+const rolledBackThroughSpoke: SpikeOutcome = {
+  runbookOutcome: 'remediated',
+  executions: 1,
+  aliasVersion: '5',
+  alarmState: 'OK',
+  changes: 1,
+  escalations: 0,
+  changedAs: 'LambdaRunbooks-dev-spoke for alarm',
+};
 
 /** The api-5xx-spike game days, on the checkout service. */
 export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome, CheckoutFinalState>[] = [
@@ -170,14 +182,9 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
     environment: 'dev',
     // Registered for dev: the scoped production configuration's hub (prod) would refuse it.
     configuration: 'default',
-    settings: (identity) => ({
-      'runbooks:organization': {
-        organizationId,
-        hubAccountId: identity.accountId,
-        hubRegion: identity.region,
-      },
-      'runbooks:accounts': [{ accountId: workloadAccount, environment: 'dev', regions: [identity.region] }],
-    }),
+    settings: hubSettings((region) => [
+      { accountId: workloadAccount, environment: 'dev', regions: [region] },
+    ]),
     inject: forwardSpokeAlarm,
     expected: {
       runbookOutcome: 'escalated',
@@ -196,25 +203,12 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
     environment: 'dev',
     configuration: 'default',
     organization: { id: organizationId, accounts: [{ accountId: workloadAccount, spoke: true }] },
-    settings: (identity) => ({
-      'runbooks:organization': {
-        organizationId,
-        hubAccountId: identity.accountId,
-        hubRegion: identity.region,
-      },
-      'runbooks:accounts': [{ accountId: workloadAccount, environment: 'prod', regions: [identity.region] }],
-    }),
+    settings: hubSettings((region) => [
+      { accountId: workloadAccount, environment: 'prod', regions: [region] },
+    ]),
     setup: withTagPropagation,
     inject: badDeploy,
-    expected: {
-      runbookOutcome: 'remediated',
-      executions: 1,
-      aliasVersion: '5',
-      alarmState: 'OK',
-      changes: 1,
-      escalations: 0,
-      changedAs: 'LambdaRunbooks-dev-spoke for alarm',
-    },
+    expected: rolledBackThroughSpoke,
   },
   {
     id: 'ou-account-bad-deploy',
@@ -227,27 +221,12 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
       id: organizationId,
       accounts: [{ accountId: unitAccount, spoke: true, organizationalUnitId: organizationalUnit }],
     },
-    settings: (identity) => ({
-      'runbooks:organization': {
-        organizationId,
-        hubAccountId: identity.accountId,
-        hubRegion: identity.region,
-      },
-      'runbooks:accounts': [
-        { organizationalUnitId: organizationalUnit, environment: 'staging', regions: [identity.region] },
-      ],
-    }),
+    settings: hubSettings((region) => [
+      { organizationalUnitId: organizationalUnit, environment: 'staging', regions: [region] },
+    ]),
     setup: withTagPropagation,
     inject: badDeploy,
-    expected: {
-      runbookOutcome: 'remediated',
-      executions: 1,
-      aliasVersion: '5',
-      alarmState: 'OK',
-      changes: 1,
-      escalations: 0,
-      changedAs: 'LambdaRunbooks-dev-spoke for alarm',
-    },
+    expected: rolledBackThroughSpoke,
   },
   {
     id: 'unregistered-account',
@@ -257,14 +236,9 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
     environment: 'prod',
     configuration: 'default',
     organization: { id: organizationId, accounts: [{ accountId: unregisteredAccount, spoke: true }] },
-    settings: (identity) => ({
-      'runbooks:organization': {
-        organizationId,
-        hubAccountId: identity.accountId,
-        hubRegion: identity.region,
-      },
-      'runbooks:accounts': [{ accountId: workloadAccount, environment: 'prod', regions: [identity.region] }],
-    }),
+    settings: hubSettings((region) => [
+      { accountId: workloadAccount, environment: 'prod', regions: [region] },
+    ]),
     setup: withTagPropagation,
     inject: badDeploy,
     detectionMinutes: 10,
