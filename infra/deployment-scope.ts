@@ -99,6 +99,7 @@ export function deploymentScope(
     'audit-table': { arns: [platform.auditTableArn], keys: platformKey('dynamodb') },
     'evidence-signing-key': only([platform.evidenceSigningKeyArn]),
     'evidence-records': { arns: [`${platform.evidenceBucketArn}/records/*`], keys: platformKey('s3') },
+    'evidence-manifests': { arns: [`${platform.evidenceBucketArn}/manifests/*`], keys: platformKey('s3') },
     'escalation-topic': { arns: [platform.escalationTopicArn], keys: platformKey('sns') },
     'approval-topic': { arns: [platform.approvalTopicArn], keys: platformKey('sns') },
     'state-machines': only(platform.stateMachineArns),

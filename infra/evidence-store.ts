@@ -1,20 +1,19 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  ObjectLockRetention,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { evidenceManifestFunction } from '../handlers/evidence/evidence-manifest.js';
 import { evidenceWriterFunction } from '../handlers/evidence/write-evidence.js';
+import { metricsNamespace, serviceName } from '../handlers/lib/observability.js';
 import type { EvidenceSettings } from './context-settings.js';
 import { nagAcknowledgements } from './nag-acknowledgements.js';
 import { PlatformFunction } from './platform-function.js';
@@ -44,6 +43,7 @@ export class EvidenceStore extends Construct {
   readonly bucket: Bucket;
   readonly signingKey: Key;
   readonly writer: PlatformFunction;
+  readonly manifest: PlatformFunction;
 
   constructor(scope: Construct, id: string, props: EvidenceStoreProps) {
     super(scope, id);
@@ -124,5 +124,41 @@ export class EvidenceStore extends Construct {
         new LambdaFunction(this.writer.function, { deadLetterQueue: props.deadLetters, retryAttempts: 8 }),
       ],
     });
+
+    // Completeness: every morning, the previous day's executions beside their records.
+    this.manifest = new PlatformFunction(this, 'Manifest', {
+      name: evidenceManifestFunction.name,
+      entry: fileURLToPath(evidenceManifestFunction.module),
+      environment: {
+        EVIDENCE_BUCKET_NAME: this.bucket.bucketName,
+        EVIDENCE_SIGNING_KEY_ARN: this.signingKey.keyArn,
+        STATE_MACHINE_ARNS: Stack.of(this).toJsonString(props.stateMachines.map((m) => m.stateMachineArn)),
+      },
+      alarmTopic: props.alarmTopic,
+      timeout: Duration.minutes(5),
+      asyncFailures: { queue: props.failedInvocations, retryAttempts: 2 },
+    });
+    new Rule(this, 'DailyManifest', {
+      description: 'Lists every runbook execution that ended yesterday beside its evidence record',
+      schedule: Schedule.cron({ minute: '30', hour: '0' }),
+      targets: [
+        new LambdaFunction(this.manifest.function, { deadLetterQueue: props.deadLetters, retryAttempts: 8 }),
+      ],
+    });
+    new Alarm(this, 'MissingRecords', {
+      alarmDescription: 'An execution ended without a signed evidence record (see the day’s manifest)',
+      metric: new Metric({
+        // As Powertools publishes it: the platform's namespace, the service as dimension.
+        namespace: metricsNamespace,
+        metricName: 'MissingEvidenceRecords',
+        dimensionsMap: { service: serviceName },
+        statistic: 'Sum',
+        period: Duration.days(1),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }

@@ -11,6 +11,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeployedRunbook } from '../handlers/dispatcher/dispatcher-config.js';
 import { dispatcherFunction } from '../handlers/dispatcher/handler.js';
+import { evidenceManifestFunction } from '../handlers/evidence/evidence-manifest.js';
 import { evidenceWriterFunction } from '../handlers/evidence/write-evidence.js';
 import type { RouteRule } from '../handlers/lib/alarm-routing.js';
 import { type ChangeBudgetSettings, defaultChangeBudget } from '../handlers/lib/change-budget.js';
@@ -314,7 +315,10 @@ export class RunbooksStack extends Stack {
       deadLetters: triggerDlq,
       failedInvocations,
     });
-    declared.push({ fn: evidence.writer, permissions: evidenceWriterFunction.permissions });
+    declared.push(
+      { fn: evidence.writer, permissions: evidenceWriterFunction.permissions },
+      { fn: evidence.manifest, permissions: evidenceManifestFunction.permissions },
+    );
     new CfnOutput(this, 'EvidenceBucketName', {
       description: 'The write-once evidence records (runbook evidence --aws reads them)',
       value: evidence.bucket.bucketName,

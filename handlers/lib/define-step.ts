@@ -43,6 +43,8 @@ export type ResourceKind =
   | 'evidence-signing-key'
   /** The evidence records in the write-once evidence bucket. */
   | 'evidence-records'
+  /** The daily completeness manifests beside them. */
+  | 'evidence-manifests'
   | 'escalation-topic'
   | 'approval-topic'
   /** The runbooks' state machines. */

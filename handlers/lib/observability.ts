@@ -10,4 +10,6 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 export const serviceName = 'lambda-runbooks';
 export const logger = new Logger({ serviceName });
 /** Pure: bundles of functions that publish no metrics leave it out. */
-export const metrics = /* @__PURE__ */ new Metrics({ serviceName, namespace: 'LambdaRunbooks' });
+/** The CloudWatch namespace the platform's own metrics are published in (with `service` as dimension). */
+export const metricsNamespace = 'LambdaRunbooks';
+export const metrics = /* @__PURE__ */ new Metrics({ serviceName, namespace: metricsNamespace });

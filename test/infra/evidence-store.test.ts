@@ -70,4 +70,14 @@ describe('the evidence store', () => {
       /runbooks:evidence\.mode/,
     );
   });
+
+  it('lists yesterday’s executions beside their records every morning, and alarms on any without one', () => {
+    deployed.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(30 0 * * ? *)' });
+    deployed.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'MissingEvidenceRecords',
+      Namespace: 'LambdaRunbooks',
+      Threshold: 1,
+      AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('^PlatformAlarms') })],
+    });
+  });
 });

@@ -78,8 +78,8 @@ describe('RunbooksStack', () => {
     );
   });
 
-  it('deploys each step, the dispatcher, the evidence writer and the four Slack functions as arm64 Lambdas on the newest Node.js runtime with tracing and retained logs', () => {
-    const platformFunctions = steps.length + 1 + 1 + 4;
+  it('deploys each step, the dispatcher, the evidence writer and manifest and the four Slack functions as arm64 Lambdas on the newest Node.js runtime with tracing and retained logs', () => {
+    const platformFunctions = steps.length + 1 + 2 + 4;
     template.resourceCountIs('AWS::Lambda::Function', platformFunctions);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
