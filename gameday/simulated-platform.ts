@@ -18,6 +18,7 @@ import type { Runbook, RunbookDefinition } from '../runbooks/index.js';
 import { loadDefinition } from '../runbooks/runbook.js';
 import {
   type Approver,
+  aslOf,
   type LocalExecutionEvent,
   type LocalRunResult,
   runLocally,
@@ -115,6 +116,7 @@ export class SimulatedPlatform {
    */
   private readonly machines = new Map<string, Runbook | RunbookDefinition>();
   private readonly loaded = new Map<string, Promise<RunbookDefinition>>();
+  private readonly rendered = new Set<string>();
   /** The deployed runbooks' event triggers, which the deployed dispatcher's bundle carries. */
   readonly triggers: readonly EventTrigger[];
   private readonly depsByStep = new Map<string, StepDeps>();
@@ -450,8 +452,11 @@ export class SimulatedPlatform {
 
   private async run(execution: SimulatedExecution): Promise<void> {
     const runbook = await this.definitionOf(execution.stateMachine);
-    const { renderAsl } = await import('../state-machines/render-asl.js');
-    this.account.stepFunctions.setDefinition(execution.stateMachine, JSON.stringify(renderAsl(runbook)));
+    // Rendered once per state machine: DescribeStateMachineForExecution answers with it.
+    if (!this.rendered.has(execution.stateMachine)) {
+      this.account.stepFunctions.setDefinition(execution.stateMachine, JSON.stringify(await aslOf(runbook)));
+      this.rendered.add(execution.stateMachine);
+    }
     const machineName = execution.stateMachine.split(':').pop() ?? '';
     const result = await runLocally(runbook, JSON.parse(execution.input), {
       deps: this.stepDeps,

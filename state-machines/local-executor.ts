@@ -122,6 +122,11 @@ function collectStates(definition: AslDefinition, into: Map<string, AslState>): 
  * Renders and validates a runbook's state machine once; construction is the expensive part. The
  * renderer loads the CDK, which a process that runs no runbook need not load.
  */
+/** A runbook's ASL as the local executor runs it (rendered once per process). */
+export async function aslOf(runbook: RunbookDefinition): Promise<AslDefinition> {
+  return (await compile(runbook)).definition;
+}
+
 async function compile(runbook: RunbookDefinition): Promise<Compiled> {
   const cached = compiled.get(runbook.id);
   if (cached) return cached;

@@ -19,12 +19,30 @@ import type { SimulatedOperations } from './sdk-binding.js';
 /** The DER prefix of a SHA-256 DigestInfo (RFC 8017, 9.2): what PKCS #1 v1.5 signs before the digest. */
 const sha256DigestInfo = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 
-interface SigningKey {
-  readonly arn: string;
+interface KeyPair {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
+}
+
+interface SigningKey {
+  readonly arn: string;
+  readonly pair: () => KeyPair;
   enabled: boolean;
 }
+
+/**
+ * Key material by key ARN, for the process: an RSA key pair takes a sixth of a second to make,
+ * and every game day deploys the same stack (so the same key ARN); one ARN, one key.
+ */
+const material = new Map<string, KeyPair>();
+const pairOf = (arn: string): KeyPair => {
+  let pair = material.get(arn);
+  if (!pair) {
+    pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    material.set(arn, pair);
+  }
+  return pair;
+};
 
 /**
  * KMS asymmetric signing keys with real key pairs (RSA 2048): `Sign` of a message or a SHA-256
@@ -41,8 +59,7 @@ export class SimulatedKms {
   createSigningKey(keyArn?: string): string {
     const arn =
       keyArn ?? `arn:aws:kms:${this.identity.region}:${this.identity.accountId}:key/${randomUUID()}`;
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    this.keys.set(arn, { arn, privateKey, publicKey, enabled: true });
+    this.keys.set(arn, { arn, pair: () => pairOf(arn), enabled: true });
     return arn;
   }
 
@@ -74,7 +91,7 @@ export class SimulatedKms {
         $metadata: {},
       });
     const signature = privateEncrypt(
-      { key: key.privateKey, padding: constants.RSA_PKCS1_PADDING },
+      { key: key.pair().privateKey, padding: constants.RSA_PKCS1_PADDING },
       Buffer.concat([sha256DigestInfo, digest]),
     );
     return { KeyId: key.arn, Signature: new Uint8Array(signature), SigningAlgorithm: input.SigningAlgorithm };
@@ -84,7 +101,7 @@ export class SimulatedKms {
     const key = this.key(input.KeyId);
     return {
       KeyId: key.arn,
-      PublicKey: new Uint8Array(key.publicKey.export({ format: 'der', type: 'spki' })),
+      PublicKey: new Uint8Array(key.pair().publicKey.export({ format: 'der', type: 'spki' })),
       KeySpec: 'RSA_2048',
       KeyUsage: 'SIGN_VERIFY',
       SigningAlgorithms: ['RSASSA_PKCS1_V1_5_SHA_256'],

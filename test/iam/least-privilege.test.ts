@@ -134,7 +134,7 @@ describe('least privilege, in the scoped production configuration', () => {
     },
   );
 
-  it('grants every function its key actions only through a service (kms:ViaService), never directly, but signing', () => {
+  it('grants every function its key actions only through a service (kms:ViaService), never directly, but signing and verifying', () => {
     const direct = [...deployed.deployment.functions.values()].flatMap((fn) =>
       fn.policies
         .flatMap(
@@ -147,8 +147,9 @@ describe('least privilege, in the scoped production configuration', () => {
         )
         .filter((s) => s.Effect === 'Allow' && list(s.Action).some((a) => String(a).startsWith('kms:')))
         .filter((s) => !s.Condition?.StringEquals?.['kms:ViaService'])
-        // Signing evidence records is the signing key's one use: no service stands in between.
-        .filter((s) => !list(s.Action).every((a) => a === 'kms:Sign'))
+        // Signing evidence records, and reading the public key that verifies them, are the
+        // signing key's uses: no service stands in between.
+        .filter((s) => !list(s.Action).every((a) => a === 'kms:Sign' || a === 'kms:GetPublicKey'))
         .map((s) => `${fn.name}: ${JSON.stringify(s)}`),
     );
     expect(direct).toEqual([]);
