@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { SimulatedAccount } from '../../gameday/account/simulated-account.js';
 
 /** A DynamoDB-compatible server on loopback, with a client pointed at it. */
@@ -70,3 +71,28 @@ export const leaseTableBackends = (start: Date): [string, () => Promise<DynamoBa
     },
   ],
 ];
+
+/**
+ * A lease table on a dynalite server for the test file, reached by the CLI through the SDK's own
+ * endpoint setting (`AWS_ENDPOINT_URL_DYNAMODB`), as `runbook` commands reach the deployed table.
+ */
+export function leaseTableForCommands(): { readonly client: () => DynamoDBClient } {
+  let server: Awaited<ReturnType<typeof startDynalite>> | undefined;
+  beforeAll(async () => {
+    server = await startDynalite();
+    await createTable(server.client, 'leases', 'pk');
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', server.endpoint);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await server?.stop();
+  });
+  return {
+    client: () => {
+      if (!server) throw new Error('the lease table is not started yet');
+      return server.client;
+    },
+  };
+}

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resumeCommand } from '../../../cli/resume-command.js';
 import { ChangeBudget } from '../../../handlers/lib/change-budget.js';
-import { createTable, startDynalite } from '../../support/dynalite-server.js';
+import { leaseTableForCommands } from '../../support/dynalite-server.js';
 
 const t0 = new Date('2026-03-02T09:00:00Z');
 const settings = { perHour: 5, breakerFailures: 1, breakerWindowMinutes: 60 };
 
 /** `runbook resume` against a DynamoDB on loopback, reached through the SDK's own endpoint setting. */
 describe('runbook resume', () => {
-  let server: Awaited<ReturnType<typeof startDynalite>>;
-  beforeAll(async () => {
-    server = await startDynalite();
-    await createTable(server.client, 'leases', 'pk');
-    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', server.endpoint);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  });
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    await server.stop();
-  });
+  const table = leaseTableForCommands();
 
   it('refuses without the table or without who resumes, changing nothing', async () => {
     await expect(resumeCommand({ table: undefined, by: 'U01LEAD', region: 'eu-west-1' })).rejects.toThrow(
@@ -31,7 +20,7 @@ describe('runbook resume', () => {
   });
 
   it('resumes automatic remediation the breaker paused, keeping who and when', async () => {
-    const budget = new ChangeBudget(server.client, 'leases');
+    const budget = new ChangeBudget(table.client(), 'leases');
     await budget.recordFailure('run-1', 'canary regressed', settings, t0);
     expect((await budget.breaker()).paused).toBe(true);
     const printed: string[] = [];

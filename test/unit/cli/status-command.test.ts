@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { placeOfLeaseKey, statusCommand } from '../../../cli/status-command.js';
 import { ChangeBudget } from '../../../handlers/lib/change-budget.js';
 import { TargetLeases } from '../../../handlers/lib/target-lease.js';
-import { createTable, startDynalite } from '../../support/dynalite-server.js';
+import { leaseTableForCommands } from '../../support/dynalite-server.js';
 
 const t0 = new Date('2026-03-02T09:00:00Z');
 const settings = { perHour: 5, breakerFailures: 1, breakerWindowMinutes: 60 };
 
 /** `runbook status` against a DynamoDB on loopback, reached through the SDK's own endpoint setting. */
 describe('runbook status', () => {
-  let server: Awaited<ReturnType<typeof startDynalite>>;
-  beforeAll(async () => {
-    server = await startDynalite();
-    await createTable(server.client, 'leases', 'pk');
-    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', server.endpoint);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  });
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    await server.stop();
-  });
+  const table = leaseTableForCommands();
 
   it('reads a lease key’s account and region, the platform’s own as -', () => {
     expect(placeOfLeaseKey('target#444455556666/eu-west-1/lambda:orders-api')).toEqual({
@@ -36,12 +25,12 @@ describe('runbook status', () => {
   });
 
   it('shows the runs and cool-downs of every account, the hour’s automated changes and a paused breaker', async () => {
-    const leases = new TargetLeases(server.client, 'leases');
+    const leases = new TargetLeases(table.client(), 'leases');
     await leases.acquireAll(['444455556666/eu-west-1/lambda:orders-api'], 'run-a', 'api-5xx-spike', 3600, t0);
     await leases.acquireAll(['lambda:orders-api'], 'run-b', 'api-5xx-spike', 3600, t0);
     await leases.acquireAll(['555566667777/eu-west-1/sqs:orders-dlq'], 'run-c', 'dlq-replay', 3600, t0);
     await leases.release('555566667777/eu-west-1/sqs:orders-dlq', 'run-c', 'dlq-replay', 900, t0);
-    const budget = new ChangeBudget(server.client, 'leases');
+    const budget = new ChangeBudget(table.client(), 'leases');
     await budget.take('run-a', 'prod', settings, t0);
     await budget.recordFailure('run-a', 'did not recover', settings, t0);
     const printed: string[] = [];
