@@ -63,7 +63,11 @@ export const handler = step.handler;
 `;
 
 /** The step that makes the change, run the other way round to roll it back. */
-export const applyStep = ({ id, t }: ScaffoldNames) => `${t.applyImport}
+export const applyStep = ({
+  id,
+  t,
+}: ScaffoldNames) => `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+${t.applyImport}
 import * as z from 'zod/mini';
 import { defineStep } from '../../../handlers/lib/define-step.js';
 import { ConfigurationChangedError } from '../../../handlers/lib/errors.js';
@@ -121,7 +125,7 @@ export const step = defineStep({
   clients: { ${t.clientName}: ${t.clientClass} },
   core: apply,
   // It records its change: the audit table keeps it for the run's evidence record.
-  audits: true,
+  audits: DynamoDBClient,
   permissions: [${t.writePermissions}],
 });
 

@@ -111,7 +111,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { lambda: LambdaClient, dynamodb: DynamoDBClient },
   core: rollbackAlias,
-  audits: true,
+  audits: DynamoDBClient,
   permissions: [{ actions: ['lambda:GetAlias', 'lambda:UpdateAlias'], on: 'target-functions' }],
   idempotent: true,
 });

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
@@ -241,7 +242,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { sqs: SQSClient },
   core: replayBatch,
-  audits: true,
+  audits: DynamoDBClient,
   permissions: [
     {
       actions: [

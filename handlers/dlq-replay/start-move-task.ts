@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
@@ -66,7 +67,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { sqs: SQSClient },
   core: startMoveTask,
-  audits: true,
+  audits: DynamoDBClient,
   permissions: [
     {
       actions: [

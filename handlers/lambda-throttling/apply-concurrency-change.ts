@@ -73,7 +73,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { lambda: LambdaClient, dynamodb: DynamoDBClient },
   core: applyConcurrencyChange,
-  audits: true,
+  audits: DynamoDBClient,
   permissions: [
     {
       actions: [

@@ -1,4 +1,5 @@
-import type { ClientClasses, ClientName } from './aws-clients.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ClientClasses, ClientConfig, ClientName } from './aws-clients.js';
 import { lambdaEntry } from './lambda-entry.js';
 import type { StepCore } from './step-deps.js';
 
@@ -106,10 +107,13 @@ export interface StepOptions<N extends string, I, O, K extends ClientName> {
    */
   readonly idempotent?: boolean;
   /**
-   * Whether the core records changes (`deps.audit`): the function then also writes them to the
-   * audit table, which the run's evidence record is built from. Default: false (logged only).
+   * For a core that records changes (`deps.audit`): the DynamoDB client class its Lambda entry
+   * writes them to the audit table with (which the run's evidence record is built from), so only
+   * the steps that audit bundle it. Default: none (changes are logged only).
    */
-  readonly audits?: boolean;
+  readonly audits?: new (
+    config: ClientConfig,
+  ) => DynamoDBClient;
 }
 
 /** A runbook step: a function declaration with its core, which Lambda and the simulator both run. */
@@ -133,7 +137,7 @@ export function defineStep<const N extends string, I, O, K extends ClientName>(
   options: StepOptions<N, I, O, K>,
 ): StepDeclaration<N, I, O, K> {
   const idempotent = options.idempotent ?? false;
-  const audits = options.audits ?? false;
+  const audits = options.audits !== undefined;
   return {
     name: options.name,
     module: options.module,
@@ -146,6 +150,6 @@ export function defineStep<const N extends string, I, O, K extends ClientName>(
       ...(idempotent ? [idempotencyPermission] : []),
       ...(audits ? [auditPermission] : []),
     ],
-    handler: lambdaEntry(options.core, options.clients, { audits }),
+    handler: lambdaEntry(options.core, options.clients, options.audits ? { audits: options.audits } : {}),
   };
 }

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { splitActingIn } from './acting-in.js';
 import { auditTrailIn, logAuditTrail, tableAuditTrail } from './audit-trail.js';
-import { type ClientClasses, type ClientName, lazyClients } from './aws-clients.js';
+import { type ClientClasses, type ClientConfig, type ClientName, lazyClients } from './aws-clients.js';
 import { InvalidInputError } from './errors.js';
 import { logger } from './observability.js';
 import { clientsActingIn, ownFunctionOf } from './spoke-clients.js';
@@ -49,7 +49,7 @@ export function withPowertools<I, O>(
 export function lambdaEntry<I, O, K extends ClientName>(
   core: StepCore<I, O, K>,
   clients: ClientClasses<K>,
-  options: { readonly audits?: boolean } = {},
+  options: { readonly audits?: new (config: ClientConfig) => DynamoDBClient } = {},
 ) {
   let deps: Omit<StepDeps<K>, 'remainingTimeMs'> | undefined;
   const lambdaDeps = () => {
@@ -61,7 +61,7 @@ export function lambdaEntry<I, O, K extends ClientName>(
       // the step acts in another account.
       audit: options.audits
         ? tableAuditTrail(
-            lazyClients({ dynamodb: DynamoDBClient }).dynamodb,
+            lazyClients({ dynamodb: options.audits }).dynamodb,
             requiredEnv('AUDIT_TABLE_NAME'),
             logAuditTrail,
           )

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   GetFunctionConfigurationCommand,
   LambdaClient,
@@ -80,7 +81,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { lambda: LambdaClient },
   core: updateConfiguration,
-  audits: true,
+  audits: DynamoDBClient,
   permissions: [
     {
       actions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'],

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
@@ -68,7 +69,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { secretsManager: SecretsManagerClient },
   core: clearStalePending,
-  audits: true,
+  audits: DynamoDBClient,
   permissions: [
     {
       actions: ['secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'],

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CancelRotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
@@ -154,7 +155,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { secretsManager: SecretsManagerClient, lambda: LambdaClient },
   core: rollBackRotation,
-  audits: true,
+  audits: DynamoDBClient,
   permissions: [
     {
       actions: [

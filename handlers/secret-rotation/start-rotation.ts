@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
@@ -79,7 +80,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { secretsManager: SecretsManagerClient },
   core: startRotation,
-  audits: true,
+  audits: DynamoDBClient,
   permissions: [
     { actions: ['secretsmanager:DescribeSecret', 'secretsmanager:RotateSecret'], on: 'rotated-secrets' },
     { actions: ['lambda:InvokeFunction'], on: 'rotation-function' },

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import { defineStep } from '../../../handlers/lib/define-step.js';
@@ -84,7 +85,7 @@ export const step = defineStep({
   module: import.meta.url,
   clients: { sqs: SQSClient },
   core: setQueueSettings,
-  audits: true,
+  audits: DynamoDBClient,
   permissions: [{ actions: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'], on: 'replay-queues' }],
 });
 

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
 import { ConfigurationChangedError, defineStep, nonEmptyString, parseInput, type StepCore } from 'lambda-runbooks';
@@ -52,7 +53,7 @@ export const step = defineStep({
   clients: { lambda: LambdaClient },
   core: apply,
   // It records its change: the audit table keeps it for the run's evidence record.
-  audits: true,
+  audits: DynamoDBClient,
   permissions: [{ actions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'], on: 'target-functions' }],
 });
 
