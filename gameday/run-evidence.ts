@@ -1,7 +1,6 @@
-import { createPublicKey } from 'node:crypto';
-import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { EvidenceRecord } from '../handlers/evidence/evidence-record.js';
+import { signingPublicKey } from '../handlers/evidence/record-signature.js';
 import type { SimulatedAccount } from './account/simulated-account.js';
 import type { SimulatedPlatform } from './simulated-platform.js';
 
@@ -31,9 +30,5 @@ export async function evidenceOfRun(
     }
   }
   records.sort((a, b) => a.execution.startedAt.localeCompare(b.execution.startedAt));
-  const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: signingKey }));
-  const publicKey = createPublicKey({ key: Buffer.from(PublicKey ?? []), format: 'der', type: 'spki' })
-    .export({ format: 'pem', type: 'spki' })
-    .toString();
-  return { records, publicKey };
+  return { records, publicKey: await signingPublicKey(kms, signingKey) };
 }

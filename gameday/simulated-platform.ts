@@ -194,9 +194,7 @@ export class SimulatedPlatform {
       remainingTimeMs: () => stepTimeoutMs,
       // While a step waits, the account lives on: consumers consume, move tasks move.
       sleep: async (ms) => {
-        const to = account.clock.now().getTime() + ms;
-        if (options.organization) options.organization.advanceTo(to);
-        else account.advanceTo(to);
+        this.moveTo(account.clock.now().getTime() + ms);
         await this.runServices();
       },
     };
@@ -235,13 +233,17 @@ export class SimulatedPlatform {
     await this.runServices();
     while (left > 0) {
       const step = Math.min(60, left);
-      const to = this.account.clock.now().getTime() + step * 1000;
-      if (this.options.organization) this.options.organization.advanceTo(to);
-      else this.account.advanceTo(to);
+      this.moveTo(this.account.clock.now().getTime() + step * 1000);
       left -= step;
       await this.runServices();
       await this.deliverPending();
     }
+  }
+
+  /** Moves time to `to`: every account of the organization, or the platform's own. */
+  private moveTo(to: number): void {
+    if (this.options.organization) this.options.organization.advanceTo(to);
+    else this.account.advanceTo(to);
   }
 
   /** What the accounts' services do on their own, and the spokes' forwarding onto the hub's bus. */

@@ -1,6 +1,5 @@
-import { createPublicKey } from 'node:crypto';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { paginateListExecutions, SFNClient } from '@aws-sdk/client-sfn';
 import { type AwsClients, lazyClients } from '../lib/aws-clients.js';
@@ -8,7 +7,7 @@ import { defineFunction } from '../lib/define-step.js';
 import { requiredEnv, withPowertools } from '../lib/lambda-entry.js';
 import { metrics } from '../lib/observability.js';
 import { type PlatformMetrics, powertoolsMetrics } from '../lib/platform-metrics.js';
-import { verifyRecord } from './record-signature.js';
+import { signingPublicKey, verifyRecord } from './record-signature.js';
 import { recordKeyOf } from './write-evidence.js';
 
 /** One execution that ended on the day, beside its record. */
@@ -52,10 +51,7 @@ export function previousDay(now: Date): string {
  */
 export async function writeManifest(day: string | undefined, deps: ManifestDeps): Promise<EvidenceManifest> {
   const covered = day ?? previousDay(deps.now());
-  const { PublicKey } = await deps.clients.kms.send(new GetPublicKeyCommand({ KeyId: deps.signingKey }));
-  const publicKey = createPublicKey({ key: Buffer.from(PublicKey ?? []), format: 'der', type: 'spki' })
-    .export({ format: 'pem', type: 'spki' })
-    .toString();
+  const publicKey = await signingPublicKey(deps.clients.kms, deps.signingKey);
   const entries: ManifestEntry[] = [];
   for (const stateMachineArn of deps.stateMachineArns) {
     for await (const page of paginateListExecutions({ client: deps.clients.sfn }, { stateMachineArn })) {

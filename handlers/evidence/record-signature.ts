@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { canonicalBytes, type EvidenceRecord } from './evidence-record.js';
 
 /** The signing algorithm: RSA PKCS #1 v1.5 over SHA-256, which KMS signs digests with and Node verifies. */
@@ -56,6 +56,14 @@ export async function signRecord(
     value: Buffer.from(signed.Signature).toString('base64'),
   };
   return { ...record, signature };
+}
+
+/** The signing key's public key as PEM (KMS gives DER), what verifies its records offline. */
+export async function signingPublicKey(kms: KMSClient, keyId: string): Promise<string> {
+  const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
+  return createPublicKey({ key: Buffer.from(PublicKey ?? []), format: 'der', type: 'spki' })
+    .export({ format: 'pem', type: 'spki' })
+    .toString();
 }
 
 /** Whether a record is as it was signed, and what is not. */

@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { organizationInventory } from '../../cli/organization-inventory.js';
+import { signedRequest } from '../support/signed-request.js';
 
 /**
  * STS and Lambda on loopback, as AWS answers them: STS hands out credentials naming the account
@@ -9,18 +10,10 @@ import { organizationInventory } from '../../cli/organization-inventory.js';
  * `ListAliases` for the account whose credentials signed the request.
  */
 const signedBy: { service: string; accessKey: string; region: string }[] = [];
-const read = (req: IncomingMessage) =>
-  new Promise<string>((resolve) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => resolve(body));
-  });
 const server = createServer(async (req, res) => {
-  const body = decodeURIComponent(await read(req));
-  const [, accessKey = '', , region = '', service = ''] =
-    /Credential=([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\//.exec(req.headers.authorization ?? '') ?? [];
+  const signed = await signedRequest(req);
+  const { accessKey, region, service } = signed;
+  const body = decodeURIComponent(signed.body);
   signedBy.push({ service, accessKey, region });
   if (service === 'sts') {
     const account = /arn:aws:iam::(\d{12}):role\/runtime-reader/.exec(body)?.[1];

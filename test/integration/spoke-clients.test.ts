@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineStep } from '../../handlers/lib/define-step.js';
 import { sourceIdentityOf } from '../../handlers/lib/spoke-clients.js';
+import { signedRequest } from '../support/signed-request.js';
 
 /**
  * STS, Lambda and DynamoDB on loopback: each request is recorded with the access key that signed
@@ -19,18 +20,8 @@ interface Seen {
   readonly body: string;
 }
 const seen: Seen[] = [];
-const read = (req: IncomingMessage) =>
-  new Promise<string>((resolve) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => resolve(body));
-  });
 const server = createServer(async (req, res) => {
-  const body = await read(req);
-  const [, accessKey = '', , region = '', service = ''] =
-    /Credential=([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\//.exec(req.headers.authorization ?? '') ?? [];
+  const { body, accessKey, region, service } = await signedRequest(req);
   const sessionToken = req.headers['x-amz-security-token'] as string | undefined;
   seen.push({ service, region, accessKey, sessionToken, body });
   if (service === 'sts' && body.includes('999988887777')) {

@@ -19,6 +19,17 @@ import {
   workloadAccount,
 } from './forwarded-alarm.js';
 
+/**
+ * A bad deploy in a workload account of the game days' organization, whose alarms send their
+ * tags (the hub cannot read another account's), deployed as the CDK app's defaults.
+ */
+const inWorkloadAccount = {
+  ...checkoutGameDay,
+  configuration: 'default',
+  setup: withTagPropagation,
+  inject: badDeploy,
+} as const;
+
 /** A bad deploy rolled back in a workload account, as the hub's spoke role, after approval. */
 const rolledBackThroughSpoke: SpikeOutcome = {
   runbookOutcome: 'remediated',
@@ -197,26 +208,22 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
   },
   {
     id: 'spoke-bad-deploy',
-    ...checkoutGameDay,
+    ...inWorkloadAccount,
     description:
       'A bad deploy in a workload account registered as prod, with the spoke stack, served by a hub whose own environment is dev: its alarm reaches the hub through the spoke’s rule and the hub’s bus policy; the account’s prod policy asks a person (the hub’s dev policy would not), who approves; the rollback is made there as the spoke role, the requester named as source identity in that account’s CloudTrail.',
     environment: 'dev',
-    configuration: 'default',
     organization: { id: organizationId, accounts: [{ accountId: workloadAccount, spoke: true }] },
     settings: hubSettings((region) => [
       { accountId: workloadAccount, environment: 'prod', regions: [region] },
     ]),
-    setup: withTagPropagation,
-    inject: badDeploy,
     expected: rolledBackThroughSpoke,
   },
   {
     id: 'ou-account-bad-deploy',
-    ...checkoutGameDay,
+    ...inWorkloadAccount,
     description:
       'A bad deploy in an account the hub knows only as a member of an organizational unit registered as staging: its spoke (the OU’s StackSet) forwards the alarm to the OU’s own bus on the hub, which only the OU’s accounts may put events on; the run acts there under the staging policy, which asks a person, who approves the rollback.',
     environment: 'dev',
-    configuration: 'default',
     organization: {
       id: organizationId,
       accounts: [{ accountId: unitAccount, spoke: true, organizationalUnitId: organizationalUnit }],
@@ -224,23 +231,18 @@ export const api5xxSpikeScenarios: readonly Scenario<CheckoutWorld, SpikeOutcome
     settings: hubSettings((region) => [
       { organizationalUnitId: organizationalUnit, environment: 'staging', regions: [region] },
     ]),
-    setup: withTagPropagation,
-    inject: badDeploy,
     expected: rolledBackThroughSpoke,
   },
   {
     id: 'unregistered-account',
-    ...checkoutGameDay,
+    ...inWorkloadAccount,
     description:
       'A bad deploy in an account of the organization that has the spoke stack but is not registered with the hub (runbooks:accounts): its alarm reaches the hub, which refuses it with where it came from; nothing starts and nothing changes.',
     environment: 'prod',
-    configuration: 'default',
     organization: { id: organizationId, accounts: [{ accountId: unregisteredAccount, spoke: true }] },
     settings: hubSettings((region) => [
       { accountId: workloadAccount, environment: 'prod', regions: [region] },
     ]),
-    setup: withTagPropagation,
-    inject: badDeploy,
     detectionMinutes: 10,
     expected: {
       runbookOutcome: 'not-started',
