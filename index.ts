@@ -33,6 +33,7 @@ export {
   TargetNotResolvedError,
 } from './handlers/lib/errors.js';
 export { parseInput } from './handlers/lib/parse-input.js';
+export { type AwsResponse, requestIdsOf } from './handlers/lib/request-ids.js';
 export {
   nonEmptyString,
   nonNegativeInt,

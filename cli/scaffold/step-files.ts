@@ -72,6 +72,7 @@ import * as z from 'zod/mini';
 import { defineStep } from '../../../handlers/lib/define-step.js';
 import { ConfigurationChangedError } from '../../../handlers/lib/errors.js';
 import { parseInput } from '../../../handlers/lib/parse-input.js';
+import { requestIdsOf } from '../../../handlers/lib/request-ids.js';
 import { nonEmptyString } from '../../../handlers/lib/schemas.js';
 import type { StepCore } from '../../../handlers/lib/step-deps.js';
 import { readValue } from './check.js';
@@ -114,6 +115,7 @@ export const apply: StepCore<z.input<typeof inputSchema>, Applied, '${t.clientNa
     target: name,
     before: current,
     after: value,
+    requestIds: requestIdsOf(made),
   });
   return { changed: true, before: current, after: value };
 };

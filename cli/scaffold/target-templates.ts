@@ -59,7 +59,7 @@ export const targetTemplates = {
   );
   return Number(Attributes.VisibilityTimeout);`,
     write: `const { QueueUrl } = await deps.clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  await deps.clients.sqs.send(
+  const made = await deps.clients.sqs.send(
     new SetQueueAttributesCommand({ QueueUrl, Attributes: { VisibilityTimeout: String(value) } }),
   );`,
     readPermissions: "{ actions: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes'], on: 'replay-queues' }",
@@ -83,7 +83,9 @@ export const targetTemplates = {
     new GetFunctionConfigurationCommand({ FunctionName: name }),
   );
   return configuration.Timeout ?? 3;`,
-    write: `await deps.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: value }));`,
+    write: `const made = await deps.clients.lambda.send(
+    new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: value }),
+  );`,
     readPermissions: "{ actions: ['lambda:GetFunctionConfiguration'], on: 'target-functions' }",
     writePermissions:
       "{ actions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'], on: 'target-functions' }",

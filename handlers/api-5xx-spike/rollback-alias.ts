@@ -5,6 +5,7 @@ import { defineStep } from '../lib/define-step.js';
 import { AliasChangedError } from '../lib/errors.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
 import { parseInput } from '../lib/parse-input.js';
+import { requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString, share } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
@@ -98,6 +99,7 @@ const rollbackAliasOnce: StepCore<RollbackInput, RollbackResult, 'lambda'> = asy
     target: `${functionName}:${alias}`,
     before: currentConfig,
     after,
+    requestIds: requestIdsOf(updated),
   });
   return { changed: true, before: currentConfig, after, rolledBackAt };
 };

@@ -3,6 +3,7 @@ import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } f
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
+import { requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { maxReplayRatePerSecond } from './contract.js';
@@ -33,15 +34,16 @@ export const startMoveTask: StepCore<StartMoveTaskInput, MoveTaskStarted, 'sqs'>
     (
       await deps.clients.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: input.dlqArn, MaxResults: 1 }))
     ).Results?.find((t) => t.Status === 'RUNNING');
-  if (!(await running())) {
-    await deps.clients.sqs.send(
-      new StartMessageMoveTaskCommand({
-        SourceArn: input.dlqArn,
-        DestinationArn: input.sourceArn,
-        MaxNumberOfMessagesPerSecond: input.ratePerSecond,
-      }),
-    );
-  }
+  // A retry that finds the task running made no call of its own: the first attempt's record stands.
+  const started = (await running())
+    ? undefined
+    : await deps.clients.sqs.send(
+        new StartMessageMoveTaskCommand({
+          SourceArn: input.dlqArn,
+          DestinationArn: input.sourceArn,
+          MaxNumberOfMessagesPerSecond: input.ratePerSecond,
+        }),
+      );
   const task = await running();
   await deps.audit.record({
     at: deps.now().toISOString(),
@@ -53,6 +55,7 @@ export const startMoveTask: StepCore<StartMoveTaskInput, MoveTaskStarted, 'sqs'>
     target: input.dlqArn,
     before: null,
     after: { destination: input.sourceArn, ratePerSecond: input.ratePerSecond },
+    requestIds: started ? requestIdsOf(started) : [],
   });
   return {
     startedAt: deps.now().toISOString(),

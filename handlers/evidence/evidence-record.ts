@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import canonicalize from 'canonicalize';
+import type { AslDefinition } from '../../state-machines/asl-types.js';
+import { renderMermaid } from '../../state-machines/render-mermaid.js';
 import type { AuditRecord, ChangeKind } from '../lib/audit-trail.js';
 import { type Control, controlsOf, type EvidencedSubject } from './control-matrix.js';
 import type { RecordSignature } from './record-signature.js';
@@ -33,6 +35,8 @@ export interface ChangeEvidence {
   readonly region?: string;
   readonly before: unknown;
   readonly after: unknown;
+  /** The request ids of the calls that made it, to find them in CloudTrail (none for a replay's many calls). */
+  readonly requestIds: readonly string[];
 }
 
 /** What started the run. */
@@ -79,6 +83,8 @@ export interface EvidenceRecord {
     readonly aslSha256: string;
     /** The states the run entered, in order. */
     readonly pathTaken: readonly string[];
+    /** The definition's flowchart (Mermaid), the states entered, failed and ended in marked. */
+    readonly diagram: string;
   };
   readonly controls: readonly Control[];
   /** Null until signed (`signRecord`). */
@@ -239,9 +245,12 @@ export function buildEvidenceRecord(facts: ExecutionFacts): EvidenceRecord {
   const requestedBy = String(dispatch.requestedBy ?? 'unknown');
   const state = accumulatedState(facts.history);
   const path: string[] = [];
+  const failed = new Set<string>();
   for (const event of facts.history) {
     const name = event.stateEnteredEventDetails?.name;
     if (name) path.push(name);
+    const current = path.at(-1);
+    if (current && (event.taskFailedEventDetails || event.taskTimedOutEventDetails)) failed.add(current);
   }
   const approvals = approvalsOf(facts, requestedBy);
   // Where policy let the run change without a person, the budget of automated change answered.
@@ -267,6 +276,7 @@ export function buildEvidenceRecord(facts: ExecutionFacts): EvidenceRecord {
       ...(c.region ? { region: c.region } : {}),
       before: c.before ?? null,
       after: c.after ?? null,
+      requestIds: c.requestIds ?? [],
     }));
   const output = asRecord(
     parsed(
@@ -317,6 +327,11 @@ export function buildEvidenceRecord(facts: ExecutionFacts): EvidenceRecord {
     definition: {
       aslSha256: createHash('sha256').update(canonicalBytes(facts.definition)).digest('hex'),
       pathTaken: path,
+      diagram: renderMermaid(facts.definition as AslDefinition, {
+        visited: new Set(path),
+        failed,
+        ...(path.length ? { endedAt: path.at(-1) } : {}),
+      }),
     },
     controls: controlsOf(subjects),
     signature: null,

@@ -5,6 +5,7 @@ import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
 import { parseInput } from '../lib/parse-input.js';
+import { requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { changedResource, changeKindOf, currentValue, setValue } from './concurrency-api.js';
@@ -45,7 +46,7 @@ const applyOnce: StepCore<ApplyConcurrencyChangeInput, AppliedChange, 'lambda'> 
       `${changedResource(change)} is ${current ?? 'unset'}, not ${change.from ?? 'unset'} as decided; not overwriting someone else's change`,
     );
   }
-  await setValue(deps.clients.lambda, change, change.to);
+  const made = await setValue(deps.clients.lambda, change, change.to);
   await deps.audit.record({
     at: appliedAt,
     executionId,
@@ -56,6 +57,7 @@ const applyOnce: StepCore<ApplyConcurrencyChangeInput, AppliedChange, 'lambda'> 
     target: changedResource(change),
     before: change.from,
     after: change.to,
+    requestIds: requestIdsOf(made),
   });
   return { changed: true, before: change.from, after: change.to, appliedAt };
 };

@@ -11,6 +11,7 @@ import {
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import type { ChangeKind } from '../lib/audit-trail.js';
+import type { AwsResponse } from '../lib/request-ids.js';
 import type { ConcurrencyChange } from './contract.js';
 
 /** The value a change's setting has now: reserved, provisioned or a mapping's maximum concurrency (null: unset). */
@@ -47,40 +48,35 @@ export async function setValue(
   lambda: LambdaClient,
   change: ConcurrencyChange,
   value: number | null,
-): Promise<void> {
+): Promise<AwsResponse> {
   const FunctionName = change.functionName;
   switch (change.kind) {
     case 'reserved-concurrency':
-      if (value === null) await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName }));
-      else
-        await lambda.send(
-          new PutFunctionConcurrencyCommand({ FunctionName, ReservedConcurrentExecutions: value }),
-        );
-      return;
+      return value === null
+        ? lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName }))
+        : lambda.send(
+            new PutFunctionConcurrencyCommand({ FunctionName, ReservedConcurrentExecutions: value }),
+          );
     case 'provisioned-concurrency':
-      if (value === null) {
-        await lambda.send(
-          new DeleteProvisionedConcurrencyConfigCommand({ FunctionName, Qualifier: change.qualifier }),
-        );
-      } else {
-        await lambda.send(
-          new PutProvisionedConcurrencyConfigCommand({
-            FunctionName,
-            Qualifier: change.qualifier,
-            ProvisionedConcurrentExecutions: value,
-          }),
-        );
-      }
-      return;
+      return value === null
+        ? lambda.send(
+            new DeleteProvisionedConcurrencyConfigCommand({ FunctionName, Qualifier: change.qualifier }),
+          )
+        : lambda.send(
+            new PutProvisionedConcurrencyConfigCommand({
+              FunctionName,
+              Qualifier: change.qualifier,
+              ProvisionedConcurrentExecutions: value,
+            }),
+          );
     case 'event-source-max-concurrency':
       // An empty scaling configuration removes the maximum (AWS::Lambda::EventSourceMapping ScalingConfig).
-      await lambda.send(
+      return lambda.send(
         new UpdateEventSourceMappingCommand({
           UUID: change.uuid,
           ScalingConfig: value === null ? {} : { MaximumConcurrency: value },
         }),
       );
-      return;
   }
 }
 

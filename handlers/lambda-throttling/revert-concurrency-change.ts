@@ -3,6 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
+import { requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { changedResource, changeKindOf, currentValue, setValue } from './concurrency-api.js';
@@ -38,7 +39,7 @@ export const revertConcurrencyChange: StepCore<
   const revertedAt = deps.now().toISOString();
   const current = await currentValue(deps.clients.lambda, change);
   if (current === change.from) return { reverted: false, restored: change.from, revertedAt };
-  await setValue(deps.clients.lambda, change, change.from);
+  const made = await setValue(deps.clients.lambda, change, change.from);
   await deps.audit.record({
     at: revertedAt,
     executionId,
@@ -49,6 +50,7 @@ export const revertConcurrencyChange: StepCore<
     target: changedResource(change),
     before: current,
     after: change.from,
+    requestIds: requestIdsOf(made),
   });
   return { reverted: true, restored: change.from, revertedAt };
 };

@@ -43,6 +43,11 @@ export interface AuditRecord {
    */
   readonly account?: string;
   readonly region?: string;
+  /**
+   * The request ids AWS gave the calls that made the change, to find them in CloudTrail.
+   * @default none (a change made of many calls, such as a replay, is counted instead)
+   */
+  readonly requestIds?: readonly string[];
 }
 
 /** Where audit records go. A durable trail's write is awaited: a change not recorded is not done. */

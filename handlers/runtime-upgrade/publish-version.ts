@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
 import { parseInput } from '../lib/parse-input.js';
+import { requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
@@ -49,6 +50,7 @@ export const publishVersion: StepCore<PublishVersionInput, PublishedVersion, 'la
     target: `lambda:${input.functionName}`,
     before: null,
     after: { version: published.Version, runtime: published.Runtime },
+    requestIds: requestIdsOf(published),
   });
   return { version: published.Version };
 };

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
 import { parseInput } from '../lib/parse-input.js';
+import { requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 import type { AliasState } from './contract.js';
@@ -57,17 +58,16 @@ export const setAliasRouting: StepCore<SetAliasRoutingInput, RoutedAlias, 'lambd
     throw new ConfigurationChangedError(
       `${input.functionName}:${input.alias} changed since this run last saw it (now version ${current.functionVersion}); not overwriting someone else's change`,
     );
-  const updated = stateOf(
-    await lambda.send(
-      new UpdateAliasCommand({
-        FunctionName: input.functionName,
-        Name: input.alias,
-        FunctionVersion: input.functionVersion,
-        RoutingConfig: { AdditionalVersionWeights: weights },
-        RevisionId: input.expectRevisionId,
-      }),
-    ),
+  const response = await lambda.send(
+    new UpdateAliasCommand({
+      FunctionName: input.functionName,
+      Name: input.alias,
+      FunctionVersion: input.functionVersion,
+      RoutingConfig: { AdditionalVersionWeights: weights },
+      RevisionId: input.expectRevisionId,
+    }),
   );
+  const updated = stateOf(response);
   await deps.audit.record({
     at: changedAt,
     executionId: input.executionId,
@@ -78,6 +78,7 @@ export const setAliasRouting: StepCore<SetAliasRoutingInput, RoutedAlias, 'lambd
     target: `lambda:${input.functionName}:${input.alias}`,
     before: { functionVersion: current.functionVersion, weights: current.weights },
     after: { functionVersion: updated.functionVersion, weights: updated.weights },
+    requestIds: requestIdsOf(response),
   });
   return { ...updated, changedAt };
 };

@@ -7,6 +7,7 @@ import {
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
+import { requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 
@@ -50,7 +51,7 @@ export const updateConfiguration: StepCore<UpdateConfigurationInput, UpdatedConf
   const env = current.Environment?.Variables ?? {};
   if (current.Runtime === input.to.runtime && same(env, input.to.environment))
     return { changed: false, updatedAt };
-  await lambda.send(
+  const updated = await lambda.send(
     new UpdateFunctionConfigurationCommand({
       FunctionName: input.functionName,
       Runtime: input.to.runtime as never,
@@ -71,6 +72,7 @@ export const updateConfiguration: StepCore<UpdateConfigurationInput, UpdatedConf
     target: `lambda:${input.functionName}`,
     before: { runtime: current.Runtime, environment: Object.keys(env).sort() },
     after: { runtime: input.to.runtime, environment: Object.keys(input.to.environment).sort() },
+    requestIds: requestIdsOf(updated),
   });
   return { changed: true, updatedAt };
 };

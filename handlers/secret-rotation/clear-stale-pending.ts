@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
 import { parseInput } from '../lib/parse-input.js';
+import { requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { versionWith } from './contract.js';
@@ -48,7 +49,7 @@ export const clearStalePending: StepCore<ClearStalePendingInput, ClearedPending,
     throw new ConfigurationChangedError(
       `AWSPENDING is now on version ${pending}, not ${versionId}: another rotation started; not touching it`,
     );
-  await removeLabel(sm, secretId, 'AWSPENDING', versionId);
+  const removed = await removeLabel(sm, secretId, 'AWSPENDING', versionId);
   await deps.audit.record({
     at: deps.now().toISOString(),
     executionId,
@@ -59,6 +60,7 @@ export const clearStalePending: StepCore<ClearStalePendingInput, ClearedPending,
     target: secretId,
     before: { AWSPENDING: versionId },
     after: { AWSPENDING: null },
+    requestIds: requestIdsOf(removed),
   });
   return { cleared: true, versionId };
 };

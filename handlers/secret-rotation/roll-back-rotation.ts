@@ -5,6 +5,7 @@ import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
 import { parseInput } from '../lib/parse-input.js';
+import { type AwsResponse, requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore, StepDeps } from '../lib/step-deps.js';
 import { type VersionStages, versionWith } from './contract.js';
@@ -36,7 +37,10 @@ export interface RolledBack {
 type Deps = StepDeps<'secretsManager' | 'lambda'>;
 
 /** Asks the rotation function to make `previousVersion`'s credentials valid in the target system again. */
-async function restore(input: z.infer<typeof inputSchema>, deps: Deps): Promise<string | null> {
+async function restore(
+  input: z.infer<typeof inputSchema>,
+  deps: Deps,
+): Promise<{ readonly problem: string | null; readonly response?: AwsResponse }> {
   try {
     const response = await deps.clients.lambda.send(
       new InvokeCommand({
@@ -50,15 +54,15 @@ async function restore(input: z.infer<typeof inputSchema>, deps: Deps): Promise<
         ),
       }),
     );
-    if (!response.FunctionError) return null;
+    if (!response.FunctionError) return { problem: null, response };
     const answer = JSON.parse(new TextDecoder().decode(response.Payload ?? new Uint8Array())) as {
       errorType?: string;
       errorMessage?: string;
     };
     // The rotation function's messages name versions, never values.
-    return `${answer.errorType ?? 'error'}: ${answer.errorMessage ?? ''}`.trim();
+    return { problem: `${answer.errorType ?? 'error'}: ${answer.errorMessage ?? ''}`.trim() };
   } catch (error) {
-    return `could not invoke the rotation function: ${(error as Error).name}`;
+    return { problem: `could not invoke the rotation function: ${(error as Error).name}` };
   }
 }
 
@@ -79,7 +83,7 @@ export const rollBackRotation: StepCore<
   const sm = deps.clients.secretsManager;
   const { secretId, versionId, previousVersion } = input;
   const actions: string[] = [];
-  const audit = async (action: string, before: unknown, after: unknown) => {
+  const audit = async (action: string, made: AwsResponse | undefined, before: unknown, after: unknown) => {
     actions.push(action);
     await deps.audit.record({
       at: deps.now().toISOString(),
@@ -91,6 +95,7 @@ export const rollBackRotation: StepCore<
       target: secretId,
       before,
       after,
+      requestIds: made ? requestIdsOf(made) : [],
     });
   };
   let versions = await currentVersions(sm, secretId);
@@ -101,33 +106,43 @@ export const rollBackRotation: StepCore<
     );
   if (current !== versionId) {
     // Unfinished: stop Secrets Manager from trying again while the labels are put back.
-    await sm.send(new CancelRotateSecretCommand({ SecretId: secretId }));
+    const cancelled = await sm.send(new CancelRotateSecretCommand({ SecretId: secretId }));
     await audit(
       'cancel the unfinished rotation (turns automatic rotation off until the next RotateSecret)',
+      cancelled,
       { rotating: versionId },
       { rotating: null },
     );
   }
-  const restoreProblem = await restore(input, deps);
+  const { problem: restoreProblem, response: restored } = await restore(input, deps);
   if (restoreProblem === null)
     await audit(
       'set the previous credentials in the target system again',
+      restored,
       { credentialsOf: versionId },
       { credentialsOf: previousVersion },
     );
   if (current === versionId) {
-    await moveLabel(sm, secretId, 'AWSCURRENT', versionId, previousVersion);
+    const moved = await moveLabel(sm, secretId, 'AWSCURRENT', versionId, previousVersion);
     await audit(
       'move AWSCURRENT back to the previous version',
+      moved,
       { AWSCURRENT: versionId },
       { AWSCURRENT: previousVersion },
     );
     versions = await currentVersions(sm, secretId);
     const previousNow = versionWith(versions, 'AWSPREVIOUS');
     if (input.previousOfPrevious && previousNow !== input.previousOfPrevious) {
-      await moveLabel(sm, secretId, 'AWSPREVIOUS', previousNow, input.previousOfPrevious);
+      const previousMoved = await moveLabel(
+        sm,
+        secretId,
+        'AWSPREVIOUS',
+        previousNow,
+        input.previousOfPrevious,
+      );
       await audit(
         'put AWSPREVIOUS back',
+        previousMoved,
         { AWSPREVIOUS: previousNow },
         { AWSPREVIOUS: input.previousOfPrevious },
       );
@@ -136,8 +151,13 @@ export const rollBackRotation: StepCore<
   versions = await currentVersions(sm, secretId);
   const pending = versionWith(versions, 'AWSPENDING');
   if (pending && pending !== versionWith(versions, 'AWSCURRENT')) {
-    await removeLabel(sm, secretId, 'AWSPENDING', pending);
-    await audit('remove the leftover AWSPENDING label', { AWSPENDING: pending }, { AWSPENDING: null });
+    const removed = await removeLabel(sm, secretId, 'AWSPENDING', pending);
+    await audit(
+      'remove the leftover AWSPENDING label',
+      removed,
+      { AWSPENDING: pending },
+      { AWSPENDING: null },
+    );
   }
   return {
     actions,

@@ -3,6 +3,7 @@ import {
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import type { AwsResponse } from '../lib/request-ids.js';
 import { type VersionStages, versionsOf } from './contract.js';
 
 /** The secret's labelled versions now. */
@@ -18,8 +19,8 @@ export async function moveLabel(
   stage: string,
   from: string | null,
   to: string,
-): Promise<void> {
-  await sm.send(
+): Promise<AwsResponse> {
+  return sm.send(
     new UpdateSecretVersionStageCommand({
       SecretId: secretId,
       VersionStage: stage,
@@ -35,8 +36,8 @@ export async function removeLabel(
   secretId: string,
   stage: string,
   from: string,
-): Promise<void> {
-  await sm.send(
+): Promise<AwsResponse> {
+  return sm.send(
     new UpdateSecretVersionStageCommand({
       SecretId: secretId,
       VersionStage: stage,

@@ -4,6 +4,7 @@ import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
+import { requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
 import { versionWith } from './contract.js';
@@ -51,7 +52,7 @@ export const startRotation: StepCore<StartRotationInput, StartedRotation, 'secre
   const previousVersion = versionWith(versions, finished ? 'AWSPREVIOUS' : 'AWSCURRENT') ?? '';
   const startedAt = deps.now().toISOString();
   if (!mine) {
-    await sm.send(
+    const rotated = await sm.send(
       new RotateSecretCommand({ SecretId: secretId, ClientRequestToken: versionId, RotateImmediately: true }),
     );
     await deps.audit.record({
@@ -64,6 +65,7 @@ export const startRotation: StepCore<StartRotationInput, StartedRotation, 'secre
       target: secretId,
       before: { AWSCURRENT: previousVersion },
       after: { AWSPENDING: versionId },
+      requestIds: requestIdsOf(rotated),
     });
   }
   return {

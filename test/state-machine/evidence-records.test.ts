@@ -39,6 +39,26 @@ describe('evidence records of the game days', () => {
     }
   });
 
+  it('gives each change made by one call the request id AWS returned for it, to find it in CloudTrail', () => {
+    const changes = results.flatMap((r) => evidenceOf(r).records.flatMap((record) => record.changes));
+    const single = changes.filter((c) => c.step !== 'replay-batch');
+    expect(single.length).toBeGreaterThan(20);
+    for (const change of single)
+      expect(change.requestIds, change.action).toEqual([expect.stringMatching(/^sim-\d+$/)]);
+    // A replay is thousands of calls: counted in before/after instead.
+    expect(changes.filter((c) => c.step === 'replay-batch').every((c) => c.requestIds.length === 0)).toBe(
+      true,
+    );
+  });
+
+  it('carries the definition’s diagram with the path the run took', () => {
+    const result = results.find((r) => r.scenario === 'bad-deploy');
+    const [record] = result ? evidenceOf(result).records : [];
+    expect(record?.definition.diagram).toMatch(/^flowchart TD/);
+    expect(record?.definition.diagram).toMatch(/class [^\n]*visited/);
+    expect(record?.definition.diagram).toMatch(/\n {2}class \w+ endedHere/);
+  });
+
   it('names every field changed after signing, and a record signed by another key', () => {
     const result = results.find((r) => r.scenario === 'approval-rejected');
     const [record] = result ? evidenceOf(result).records : [];

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { defineStep } from '../../../handlers/lib/define-step.js';
 import { ConfigurationChangedError, InvalidInputError } from '../../../handlers/lib/errors.js';
 import { parseInput } from '../../../handlers/lib/parse-input.js';
+import { requestIdsOf } from '../../../handlers/lib/request-ids.js';
 import { nonEmptyString } from '../../../handlers/lib/schemas.js';
 import type { StepCore } from '../../../handlers/lib/step-deps.js';
 import type { QueueSettings } from '../contract.js';
@@ -56,7 +57,7 @@ export const setQueueSettings: StepCore<SetQueueSettingsInput, SetQueueSettingsR
       }); not overwriting someone else's change`,
     );
   }
-  await deps.clients.sqs.send(
+  const set = await deps.clients.sqs.send(
     new SetQueueAttributesCommand({
       QueueUrl: input.queueUrl,
       Attributes: {
@@ -75,6 +76,7 @@ export const setQueueSettings: StepCore<SetQueueSettingsInput, SetQueueSettingsR
     target: input.queueUrl,
     before: current,
     after: input.to,
+    requestIds: requestIdsOf(set),
   });
   return { changed: true, before: current, after: input.to };
 };

@@ -1,7 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import { ConfigurationChangedError, defineStep, nonEmptyString, parseInput, type StepCore } from 'lambda-runbooks';
+import {
+  ConfigurationChangedError,
+  defineStep,
+  nonEmptyString,
+  parseInput,
+  requestIdsOf,
+  type StepCore,
+} from 'lambda-runbooks';
 import { readValue } from './check.js';
 
 const inputSchema = z.object({
@@ -32,7 +39,9 @@ export const apply: StepCore<z.input<typeof inputSchema>, Applied, 'lambda'> = a
   if (current !== input.from)
     throw new ConfigurationChangedError(`${name}'s timeout is ${current}, not ${input.from}: changed by someone else`);
   const value = input.to;
-  await deps.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: value }));
+  const made = await deps.clients.lambda.send(
+    new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: value }),
+  );
   await deps.audit.record({
     at: deps.now().toISOString(),
     executionId: input.executionId,
@@ -42,6 +51,7 @@ export const apply: StepCore<z.input<typeof inputSchema>, Applied, 'lambda'> = a
     target: name,
     before: current,
     after: value,
+    requestIds: requestIdsOf(made),
   });
   return { changed: true, before: current, after: value };
 };
