@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { policyEvaluatorInstalled } from '../gameday/account/iam/policy-evaluator.js';
 import { formatResult } from '../gameday/format-result.js';
 import {
@@ -76,7 +77,19 @@ export async function simulate(
   const failed = results.filter((r) => r.outcome === 'failed').length;
   if (options.evidence && !json) console.log(`evidence records written to ${options.evidence}`);
   if (options.html) {
-    writeFileSync(options.html, htmlReport({ local: results }, new Date()));
+    const evidenceDir = options.evidence;
+    // Each game day's section links its records, relative to the report so the two move together.
+    const records = evidenceDir
+      ? (scenario: string) =>
+          (results.find((r) => r.scenario === scenario)?.evidence?.records ?? []).map((record) => ({
+            name: record.execution.name,
+            href: relative(
+              dirname(resolve(options.html ?? '')),
+              join(resolve(evidenceDir), scenario, `${record.execution.name}.json`),
+            ),
+          }))
+      : undefined;
+    writeFileSync(options.html, htmlReport({ local: results }, new Date(), records));
     if (!json) console.log(`report written to ${options.html}`);
   }
   if (json) console.log(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));

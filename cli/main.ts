@@ -39,6 +39,11 @@ async function main(argv: string[]): Promise<number> {
       evidence: { type: 'string' },
       source: { type: 'string' },
       'public-key': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      bucket: { type: 'string' },
+      'signing-key': { type: 'string' },
+      csv: { type: 'boolean', default: false },
       'role-name': { type: 'string' },
       queue: { type: 'string' },
       table: { type: 'string' },
@@ -123,15 +128,33 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'evidence': {
       const evidence = await import('./evidence-command.js');
-      if (arg === 'verify')
-        return evidence.verifyEvidence(requireArg(positionals[2], 'record file or folder'), {
-          ...(values['public-key'] ? { publicKey: values['public-key'] } : {}),
-          json: values.json,
-        });
-      return evidence.showEvidence(requireArg(arg, 'execution name or ARN'), {
+      const source = {
         source: values.source,
+        publicKey: values['public-key'],
+        aws: values.aws,
+        bucket: values.bucket,
+        signingKey: values['signing-key'],
+        region: values.region,
         json: values.json,
-      });
+      };
+      if (arg === 'verify')
+        return evidence.verifyEvidence(
+          values.aws ? positionals[2] : requireArg(positionals[2], 'record file or folder'),
+          {
+            ...source,
+            ...(values.from ? { from: values.from } : {}),
+            ...(values.to ? { to: values.to } : {}),
+          },
+        );
+      if (arg === 'export')
+        return evidence.exportEvidence({
+          ...source,
+          from: values.from,
+          to: values.to,
+          html: values.html,
+          csv: values.csv,
+        });
+      return evidence.showEvidence(requireArg(arg, 'execution name or ARN'), source);
     }
     case 'gameday': {
       if (arg === 'run') {

@@ -23,12 +23,20 @@ Commands:
                              defaults; scoped-prod: examples/scoped-prod.context.json), and every
                              call its functions make is authorized by its IAM policies
   evidence verify <file or dir> [--public-key <pem>] [--json]
-                             check signed evidence records offline and name every field changed
-                             (the key: --public-key, or the nearest public-key.pem above a record)
-  evidence <execution> --source <dir> [--json]
-                             one execution's evidence record, as people read it. --evidence <dir>
-                             on gameday/simulate writes each execution's signed record and the
-                             public key to <dir>/<scenario>/
+  evidence verify --aws --bucket <b> --signing-key <arn> --from <day> [--to <day>] [--region <r>]
+                             check signed evidence records (and manifests) and name every field
+                             changed (the key: --public-key, or the nearest public-key.pem above a
+                             record; with --aws the signing key's, from KMS)
+  evidence <execution> (--source <dir> | --aws --bucket <b> --signing-key <arn>) [--json]
+                             one execution's evidence record, verified, as people read it.
+                             --evidence <dir> on gameday/simulate writes each execution's signed
+                             record and the public key to <dir>/<scenario>/
+  evidence export --from <yyyy-mm-dd> --to <yyyy-mm-dd> (--source <dir> | --aws --bucket <b>
+        --signing-key <arn>) [--html <dir>] [--csv] [--json]
+                             the runs that ended in the period, by control, runbook and account;
+                             --html: a folder to open offline (index, a page per run with its
+                             diagram, timeline, approvals and changes, the records, evidence.csv);
+                             --csv: one row per run on stdout. Exit 1 if a record does not verify
   gameday run <scenario> [--aws [--region <r>]] [--approve auto|slack] [--approval-table <t>]
         [--speed <x>] [--html <file>] [--json]
                              a closed-loop game day: inject the fault (FIS or a deployment), wait

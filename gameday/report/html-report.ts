@@ -1,15 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { definitionOf } from '../../runbooks/definitions.js';
 import { renderAsl } from '../../state-machines/render-asl.js';
 import { type PathTaken, renderMermaid } from '../../state-machines/render-mermaid.js';
 import type { DriverResult } from '../driver/drive-game-day.js';
 import { clock } from '../format-result.js';
 import type { ScenarioResult } from '../run-scenario.js';
+import {
+  escapeHtml,
+  mermaidSource,
+  pageErrorsList,
+  pageErrorsStyle,
+  renderDiagramsScript,
+} from './page-parts.js';
 import { pathTaken } from './path-taken.js';
-
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Time since the fault, in the CLI's format (`T+02:00`); `–` when it never happened. */
 const since = (seconds: number | null) => (seconds === null ? '–' : clock(seconds));
@@ -72,7 +74,15 @@ const list = (items: readonly string[]) =>
 const heading = (id: string, runbook: string, passed: boolean, ttd: number | null, ttm: number | null) =>
   `<summary><h2>${passed ? '✔' : '✖'} ${escapeHtml(id)} <small>${escapeHtml(runbook)} · detected ${since(ttd)} · mitigated ${since(ttm)}</small></h2></summary>`;
 
-function localSection(r: ScenarioResult): string {
+/** A game day's signed evidence records, where `--evidence` wrote them. */
+export type EvidenceLinks = (scenario: string) => readonly { readonly name: string; readonly href: string }[];
+
+const evidenceList = (links: ReturnType<EvidenceLinks>) =>
+  links.length
+    ? `<p class="evidence">Evidence: ${links.map((l) => `<a href="${escapeHtml(l.href)}">${escapeHtml(l.name)}</a>`).join(', ')}</p>`
+    : '';
+
+function localSection(r: ScenarioResult, evidence: EvidenceLinks | undefined): string {
   const changes = r.timeline.filter((e) => e.kind === 'change').map((c) => c.text);
   return `<details open>
 ${heading(r.scenario, r.runbook, r.outcome === 'passed', r.timeToDetectSeconds, r.timeToMitigateSeconds)}
@@ -80,6 +90,7 @@ ${heading(r.scenario, r.runbook, r.outcome === 'passed', r.timeToDetectSeconds, 
 <p>${escapeHtml(r.description)}</p>
 <p class="verdict ${r.outcome}">${escapeHtml(r.summary)}</p>
 <p class="expected">Expected: ${escapeHtml(r.expectedSummary)}</p>
+${evidenceList(evidence?.(r.scenario) ?? [])}
 <div class="diagram">${diagram(r.runbook, pathTaken(r.timeline))}</div>
 <h3>Timeline</h3>${timelineTable(r.timeline)}
 <h3>Changes</h3>${list(changes)}
@@ -119,12 +130,6 @@ ${heading(r.gameDay, r.runbook, r.outcome === 'passed', r.timeToDetectSeconds, r
 </section></details>`;
 }
 
-const mermaidSource = () =>
-  readFileSync(createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js'), 'utf8').replace(
-    /<\/script/gi,
-    '<\\/script',
-  );
-
 /**
  * The game-day report: one self-contained HTML file (Mermaid inlined, nothing fetched) with a
  * summary table and, per game day, the runbook's diagram with the path taken, the timeline, the
@@ -134,6 +139,7 @@ const mermaidSource = () =>
 export function htmlReport(
   results: { readonly local?: readonly ScenarioResult[]; readonly driven?: readonly DriverResult[] },
   generatedAt: Date,
+  evidence?: EvidenceLinks,
 ): string {
   const local = results.local ?? [];
   const driven = results.driven ?? [];
@@ -157,7 +163,7 @@ summary h2{display:inline;font-size:1.15rem}#game-days>details>summary{cursor:po
 #game-days.rendering{visibility:hidden;height:0;overflow:hidden}
 .diagram{overflow:auto;border:1px solid #eee;padding:.5rem}.timeline td:first-child{white-space:nowrap;color:#555}
 tr.error td,tr.fault td{color:#d62728}tr.change td{color:#1a73e8}td.expected{max-width:22rem}
-#page-errors:empty{display:none}#page-errors{color:#d62728;border:2px solid #d62728;padding:.5rem}
+${pageErrorsStyle}
 </style></head>
 <body data-diagrams="${rows.length}">
 <h1>Game-day report</h1>
@@ -165,40 +171,25 @@ tr.error td,tr.fault td{color:#d62728}tr.change td{color:#1a73e8}td.expected{max
 Times are measured from the fault (T+mm:ss): to detect (the alarm goes to ALARM) and to mitigate (back to OK).
 Each game day opens from its heading or its link in the table.
 In the diagrams, states the run entered have a green border, a state that failed a red one, and the last state a black one.</p>
-<ul id="page-errors"></ul>
+${pageErrorsList}
 <table><thead><tr><th>game day</th><th>runbook</th><th>expected</th><th>actual</th><th>passed</th><th>to detect</th><th>to mitigate</th></tr></thead><tbody>${summary}</tbody></table>
 <div id="game-days" class="rendering">
-${local.map(localSection).join('\n')}
+${local.map((r) => localSection(r, evidence)).join('\n')}
 ${driven.map(driverSection).join('\n')}
 </div>
 <script>${mermaidSource()}</script>
 <script>
-(() => {
-  const errors = document.getElementById('page-errors');
-  const report = (text) => { const li = document.createElement('li'); li.textContent = text; errors.appendChild(li); };
-  const consoleError = console.error.bind(console);
-  console.error = (...args) => { report(args.map(String).join(' ')); consoleError(...args); };
-  window.addEventListener('error', (e) => report('error: ' + e.message));
-  window.addEventListener('unhandledrejection', (e) => report('unhandled: ' + (e.reason && e.reason.message || e.reason)));
-  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', flowchart: { useMaxWidth: true } });
-  // Diagrams are laid out while every game day is open (a closed one has no size to measure),
-  // then the page folds to the summary; a link opens its game day.
-  const openTarget = () => {
-    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    const folded = target && target.closest('details');
-    if (folded) { folded.open = true; target.scrollIntoView(); }
-  };
-  const fold = () => {
-    for (const d of document.querySelectorAll('#game-days > details')) d.open = false;
+// Diagrams are laid out while every game day is open (a closed one has no size to measure),
+// then the page folds to the summary; a link opens its game day.
+const openTarget = () => {
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  const folded = target && target.closest('details');
+  if (folded) { folded.open = true; target.scrollIntoView(); }
+};
+window.addEventListener('hashchange', openTarget);
+${renderDiagramsScript(`for (const d of document.querySelectorAll('#game-days > details')) d.open = false;
     document.getElementById('game-days').classList.remove('rendering');
-    openTarget();
-  };
-  window.addEventListener('hashchange', openTarget);
-  mermaid.run({ querySelector: 'pre.mermaid' })
-    .then(() => { document.body.dataset.rendered = String(document.querySelectorAll('pre.mermaid svg').length); })
-    .catch((e) => report('mermaid: ' + (e && e.message || e)))
-    .finally(fold);
-})();
+    openTarget();`)}
 </script>
 </body></html>
 `;

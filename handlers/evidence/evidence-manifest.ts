@@ -7,7 +7,7 @@ import { defineFunction } from '../lib/define-step.js';
 import { requiredEnv, withPowertools } from '../lib/lambda-entry.js';
 import { metrics } from '../lib/observability.js';
 import { type PlatformMetrics, powertoolsMetrics } from '../lib/platform-metrics.js';
-import { signingPublicKey, verifyRecord } from './record-signature.js';
+import { type RecordSignature, signingPublicKey, signRecord, verifyRecord } from './record-signature.js';
 import { recordKeyOf } from './write-evidence.js';
 
 /** One execution that ended on the day, beside its record. */
@@ -27,6 +27,8 @@ export interface EvidenceManifest {
   readonly writtenAt: string;
   readonly executions: readonly ManifestEntry[];
   readonly missing: number;
+  /** Signed as records are, so a list that loses an execution after the fact is caught too. */
+  readonly signature: RecordSignature | null;
 }
 
 export interface ManifestDeps {
@@ -79,12 +81,13 @@ export async function writeManifest(day: string | undefined, deps: ManifestDeps)
   }
   const missing = entries.filter((e) => !e.verified).length;
   for (let i = 0; i < missing; i += 1) deps.metrics.count('MissingEvidenceRecords');
-  const manifest: EvidenceManifest = {
+  const manifest = await signRecord<EvidenceManifest>(deps.clients.kms, deps.signingKey, {
     day: covered,
     writtenAt: deps.now().toISOString(),
     executions: entries.sort((a, b) => a.stoppedAt.localeCompare(b.stoppedAt)),
     missing,
-  };
+    signature: null,
+  });
   await deps.clients.s3.send(
     new PutObjectCommand({
       Bucket: deps.bucket,
@@ -104,7 +107,7 @@ export const evidenceManifestFunction = defineFunction({
   clients: { sfn: SFNClient, s3: S3Client, kms: KMSClient },
   permissions: [
     { actions: ['states:ListExecutions'], on: 'state-machines' },
-    { actions: ['kms:GetPublicKey'], on: 'evidence-signing-key' },
+    { actions: ['kms:GetPublicKey', 'kms:Sign'], on: 'evidence-signing-key' },
     { actions: ['s3:GetObject'], on: 'evidence-records' },
     { actions: ['s3:PutObject'], on: 'evidence-manifests' },
   ],

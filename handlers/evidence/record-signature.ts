@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { canonicalBytes, type EvidenceRecord } from './evidence-record.js';
+import { canonicalBytes } from './evidence-record.js';
 
 /** The signing algorithm: RSA PKCS #1 v1.5 over SHA-256, which KMS signs digests with and Node verifies. */
 export const signingAlgorithm = 'RSASSA_PKCS1_V1_5_SHA_256';
@@ -17,11 +17,14 @@ export interface RecordSignature {
   readonly value: string;
 }
 
-type Unsigned = Omit<EvidenceRecord, 'signature'>;
+/** What can be signed: a JSON document with a place for its signature (a record, a manifest). */
+export interface Signable {
+  readonly signature: RecordSignature | null;
+}
 
-/** Each field of the record but the signature, hashed on its own. */
-function fieldDigestsOf(record: Unsigned & { readonly signature?: unknown }): Record<string, string> {
-  const { signature: _, ...fields } = record;
+/** Each field of the document but the signature, hashed on its own. */
+function fieldDigestsOf(record: object): Record<string, string> {
+  const { signature: _, ...fields } = record as Record<string, unknown>;
   return Object.fromEntries(
     Object.entries(fields)
       .sort(([a], [b]) => a.localeCompare(b))
@@ -30,14 +33,10 @@ function fieldDigestsOf(record: Unsigned & { readonly signature?: unknown }): Re
 }
 
 /**
- * Signs a record with an asymmetric KMS key (`kms:Sign` on a digest: records can exceed the 4 KB
- * a message may be). https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html
+ * Signs a record (or a manifest) with an asymmetric KMS key (`kms:Sign` on a digest: records can
+ * exceed the 4 KB a message may be). https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html
  */
-export async function signRecord(
-  kms: KMSClient,
-  keyId: string,
-  record: EvidenceRecord,
-): Promise<EvidenceRecord> {
+export async function signRecord<T extends Signable>(kms: KMSClient, keyId: string, record: T): Promise<T> {
   const fieldDigests = fieldDigestsOf(record);
   const digest = createHash('sha256').update(canonicalBytes(fieldDigests)).digest();
   const signed = await kms.send(
@@ -77,7 +76,7 @@ export type Verification =
  * every field changed, added or removed.
  */
 export function verifyRecord(record: unknown, publicKey: string | Uint8Array): Verification {
-  const given = (record ?? {}) as EvidenceRecord & { readonly signature?: RecordSignature | null };
+  const given = (typeof record === 'object' && record !== null ? record : {}) as Partial<Signable>;
   const signature = given.signature;
   if (!signature?.fieldDigests || typeof signature.value !== 'string')
     return { valid: false, problems: ['the record is not signed'] };

@@ -5,6 +5,7 @@ import { deployPlatform } from '../../gameday/iam/platform-deployment.js';
 import { deploymentSettings, type RunAccounts, runScenario } from '../../gameday/run-scenario.js';
 import { findScenario } from '../../gameday/scenarios/catalogue.js';
 import { writeManifest } from '../../handlers/evidence/evidence-manifest.js';
+import { signingPublicKey, verifyRecord } from '../../handlers/evidence/record-signature.js';
 
 /** Runs a game day and writes the day's manifest as the deployed manifest function, under its role. */
 async function manifestAfter(id: string, dropSigning = false) {
@@ -45,7 +46,8 @@ async function manifestAfter(id: string, dropSigning = false) {
     metrics: { count: (name) => counted.push(name) },
     now: () => hub.clock.now(),
   });
-  return { manifest, counted, hub, bucket: fn.environment.EVIDENCE_BUCKET_NAME ?? '' };
+  const publicKey = await signingPublicKey(hub.clients().kms, fn.environment.EVIDENCE_SIGNING_KEY_ARN ?? '');
+  return { manifest, counted, hub, bucket: fn.environment.EVIDENCE_BUCKET_NAME ?? '', publicKey };
 }
 
 describe('the daily evidence manifest', () => {
@@ -58,6 +60,15 @@ describe('the daily evidence manifest', () => {
     expect(manifest.executions[0]?.record).toMatch(/^records\/2026\/03\/02\/api-5xx-spike-/);
     expect(counted).toEqual([]);
     expect(hub.s3.versionsOf(bucket, 'manifests/2026-03-02.json')).toHaveLength(1);
+  });
+
+  it('is signed as records are: an execution dropped from the list afterwards is named', async () => {
+    const { manifest, publicKey } = await manifestAfter('bad-deploy');
+    expect(verifyRecord(manifest, publicKey)).toEqual({ valid: true });
+    expect(verifyRecord({ ...manifest, executions: [] }, publicKey)).toEqual({
+      valid: false,
+      problems: ['executions was changed after signing'],
+    });
   });
 
   it('names an execution whose record is missing and counts it for the alarm', async () => {

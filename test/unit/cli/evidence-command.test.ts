@@ -24,7 +24,7 @@ describe('runbook evidence', () => {
     const file = join(folder, `${record.execution.name}.json`);
 
     let lines = printed();
-    expect(verifyEvidence(dir, { json: false })).toBe(0);
+    expect(await verifyEvidence(dir, { json: false })).toBe(0);
     expect(lines.at(-1)).toBe('1 record(s): 1 verified, 0 failed');
 
     const edited = JSON.parse(readFileSync(file, 'utf8'));
@@ -32,7 +32,7 @@ describe('runbook evidence', () => {
     writeFileSync(file, JSON.stringify(edited));
     vi.restoreAllMocks();
     lines = printed();
-    expect(verifyEvidence(file, { json: false })).toBe(1);
+    expect(await verifyEvidence(file, { json: false })).toBe(1);
     expect(lines[0]).toBe(`✖ ${file}: changes was changed after signing`);
   });
 
@@ -42,7 +42,7 @@ describe('runbook evidence', () => {
     writeEvidence(dir, 'bad-deploy', result.evidence ?? { records: [], publicKey: '' });
     const name = result.evidence?.records[0]?.execution.name ?? '';
     const lines = printed();
-    expect(showEvidence(name, { source: dir, json: false })).toBe(0);
+    expect(await showEvidence(name, { source: dir, json: false })).toBe(0);
     const text = lines.join('\n');
     expect(text).toContain('trigger     alarm by alarm (checkout-5xx-rate)');
     expect(text).toContain('target      lambda:checkout-api:live in 123456789012 eu-west-1 (dev)');
@@ -51,7 +51,9 @@ describe('runbook evidence', () => {
     );
     expect(text).toContain('alias-rollback lambda:UpdateAlias checkout-api:live');
     expect(text).toContain('ISO/IEC 27001:2022 8.32');
-    expect(() => showEvidence('no-such-run', { source: dir, json: false })).toThrow(
+    expect(text).toMatch(/\(request sim-\d+\)/);
+    expect(lines.at(-1)).toBe('  verified    ✔ signature matches the signing key');
+    await expect(showEvidence('no-such-run', { source: dir, json: false })).rejects.toThrow(
       /no record of no-such-run/,
     );
   });
