@@ -171,7 +171,7 @@ export function evidenceIndexText(index: EvidenceIndex): string {
     `Evidence of runs that ended ${index.from} to ${index.to}: ${index.runs.length} run(s), ${index.runs.length - failed} verified, ${failed} failed verification, ${index.unreadable.length} unreadable`,
     ...index.runs
       .filter((r) => r.problems.length)
-      .map((r) => `  ✖ ${r.record.execution.name}: ${r.problems.join('; ')}`),
+      .map((r) => `  ✖ ${r.record.execution.name} (${r.location}): ${r.problems.join('; ')}`),
     ...index.unreadable.map((u) => `  ✖ ${u.location}: ${u.problems.join('; ')}`),
     ...section('By control', index.byControl),
     ...section('By runbook', index.byRunbook),

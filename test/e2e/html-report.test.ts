@@ -28,13 +28,18 @@ async function render(file: string) {
   return { dom: stdout, log: stderr };
 }
 
+/** Where the first test's game days left their evidence records, for the export's test. */
+const evidenceDir = mkdtempSync(join(tmpdir(), 'report-evidence-'));
+
 describe('the game-day report in a real browser', () => {
   it('renders every game day’s diagram to SVG with the path taken, offline, without errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
     const file = join(dir, 'report.html');
-    await promisify(execFile)(process.execPath, ['dist/cli/main.js', 'gameday', '--html', file], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    await promisify(execFile)(
+      process.execPath,
+      ['dist/cli/main.js', 'gameday', '--html', file, '--evidence', evidenceDir],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
     const html = readFileSync(file, 'utf8');
     // Self-contained: nothing is fetched from elsewhere.
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/cdn/);
@@ -66,6 +71,55 @@ describe('the game-day report in a real browser', () => {
       /<summary><h2>✔ bad-deploy <small>api-5xx-spike · detected T\+\d\d:\d\d · mitigated T\+\d\d:\d\d<\/small><\/h2><\/summary>/,
     );
     expect(dom).not.toContain('class="rendering"');
+    // Each game day links its signed records, which are where the links say.
+    const links = [...html.matchAll(/<p class="evidence">Evidence: (.*?)<\/p>/g)].flatMap(([, list]) =>
+      [...(list ?? '').matchAll(/href="([^"]+)"/g)].map(([, href]) => href ?? ''),
+    );
+    expect(links.length).toBeGreaterThanOrEqual(scenarios.length - 2);
+    for (const href of links) expect(existsSync(join(dir, href)), href).toBe(true);
+  }, 120_000);
+
+  it('renders the evidence export offline: the index and a run of every runbook, each diagram drawn, no errors', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'export-'));
+    await promisify(execFile)(process.execPath, [
+      'dist/cli/main.js',
+      'evidence',
+      'export',
+      '--from',
+      '2026-03-01',
+      '--to',
+      '2026-03-31',
+      '--source',
+      evidenceDir,
+      '--html',
+      out,
+    ]);
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    // Nothing is fetched: the one script is the export's own copy.
+    expect([...index.matchAll(/<script src="([^"]+)"/g)].map(([, src]) => src)).toEqual(['mermaid.min.js']);
+    const rendered = await render(join(out, 'index.html'));
+    expect(rendered.dom).toMatch(/<ul id="page-errors"><\/ul>/);
+    const pageOfEach = new Map<string, string>();
+    for (const [, href, runbook] of index.matchAll(
+      /<td><a href="(runs\/[^"]+)">[^<]+<\/a><br><small>[^<]*<\/small><\/td><td>([^<]+)<\/td>/g,
+    ))
+      if (href && runbook && !pageOfEach.has(runbook)) pageOfEach.set(runbook, href);
+    expect([...pageOfEach.keys()].sort()).toEqual([
+      'api-5xx-spike',
+      'dlq-replay',
+      'lambda-throttling',
+      'queue-visibility',
+      'runtime-upgrade',
+      'secret-rotation',
+    ]);
+    for (const href of pageOfEach.values()) {
+      const { dom, log } = await render(join(out, href));
+      expect(dom, href).toContain('data-rendered="1"');
+      expect(dom, href).toMatch(/<ul id="page-errors"><\/ul>/);
+      expect(log, href).not.toMatch(/Uncaught|CONSOLE.*(Error|error)/);
+      expect(dom, href).toContain('✔ signature verified');
+      expect((dom.match(/class="node default [^"]*visited/g) ?? []).length, href).toBeGreaterThan(2);
+    }
   }, 120_000);
 
   it('shows a closed-loop run with the path from its execution history, its timeline and clean-up', async () => {

@@ -113,7 +113,9 @@ describe('runbook evidence export', () => {
     const out = join(folder, 'export');
     const lines = printed();
     expect(await exportEvidence({ ...period, source: folder, html: out })).toBe(1);
-    expect(lines.join('\n')).toContain(`✖ ${record.execution.name}: outcome was changed after signing`);
+    expect(lines.join('\n')).toContain(
+      `✖ ${record.execution.name} (${join(folder, 'bad-deploy', `${record.execution.name}.json`)}): outcome was changed after signing`,
+    );
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(
       '✖ does not verify: outcome was changed after signing',
     );
