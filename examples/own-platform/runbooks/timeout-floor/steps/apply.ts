@@ -1,14 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import {
-  ConfigurationChangedError,
-  defineStep,
-  nonEmptyString,
-  parseInput,
-  requestIdsOf,
-  type StepCore,
-} from 'lambda-runbooks';
+import { ConfigurationChangedError, defineStep, nonEmptyString, parseInput, requestIdsOf, type StepCore } from 'lambda-runbooks';
 import { readValue } from './check.js';
 
 const inputSchema = z.object({
