@@ -1,8 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { InvalidInputError } from '../handlers/lib/errors.js';
+import { type Environment, environments } from '../handlers/lib/step-deps.js';
 import { definitionOf, definitions } from '../runbooks/definitions.js';
-import { diagramDocument, diagramPath, refreshDiagramsCommand } from '../state-machines/diagram-document.js';
+import { policyFor } from '../slack/access-policy.js';
+import {
+  diagramDocument,
+  diagramPath,
+  fullDiagram,
+  operatorDiagram,
+  readAccessPolicy,
+  refreshDiagramsCommand,
+} from '../state-machines/diagram-document.js';
+import { renderEscalation } from '../state-machines/escalation-diagram.js';
 import { renderAsl } from '../state-machines/render-asl.js';
-import { renderMermaid } from '../state-machines/render-mermaid.js';
 
 /** `runbook asl <id>`: the state machine definition as deployed, with function ARN placeholders. */
 export function asl(id: string): number {
@@ -10,9 +20,33 @@ export function asl(id: string): number {
   return 0;
 }
 
-/** `runbook diagram <id>`: the Mermaid flowchart. */
-export function diagram(id: string): number {
-  process.stdout.write(renderMermaid(renderAsl(definitionOf(id))));
+/**
+ * `runbook diagram <id> [--full | --escalation [--env <env>] [--policy <file>]]`: the operator
+ * view (default), every retry and caught error (`--full`), or who is asked and paged in an
+ * environment (`--escalation`, with the Slack access policy's groups).
+ */
+export function diagram(
+  id: string,
+  options: {
+    readonly full: boolean;
+    readonly escalation: boolean;
+    readonly env: string;
+    readonly policy: string;
+  },
+): number {
+  const runbook = definitionOf(id);
+  if (options.full && options.escalation)
+    throw new InvalidInputError('give --full or --escalation, not both');
+  if (options.escalation) {
+    if (!environments.includes(options.env as Environment))
+      throw new InvalidInputError(
+        `--env is one of ${environments.join(', ')}, not ${JSON.stringify(options.env)}`,
+      );
+    const environment = options.env as Environment;
+    process.stdout.write(
+      renderEscalation(runbook, environment, policyFor(readAccessPolicy(options.policy), environment)),
+    );
+  } else process.stdout.write(options.full ? fullDiagram(runbook) : operatorDiagram(runbook));
   return 0;
 }
 

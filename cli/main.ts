@@ -44,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
       bucket: { type: 'string' },
       'signing-key': { type: 'string' },
       csv: { type: 'boolean', default: false },
+      full: { type: 'boolean', default: false },
+      escalation: { type: 'boolean', default: false },
       'role-name': { type: 'string' },
       queue: { type: 'string' },
       table: { type: 'string' },
@@ -114,7 +116,12 @@ async function main(argv: string[]): Promise<number> {
     case 'asl':
       return (await import('./definition-commands.js')).asl(requireArg(arg, 'runbook id'));
     case 'diagram':
-      return (await import('./definition-commands.js')).diagram(requireArg(arg, 'runbook id'));
+      return (await import('./definition-commands.js')).diagram(requireArg(arg, 'runbook id'), {
+        full: values.full,
+        escalation: values.escalation,
+        env: values.env,
+        policy: values.policy,
+      });
     case 'diagrams':
       return (await import('./definition-commands.js')).diagrams(values.check);
     case 'scenarios':

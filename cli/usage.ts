@@ -12,7 +12,11 @@ Commands:
   show <runbook>             a runbook's trigger, approval policy, guardrails and steps
   asl <runbook>              the state machine definition (ASL JSON) as deployed, with
                              \${StepFunctionArn} placeholders for the step functions
-  diagram <runbook>          the runbook's Mermaid flowchart
+  diagram <runbook> [--full | --escalation [--env <env>] [--policy <file>]]
+                             the runbook's Mermaid flowchart as on-call reads it; --full: every
+                             retry and caught error; --escalation: who is asked, how long each
+                             waits and who is paged in an environment (default staging), with the
+                             Slack access policy's groups (default examples/slack-access.json)
   diagrams [--check]         write diagrams/<runbook>.md for every runbook (--check: fail if stale)
   simulate <scenario> [--json] [--configuration default|scoped-prod] [--evidence <dir>]
                              run one game-day scenario on a simulated account

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { environments } from '../handlers/lib/step-deps.js';
 import type { Runbook, RunbookDefinition } from '../runbooks/index.js';
+import { parseAccessPolicy, policyFor } from '../slack/access-policy.js';
+import { renderEscalation } from './escalation-diagram.js';
 import { renderAsl } from './render-asl.js';
-import { renderMermaid } from './render-mermaid.js';
+import { type PathTaken, renderMermaid } from './render-mermaid.js';
 
 /** Where a runbook's generated diagram lives, relative to the repository root. */
 export function diagramPath(runbook: Runbook): string {
@@ -10,8 +14,32 @@ export function diagramPath(runbook: Runbook): string {
 /** The command that regenerates every diagram. */
 export const refreshDiagramsCommand = 'npm run diagrams';
 
-/** The Markdown document holding a runbook's diagram, generated from its ASL. */
+/** The Slack access policy the committed escalation diagrams are drawn with. */
+export const examplePolicyFile = 'examples/slack-access.json';
+
+/** The operator view of a runbook: steps that change something marked, with the path taken if known. */
+export function operatorDiagram(runbook: RunbookDefinition, path?: PathTaken): string {
+  const changing = new Set(runbook.steps.filter((s) => s.audits).map((s) => s.name));
+  return renderMermaid(renderAsl(runbook), {
+    view: 'operator',
+    changes: (step) => changing.has(step),
+    ...(path ? { path } : {}),
+  });
+}
+
+/** The full view: every retry policy and caught error of the ASL. */
+export function fullDiagram(runbook: RunbookDefinition): string {
+  return renderMermaid(renderAsl(runbook), { view: 'full' });
+}
+
+/** Reads a Slack access policy file (the escalation diagrams name its channels and approvers). */
+export function readAccessPolicy(file: string) {
+  return parseAccessPolicy(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** The Markdown document holding a runbook's diagrams, generated from its ASL and approver tiers. */
 export function diagramDocument(runbook: RunbookDefinition): string {
+  const policy = readAccessPolicy(examplePolicyFile);
   return [
     `# ${runbook.title} (\`${runbook.id}\`)`,
     '',
@@ -19,11 +47,26 @@ export function diagramDocument(runbook: RunbookDefinition): string {
     '',
     runbook.description,
     '',
-    'Solid arrows are the normal flow, orange dotted arrows are retries, red dotted arrows are caught errors.',
+    'Steps that change the target are orange, approvals yellow, waits purple; ↻ marks a step',
+    'retried when AWS or Lambda fail briefly. `runbook diagram ' + runbook.id + ' --full` draws every',
+    'retry policy and caught error of the state machine.',
     '',
     '```mermaid',
-    renderMermaid(renderAsl(runbook)).trimEnd(),
+    operatorDiagram(runbook).trimEnd(),
     '```',
     '',
+    '## Escalation',
+    '',
+    `Who is asked before a change and who is paged, per environment, with the approver groups of \`${examplePolicyFile}\``,
+    `(\`runbook diagram ${runbook.id} --escalation --env <env> --policy <file>\` draws them with yours).`,
+    '',
+    ...environments.flatMap((environment) => [
+      `### ${environment}`,
+      '',
+      '```mermaid',
+      renderEscalation(runbook, environment, policyFor(policy, environment)).trimEnd(),
+      '```',
+      '',
+    ]),
   ].join('\n');
 }

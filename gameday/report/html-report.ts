@@ -1,6 +1,6 @@
 import { definitionOf } from '../../runbooks/definitions.js';
-import { renderAsl } from '../../state-machines/render-asl.js';
-import { type PathTaken, renderMermaid } from '../../state-machines/render-mermaid.js';
+import { operatorDiagram } from '../../state-machines/diagram-document.js';
+import type { PathTaken } from '../../state-machines/render-mermaid.js';
 import type { DriverResult } from '../driver/drive-game-day.js';
 import { clock } from '../format-result.js';
 import type { ScenarioResult } from '../run-scenario.js';
@@ -55,8 +55,7 @@ function driverRow(r: DriverResult): Row {
 
 /** The runbook's flowchart, with the path a game day took when it is known. */
 function diagram(runbook: string, path: PathTaken | undefined): string {
-  const asl = renderAsl(definitionOf(runbook));
-  return `<pre class="mermaid">${escapeHtml(renderMermaid(asl, path))}</pre>`;
+  return `<pre class="mermaid">${escapeHtml(operatorDiagram(definitionOf(runbook), path))}</pre>`;
 }
 
 const timelineTable = (entries: readonly { offsetSeconds: number; kind: string; text: string }[]) =>
@@ -170,7 +169,7 @@ ${pageErrorsStyle}
 <p>${rows.length} game day(s): ${passed} passed, ${rows.length - passed} failed. Generated ${escapeHtml(generatedAt.toISOString())}.
 Times are measured from the fault (T+mm:ss): to detect (the alarm goes to ALARM) and to mitigate (back to OK).
 Each game day opens from its heading or its link in the table.
-In the diagrams, states the run entered have a green border, a state that failed a red one, and the last state a black one.</p>
+In the diagrams, states the run entered and the arrows it followed are green, a state that failed has a red border, and the last state a black one; steps that change the target are orange.</p>
 ${pageErrorsList}
 <table><thead><tr><th>game day</th><th>runbook</th><th>expected</th><th>actual</th><th>passed</th><th>to detect</th><th>to mitigate</th></tr></thead><tbody>${summary}</tbody></table>
 <div id="game-days" class="rendering">

@@ -33,7 +33,8 @@ export const renderDiagramsScript = (then = '') => `(() => {
   window.addEventListener('error', (e) => report('error: ' + e.message));
   window.addEventListener('unhandledrejection', (e) => report('unhandled: ' + (e.reason && e.reason.message || e.reason)));
   if (typeof mermaid === 'undefined') { report('mermaid did not load'); return; }
-  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', flowchart: { useMaxWidth: true } });
+  // Drawn at their own size (the container scrolls): scaled to the page, large charts' text is unreadable.
+  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', flowchart: { useMaxWidth: false } });
   mermaid.run({ querySelector: 'pre.mermaid' })
     .then(() => { document.body.dataset.rendered = String(document.querySelectorAll('pre.mermaid svg').length); })
     .catch((e) => report('mermaid: ' + (e && e.message || e)))

@@ -8,5 +8,10 @@ export function pathTaken(timeline: readonly TimelineEntry[]): PathTaken {
     .filter((e) => e.kind === 'error' && !e.text.startsWith('execution failed'))
     .map((e) => e.text.split(': ')[0] ?? '');
   const last = entered.at(-1);
-  return { visited: new Set(entered), failed: new Set(failed), ...(last ? { endedAt: last } : {}) };
+  return {
+    visited: new Set(entered),
+    failed: new Set(failed),
+    order: entered,
+    ...(last ? { endedAt: last } : {}),
+  };
 }

@@ -328,9 +328,12 @@ export function buildEvidenceRecord(facts: ExecutionFacts): EvidenceRecord {
       aslSha256: createHash('sha256').update(canonicalBytes(facts.definition)).digest('hex'),
       pathTaken: path,
       diagram: renderMermaid(facts.definition as AslDefinition, {
-        visited: new Set(path),
-        failed,
-        ...(path.length ? { endedAt: path.at(-1) } : {}),
+        path: {
+          visited: new Set(path),
+          failed,
+          order: path,
+          ...(path.length ? { endedAt: path.at(-1) } : {}),
+        },
       }),
     },
     controls: controlsOf(subjects),

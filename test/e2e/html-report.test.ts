@@ -5,28 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../gameday/scenarios/catalogue.js';
+import { renderInChromium } from '../support/chromium.js';
 
-const chromium =
-  ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path)) ?? 'chromium';
-
-/** The page as headless Chromium leaves it once scripts ran (the DOM), and what it logged. */
-async function render(file: string) {
-  const { stdout, stderr } = await promisify(execFile)(
-    chromium,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--enable-logging=stderr',
-      '--v=0',
-      '--virtual-time-budget=30000',
-      '--dump-dom',
-      `file://${file}`,
-    ],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return { dom: stdout, log: stderr };
-}
+const render = renderInChromium;
 
 /** Where the first test's game days left their evidence records, for the export's test. */
 const evidenceDir = mkdtempSync(join(tmpdir(), 'report-evidence-'));
@@ -58,9 +39,11 @@ describe('the game-day report in a real browser', () => {
     const classes = [
       ...badDeploy.matchAll(/<g class="node default ([^"]*)" id="[^"]*-flowchart-(\w+)-\d+"/g),
     ].map(([, cls, node]) => `${node} ${cls}`);
-    expect(classes).toContain('s4 task visited');
+    expect(classes).toContain('s4 change visited');
     expect(classes).toContain('s3 task');
     expect(classes.filter((c) => c.includes('endedHere'))).toHaveLength(1);
+    // The arrows taken are drawn too: from the alias roll-back on to the verification.
+    expect(badDeploy).toMatch(/id="[^"]*L_s4_s10_0"[^>]*style="[^"]*stroke:#188038/);
     expect(badDeploy.includes('remediated · alias on version 5')).toBe(true);
     // In words as the actual outcome is, and one time format throughout.
     expect(badDeploy).toContain('Expected: remediated · alias on version 5');
@@ -140,7 +123,7 @@ describe('the game-day report in a real browser', () => {
     const classes = [...dom.matchAll(/<g class="node default ([^"]*)" id="[^"]*-flowchart-(\w+)-\d+"/g)].map(
       ([, cls, node]) => `${node} ${cls}`,
     );
-    expect(classes).toContain('s4 task visited');
+    expect(classes).toContain('s4 change visited');
     expect(classes).toContain('s3 task');
     expect(classes.filter((c) => c.includes('endedHere'))).toHaveLength(1);
     // Checked as booleans: a failure would otherwise print the whole rendered page.
