@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { policyEvaluatorInstalled } from '../gameday/account/iam/policy-evaluator.js';
-import { formatResult } from '../gameday/format-result.js';
+import { formatResult, wrapped } from '../gameday/format-result.js';
 import {
   type PlatformConfigurationName,
   platformConfiguration,
@@ -40,9 +40,12 @@ export async function simulate(
   const scenarios = ids.map(findScenario);
   if (!json) {
     console.log(
-      (await policyEvaluatorInstalled())
-        ? `platform deployed with ${configuration.name} settings (${configuration.description}); every call is authorized by its IAM policies\n`
-        : `platform deployed with ${configuration.name} settings; IAM is NOT enforced: the policy evaluator (@cloud-copilot/iam-simulate, a development dependency) is not installed\n`,
+      `${wrapped(
+        '',
+        (await policyEvaluatorInstalled())
+          ? `platform deployed with ${configuration.name} settings (${configuration.description}); every call is authorized by its IAM policies`
+          : `platform deployed with ${configuration.name} settings; IAM is NOT enforced: the policy evaluator (@cloud-copilot/iam-simulate, a development dependency) is not installed`,
+      )}\n`,
     );
   }
   const progress = !json && process.stdout.isTTY === true;

@@ -16,11 +16,14 @@ describe('the game-day report in a real browser', () => {
   it('renders every game day’s diagram to SVG with the path taken, offline, without errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
     const file = join(dir, 'report.html');
-    await promisify(execFile)(
+    const { stdout } = await promisify(execFile)(
       process.execPath,
       ['dist/cli/main.js', 'gameday', '--html', file, '--evidence', evidenceDir],
       { maxBuffer: 64 * 1024 * 1024 },
     );
+    // What `npm start` prints fits a terminal: lines wrap at 110 characters, but for one long word (an ARN).
+    const wide = stdout.split('\n').filter((line) => line.length > 110 && line.trim().includes(' '));
+    expect(wide).toEqual([]);
     const html = readFileSync(file, 'utf8');
     // Self-contained: nothing is fetched from elsewhere.
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/cdn/);
