@@ -1,5 +1,6 @@
 import { alarmStorm } from './alarm-storm.js';
 import type { BenchResult } from './bench-result.js';
+import { cliStart } from './cli-start.js';
 import { coldStart } from './cold-start.js';
 import { dlqReplayBench } from './dlq-replay.js';
 
@@ -10,6 +11,7 @@ const benchmarks: Readonly<Record<string, () => Promise<BenchResult[]>>> = {
   'alarm-storm': alarmStorm,
   'dlq-replay': dlqReplayBench,
   'cold-start': coldStart,
+  'cli-start': cliStart,
 };
 
 const json = process.argv.includes('--json');

@@ -1,7 +1,8 @@
-import { findRunbook, runbooks } from '../runbooks/index.js';
+import { catalogueSnapshot, snapshotOf } from './catalogue-snapshot.js';
 
 /** `runbook list`: the catalogue. */
-export function list(json: boolean): number {
+export async function list(json: boolean): Promise<number> {
+  const { runbooks } = await catalogueSnapshot();
   if (json) {
     const shown = runbooks.map(({ id, title, description }) => ({ id, title, description }));
     console.log(JSON.stringify(shown, null, 2));
@@ -12,8 +13,8 @@ export function list(json: boolean): number {
 }
 
 /** `runbook show <id>`: trigger, approval policy, guardrails and steps. */
-export function show(id: string, json: boolean): number {
-  const r = findRunbook(id);
+export async function show(id: string, json: boolean): Promise<number> {
+  const r = await snapshotOf(id);
   const shown = {
     id: r.id,
     title: r.title,
@@ -24,7 +25,7 @@ export function show(id: string, json: boolean): number {
     guardrails: r.guardrails,
     timeoutSeconds: r.timeoutSeconds,
     cooldownSeconds: r.cooldownSeconds,
-    steps: r.steps.map((step) => step.name),
+    steps: r.steps,
   };
   if (json) {
     console.log(JSON.stringify(shown, null, 2));
@@ -48,13 +49,7 @@ export function show(id: string, json: boolean): number {
 
 /** `runbook scenarios`: every game day, its runbook, and whether `gameday run` can run it closed-loop. */
 export async function listScenarios(json: boolean): Promise<number> {
-  const { scenarios } = await import('../gameday/scenarios/catalogue.js');
-  const shown = scenarios.map((s) => ({
-    id: s.id,
-    runbook: s.runbook,
-    description: s.description,
-    closedLoop: s.fault !== undefined && s.watchAlarm !== undefined,
-  }));
+  const shown = (await catalogueSnapshot()).scenarios;
   if (json) {
     console.log(JSON.stringify(shown, null, 2));
     return 0;

@@ -1,22 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 import { type Environment, environments } from '../handlers/lib/step-deps.js';
-import { definitionOf, definitions } from '../runbooks/definitions.js';
-import { policyFor } from '../slack/access-policy.js';
-import {
-  diagramDocument,
-  diagramPath,
-  fullDiagram,
-  operatorDiagram,
-  readAccessPolicy,
-  refreshDiagramsCommand,
-} from '../state-machines/diagram-document.js';
 import { renderEscalation } from '../state-machines/escalation-diagram.js';
-import { renderAsl } from '../state-machines/render-asl.js';
+import { snapshotOf } from './catalogue-snapshot.js';
 
-/** `runbook asl <id>`: the state machine definition as deployed, with function ARN placeholders. */
-export function asl(id: string): number {
-  console.log(JSON.stringify(renderAsl(definitionOf(id)), null, 2));
+/** `runbook asl <id>`: the state machine definition as deployed, with function ARN placeholders (as built). */
+export async function asl(id: string): Promise<number> {
+  console.log(JSON.stringify((await snapshotOf(id)).asl, null, 2));
   return 0;
 }
 
@@ -25,7 +14,7 @@ export function asl(id: string): number {
  * view (default), every retry and caught error (`--full`), or who is asked and paged in an
  * environment (`--escalation`, with the Slack access policy's groups).
  */
-export function diagram(
+export async function diagram(
   id: string,
   options: {
     readonly full: boolean;
@@ -33,8 +22,8 @@ export function diagram(
     readonly env: string;
     readonly policy: string;
   },
-): number {
-  const runbook = definitionOf(id);
+): Promise<number> {
+  const runbook = await snapshotOf(id);
   if (options.full && options.escalation)
     throw new InvalidInputError('give --full or --escalation, not both');
   if (options.escalation) {
@@ -43,35 +32,11 @@ export function diagram(
         `--env is one of ${environments.join(', ')}, not ${JSON.stringify(options.env)}`,
       );
     const environment = options.env as Environment;
+    // The policy's checks (zod) load only for the view that reads it.
+    const { policyFor, readAccessPolicy } = await import('../slack/access-policy.js');
     process.stdout.write(
       renderEscalation(runbook, environment, policyFor(readAccessPolicy(options.policy), environment)),
     );
-  } else process.stdout.write(options.full ? fullDiagram(runbook) : operatorDiagram(runbook));
-  return 0;
-}
-
-/** `runbook diagrams [--check]`: writes every runbook's diagram, or fails when one is stale. */
-export function diagrams(check: boolean): number {
-  const stale: string[] = [];
-  for (const runbook of definitions) {
-    const path = diagramPath(runbook);
-    const expected = diagramDocument(runbook);
-    let current = '';
-    try {
-      current = readFileSync(path, 'utf8');
-    } catch {
-      // A missing diagram is stale.
-    }
-    if (current === expected) continue;
-    if (check) stale.push(path);
-    else {
-      writeFileSync(path, expected);
-      console.log(`wrote ${path}`);
-    }
-  }
-  if (stale.length) {
-    console.error(`stale diagrams: ${stale.join(', ')}; run \`${refreshDiagramsCommand}\``);
-    return 1;
-  }
+  } else process.stdout.write(options.full ? runbook.fullDiagram : runbook.operatorDiagram);
   return 0;
 }

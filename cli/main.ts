@@ -123,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
         policy: values.policy,
       });
     case 'diagrams':
-      return (await import('./definition-commands.js')).diagrams(values.check);
+      return (await import('./diagrams-command.js')).diagrams(values.check);
     case 'scenarios':
       return (await import('./catalogue-commands.js')).listScenarios(values.json);
     case 'simulate':

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { responsePath, startSlackSandbox } from '../gameday/slack-sandbox.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 import { type Environment, environments } from '../handlers/lib/step-deps.js';
-import { parseAccessPolicy } from '../slack/access-policy.js';
+import { readAccessPolicy } from '../slack/access-policy.js';
 import { approvalActions } from '../slack/approval-message.js';
 
 export interface SlackServeOptions {
@@ -39,7 +38,7 @@ export async function slackServe(options: SlackServeOptions): Promise<number> {
   if (!(environments as readonly string[]).includes(options.env)) {
     throw new InvalidInputError(`--env must be one of ${environments.join(', ')}`);
   }
-  const policy = parseAccessPolicy(JSON.parse(readFileSync(options.policy, 'utf8')));
+  const policy = readAccessPolicy(options.policy);
   const sandbox = await startSlackSandbox({
     port,
     signingSecret,

@@ -1,8 +1,8 @@
-import { UnknownNameError } from '../handlers/lib/errors.js';
 import { type RunbookId, runbooks } from './catalogue.js';
 import type { Runbook } from './runbook.js';
+import { UnknownRunbookError, unknownRunbook } from './unknown-runbook-error.js';
 
-export { type RunbookId, runbooks };
+export { type RunbookId, runbooks, UnknownRunbookError };
 
 /** Runbooks by id: ids come from people and events, so they are looked up as own keys only. */
 const byId: ReadonlyMap<string, Runbook> = new Map(runbooks.map((runbook) => [runbook.id, runbook]));
@@ -10,15 +10,12 @@ const byId: ReadonlyMap<string, Runbook> = new Map(runbooks.map((runbook) => [ru
 /** Looks a runbook up by id; the error lists the ids that exist. */
 export function findRunbook(id: string): Runbook {
   const runbook = byId.get(id);
-  if (!runbook) {
-    const known = runbooks.map((r) => r.id);
-    throw new UnknownRunbookError(`unknown runbook "${id}"; known runbooks: ${known.join(', ')}`, id, known);
-  }
+  if (!runbook)
+    throw unknownRunbook(
+      id,
+      runbooks.map((r) => r.id),
+    );
   return runbook;
-}
-
-export class UnknownRunbookError extends UnknownNameError {
-  override readonly name = 'UnknownRunbookError';
 }
 
 export { defineRunbook, InvalidRunbookError } from './define-runbook.js';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 import { problemsOf } from '../handlers/lib/parse-input.js';
@@ -41,6 +42,11 @@ export function parseAccessPolicy(raw: unknown): AccessPolicy {
   if (!parsed.success)
     throw new InvalidInputError(`Slack access policy: ${problemsOf(parsed.error, raw, '(root)')}`);
   return parsed.data;
+}
+
+/** Reads a policy file: `slack serve --policy`, and the escalation diagrams' channels and approvers. */
+export function readAccessPolicy(file: string): AccessPolicy {
+  return parseAccessPolicy(JSON.parse(readFileSync(file, 'utf8')));
 }
 
 /** The policy of one environment; a deployment without one lets nobody do anything. */

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { environments } from '../handlers/lib/step-deps.js';
 import type { Runbook, RunbookDefinition } from '../runbooks/index.js';
-import { parseAccessPolicy, policyFor } from '../slack/access-policy.js';
+import { policyFor, readAccessPolicy } from '../slack/access-policy.js';
 import { renderEscalation } from './escalation-diagram.js';
 import { renderAsl } from './render-asl.js';
 import { type PathTaken, renderMermaid } from './render-mermaid.js';
@@ -30,11 +29,6 @@ export function operatorDiagram(runbook: RunbookDefinition, path?: PathTaken): s
 /** The full view: every retry policy and caught error of the ASL. */
 export function fullDiagram(runbook: RunbookDefinition): string {
   return renderMermaid(renderAsl(runbook), { view: 'full' });
-}
-
-/** Reads a Slack access policy file (the escalation diagrams name its channels and approvers). */
-export function readAccessPolicy(file: string) {
-  return parseAccessPolicy(JSON.parse(readFileSync(file, 'utf8')));
 }
 
 /** The Markdown document holding a runbook's diagrams, generated from its ASL and approver tiers. */

@@ -1,5 +1,5 @@
 import type { Environment } from '../handlers/lib/step-deps.js';
-import type { RunbookDefinition } from '../runbooks/runbook.js';
+import type { Runbook } from '../runbooks/runbook.js';
 import type { EnvironmentPolicy } from '../slack/access-policy.js';
 
 const quoted = (...lines: string[]) =>
@@ -15,7 +15,7 @@ const minutes = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60} min`
  * topic). Generated from the runbook's tiers and the Slack access policy, never drawn by hand.
  */
 export function renderEscalation(
-  runbook: RunbookDefinition,
+  runbook: Pick<Runbook, 'id' | 'approval' | 'approverTiers'>,
   environment: Environment,
   policy: EnvironmentPolicy,
 ): string {

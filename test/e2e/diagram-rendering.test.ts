@@ -10,13 +10,8 @@ import {
 } from '../../gameday/report/page-parts.js';
 import { environments } from '../../handlers/lib/step-deps.js';
 import { definitions } from '../../runbooks/definitions.js';
-import { policyFor } from '../../slack/access-policy.js';
-import {
-  examplePolicyFile,
-  fullDiagram,
-  operatorDiagram,
-  readAccessPolicy,
-} from '../../state-machines/diagram-document.js';
+import { policyFor, readAccessPolicy } from '../../slack/access-policy.js';
+import { examplePolicyFile, fullDiagram, operatorDiagram } from '../../state-machines/diagram-document.js';
 import { renderEscalation } from '../../state-machines/escalation-diagram.js';
 import { renderInChromium } from '../support/chromium.js';
 

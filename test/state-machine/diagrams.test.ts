@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { definitions } from '../../runbooks/definitions.js';
-import { policyFor } from '../../slack/access-policy.js';
+import { policyFor, readAccessPolicy } from '../../slack/access-policy.js';
 import {
   diagramDocument,
   diagramPath,
   examplePolicyFile,
   fullDiagram,
   operatorDiagram,
-  readAccessPolicy,
   refreshDiagramsCommand,
 } from '../../state-machines/diagram-document.js';
 import { renderEscalation } from '../../state-machines/escalation-diagram.js';
