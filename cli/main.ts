@@ -133,6 +133,12 @@ async function main(argv: string[]): Promise<number> {
         configuration: values.configuration,
         evidence: values.evidence,
       });
+    case 'doctor':
+      return (await import('./doctor-command.js')).doctorCommand({
+        aws: values.aws,
+        region: values.region,
+        json: values.json,
+      });
     case 'evidence': {
       const evidence = await import('./evidence-command.js');
       const source = {

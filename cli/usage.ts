@@ -26,6 +26,12 @@ Commands:
                              app synthesizes it for the configuration (default: cdk.json's
                              defaults; scoped-prod: examples/scoped-prod.context.json), and every
                              call its functions make is authorized by its IAM policies
+  doctor [--aws [--region <r>]] [--json]
+                             what stands between this deployment and runbooks that start and reach
+                             people, each with what to do: settings, routing, IAM scope, the Slack
+                             access policy, reserved concurrency; --aws also: CDK bootstrap, the
+                             concurrency quota, the stack, topic subscribers, the Slack secret,
+                             alarms nothing routes. Exit 1 if a check fails
   evidence verify <file or dir> [--public-key <pem>] [--json]
   evidence verify --aws --bucket <b> --signing-key <arn> --from <day> [--to <day>] [--region <r>]
                              check signed evidence records (and manifests) and name every field

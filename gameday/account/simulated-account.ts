@@ -1,4 +1,5 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FisClient } from '@aws-sdk/client-fis';
@@ -28,6 +29,7 @@ import { MetricStore, minuteMs } from './metric-store.js';
 import { bindClient, type CallAuthorizer, type OperationLookup } from './sdk-binding.js';
 import { SimulatedSecretsManager } from './secrets/simulated-secrets-manager.js';
 import { SimulatedApiGateway } from './simulated-api-gateway.js';
+import { SimulatedCloudFormation } from './simulated-cloudformation.js';
 import { SimulatedCloudWatch } from './simulated-cloudwatch.js';
 import { SimulatedDynamoDb } from './simulated-dynamodb.js';
 import { SimulatedKms } from './simulated-kms.js';
@@ -53,6 +55,7 @@ const allClientClasses: ClientClasses<ClientName> = {
   schemas: SchemasClient,
   kms: KMSClient,
   s3: S3Client,
+  cloudformation: CloudFormationClient,
 };
 
 /**
@@ -101,6 +104,7 @@ export class SimulatedAccount {
   readonly fis: SimulatedFis;
   readonly schemas: SimulatedSchemas;
   readonly kms: SimulatedKms;
+  readonly cloudformation: SimulatedCloudFormation;
   readonly s3: SimulatedS3;
   /** Resource policies, customer-managed keys and the decision on every call made as a caller. */
   readonly iam: AccountIam;
@@ -129,6 +133,7 @@ export class SimulatedAccount {
     this.apiGateway = new SimulatedApiGateway(this.identity, this.metrics, this.clock);
     this.schemas = new SimulatedSchemas(this.identity, this.clock);
     this.kms = new SimulatedKms(this.identity);
+    this.cloudformation = new SimulatedCloudFormation(this.identity);
     this.s3 = new SimulatedS3(this.clock);
     this.stepFunctions = new SimulatedStepFunctions(this.identity, this.clock, this.bus);
     this.secretsManager = new SimulatedSecretsManager(
@@ -326,7 +331,6 @@ export class SimulatedAccount {
         GetRestApis: (input) => this.apiGateway.getRestApis(input),
         GetResources: (input) => this.apiGateway.getResources(input),
       },
-      SNSClient: { Publish: (input) => this.sns.publish(input) },
       SchemasClient: {
         DescribeSchema: (input) => this.schemas.describeSchema(input),
         CreateSchema: (input) => this.schemas.createSchema(input),
@@ -335,6 +339,11 @@ export class SimulatedAccount {
       FisClient: this.fis.operations(),
       KMSClient: this.kms.operations(),
       S3Client: this.s3.operations(),
+      CloudFormationClient: this.cloudformation.operations(),
+      SNSClient: {
+        Publish: (input) => this.sns.publish(input),
+        ListSubscriptionsByTopic: (input) => this.sns.listSubscriptionsByTopic(input),
+      },
       // Every SQS answer waits the account's wall-clock latency, if any (benchmarks).
       SQSClient: this.sqs.withWallLatency({
         GetQueueUrl: (input) => this.sqs.getQueueUrl(input),

@@ -1,4 +1,9 @@
-import { NotFoundException, type PublishCommandInput } from '@aws-sdk/client-sns';
+import {
+  type ListSubscriptionsByTopicCommandInput,
+  type ListSubscriptionsByTopicCommandOutput,
+  NotFoundException,
+  type PublishCommandInput,
+} from '@aws-sdk/client-sns';
 import type { AccountIdentity } from './account-identity.js';
 import { stableUuid } from './alarm-state-change.js';
 import type { VirtualClock } from './virtual-clock.js';
@@ -55,6 +60,32 @@ export class SimulatedSns {
   /** Delivers every later message of a topic to `deliver`, as a Lambda subscription does. */
   subscribe(topicArn: string, deliver: (message: PublishedMessage) => Promise<void>): void {
     this.subscribers.set(topicArn, [...(this.subscribers.get(topicArn) ?? []), deliver]);
+  }
+
+  /** People's subscriptions (email, SMS, a pager's HTTPS endpoint), confirmed or not, by topic. */
+  private readonly people = new Map<string, { protocol: string; endpoint: string; confirmed: boolean }[]>();
+
+  /** A person subscribes to a topic; until they confirm, SNS sends them nothing. */
+  subscribePerson(topicArn: string, protocol: string, endpoint: string, confirmed = true): void {
+    this.people.set(topicArn, [...(this.people.get(topicArn) ?? []), { protocol, endpoint, confirmed }]);
+  }
+
+  /** A subscription not yet confirmed has the ARN `PendingConfirmation` (ListSubscriptionsByTopic). */
+  listSubscriptionsByTopic(
+    input: ListSubscriptionsByTopicCommandInput,
+  ): Omit<ListSubscriptionsByTopicCommandOutput, '$metadata'> {
+    const topic = input.TopicArn ?? '';
+    if (!this.topics.has(topic))
+      throw new NotFoundException({ message: 'Topic does not exist', $metadata: {} });
+    return {
+      Subscriptions: (this.people.get(topic) ?? []).map((s, i) => ({
+        TopicArn: topic,
+        Protocol: s.protocol,
+        Endpoint: s.endpoint,
+        Owner: this.identity.accountId,
+        SubscriptionArn: s.confirmed ? `${topic}:${stableUuid(`${topic}|${i}`)}` : 'PendingConfirmation',
+      })),
+    };
   }
 
   /** Waits for the deliveries under way; rejects with the first subscriber error. */

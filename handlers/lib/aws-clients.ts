@@ -1,4 +1,5 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FisClient } from '@aws-sdk/client-fis';
@@ -28,6 +29,7 @@ export interface AwsClients {
   readonly schemas: SchemasClient;
   readonly kms: KMSClient;
   readonly s3: S3Client;
+  readonly cloudformation: CloudFormationClient;
 }
 
 export type ClientName = keyof AwsClients;
