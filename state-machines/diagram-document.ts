@@ -42,7 +42,7 @@ export function diagramDocument(runbook: RunbookDefinition): string {
     runbook.description,
     '',
     'Steps that change the target are orange, approvals yellow, waits purple; ↻ marks a step',
-    'retried when AWS or Lambda fail briefly. `runbook diagram ' + runbook.id + ' --full` draws every',
+    `retried when AWS or Lambda fail briefly. \`runbook diagram ${runbook.id} --full\` draws every`,
     'retry policy and caught error of the state machine.',
     '',
     '```mermaid',
