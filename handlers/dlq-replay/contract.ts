@@ -44,7 +44,7 @@ export const replayGuardrailsSchema = z.object({
   approval: z.record(z.enum(environments), z.enum(approvalModes)),
   /** The most messages one run moves out of a DLQ. */
   maxMessagesPerRun: positiveInt(),
-  /** Replay rate when the request names none (messages per second into the source queue). */
+  /** Where the adaptive replay starts when the request names no rate (messages per second into the source queue). */
   defaultRatePerSecond: z.number().check(z.positive(), z.lte(maxReplayRatePerSecond)),
   /** The highest replay rate per environment, whatever the request asks (messages per second). */
   maxRatePerSecond: z.record(

@@ -21,10 +21,40 @@ export interface Finding {
   readonly fix?: string;
 }
 
+/** How the controlled path follows the consumer (see rate-controller.ts). */
+export interface AdaptiveControl {
+  readonly startPerSecond: number;
+  readonly floorPerSecond: number;
+  readonly increasePerSecond: number;
+  readonly decreaseFactor: number;
+  readonly intervalSeconds: number;
+}
+
+/**
+ * Adaptive pacing up to `cap`: start at `start` (the runbook's default rate), add a tenth of the
+ * cap every second the consumer keeps up, halve at the first sign it does not, never under a
+ * hundredth of the cap.
+ */
+export function adaptiveControl(cap: number, start: number): AdaptiveControl {
+  const share = (fraction: number) => Math.max(1, Math.round(cap * fraction));
+  return {
+    startPerSecond: Math.min(cap, start),
+    floorPerSecond: share(0.01),
+    increasePerSecond: share(0.1),
+    decreaseFactor: 0.5,
+    intervalSeconds: 1,
+  };
+}
+
 export interface ReplayPlan {
   readonly action: 'replay' | 'refuse' | 'dry-run';
-  /** `move-task`: SQS's own StartMessageMoveTask; `controlled`: batches with filtering and pacing. */
+  /**
+   * `move-task`: SQS's own StartMessageMoveTask, at the fixed rate a person asked for;
+   * `controlled`: batches with filtering and pacing, adaptive unless a fixed rate was asked.
+   */
   readonly path: 'move-task' | 'controlled';
+  /** The adaptive pacing of the controlled path; null: a fixed rate. */
+  readonly control: AdaptiveControl | null;
   readonly reason: string;
   readonly summary: string;
   readonly messages: number;
@@ -54,8 +84,9 @@ export const planReplay: StepCore<PlanReplayInput, ReplayPlan> = async (rawInput
   const poisonEstimate = evidence.sample.size
     ? Math.round((poisonSampled / evidence.sample.size) * messages)
     : 0;
+  // A rate a person asked for is kept; otherwise the replay follows the consumer up to the guardrail.
   const ratePerSecond = Math.min(
-    evidence.request.ratePerSecond ?? guardrails.defaultRatePerSecond,
+    evidence.request.ratePerSecond ?? guardrails.maxRatePerSecond[deps.environment],
     guardrails.maxRatePerSecond[deps.environment],
   );
   const maxMessages = Math.min(
@@ -96,7 +127,13 @@ export const planReplay: StepCore<PlanReplayInput, ReplayPlan> = async (rawInput
     poisonSampled > 0 ||
     evidence.request.quarantineSignatures.length > 0 ||
     maxMessages < messages;
-  const path = controlled ? 'controlled' : 'move-task';
+  // SQS's move task keeps the rate it was given, blind to the consumer: only when a person asked for a fixed rate.
+  const fixedRate = evidence.request.ratePerSecond !== undefined;
+  const path = controlled || !fixedRate ? 'controlled' : 'move-task';
+  const control =
+    path === 'controlled' && !fixedRate
+      ? adaptiveControl(ratePerSecond, guardrails.defaultRatePerSecond)
+      : null;
   const toMove = Math.min(messages, maxMessages);
   const estimatedSeconds = Math.ceil(toMove / ratePerSecond);
   const action = refusals.length ? 'refuse' : evidence.request.dryRun ? 'dry-run' : 'replay';
@@ -106,10 +143,15 @@ export const planReplay: StepCore<PlanReplayInput, ReplayPlan> = async (rawInput
   const summary =
     action === 'refuse'
       ? `Not replaying ${evidence.dlq.name}: ${reason}`
-      : `Replay ${toMove} of ${messages} messages from ${evidence.dlq.name} to ${evidence.source.name} at ${ratePerSecond}/s (about ${estimatedSeconds} s, ${path === 'move-task' ? 'SQS move task' : 'controlled batches'}), ~${poisonEstimate} to quarantine`;
+      : `Replay ${toMove} of ${messages} messages from ${evidence.dlq.name} to ${evidence.source.name} ${
+          control
+            ? `as fast as the consumer keeps up, from ${control.startPerSecond}/s up to ${ratePerSecond}/s (at least ${estimatedSeconds} s, controlled batches)`
+            : `at ${ratePerSecond}/s (about ${estimatedSeconds} s, ${path === 'move-task' ? 'SQS move task' : 'controlled batches'})`
+        }, ~${poisonEstimate} to quarantine`;
   return {
     action,
     path,
+    control,
     reason,
     summary,
     messages,

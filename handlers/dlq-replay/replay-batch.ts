@@ -7,6 +7,7 @@ import { nonEmptyString, nonNegativeInt, positiveInt, share } from '../lib/schem
 import type { StepCore } from '../lib/step-deps.js';
 import { withBackoff } from './backoff.js';
 import { type BatchMove, moveBatch } from './move-batch.js';
+import { nextRate } from './rate-controller.js';
 import { batchLimits } from './replay-entries.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -24,6 +25,21 @@ const progressSchema = z.object({
   hidden: nonNegativeInt(),
   retries: nonNegativeInt(),
   invocations: nonNegativeInt(),
+  /** The adaptive replay's rate when the last invocation ended (messages a second). */
+  rate: z.optional(z.number().check(z.positive())),
+  /** How often the adaptive replay cut its rate so far. */
+  rateCuts: z.optional(nonNegativeInt()),
+  /** Each change of the adaptive rate, and why (the latest 50). */
+  rateLog: z.optional(z.array(z.object({ at: z.string(), rate: z.number(), reason: z.string() }))),
+});
+
+/** Adaptive pacing (see rate-controller.ts): without it the rate stays `ratePerSecond`. */
+const controlSchema = z.object({
+  startPerSecond: z.number().check(z.positive()),
+  floorPerSecond: z.number().check(z.positive()),
+  increasePerSecond: z.number().check(z.positive()),
+  decreaseFactor: z.number().check(z.positive(), z.lt(1)),
+  intervalSeconds: z.number().check(z.positive()),
 });
 
 const inputSchema = z.object({
@@ -32,7 +48,9 @@ const inputSchema = z.object({
   sourceUrl: z.url(),
   quarantineUrl: z.url(),
   fifo: z.boolean(),
+  /** The rate, or with `control` the most the adaptive rate may reach (the guardrail). */
   ratePerSecond: z.number().check(z.positive()),
+  control: z.optional(z.nullable(controlSchema)),
   /** The most messages this run moves out of the DLQ (replayed plus quarantined). */
   maxMessages: positiveInt(),
   /** A message replayed this many times already is quarantined instead. */
@@ -82,8 +100,15 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
   const progress: ReplayProgress = { ...input.progress, invocations: input.progress.invocations + 1 };
   const started = deps.now().getTime();
   const deadline = started + Math.min(input.budgetSeconds * 1000, deps.remainingTimeMs() - marginMs);
+  const control = input.control ? { capPerSecond: input.ratePerSecond, ...input.control } : undefined;
+  let rate = control
+    ? Math.min(control.capPerSecond, progress.rate ?? control.startPerSecond)
+    : input.ratePerSecond;
+  if (control && progress.rate === undefined)
+    progress.rateLog = [{ at: deps.now().toISOString(), rate, reason: 'a fraction of the cap to start' }];
+  progress.rate = rate;
   // One batch of burst: the consumer never sees more than the rate in any second.
-  const bucket = new TokenBucket(input.ratePerSecond, batchLimits.entries, deps.now, deps.sleep);
+  const bucket = new TokenBucket(rate, batchLimits.entries, deps.now, deps.sleep);
   const call = async <T>(fn: () => Promise<T>) => {
     const { value, retries } = await withBackoff(fn, {
       baseMs: 100,
@@ -158,6 +183,49 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     );
   }
 
+  /**
+   * Every control interval, one worker reads the source queue's backlog and sets the next
+   * interval's rate from it and from replayed messages that came back (the first reading of an
+   * invocation only measures).
+   */
+  let last: { at: number; backlog: number; replayed: number; landedBack: number } | undefined;
+  let adapting = false;
+  const adapt = async () => {
+    const now = deps.now().getTime();
+    if (!control || adapting || (last && now - last.at < control.intervalSeconds * 1000)) return;
+    adapting = true;
+    try {
+      const source = await depthOf(input.sourceUrl);
+      const backlog = source.visible + source.inFlight;
+      if (last) {
+        const step = nextRate(
+          rate,
+          control,
+          {
+            sent: progress.replayed - last.replayed,
+            backlogBefore: last.backlog,
+            backlogAfter: backlog,
+            cameBack: progress.landedBack - last.landedBack,
+          },
+          (progress.rateCuts ?? 0) > 0,
+        );
+        if (step.change === 'down') progress.rateCuts = (progress.rateCuts ?? 0) + 1;
+        if (step.rate !== rate) {
+          rate = step.rate;
+          bucket.setRate(rate);
+          progress.rate = rate;
+          progress.rateLog = [
+            ...(progress.rateLog ?? []),
+            { at: deps.now().toISOString(), rate, reason: step.reason },
+          ].slice(-50);
+        }
+      }
+      last = { at: now, backlog, replayed: progress.replayed, landedBack: progress.landedBack };
+    } finally {
+      adapting = false;
+    }
+  };
+
   const move: BatchMove = {
     run: input,
     sqs: deps.clients.sqs,
@@ -176,6 +244,7 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
    */
   const worker = async (): Promise<boolean> => {
     while (!end && deps.now().getTime() < deadline) {
+      await adapt();
       if (tooMany(progress.landedBack)) {
         end = {
           done: false,

@@ -47,6 +47,8 @@ export interface ReplayReport {
     readonly quarantine?: QueueCount;
   };
   readonly findings: ReplayPlan['findings'];
+  /** The adaptive replay's rate over time and why it changed (the latest 50 changes). */
+  readonly rateLog?: readonly { readonly at: string; readonly rate: number; readonly reason: string }[];
   readonly durationSeconds: number;
   readonly reportedAt: string;
 }
@@ -113,6 +115,7 @@ export const reportReplay: StepCore<ReportReplayInput, ReplayReport, 'sqs'> = as
     leftInDlq,
     queues,
     findings: state.plan?.findings ?? [],
+    ...(state.progress?.rateLog ? { rateLog: state.progress.rateLog } : {}),
     durationSeconds: evidence ? Math.round((now.getTime() - Date.parse(evidence.inspectedAt)) / 1000) : 0,
     reportedAt: now.toISOString(),
   };

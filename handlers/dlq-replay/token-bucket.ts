@@ -10,7 +10,7 @@ export class TokenBucket {
   private updatedAt: number;
 
   constructor(
-    private readonly ratePerSecond: number,
+    private ratePerSecond: number,
     private readonly burst: number,
     private readonly now: () => Date,
     private readonly sleep: (ms: number) => Promise<void>,
@@ -27,6 +27,12 @@ export class TokenBucket {
       this.refill();
     }
     this.tokens -= count;
+  }
+
+  /** Paces at `ratePerSecond` from now on (what was earned at the old rate is kept). */
+  setRate(ratePerSecond: number): void {
+    this.refill();
+    this.ratePerSecond = ratePerSecond;
   }
 
   private refill(): void {

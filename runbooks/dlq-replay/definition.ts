@@ -111,6 +111,7 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
       quarantineUrl: JsonPath.stringAt('$.evidence.quarantine.url'),
       fifo: JsonPath.objectAt('$.evidence.dlq.fifo'),
       ratePerSecond: JsonPath.numberAt('$.plan.ratePerSecond'),
+      control: JsonPath.objectAt('$.plan.control'),
       maxMessages: JsonPath.numberAt('$.plan.maxMessages'),
       maxReplays: guardrails.maxReplays,
       quarantineSignatures: JsonPath.listAt('$.plan.quarantineSignatures'),

@@ -25,17 +25,17 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
     },
   );
 
-  it('uses the SQS move task for a clean standard DLQ and controlled batches otherwise', async () => {
+  it('follows the consumer in controlled batches unless a person asked for a fixed rate', async () => {
     const byId = (id: string) => {
       const scenario = dlqReplayScenarios.find((s) => s.id === id);
       if (!scenario) throw new Error(`no scenario ${id}`);
       return runScenario(scenario);
     };
     const [fixed, poison] = await Promise.all([byId('consumer-fixed'), byId('poison-messages')]);
-    expect((fixed.report as ReplayReport).path).toBe('move-task');
-    expect(fixed.finalState.sqsCalls.StartMessageMoveTask).toBe(1);
-    expect((poison.report as ReplayReport).path).toBe('controlled');
-    expect(poison.finalState.sqsCalls.StartMessageMoveTask).toBeUndefined();
+    for (const result of [fixed, poison]) {
+      expect((result.report as ReplayReport).path).toBe('controlled');
+      expect(result.finalState.sqsCalls.StartMessageMoveTask).toBeUndefined();
+    }
   });
 
   /** Orders that the consumer will fail again, in a DLQ; the consumer has no recent errors to give it away. */
@@ -95,7 +95,12 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
     const { account, platform, dlqUrl } = await silentlyBrokenConsumer();
     const result = await runLocally(
       dlqReplayDefinition,
-      { dlq: 'orders-dlq', dryRun: true, dispatch: dispatchContext('dlq-replay', 'sqs:orders-dlq') },
+      {
+        dlq: 'orders-dlq',
+        dryRun: true,
+        ratePerSecond: 100,
+        dispatch: dispatchContext('dlq-replay', 'sqs:orders-dlq'),
+      },
       {
         deps: platform.stepDeps,
         approver: () => ({ decision: 'approve', by: 'test' }),
@@ -109,6 +114,20 @@ describe('dlq-replay state machine, run locally on the simulated account', () =>
       'dry run: Replay 300 of 300 messages from orders-dlq to orders at 100/s (about 3 s, SQS move task), ~0 to quarantine; nothing moved',
     );
     expect(account.sqs.depth(dlqUrl)).toEqual({ visible: 300, inFlight: 0 });
+    // Without a rate asked, the plan follows the consumer up to the environment's guardrail.
+    const adaptive = await runLocally(
+      dlqReplayDefinition,
+      { dlq: 'orders-dlq', dryRun: true, dispatch: dispatchContext('dlq-replay', 'sqs:orders-dlq') },
+      {
+        deps: platform.stepDeps,
+        approver: () => ({ decision: 'approve', by: 'test' }),
+        advanceTime: (s) => account.advance(s),
+        executionName: 'dry-run-adaptive',
+      },
+    );
+    expect((adaptive as { output: ReplayReport }).output.summary).toBe(
+      'dry run: Replay 300 of 300 messages from orders-dlq to orders as fast as the consumer keeps up, from 100/s up to 500/s (at least 1 s, controlled batches), ~0 to quarantine; nothing moved',
+    );
   });
 
   it('escalates, moving nothing, when the run names an account the platform has no spoke in', async () => {

@@ -18,6 +18,7 @@ import type { AccountIdentity } from '../account-identity.js';
 import type { MetricStore } from '../metric-store.js';
 import type { VirtualClock } from '../virtual-clock.js';
 import { checkBatchIds, checkBatchSize } from './batch-limits.js';
+import { type CapacityConsumer, CapacityConsumers, type ConsumerCounts } from './capacity-consumer.js';
 import { MoveTasks } from './move-tasks.js';
 import { queueAttributes, settableAttributes } from './queue-attributes.js';
 import { md5, type OutgoingMessage, QueueStore, sqsLimits } from './queue-store.js';
@@ -39,6 +40,7 @@ export class SimulatedSqs {
   private readonly faults: SqsFaultInjector;
   private readonly moveTasks: MoveTasks;
   private readonly traffic: QueueTraffic;
+  private readonly capacityConsumers: CapacityConsumers;
   /**
    * Real milliseconds every API answer waits, for benchmarks: work done in parallel then overlaps
    * as it does against SQS. (Injected `latencyMs` advances the virtual clock instead.)
@@ -55,6 +57,12 @@ export class SimulatedSqs {
     this.faults = new SqsFaultInjector(clock);
     this.moveTasks = new MoveTasks(this.store, clock);
     this.traffic = new QueueTraffic(this.store, metrics, capacityOf);
+    this.capacityConsumers = new CapacityConsumers(this.store, clock);
+  }
+
+  /** A consumer served continuously at its capacity (see CapacityConsumer); its counts, live. */
+  attachCapacityConsumer(queueUrl: string, consumer: CapacityConsumer): ConsumerCounts {
+    return this.capacityConsumers.attach(queueUrl, consumer);
   }
 
   /** Every API call, by operation: what the replay costs. */
@@ -251,6 +259,7 @@ export class SimulatedSqs {
   /** Runs move tasks up to now and, at a minute's end, producers, consumers and depth metrics. */
   tick(minuteEnded?: Date): void {
     this.moveTasks.run();
+    this.capacityConsumers.run();
     if (minuteEnded) this.traffic.minute(minuteEnded);
   }
 

@@ -9,9 +9,54 @@ import {
 /** The dlq-replay game days, on the orders queues. */
 export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, OrdersFinalState>[] = [
   ordersGameDay({
+    id: 'consumer-headroom',
+    messages: 5_000,
+    capacity: { perSecond: () => 1_000, aboveCapacity: 'queue' },
+    description:
+      'The fixed consumer handles 1,000 orders a second; the adaptive replay climbs from its start to the 500/s guardrail.',
+    expected: {
+      runbookOutcome: 'replayed',
+      replayed: 5_000,
+      quarantined: 0,
+      leftInDlq: 0,
+      lost: 0,
+      pace: 'peak 500/s, last 500/s, 0 consumer errors',
+    },
+  }),
+  ordersGameDay({
+    id: 'consumer-fails-above-250',
+    messages: 5_000,
+    capacity: { perSecond: () => 250, aboveCapacity: 'fail' },
+    description:
+      'The fixed consumer fails on what comes faster than 250 orders a second; the replay backs off and settles under it.',
+    expected: {
+      runbookOutcome: 'replayed',
+      replayed: 5_000,
+      quarantined: 0,
+      leftInDlq: 0,
+      lost: 0,
+      pace: 'peak 400/s, last 135/s, 86 consumer errors',
+    },
+  }),
+  ordersGameDay({
+    id: 'consumer-slows-halfway',
+    messages: 5_000,
+    capacity: { perSecond: (handled) => (handled < 2_500 ? 400 : 100), aboveCapacity: 'queue' },
+    description:
+      'A dependency of the fixed consumer slows down halfway through the replay (400 to 100 orders a second); the replay follows it down, losing nothing.',
+    expected: {
+      runbookOutcome: 'replayed',
+      replayed: 5_000,
+      quarantined: 0,
+      leftInDlq: 0,
+      lost: 0,
+      pace: 'peak 500/s, last 76/s, 0 consumer errors',
+    },
+  }),
+  ordersGameDay({
     id: 'consumer-fixed',
     description:
-      'The consumer was fixed after 1,000 orders dead-lettered; the runbook moves them back with an SQS move task.',
+      'The consumer was fixed after 1,000 orders dead-lettered; the runbook moves them back as fast as the consumer keeps up.',
     expected: { runbookOutcome: 'replayed', replayed: 1_000, quarantined: 0, leftInDlq: 0, lost: 0 },
   }),
   ordersGameDay({

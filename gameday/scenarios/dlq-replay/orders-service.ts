@@ -1,6 +1,8 @@
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { originalIdOf } from '../../../handlers/dlq-replay/replay-attributes.js';
 import type { ReplayOutcome, ReplayReport } from '../../../handlers/dlq-replay/report-replay.js';
 import type { Environment } from '../../../handlers/lib/step-deps.js';
+import type { ConsumerCounts } from '../../account/sqs/capacity-consumer.js';
 import type { SqsFaults } from '../../account/sqs/simulated-sqs.js';
 import { runbookOutcomeOf, type Scenario } from '../../scenario.js';
 import { createOrdersQueues } from './orders-queues.js';
@@ -13,6 +15,12 @@ export interface QueueOutcome {
   readonly leftInDlq: number;
   /** Messages of the incident found in no queue and never consumed: must be 0. */
   readonly lost: number;
+  /**
+   * With a consumer of limited capacity: the adaptive replay's highest and last rate, and the
+   * consumer's errors during the run.
+   * @default not judged
+   */
+  readonly pace?: string;
 }
 
 /** The orders queues, and what the game day tracks of them. */
@@ -25,6 +33,16 @@ export interface OrdersWorld {
   /** Original ids of the orders the consumer handled. */
   readonly consumed: Set<string>;
   consumerWorks: boolean;
+  /** A capacity consumer's counts (zero for the minute consumer). */
+  consumer: ConsumerCounts;
+  /** Its errors when the fix was deployed: those after it are the replay's doing. */
+  errorsAtFix: number;
+}
+
+/** How an adaptive replay paced itself, and what the consumer suffered, in words a game day expects. */
+function paceOf(report: ReplayReport | null, consumer: ConsumerCounts, errorsAtFix: number): string {
+  const rates = (report?.rateLog ?? []).map((entry) => entry.rate);
+  return `peak ${Math.max(0, ...rates)}/s, last ${rates.at(-1) ?? 0}/s, ${consumer.errors - errorsAtFix} consumer errors`;
 }
 
 /** The orders queues at the end of a game day. */
@@ -49,6 +67,15 @@ export interface OrdersIncident {
   readonly consumerFixed?: boolean;
   /** Faults of the SQS API during the replay. */
   readonly faults?: SqsFaults;
+  /**
+   * A consumer served at its capacity, messages a second by the orders it handled since the fix,
+   * instead of 6,000 a minute; above it, it queues or fails (see CapacityConsumer).
+   * @default 6,000 a minute
+   */
+  readonly capacity?: {
+    readonly perSecond: (handled: number) => number;
+    readonly aboveCapacity: 'queue' | 'fail';
+  };
   readonly expected: QueueOutcome;
 }
 
@@ -90,23 +117,51 @@ export function ordersGameDay(
       const queues = createOrdersQueues(account, { fifo, visibilityTimeout: 6 * consumerTimeoutSeconds });
       account.lambda.createFunction('orders-consumer', consumerTimeoutSeconds);
       account.lambda.mapEventSource(queues.sourceArn, 'orders-consumer');
-      const world: OrdersWorld = { ...queues, incident: [], consumed: new Set(), consumerWorks: false };
-      account.sqs.attachConsumer(queues.sourceUrl, {
-        functionName: 'orders-consumer',
-        perMinute: 6_000,
-        handles: (message) => {
-          try {
-            JSON.parse(message.body);
-          } catch {
-            return false;
-          }
-          if (!world.consumerWorks) return false;
-          world.consumed.add(originalIdOf(message.attributes, message.messageId));
-          return true;
-        },
-        onMinute: (invocations, errors, at, throttles) =>
-          account.lambda.invocations.recordInvocations('orders-consumer', invocations, errors, at, throttles),
-      });
+      const world: OrdersWorld = {
+        ...queues,
+        incident: [],
+        consumed: new Set(),
+        consumerWorks: false,
+        consumer: { processed: 0, errors: 0 },
+        errorsAtFix: 0,
+      };
+      const handles = (message: {
+        messageId: string;
+        body: string;
+        attributes: Record<string, MessageAttributeValue>;
+      }) => {
+        try {
+          JSON.parse(message.body);
+        } catch {
+          return false;
+        }
+        if (!world.consumerWorks) return false;
+        world.consumed.add(originalIdOf(message.attributes, message.messageId));
+        return true;
+      };
+      const capacity = incident.capacity;
+      if (capacity) {
+        world.consumer = account.sqs.attachCapacityConsumer(queues.sourceUrl, {
+          functionName: 'orders-consumer',
+          // Before the fix it fails every message as it arrives.
+          capacityPerSecond: () => (world.consumerWorks ? capacity.perSecond(world.consumer.processed) : 100),
+          aboveCapacity: capacity.aboveCapacity,
+          handles,
+        });
+      } else
+        account.sqs.attachConsumer(queues.sourceUrl, {
+          functionName: 'orders-consumer',
+          perMinute: 6_000,
+          handles,
+          onMinute: (invocations, errors, at, throttles) =>
+            account.lambda.invocations.recordInvocations(
+              'orders-consumer',
+              invocations,
+              errors,
+              at,
+              throttles,
+            ),
+        });
       account.cloudwatch.putMetricAlarm({
         AlarmName: 'orders-dlq-not-empty',
         AlarmDescription: 'Orders are piling up in the dead-letter queue',
@@ -145,6 +200,7 @@ export function ordersGameDay(
       account.sqs.addProducer(world.sourceUrl, 20, (n) => orderBody(100_000 + n));
       if (!(incident.consumerFixed ?? true)) return undefined;
       world.consumerWorks = true;
+      world.errorsAtFix = world.consumer.errors;
       return 'a fixed orders-consumer is deployed';
     },
     whileRunning(account) {
@@ -172,6 +228,7 @@ export function ordersGameDay(
         quarantined: report?.quarantined ?? 0,
         leftInDlq: world.incident.filter((id) => inDlq.has(id)).length,
         lost: world.incident.filter((id) => !found.has(id)).length,
+        ...(incident.capacity ? { pace: paceOf(report, world.consumer, world.errorsAtFix) } : {}),
       };
     },
     finalState(account, world) {
@@ -187,6 +244,6 @@ export function ordersGameDay(
     },
     summary: (a) =>
       `${a.runbookOutcome} · ${a.replayed} replayed · ${a.quarantined} quarantined · ` +
-      `${a.leftInDlq} left in the DLQ · ${a.lost} lost`,
+      `${a.leftInDlq} left in the DLQ · ${a.lost} lost${a.pace ? ` · ${a.pace}` : ''}`,
   };
 }

@@ -58,15 +58,37 @@ function evidence(
 }
 
 describe('planReplay', () => {
-  it('takes the SQS move task when nothing needs filtering, at the default rate', async () => {
+  it('follows the consumer up to the guardrail when no rate was asked, starting at the default rate', async () => {
     const plan = await planReplay({ evidence: evidence(), guardrails }, deps());
     expect(plan).toMatchObject({
       action: 'replay',
-      path: 'move-task',
-      ratePerSecond: 100,
-      estimatedSeconds: 10,
+      path: 'controlled',
+      ratePerSecond: 500,
+      control: {
+        startPerSecond: 100,
+        floorPerSecond: 5,
+        increasePerSecond: 50,
+        decreaseFactor: 0.5,
+        intervalSeconds: 1,
+      },
       poisonEstimate: 0,
       approval: 'auto',
+    });
+    expect(plan.summary).toBe(
+      'Replay 1000 of 1000 messages from orders-dlq to orders as fast as the consumer keeps up, from 100/s up to 500/s (at least 2 s, controlled batches), ~0 to quarantine',
+    );
+  });
+
+  it('takes the SQS move task at the fixed rate a person asked for, when nothing needs filtering', async () => {
+    const plan = await planReplay(
+      { evidence: evidence({ request: { ratePerSecond: 100 } }), guardrails },
+      deps(),
+    );
+    expect(plan).toMatchObject({
+      path: 'move-task',
+      control: null,
+      ratePerSecond: 100,
+      estimatedSeconds: 10,
     });
     expect(plan.summary).toBe(
       'Replay 1000 of 1000 messages from orders-dlq to orders at 100/s (about 10 s, SQS move task), ~0 to quarantine',

@@ -1,0 +1,80 @@
+/**
+ * How the adaptive replay paces itself (additive increase, multiplicative decrease, as TCP's
+ * congestion control): a little faster every interval the consumer keeps up, much slower at the
+ * first sign it does not.
+ */
+export interface RateControl {
+  /** Never above this: the environment's guardrail. */
+  readonly capPerSecond: number;
+  /** Never below this while replaying. */
+  readonly floorPerSecond: number;
+  /**
+   * Added every interval the consumer keeps up, until the first sign of trouble; a tenth of it
+   * after (TCP's slow start, then congestion avoidance): the rate found is near the consumer's
+   * limit, and probing past it again costs the consumer errors.
+   */
+  readonly increasePerSecond: number;
+  /** The rate is multiplied by this at the first sign of trouble. */
+  readonly decreaseFactor: number;
+}
+
+/** What one control interval showed, from the queues' attributes and the run's own counts. */
+export interface RateSignals {
+  /** Messages the replay sent to the source queue in the interval. */
+  readonly sent: number;
+  /** The source queue's backlog (visible and in flight) at the interval's start and end. */
+  readonly backlogBefore: number;
+  readonly backlogAfter: number;
+  /** Replayed messages that came back to the DLQ in the interval. */
+  readonly cameBack: number;
+}
+
+/** The next interval's rate, and why. */
+export interface RateStep {
+  readonly rate: number;
+  readonly change: 'up' | 'down' | 'hold';
+  readonly reason: string;
+}
+
+/**
+ * How much a backlog may grow in an interval before it counts as the consumer falling behind: a
+ * tenth of what was sent, and never less than two batches, so the source's own traffic arriving
+ * between two readings is not taken for it.
+ */
+function tolerance(sent: number): number {
+  return Math.max(20, 0.1 * sent);
+}
+
+/**
+ * The rate for the next interval: cut at once (never under the floor) when replayed messages came
+ * back or the source's backlog grew by more than a tenth of what was sent, raised otherwise (never
+ * over the cap).
+ */
+export function nextRate(
+  rate: number,
+  control: RateControl,
+  signals: RateSignals,
+  /** Whether the rate was cut before in this replay. */
+  cutBefore: boolean,
+): RateStep {
+  const growth = signals.backlogAfter - signals.backlogBefore;
+  const trouble =
+    signals.cameBack > 0
+      ? `${signals.cameBack} replayed message(s) came back to the DLQ`
+      : growth > tolerance(signals.sent)
+        ? `the source queue's backlog grew by ${growth} (${signals.backlogBefore} → ${signals.backlogAfter})`
+        : undefined;
+  if (trouble) {
+    const cut = Math.max(control.floorPerSecond, Math.floor(rate * control.decreaseFactor));
+    return { rate: cut, change: cut < rate ? 'down' : 'hold', reason: trouble };
+  }
+  const increase = cutBefore
+    ? Math.max(1, Math.round(control.increasePerSecond / 10))
+    : control.increasePerSecond;
+  const raised = Math.min(control.capPerSecond, rate + increase);
+  return {
+    rate: raised,
+    change: raised > rate ? 'up' : 'hold',
+    reason: raised > rate ? 'the consumer keeps up' : 'at the cap',
+  };
+}
