@@ -28,12 +28,13 @@ export interface AdaptiveControl {
   readonly increasePerSecond: number;
   readonly decreaseFactor: number;
   readonly intervalSeconds: number;
+  readonly pauseLimitSeconds: number;
 }
 
 /**
  * Adaptive pacing up to `cap`: start at `start` (the runbook's default rate), add a tenth of the
  * cap every second the consumer keeps up, halve at the first sign it does not, never under a
- * hundredth of the cap.
+ * hundredth of the cap, and stop (to escalate) after two minutes of trouble even there.
  */
 export function adaptiveControl(cap: number, start: number): AdaptiveControl {
   const share = (fraction: number) => Math.max(1, Math.round(cap * fraction));
@@ -43,6 +44,7 @@ export function adaptiveControl(cap: number, start: number): AdaptiveControl {
     increasePerSecond: share(0.1),
     decreaseFactor: 0.5,
     intervalSeconds: 1,
+    pauseLimitSeconds: 120,
   };
 }
 

@@ -32,7 +32,8 @@ export interface RateSignals {
 /** The next interval's rate, and why. */
 export interface RateStep {
   readonly rate: number;
-  readonly change: 'up' | 'down' | 'hold';
+  /** `pause`: trouble at the floor, so nothing more is sent until the consumer catches up. */
+  readonly change: 'up' | 'down' | 'hold' | 'pause';
   readonly reason: string;
 }
 
@@ -46,16 +47,20 @@ function tolerance(sent: number): number {
 }
 
 /**
- * The rate for the next interval: cut at once (never under the floor) when replayed messages came
- * back or the source's backlog grew by more than a tenth of what was sent, raised otherwise (never
- * over the cap).
+ * The rate for the next interval: cut at once when replayed messages came back or the source's
+ * backlog grew by more than a tenth of what was sent, down to the floor and then paused; raised
+ * otherwise (never over the cap), which also ends a pause.
  */
 export function nextRate(
   rate: number,
   control: RateControl,
   signals: RateSignals,
-  /** Whether the rate was cut before in this replay. */
-  cutBefore: boolean,
+  state: {
+    /** Whether the rate was cut before in this replay. */
+    readonly cutBefore: boolean;
+    /** Whether the replay is paused. */
+    readonly paused: boolean;
+  },
 ): RateStep {
   const growth = signals.backlogAfter - signals.backlogBefore;
   const trouble =
@@ -66,9 +71,16 @@ export function nextRate(
         : undefined;
   if (trouble) {
     const cut = Math.max(control.floorPerSecond, Math.floor(rate * control.decreaseFactor));
-    return { rate: cut, change: cut < rate ? 'down' : 'hold', reason: trouble };
+    return { rate: cut, change: cut < rate ? 'down' : 'pause', reason: trouble };
   }
-  const increase = cutBefore
+  // A pause ends when the consumer works the backlog down, not merely when nothing new piles up.
+  if (state.paused && signals.backlogAfter > 0 && signals.backlogAfter >= signals.backlogBefore)
+    return {
+      rate,
+      change: 'pause',
+      reason: `the source queue's backlog is not going down (${signals.backlogAfter})`,
+    };
+  const increase = state.cutBefore
     ? Math.max(1, Math.round(control.increasePerSecond / 10))
     : control.increasePerSecond;
   const raised = Math.min(control.capPerSecond, rate + increase);

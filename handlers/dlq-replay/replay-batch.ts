@@ -29,6 +29,8 @@ const progressSchema = z.object({
   rate: z.optional(z.number().check(z.positive())),
   /** How often the adaptive replay cut its rate so far. */
   rateCuts: z.optional(nonNegativeInt()),
+  /** Since when the adaptive replay sends nothing: the consumer fell behind even at the floor. */
+  pausedSince: z.optional(z.nullable(z.string())),
   /** Each change of the adaptive rate, and why (the latest 50). */
   rateLog: z.optional(z.array(z.object({ at: z.string(), rate: z.number(), reason: z.string() }))),
 });
@@ -40,6 +42,8 @@ const controlSchema = z.object({
   increasePerSecond: z.number().check(z.positive()),
   decreaseFactor: z.number().check(z.positive(), z.lt(1)),
   intervalSeconds: z.number().check(z.positive()),
+  /** A pause longer than this stops the run, which escalates. */
+  pauseLimitSeconds: z.number().check(z.positive()),
 });
 
 const inputSchema = z.object({
@@ -105,7 +109,9 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     ? Math.min(control.capPerSecond, progress.rate ?? control.startPerSecond)
     : input.ratePerSecond;
   if (control && progress.rate === undefined)
-    progress.rateLog = [{ at: deps.now().toISOString(), rate, reason: 'a fraction of the cap to start' }];
+    progress.rateLog = [
+      { at: deps.now().toISOString(), rate, reason: "the runbook's default rate to start" },
+    ];
   progress.rate = rate;
   // One batch of burst: the consumer never sees more than the rate in any second.
   const bucket = new TokenBucket(rate, batchLimits.entries, deps.now, deps.sleep);
@@ -207,9 +213,22 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
             backlogAfter: backlog,
             cameBack: progress.landedBack - last.landedBack,
           },
-          (progress.rateCuts ?? 0) > 0,
+          { cutBefore: (progress.rateCuts ?? 0) > 0, paused: Boolean(progress.pausedSince) },
         );
         if (step.change === 'down') progress.rateCuts = (progress.rateCuts ?? 0) + 1;
+        if (step.change === 'pause' && !progress.pausedSince) {
+          progress.pausedSince = deps.now().toISOString();
+          progress.rateLog = [
+            ...(progress.rateLog ?? []),
+            { at: progress.pausedSince, rate: 0, reason: `paused: ${step.reason}` },
+          ].slice(-50);
+        } else if (step.change !== 'pause' && progress.pausedSince) {
+          progress.pausedSince = null;
+          progress.rateLog = [
+            ...(progress.rateLog ?? []),
+            { at: deps.now().toISOString(), rate, reason: 'resumed: the consumer caught up' },
+          ].slice(-50);
+        }
         if (step.rate !== rate) {
           rate = step.rate;
           bucket.setRate(rate);
@@ -245,6 +264,19 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
   const worker = async (): Promise<boolean> => {
     while (!end && deps.now().getTime() < deadline) {
       await adapt();
+      if (control && progress.pausedSince) {
+        const pausedFor = (deps.now().getTime() - Date.parse(progress.pausedSince)) / 1000;
+        if (pausedFor >= control.pauseLimitSeconds) {
+          end = {
+            done: false,
+            stopped: true,
+            reason: `the consumer fell behind even at ${control.floorPerSecond}/s: paused ${Math.round(pausedFor)} s, then stopped (${progress.replayed} replayed)`,
+          };
+          break;
+        }
+        await deps.sleep(control.intervalSeconds * 1000);
+        continue;
+      }
       if (tooMany(progress.landedBack)) {
         end = {
           done: false,

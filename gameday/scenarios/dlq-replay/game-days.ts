@@ -54,6 +54,21 @@ export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, Or
     },
   }),
   ordersGameDay({
+    id: 'consumer-stalls',
+    messages: 1_000,
+    capacity: { perSecond: (handled) => (handled < 200 ? 100 : 0), aboveCapacity: 'queue' },
+    description:
+      'The fixed consumer stalls after 200 orders (its database hangs); the replay slows to its floor, pauses, and after two minutes without progress stops and escalates, the rest left in the DLQ.',
+    expected: {
+      runbookOutcome: 'stopped',
+      replayed: 420,
+      quarantined: 0,
+      leftInDlq: 580,
+      lost: 0,
+      pace: 'peak 100/s, last 0/s, 0 consumer errors',
+    },
+  }),
+  ordersGameDay({
     id: 'consumer-fixed',
     description:
       'The consumer was fixed after 1,000 orders dead-lettered; the runbook moves them back as fast as the consumer keeps up.',

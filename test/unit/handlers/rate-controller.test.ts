@@ -11,13 +11,16 @@ const steady = { sent: 200, backlogBefore: 100, backlogAfter: 110, cameBack: 0 }
 
 describe('nextRate', () => {
   it('adds the increase while the consumer keeps up, never above the cap', () => {
-    expect(nextRate(200, control, steady, false)).toEqual({
+    expect(nextRate(200, control, steady, { cutBefore: false, paused: false })).toEqual({
       rate: 250,
       change: 'up',
       reason: 'the consumer keeps up',
     });
-    expect(nextRate(480, control, steady, false)).toMatchObject({ rate: 500, change: 'up' });
-    expect(nextRate(500, control, steady, false)).toEqual({
+    expect(nextRate(480, control, steady, { cutBefore: false, paused: false })).toMatchObject({
+      rate: 500,
+      change: 'up',
+    });
+    expect(nextRate(500, control, steady, { cutBefore: false, paused: false })).toEqual({
       rate: 500,
       change: 'hold',
       reason: 'at the cap',
@@ -25,25 +28,53 @@ describe('nextRate', () => {
   });
 
   it('probes a tenth as fast once it was cut', () => {
-    expect(nextRate(200, control, steady, true)).toMatchObject({ rate: 205, change: 'up' });
+    expect(nextRate(200, control, steady, { cutBefore: true, paused: false })).toMatchObject({
+      rate: 205,
+      change: 'up',
+    });
   });
 
   it('halves when the backlog grows by more than a tenth of what was sent, never below the floor', () => {
     const growing = { ...steady, backlogAfter: 100 + 21 };
-    expect(nextRate(300, control, growing, false)).toEqual({
+    expect(nextRate(300, control, growing, { cutBefore: false, paused: false })).toEqual({
       rate: 150,
       change: 'down',
       reason: "the source queue's backlog grew by 21 (100 → 121)",
     });
-    expect(nextRate(8, control, growing, true)).toMatchObject({ rate: 5, change: 'down' });
-    expect(nextRate(5, control, growing, true)).toMatchObject({ rate: 5, change: 'hold' });
+    expect(nextRate(8, control, growing, { cutBefore: true, paused: false })).toMatchObject({
+      rate: 5,
+      change: 'down',
+    });
+    expect(nextRate(5, control, growing, { cutBefore: true, paused: false })).toMatchObject({
+      rate: 5,
+      change: 'pause',
+    });
+  });
+
+  it('stays paused until the consumer works the backlog down, then resumes slowly', () => {
+    const paused = { cutBefore: true, paused: true };
+    const idle = { sent: 0, backlogBefore: 300, backlogAfter: 300, cameBack: 0 };
+    expect(nextRate(5, control, idle, paused)).toEqual({
+      rate: 5,
+      change: 'pause',
+      reason: "the source queue's backlog is not going down (300)",
+    });
+    expect(nextRate(5, control, { ...idle, backlogAfter: 250 }, paused)).toMatchObject({
+      rate: 10,
+      change: 'up',
+    });
   });
 
   it('takes two batches of the source’s own traffic for noise, and a returning message for trouble', () => {
     expect(
-      nextRate(100, control, { sent: 100, backlogBefore: 0, backlogAfter: 20, cameBack: 0 }, false).change,
+      nextRate(
+        100,
+        control,
+        { sent: 100, backlogBefore: 0, backlogAfter: 20, cameBack: 0 },
+        { cutBefore: false, paused: false },
+      ).change,
     ).toBe('up');
-    expect(nextRate(100, control, { ...steady, cameBack: 1 }, false)).toEqual({
+    expect(nextRate(100, control, { ...steady, cameBack: 1 }, { cutBefore: false, paused: false })).toEqual({
       rate: 50,
       change: 'down',
       reason: '1 replayed message(s) came back to the DLQ',
