@@ -1,3 +1,4 @@
+import { rateChangesOf, rateTable } from './report/rate-over-time.js';
 import type { ScenarioResult } from './run-scenario.js';
 
 /** Time since the fault, as every timeline shows it: `T+02:00`, `T+1:05:00`. */
@@ -45,6 +46,7 @@ export function formatResult(result: ScenarioResult): string {
   for (const entry of result.timeline) {
     lines.push(wrapped(`    ${clock(entry.offsetSeconds).padEnd(9)} ${entry.kind.padEnd(8)} `, entry.text));
   }
+  lines.push(...rateTable(rateChangesOf(result.report)));
   const facts = `${result.summary} · runbook ${duration(result.runbookSeconds)} virtual, ${result.wallMs} ms wall`;
   lines.push(wrapped(result.outcome === 'passed' ? '  ✔ passed: ' : '  ✖ FAILED: ', facts));
   const expected = result.expected as Record<string, unknown>;

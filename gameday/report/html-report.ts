@@ -12,6 +12,7 @@ import {
   renderDiagramsScript,
 } from './page-parts.js';
 import { pathTaken } from './path-taken.js';
+import { rateChangesOf, rateChart, rateTable } from './rate-over-time.js';
 
 /** Time since the fault, in the CLI's format (`T+02:00`); `–` when it never happened. */
 const since = (seconds: number | null) => (seconds === null ? '–' : clock(seconds));
@@ -73,6 +74,14 @@ const list = (items: readonly string[]) =>
 const heading = (id: string, runbook: string, passed: boolean, ttd: number | null, ttm: number | null) =>
   `<summary><h2>${passed ? '✔' : '✖'} ${escapeHtml(id)} <small>${escapeHtml(runbook)} · detected ${since(ttd)} · mitigated ${since(ttm)}</small></h2></summary>`;
 
+/** An adaptive replay's rate over time: a chart, and why it changed. */
+function rateSection(report: unknown): string {
+  const changes = rateChangesOf(report);
+  if (!changes.length) return '';
+  const end = (report as { reportedAt?: string }).reportedAt;
+  return `<h3>Replay rate</h3>${rateChart(changes, end)}<pre class="rate-log">${escapeHtml(rateTable(changes).slice(1).join('\n'))}</pre>`;
+}
+
 /** A game day's signed evidence records, where `--evidence` wrote them. */
 export type EvidenceLinks = (scenario: string) => readonly { readonly name: string; readonly href: string }[];
 
@@ -91,6 +100,7 @@ ${heading(r.scenario, r.runbook, r.outcome === 'passed', r.timeToDetectSeconds, 
 <p class="expected">Expected: ${escapeHtml(r.expectedSummary)}</p>
 ${evidenceList(evidence?.(r.scenario) ?? [])}
 <div class="diagram">${diagram(r.runbook, pathTaken(r.timeline))}</div>
+${rateSection(r.report)}
 <h3>Timeline</h3>${timelineTable(r.timeline)}
 <h3>Changes</h3>${list(changes)}
 <details><summary>Report</summary><pre>${json(r.report)}</pre></details>
