@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ReplayBatchResult, replayBatch } from '../../handlers/dlq-replay/replay-batch.js';
+import { adaptiveControl } from '../../handlers/dlq-replay/plan-replay.js';
+import { originalIdOf } from '../../handlers/dlq-replay/replay-attributes.js';
+import {
+  type ReplayBatchInput,
+  type ReplayBatchResult,
+  replayBatch,
+} from '../../handlers/dlq-replay/replay-batch.js';
 import { dlqAccount } from '../support/dlq-account.js';
 import { propertyRuns } from '../support/property-runs.js';
 
@@ -26,12 +32,16 @@ async function runToEnd(
   world: ReturnType<typeof dlqAccount>,
   fifo = false,
   concurrency = 1,
+  control: ReplayBatchInput['control'] = null,
 ): Promise<ReplayBatchResult | undefined> {
   let progress = world.input().progress;
   const dlqAtStart = world.account.sqs.contents(world.dlqUrl).length;
   for (let invocation = 0; invocation < 300; invocation += 1) {
     try {
-      const result = await replayBatch(world.input({ progress, fifo, concurrency, dlqAtStart }), world.deps);
+      const result = await replayBatch(
+        world.input({ progress, fifo, concurrency, dlqAtStart, control }),
+        world.deps,
+      );
       progress = result;
       if (result.done || result.stopped) return result;
     } catch {
@@ -81,17 +91,31 @@ describe('DLQ replay loses no message', () => {
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
         fc.boolean(),
         fc.integer({ min: 1, max: 4 }),
-        async (schedule, seed, fifo, concurrency) => {
+        fc.boolean(),
+        async (schedule, seed, fifo, concurrency, adaptive) => {
           const world = dlqAccount({ fifo });
           const ids = fill(world, 60, fifo);
+          // With the rate following a consumer, one that keeps up with 50 a second, and what it handled.
+          const consumed = new Set<string>();
+          if (adaptive)
+            world.account.sqs.attachCapacityConsumer(world.sourceUrl, {
+              functionName: 'orders-consumer',
+              capacityPerSecond: () => 50,
+              aboveCapacity: 'queue',
+              handles: (m) => {
+                consumed.add(originalIdOf(m.attributes, m.messageId));
+                return true;
+              },
+            });
           world.account.sqs.injectFaults(schedule, seed);
-          const result = await runToEnd(world, fifo, concurrency);
+          const result = await runToEnd(world, fifo, concurrency, adaptive ? adaptiveControl(100, 20) : null);
           // Done only once the DLQ is empty: nothing left visible, nothing a crash left in flight.
           expect(result?.done).toBe(true);
           expect(world.account.sqs.depth(world.dlqUrl)).toEqual({ visible: 0, inFlight: 0 });
-          const everywhere = [world.sourceUrl, world.dlqUrl, world.quarantineUrl].flatMap((url) =>
-            world.originalIds(url),
-          );
+          const everywhere = [
+            ...[world.sourceUrl, world.dlqUrl, world.quarantineUrl].flatMap((url) => world.originalIds(url)),
+            ...consumed,
+          ];
           // Every message is somewhere; duplicates only ever come from a crash between send and delete.
           expect(new Set(everywhere)).toEqual(new Set(ids));
           if (!schedule.crashAfterSendRate) {
