@@ -8,7 +8,12 @@ import {
 import { SimulatedAccount } from '../gameday/account/simulated-account.js';
 import { createOrdersQueues } from '../gameday/scenarios/dlq-replay/orders-queues.js';
 import { noReplayProgress } from '../handlers/dlq-replay/contract.js';
-import { type ReplayBatchInput, replayBatch } from '../handlers/dlq-replay/replay-batch.js';
+import { adaptiveControl } from '../handlers/dlq-replay/plan-replay.js';
+import {
+  type ReplayBatchInput,
+  type ReplayBatchResult,
+  replayBatch,
+} from '../handlers/dlq-replay/replay-batch.js';
 import { logger } from '../handlers/lib/observability.js';
 import type { StepDeps } from '../handlers/lib/step-deps.js';
 import { dlqReplay } from '../runbooks/dlq-replay/runbook.js';
@@ -88,6 +93,72 @@ async function controlled() {
   };
 }
 
+/** The adaptive guardrail the max-rate figure is measured at. */
+const adaptiveCap = 3_000;
+const adaptiveMessages = 20_000;
+
+/**
+ * The adaptive replay with a healthy consumer (5,000 messages a second) and a 3,000/s guardrail:
+ * the rate it sustains once it found the consumer keeps up, on 20,000 messages. The account's
+ * clock follows the wall clock, so the consumer works while the replay waits on SQS.
+ */
+async function adaptive() {
+  const w = world(adaptiveMessages);
+  const consumer = w.account.sqs.attachCapacityConsumer(w.sourceUrl, {
+    functionName: 'orders-consumer',
+    capacityPerSecond: () => 5_000,
+    aboveCapacity: 'queue',
+  });
+  // The DLQ's depth over wall time, to tell the rate sustained once the cap was reached.
+  const samples: { at: number; left: number }[] = [];
+  const clock = setInterval(() => {
+    w.account.advanceTo(Date.now());
+    samples.push({ at: Date.now(), left: w.account.sqs.contents(w.dlqUrl).length });
+  }, 10);
+  const input: ReplayBatchInput = {
+    executionId: 'arn:aws:states:eu-west-1:123456789012:execution:runbook-dlq-replay:bench-adaptive',
+    dlqUrl: w.dlqUrl,
+    sourceUrl: w.sourceUrl,
+    quarantineUrl: w.quarantineUrl,
+    quarantineAtStart: 0,
+    dlqInFlightAtStart: 0,
+    fifo: false,
+    ratePerSecond: adaptiveCap,
+    control: adaptiveControl(adaptiveCap, guardrails.defaultRatePerSecond),
+    maxMessages: adaptiveMessages,
+    maxReplays: guardrails.maxReplays,
+    quarantineSignatures: [],
+    dlqAtStart: adaptiveMessages,
+    stopRatio: guardrails.stopRatio,
+    stopAfterLandedBack: guardrails.stopAfterLandedBack,
+    budgetSeconds: guardrails.batchBudgetSeconds,
+    concurrency: guardrails.replayConcurrency,
+    progress: noReplayProgress,
+  };
+  let progress: ReplayBatchResult = { ...noReplayProgress, done: false, stopped: false, reason: '' };
+  try {
+    for (let done = false; !done; ) {
+      progress = await replayBatch({ ...input, progress }, w.deps);
+      done = progress.done || progress.stopped;
+    }
+  } finally {
+    clearInterval(clock);
+  }
+  const end = Date.now();
+  const reachedAt = Date.parse(progress.rateLog?.find((e) => e.rate >= adaptiveCap)?.at ?? '') || end;
+  const leftAtCap = samples.find((s) => s.at >= reachedAt)?.left ?? 0;
+  return {
+    // Messages a second from the moment the rate reached the cap to the end.
+    sustained: end > reachedAt ? leftAtCap / ((end - reachedAt) / 1000) : 0,
+    calls: sqsCalls(w.account) / progress.replayed,
+    lost:
+      adaptiveMessages -
+      w.account.sqs.contents(w.sourceUrl).length -
+      w.account.sqs.contents(w.dlqUrl).length -
+      consumer.processed,
+  };
+}
+
 /**
  * What a careful engineer writes without this project: batches of ten in sequence (receive 10,
  * send them in one batch, delete in one batch what was sent), until the DLQ is empty.
@@ -161,6 +232,7 @@ export async function dlqReplayBench(): Promise<BenchResult[]> {
     fast: await controlled(),
     careful: await batched(),
     slow: await naive(),
+    adaptive: await adaptive(),
   }));
   const cap = guardrails.maxRatePerSecond.dev;
   return [
@@ -201,6 +273,27 @@ export async function dlqReplayBench(): Promise<BenchResult[]> {
       'x',
       runs.map((r) => r.fast.rate / r.careful.rate),
       2,
+    ),
+    {
+      ...figure(
+        'dlq-replay-max-rate',
+        'messages/s',
+        runs.map((r) => r.adaptive.sustained),
+      ),
+      details: {
+        what: `adaptive replay of ${adaptiveMessages} messages, healthy consumer (5,000/s), guardrail ${adaptiveCap}/s: rate sustained once the cap was reached`,
+      },
+    },
+    figure(
+      'dlq-replay-calls-per-message',
+      'calls/message',
+      runs.map((r) => r.adaptive.calls),
+      3,
+    ),
+    figure(
+      'dlq-replay-lost',
+      'messages',
+      runs.map((r) => r.adaptive.lost),
     ),
     figure(
       'dlq-replay speed-up over naive',

@@ -4,8 +4,14 @@ import { approvalModes } from '../lib/approval-mode.js';
 import { nonEmptyString, positiveInt, share } from '../lib/schemas.js';
 import { environments } from '../lib/step-deps.js';
 
-/** SQS's highest move task rate, which the controlled path never exceeds either. */
+/** SQS's highest move task rate: the most a fixed rate may be. */
 export const maxReplayRatePerSecond = 500;
+
+/**
+ * The highest guardrail the adaptive path accepts: it fans out to more workers for it (one per
+ * 100 messages a second of cap) and slows down for the consumer whatever the cap.
+ */
+export const maxAdaptiveRatePerSecond = 3_000;
 
 /** A replay's counts before its first invocation. */
 export const noReplayProgress = {
@@ -46,10 +52,13 @@ export const replayGuardrailsSchema = z.object({
   maxMessagesPerRun: positiveInt(),
   /** Where the adaptive replay starts when the request names no rate (messages per second into the source queue). */
   defaultRatePerSecond: z.number().check(z.positive(), z.lte(maxReplayRatePerSecond)),
-  /** The highest replay rate per environment, whatever the request asks (messages per second). */
+  /**
+   * The highest replay rate per environment, whatever the request asks (messages per second): the
+   * adaptive path's cap; a fixed rate asked for stays at or under SQS's move task limit.
+   */
   maxRatePerSecond: z.record(
     z.enum(environments),
-    z.number().check(z.positive(), z.lte(maxReplayRatePerSecond)),
+    z.number().check(z.positive(), z.lte(maxAdaptiveRatePerSecond)),
   ),
   /** A consumer erring on more than this share of its recent invocations is still broken. */
   maxConsumerErrorRate: share(),

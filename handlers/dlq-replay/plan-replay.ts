@@ -91,6 +91,7 @@ export const planReplay: StepCore<PlanReplayInput, ReplayPlan> = async (rawInput
     evidence.request.ratePerSecond ?? guardrails.maxRatePerSecond[deps.environment],
     guardrails.maxRatePerSecond[deps.environment],
   );
+  // (A fixed rate is at most SQS's move task limit: the request's schema holds it there.)
   const maxMessages = Math.min(
     evidence.request.maxMessages ?? guardrails.maxMessagesPerRun,
     guardrails.maxMessagesPerRun,

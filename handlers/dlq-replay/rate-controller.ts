@@ -27,6 +27,12 @@ export interface RateSignals {
   readonly backlogAfter: number;
   /** Replayed messages that came back to the DLQ in the interval. */
   readonly cameBack: number;
+  /** What the replay may have sent that no consumer could have polled yet: a batch per worker. */
+  readonly burst: number;
+  /** How much the backlog grew in the intervals before this one, the latest last (up to two). */
+  readonly growthsBefore: readonly number[];
+  /** What the replay sent in those intervals, in the same order. */
+  readonly sentBefore: readonly number[];
 }
 
 /** The next interval's rate, and why. */
@@ -42,8 +48,26 @@ export interface RateStep {
  * tenth of what was sent, and never less than two batches, so the source's own traffic arriving
  * between two readings is not taken for it.
  */
-function tolerance(sent: number): number {
-  return Math.max(20, 0.1 * sent);
+function tolerance(signals: RateSignals): number {
+  return Math.max(20, 0.1 * signals.sent);
+}
+
+/**
+ * Whether the backlog's growth says the consumer falls behind: in one interval by more than the
+ * workers' last batches could explain (a reading taken right after a burst, before any consumer
+ * polled, shows that much and no more); over the tolerance in two intervals running; or in three
+ * running by more than a tenth of what they sent together, however slowly (a stalled consumer
+ * under a replay at its floor).
+ */
+function fallingBehind(signals: RateSignals, growth: number): boolean {
+  const allowed = tolerance(signals);
+  const [secondLast, last] = signals.growthsBefore.slice(-2);
+  if (growth > allowed + signals.burst) return true;
+  if (last !== undefined && growth > allowed && last > allowed) return true;
+  if (secondLast === undefined || last === undefined) return false;
+  const risen = growth + last + secondLast;
+  const sent = signals.sent + signals.sentBefore.slice(-2).reduce((a, b) => a + b, 0);
+  return growth > 0 && last > 0 && secondLast > 0 && risen > Math.max(10, 0.1 * sent);
 }
 
 /**
@@ -66,7 +90,7 @@ export function nextRate(
   const trouble =
     signals.cameBack > 0
       ? `${signals.cameBack} replayed message(s) came back to the DLQ`
-      : growth > tolerance(signals.sent)
+      : fallingBehind(signals, growth)
         ? `the source queue's backlog grew by ${growth} (${signals.backlogBefore} → ${signals.backlogAfter})`
         : undefined;
   if (trouble) {

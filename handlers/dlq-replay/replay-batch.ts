@@ -15,6 +15,10 @@ import { TokenBucket } from './token-bucket.js';
 const marginMs = 5_000;
 /** How often a worker with nothing visible looks again while messages are still in flight. */
 const inFlightPollMs = 5_000;
+/** What one worker moves a second, about: a receive, a send and a delete of ten, each ~30 ms. */
+const perWorkerPerSecond = 100;
+/** Batches in flight at once, at most: well within the SDK's 50 sockets per client. */
+const maxWorkers = 32;
 
 const progressSchema = z.object({
   replayed: nonNegativeInt(),
@@ -31,6 +35,10 @@ const progressSchema = z.object({
   rateCuts: z.optional(nonNegativeInt()),
   /** Since when the adaptive replay sends nothing: the consumer fell behind even at the floor. */
   pausedSince: z.optional(z.nullable(z.string())),
+  /** The source's backlog at the last reading, and its latest growths with what was sent meanwhile. */
+  readings: z.optional(
+    z.object({ backlog: nonNegativeInt(), growths: z.array(z.int()), sents: z.array(nonNegativeInt()) }),
+  ),
   /** Each change of the adaptive rate, and why (the latest 50). */
   rateLog: z.optional(z.array(z.object({ at: z.string(), rate: z.number(), reason: z.string() }))),
 });
@@ -189,12 +197,37 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
     );
   }
 
+  // A worker's batch takes three round trips to SQS (about 100 messages a second each): the
+  // adaptive path fans out to what its cap needs, up to 32; a fixed rate keeps the definition's count.
+  const workers = control
+    ? Math.min(maxWorkers, Math.max(input.concurrency, Math.ceil(control.capPerSecond / perWorkerPerSecond)))
+    : input.concurrency;
   /**
    * Every control interval, one worker reads the source queue's backlog and sets the next
    * interval's rate from it and from replayed messages that came back (the first reading of an
    * invocation only measures).
    */
-  let last: { at: number; backlog: number; replayed: number; landedBack: number } | undefined;
+  // The last invocation's readings carry on: at a low rate an interval can outlast an invocation.
+  let last:
+    | {
+        at: number;
+        backlog: number;
+        replayed: number;
+        landedBack: number;
+        /** The backlog's growth and what was sent in the latest intervals (two at most). */
+        growths: number[];
+        sents: number[];
+      }
+    | undefined = progress.readings
+    ? {
+        at: deps.now().getTime(),
+        backlog: progress.readings.backlog,
+        replayed: progress.replayed,
+        landedBack: progress.landedBack,
+        growths: [...progress.readings.growths],
+        sents: [...progress.readings.sents],
+      }
+    : undefined;
   let adapting = false;
   const adapt = async () => {
     const now = deps.now().getTime();
@@ -212,6 +245,9 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
             backlogBefore: last.backlog,
             backlogAfter: backlog,
             cameBack: progress.landedBack - last.landedBack,
+            burst: workers * batchLimits.entries,
+            growthsBefore: last.growths,
+            sentBefore: last.sents,
           },
           { cutBefore: (progress.rateCuts ?? 0) > 0, paused: Boolean(progress.pausedSince) },
         );
@@ -239,7 +275,15 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
           ].slice(-50);
         }
       }
-      last = { at: now, backlog, replayed: progress.replayed, landedBack: progress.landedBack };
+      last = {
+        at: now,
+        backlog,
+        replayed: progress.replayed,
+        landedBack: progress.landedBack,
+        growths: last ? [...last.growths, backlog - last.backlog].slice(-2) : [],
+        sents: last ? [...last.sents, progress.replayed - last.replayed].slice(-2) : [],
+      };
+      progress.readings = { backlog, growths: last.growths, sents: last.sents };
     } finally {
       adapting = false;
     }
@@ -301,7 +345,7 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
   const moved = () => progress.replayed + progress.quarantined + progress.failedEntries;
   while (!end && deps.now().getTime() < deadline) {
     const before = moved();
-    const drained = await Promise.all(Array.from({ length: input.concurrency }, worker));
+    const drained = await Promise.all(Array.from({ length: workers }, worker));
     if (!drained.includes(true)) break;
     // One worker found nothing while others still held messages; entries they could not send are
     // visible again now. Done once the DLQ shows nothing visible with every worker stopped, or

@@ -35,7 +35,7 @@ export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, Or
       quarantined: 0,
       leftInDlq: 0,
       lost: 0,
-      pace: 'peak 400/s, last 135/s, 86 consumer errors',
+      pace: 'peak 450/s, last 182/s, 352 consumer errors',
     },
   }),
   ordersGameDay({
@@ -50,7 +50,7 @@ export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, Or
       quarantined: 0,
       leftInDlq: 0,
       lost: 0,
-      pace: 'peak 500/s, last 76/s, 0 consumer errors',
+      pace: 'peak 500/s, last 83/s, 0 consumer errors',
     },
   }),
   ordersGameDay({
@@ -61,9 +61,9 @@ export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, Or
       'The fixed consumer stalls after 200 orders (its database hangs); the replay slows to its floor, pauses, and after two minutes without progress stops and escalates, the rest left in the DLQ.',
     expected: {
       runbookOutcome: 'stopped',
-      replayed: 420,
+      replayed: 590,
       quarantined: 0,
-      leftInDlq: 580,
+      leftInDlq: 410,
       lost: 0,
       pace: 'peak 100/s, last 0/s, 0 consumer errors',
     },

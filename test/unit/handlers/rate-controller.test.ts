@@ -7,7 +7,15 @@ const control: RateControl = {
   increasePerSecond: 50,
   decreaseFactor: 0.5,
 };
-const steady = { sent: 200, backlogBefore: 100, backlogAfter: 110, cameBack: 0 };
+const steady = {
+  sent: 200,
+  backlogBefore: 100,
+  backlogAfter: 110,
+  cameBack: 0,
+  burst: 0,
+  growthsBefore: [],
+  sentBefore: [],
+};
 
 describe('nextRate', () => {
   it('adds the increase while the consumer keeps up, never above the cap', () => {
@@ -53,7 +61,15 @@ describe('nextRate', () => {
 
   it('stays paused until the consumer works the backlog down, then resumes slowly', () => {
     const paused = { cutBefore: true, paused: true };
-    const idle = { sent: 0, backlogBefore: 300, backlogAfter: 300, cameBack: 0 };
+    const idle = {
+      sent: 0,
+      backlogBefore: 300,
+      backlogAfter: 300,
+      cameBack: 0,
+      burst: 0,
+      growthsBefore: [],
+      sentBefore: [],
+    };
     expect(nextRate(5, control, idle, paused)).toEqual({
       rate: 5,
       change: 'pause',
@@ -65,12 +81,33 @@ describe('nextRate', () => {
     });
   });
 
-  it('takes two batches of the source’s own traffic for noise, and a returning message for trouble', () => {
+  it('takes the workers’ last batches and two more for noise, and a returning message for trouble', () => {
+    const burst = {
+      sent: 100,
+      backlogBefore: 0,
+      backlogAfter: 60,
+      cameBack: 0,
+      burst: 40,
+      growthsBefore: [],
+      sentBefore: [],
+    };
+    expect(nextRate(100, control, burst, { cutBefore: false, paused: false }).change).toBe('up');
+    expect(
+      nextRate(100, control, { ...burst, backlogAfter: 61 }, { cutBefore: false, paused: false }).change,
+    ).toBe('down');
     expect(
       nextRate(
         100,
         control,
-        { sent: 100, backlogBefore: 0, backlogAfter: 20, cameBack: 0 },
+        {
+          sent: 100,
+          backlogBefore: 0,
+          backlogAfter: 20,
+          cameBack: 0,
+          burst: 0,
+          growthsBefore: [],
+          sentBefore: [],
+        },
         { cutBefore: false, paused: false },
       ).change,
     ).toBe('up');
