@@ -53,13 +53,13 @@ function world(count: number) {
   return { account, deps, lost, ...queues };
 }
 
-/**
- * The runbook's replay step, invoked until the DLQ is empty, as the definition invokes it in dev:
- * at that environment's highest rate, with the definition's budget and concurrency.
- */
-async function controlled() {
-  const w = world(messages);
-  const input: ReplayBatchInput = {
+/** The replay step's input as the definition builds it for a DLQ of `count` messages, in dev. */
+function replayInput(
+  w: ReturnType<typeof world>,
+  count: number,
+  pacing: Pick<ReplayBatchInput, 'ratePerSecond' | 'control'>,
+): ReplayBatchInput {
+  return {
     executionId: 'arn:aws:states:eu-west-1:123456789012:execution:runbook-dlq-replay:bench',
     dlqUrl: w.dlqUrl,
     sourceUrl: w.sourceUrl,
@@ -67,17 +67,26 @@ async function controlled() {
     quarantineAtStart: 0,
     dlqInFlightAtStart: 0,
     fifo: false,
-    ratePerSecond: guardrails.maxRatePerSecond.dev,
-    maxMessages: messages,
+    ...pacing,
+    maxMessages: count,
     maxReplays: guardrails.maxReplays,
     quarantineSignatures: [],
-    dlqAtStart: messages,
+    dlqAtStart: count,
     stopRatio: guardrails.stopRatio,
     stopAfterLandedBack: guardrails.stopAfterLandedBack,
     budgetSeconds: guardrails.batchBudgetSeconds,
     concurrency: guardrails.replayConcurrency,
     progress: noReplayProgress,
   };
+}
+
+/**
+ * The runbook's replay step, invoked until the DLQ is empty, as the definition invokes it in dev:
+ * at that environment's highest rate, with the definition's budget and concurrency.
+ */
+async function controlled() {
+  const w = world(messages);
+  const input = replayInput(w, messages, { ratePerSecond: guardrails.maxRatePerSecond.dev });
   const start = performance.now();
   let progress = input.progress;
   for (let done = false; !done; ) {
@@ -115,26 +124,10 @@ async function adaptive() {
     w.account.advanceTo(Date.now());
     samples.push({ at: Date.now(), left: w.account.sqs.contents(w.dlqUrl).length });
   }, 10);
-  const input: ReplayBatchInput = {
-    executionId: 'arn:aws:states:eu-west-1:123456789012:execution:runbook-dlq-replay:bench-adaptive',
-    dlqUrl: w.dlqUrl,
-    sourceUrl: w.sourceUrl,
-    quarantineUrl: w.quarantineUrl,
-    quarantineAtStart: 0,
-    dlqInFlightAtStart: 0,
-    fifo: false,
+  const input = replayInput(w, adaptiveMessages, {
     ratePerSecond: adaptiveCap,
     control: adaptiveControl(adaptiveCap, guardrails.defaultRatePerSecond),
-    maxMessages: adaptiveMessages,
-    maxReplays: guardrails.maxReplays,
-    quarantineSignatures: [],
-    dlqAtStart: adaptiveMessages,
-    stopRatio: guardrails.stopRatio,
-    stopAfterLandedBack: guardrails.stopAfterLandedBack,
-    budgetSeconds: guardrails.batchBudgetSeconds,
-    concurrency: guardrails.replayConcurrency,
-    progress: noReplayProgress,
-  };
+  });
   let progress: ReplayBatchResult = { ...noReplayProgress, done: false, stopped: false, reason: '' };
   try {
     for (let done = false; !done; ) {
