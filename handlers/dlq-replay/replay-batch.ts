@@ -5,9 +5,9 @@ import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { nonEmptyString, nonNegativeInt, positiveInt, share } from '../lib/schemas.js';
 import type { StepCore } from '../lib/step-deps.js';
+import { AdaptivePacing } from './adaptive-pacing.js';
 import { withBackoff } from './backoff.js';
 import { type BatchMove, moveBatch } from './move-batch.js';
-import { nextRate } from './rate-controller.js';
 import { batchLimits } from './replay-entries.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -113,7 +113,7 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
   const started = deps.now().getTime();
   const deadline = started + Math.min(input.budgetSeconds * 1000, deps.remainingTimeMs() - marginMs);
   const control = input.control ? { capPerSecond: input.ratePerSecond, ...input.control } : undefined;
-  let rate = control
+  const rate = control
     ? Math.min(control.capPerSecond, progress.rate ?? control.startPerSecond)
     : input.ratePerSecond;
   if (control && progress.rate === undefined)
@@ -202,92 +202,22 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
   const workers = control
     ? Math.min(maxWorkers, Math.max(input.concurrency, Math.ceil(control.capPerSecond / perWorkerPerSecond)))
     : input.concurrency;
-  /**
-   * Every control interval, one worker reads the source queue's backlog and sets the next
-   * interval's rate from it and from replayed messages that came back (the first reading of an
-   * invocation only measures).
-   */
-  // The last invocation's readings carry on: at a low rate an interval can outlast an invocation.
-  let last:
-    | {
-        at: number;
-        backlog: number;
-        replayed: number;
-        landedBack: number;
-        /** The backlog's growth and what was sent in the latest intervals (two at most). */
-        growths: number[];
-        sents: number[];
-      }
-    | undefined = progress.readings
-    ? {
-        at: deps.now().getTime(),
-        backlog: progress.readings.backlog,
-        replayed: progress.replayed,
-        landedBack: progress.landedBack,
-        growths: [...progress.readings.growths],
-        sents: [...progress.readings.sents],
-      }
-    : undefined;
-  let adapting = false;
-  const adapt = async () => {
-    const now = deps.now().getTime();
-    if (!control || adapting || (last && now - last.at < control.intervalSeconds * 1000)) return;
-    adapting = true;
-    try {
-      const source = await depthOf(input.sourceUrl);
-      const backlog = source.visible + source.inFlight;
-      if (last) {
-        const step = nextRate(
-          rate,
+  const pacing = control
+    ? new AdaptivePacing(
+        {
           control,
-          {
-            sent: progress.replayed - last.replayed,
-            backlogBefore: last.backlog,
-            backlogAfter: backlog,
-            cameBack: progress.landedBack - last.landedBack,
-            burst: workers * batchLimits.entries,
-            growthsBefore: last.growths,
-            sentBefore: last.sents,
+          burst: workers * batchLimits.entries,
+          bucket,
+          now: deps.now,
+          sleep: deps.sleep,
+          backlog: async () => {
+            const source = await depthOf(input.sourceUrl);
+            return source.visible + source.inFlight;
           },
-          { cutBefore: (progress.rateCuts ?? 0) > 0, paused: Boolean(progress.pausedSince) },
-        );
-        if (step.change === 'down') progress.rateCuts = (progress.rateCuts ?? 0) + 1;
-        if (step.change === 'pause' && !progress.pausedSince) {
-          progress.pausedSince = deps.now().toISOString();
-          progress.rateLog = [
-            ...(progress.rateLog ?? []),
-            { at: progress.pausedSince, rate: 0, reason: `paused: ${step.reason}` },
-          ].slice(-50);
-        } else if (step.change !== 'pause' && progress.pausedSince) {
-          progress.pausedSince = null;
-          progress.rateLog = [
-            ...(progress.rateLog ?? []),
-            { at: deps.now().toISOString(), rate, reason: 'resumed: the consumer caught up' },
-          ].slice(-50);
-        }
-        if (step.rate !== rate) {
-          rate = step.rate;
-          bucket.setRate(rate);
-          progress.rate = rate;
-          progress.rateLog = [
-            ...(progress.rateLog ?? []),
-            { at: deps.now().toISOString(), rate, reason: step.reason },
-          ].slice(-50);
-        }
-      }
-      last = {
-        at: now,
-        backlog,
-        replayed: progress.replayed,
-        landedBack: progress.landedBack,
-        growths: last ? [...last.growths, backlog - last.backlog].slice(-2) : [],
-        sents: last ? [...last.sents, progress.replayed - last.replayed].slice(-2) : [],
-      };
-      progress.readings = { backlog, growths: last.growths, sents: last.sents };
-    } finally {
-      adapting = false;
-    }
-  };
+        },
+        progress,
+      )
+    : undefined;
 
   const move: BatchMove = {
     run: input,
@@ -307,18 +237,13 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
    */
   const worker = async (): Promise<boolean> => {
     while (!end && deps.now().getTime() < deadline) {
-      await adapt();
-      if (control && progress.pausedSince) {
-        const pausedFor = (deps.now().getTime() - Date.parse(progress.pausedSince)) / 1000;
-        if (pausedFor >= control.pauseLimitSeconds) {
-          end = {
-            done: false,
-            stopped: true,
-            reason: `the consumer fell behind even at ${control.floorPerSecond}/s: paused ${Math.round(pausedFor)} s, then stopped (${progress.replayed} replayed)`,
-          };
+      await pacing?.adapt();
+      if (pacing?.paused) {
+        const stop = await pacing.whilePaused();
+        if (stop) {
+          end = { done: false, stopped: true, reason: stop };
           break;
         }
-        await deps.sleep(control.intervalSeconds * 1000);
         continue;
       }
       if (tooMany(progress.landedBack)) {

@@ -35,7 +35,7 @@ export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, Or
       quarantined: 0,
       leftInDlq: 0,
       lost: 0,
-      pace: 'peak 450/s, last 182/s, 352 consumer errors',
+      pace: 'peak 450/s, last 275/s, 352 consumer errors',
     },
   }),
   ordersGameDay({
@@ -50,7 +50,7 @@ export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, Or
       quarantined: 0,
       leftInDlq: 0,
       lost: 0,
-      pace: 'peak 500/s, last 83/s, 0 consumer errors',
+      pace: 'peak 500/s, last 78/s, 0 consumer errors',
     },
   }),
   ordersGameDay({

@@ -1,0 +1,144 @@
+import { nextRate, type RateControl } from './rate-controller.js';
+import type { TokenBucket } from './token-bucket.js';
+
+/** What the adaptive pacing keeps in the replay's progress, so the next invocation carries on. */
+export interface PacingProgress {
+  replayed: number;
+  landedBack: number;
+  rate?: number | undefined;
+  rateCuts?: number | undefined;
+  pausedSince?: string | null | undefined;
+  rateLog?: { at: string; rate: number; reason: string }[] | undefined;
+  readings?: { backlog: number; growths: number[]; sents: number[] } | undefined;
+}
+
+/** How the pacing is configured for one invocation. */
+export interface PacingSetup {
+  readonly control: RateControl & { readonly intervalSeconds: number; readonly pauseLimitSeconds: number };
+  /** What the workers may have sent that no consumer polled yet: a batch each. */
+  readonly burst: number;
+  readonly bucket: TokenBucket;
+  readonly now: () => Date;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** The source queue's backlog now: visible and in flight. */
+  readonly backlog: () => Promise<number>;
+}
+
+/** A change of rate, kept in the progress's log (the latest 50). */
+function logged(progress: PacingProgress, at: string, rate: number, reason: string): void {
+  progress.rateLog = [...(progress.rateLog ?? []), { at, rate, reason }].slice(-50);
+}
+
+/**
+ * The adaptive replay's pacing within one invocation: every control interval, one worker reads
+ * the source's backlog and sets the token bucket's rate (see rate-controller.ts); trouble at the
+ * floor pauses sending, and a pause longer than the limit ends the run. The readings, cuts and
+ * pause live in the progress: at a low rate an interval can outlast an invocation.
+ */
+export class AdaptivePacing {
+  private adapting = false;
+  private last:
+    | {
+        at: number;
+        backlog: number;
+        replayed: number;
+        landedBack: number;
+        /** The backlog's growth and what was sent in the latest intervals (two at most). */
+        growths: number[];
+        sents: number[];
+      }
+    | undefined;
+
+  constructor(
+    private readonly setup: PacingSetup,
+    private readonly progress: PacingProgress,
+  ) {
+    const readings = progress.readings;
+    if (readings)
+      this.last = {
+        at: setup.now().getTime(),
+        backlog: readings.backlog,
+        replayed: progress.replayed,
+        landedBack: progress.landedBack,
+        growths: [...readings.growths],
+        sents: [...readings.sents],
+      };
+  }
+
+  /** Reads the backlog and sets the next interval's rate, when an interval has passed. */
+  async adapt(): Promise<void> {
+    const { control, now } = this.setup;
+    const at = now().getTime();
+    const last = this.last;
+    if (this.adapting || (last && at - last.at < control.intervalSeconds * 1000)) return;
+    this.adapting = true;
+    try {
+      const backlog = await this.setup.backlog();
+      if (last) this.step(last, backlog);
+      this.last = {
+        at,
+        backlog,
+        replayed: this.progress.replayed,
+        landedBack: this.progress.landedBack,
+        growths: last ? [...last.growths, backlog - last.backlog].slice(-2) : [],
+        sents: last ? [...last.sents, this.progress.replayed - last.replayed].slice(-2) : [],
+      };
+      this.progress.readings = { backlog, growths: this.last.growths, sents: this.last.sents };
+    } finally {
+      this.adapting = false;
+    }
+  }
+
+  /**
+   * While paused, waits an interval and returns undefined; once the pause lasted longer than the
+   * limit, returns why the run stops. Not paused: returns undefined at once.
+   */
+  async whilePaused(): Promise<string | undefined> {
+    const { control, now, sleep } = this.setup;
+    if (!this.progress.pausedSince) return undefined;
+    const pausedFor = (now().getTime() - Date.parse(this.progress.pausedSince)) / 1000;
+    if (pausedFor >= control.pauseLimitSeconds)
+      return `the consumer fell behind even at ${control.floorPerSecond}/s: paused ${Math.round(pausedFor)} s, then stopped (${this.progress.replayed} replayed)`;
+    await sleep(control.intervalSeconds * 1000);
+    return undefined;
+  }
+
+  /** Whether sending is paused. */
+  get paused(): boolean {
+    return Boolean(this.progress.pausedSince);
+  }
+
+  private step(last: NonNullable<AdaptivePacing['last']>, backlog: number): void {
+    const { control, bucket, now } = this.setup;
+    const progress = this.progress;
+    const rate = progress.rate ?? control.floorPerSecond;
+    const step = nextRate(
+      rate,
+      control,
+      {
+        sent: progress.replayed - last.replayed,
+        backlogBefore: last.backlog,
+        backlogAfter: backlog,
+        cameBack: progress.landedBack - last.landedBack,
+        burst: this.setup.burst,
+        growthsBefore: last.growths,
+        sentBefore: last.sents,
+      },
+      { cutBefore: (progress.rateCuts ?? 0) > 0, paused: this.paused },
+    );
+    const at = now().toISOString();
+    if (step.change === 'down') progress.rateCuts = (progress.rateCuts ?? 0) + 1;
+    if (step.change === 'pause' && !progress.pausedSince) {
+      progress.pausedSince = at;
+      logged(progress, at, 0, `paused: ${step.reason}`);
+    } else if (step.change !== 'pause' && progress.pausedSince) {
+      progress.pausedSince = null;
+      logged(progress, at, rate, 'resumed: the consumer caught up');
+    }
+    if (step.rate !== rate) {
+      bucket.setRate(step.rate);
+      progress.rate = step.rate;
+      logged(progress, at, step.rate, step.reason);
+    }
+  }
+}
