@@ -6,6 +6,16 @@ import {
   type QueueOutcome,
 } from './orders-service.js';
 
+/** Every order replayed, none quarantined, left or lost, at the pace given. */
+const allReplayed = (replayed: number, pace: string): QueueOutcome => ({
+  runbookOutcome: 'replayed',
+  replayed,
+  quarantined: 0,
+  leftInDlq: 0,
+  lost: 0,
+  pace,
+});
+
 /** The dlq-replay game days, on the orders queues. */
 export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, OrdersFinalState>[] = [
   ordersGameDay({
@@ -14,14 +24,7 @@ export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, Or
     capacity: { perSecond: () => 1_000, aboveCapacity: 'queue' },
     description:
       'The fixed consumer handles 1,000 orders a second; the adaptive replay climbs from its start to the 500/s guardrail.',
-    expected: {
-      runbookOutcome: 'replayed',
-      replayed: 5_000,
-      quarantined: 0,
-      leftInDlq: 0,
-      lost: 0,
-      pace: 'peak 500/s, last 500/s, 0 consumer errors',
-    },
+    expected: allReplayed(5_000, 'peak 500/s, last 500/s, 0 consumer errors'),
   }),
   ordersGameDay({
     id: 'consumer-fails-above-250',
@@ -29,14 +32,7 @@ export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, Or
     capacity: { perSecond: () => 250, aboveCapacity: 'fail' },
     description:
       'The fixed consumer fails on what comes faster than 250 orders a second; the replay backs off and settles under it.',
-    expected: {
-      runbookOutcome: 'replayed',
-      replayed: 5_000,
-      quarantined: 0,
-      leftInDlq: 0,
-      lost: 0,
-      pace: 'peak 450/s, last 275/s, 352 consumer errors',
-    },
+    expected: allReplayed(5_000, 'peak 450/s, last 275/s, 352 consumer errors'),
   }),
   ordersGameDay({
     id: 'consumer-slows-halfway',
@@ -44,14 +40,7 @@ export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, Or
     capacity: { perSecond: (handled) => (handled < 2_500 ? 400 : 100), aboveCapacity: 'queue' },
     description:
       'A dependency of the fixed consumer slows down halfway through the replay (400 to 100 orders a second); the replay follows it down, losing nothing.',
-    expected: {
-      runbookOutcome: 'replayed',
-      replayed: 5_000,
-      quarantined: 0,
-      leftInDlq: 0,
-      lost: 0,
-      pace: 'peak 500/s, last 78/s, 0 consumer errors',
-    },
+    expected: allReplayed(5_000, 'peak 500/s, last 78/s, 0 consumer errors'),
   }),
   ordersGameDay({
     id: 'consumer-stalls',
