@@ -32,6 +32,7 @@ export default {
     'handlers/lib/target-lease.ts',
     'handlers/lib/alarm-routing.ts',
     'handlers/dlq-replay/replay-batch.ts',
+    'handlers/dlq-replay/rate-controller.ts',
     'handlers/dlq-replay/move-batch.ts',
     'handlers/dlq-replay/replay-entries.ts',
     'handlers/dlq-replay/replay-attributes.ts',

@@ -15,7 +15,7 @@ export default defineConfig({
       'test/unit/hardening/*.test.ts',
       'test/unit/handlers/dispatch-alarm*.test.ts',
       'test/unit/handlers/lib/*.test.ts',
-      'test/unit/handlers/{plan-replay,replay-entries,decide-throttling-fix}.test.ts',
+      'test/unit/handlers/{plan-replay,replay-entries,decide-throttling-fix,rate-controller}.test.ts',
       'test/unit/handlers/{runtime-upgrade,secret-rotation}/*.test.ts',
       'test/integration/{target-lease,dlq-replay-budget,dlq-replay-failures,dlq-replay-stop,dlq-replay-zero-loss}.test.ts',
     ],

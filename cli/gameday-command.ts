@@ -13,6 +13,7 @@ import { findScenario } from '../gameday/scenarios/catalogue.js';
 import { InvalidInputError } from '../handlers/lib/errors.js';
 import { painterFor } from './colour.js';
 import { writeEvidence } from './evidence-command.js';
+import { fileNameOf } from './evidence-pages.js';
 
 /**
  * `runbook simulate <id>` and `runbook gameday`: runs game days one after another and prints each
@@ -88,7 +89,7 @@ export async function simulate(
             name: record.execution.name,
             href: relative(
               dirname(resolve(options.html ?? '')),
-              join(resolve(evidenceDir), scenario, `${record.execution.name}.json`),
+              join(resolve(evidenceDir), scenario, `${fileNameOf(record.execution.name)}.json`),
             ),
           }))
       : undefined;
