@@ -299,13 +299,15 @@ export async function runScenario<World, Outcome extends object, Final extends o
   faultAt = account.clock.now().getTime();
   add('fault', await injectFault(scenario, account, world, (ms) => platform.advance(ms / 1000)));
   const request = scenario.startRequest?.(world);
-  if (request) {
+  const sendRequest = async () => {
+    if (!request) return;
     add(
       'dispatch',
       `start request from ${request.startRequest.requestedBy}: ${request.startRequest.runbook} on ${request.startRequest.target ?? request.startRequest.alarm}`,
     );
     await platform.request(request);
-  }
+  };
+  if (scenario.startRequestAtMinute === undefined) await sendRequest();
   const started = () => hub.stepFunctions.all().some((e) => e.startDate.getTime() >= faultAt);
   // A fault that took time to apply (a deployment) ends between minutes: wait for the next one, so
   // alarms are dispatched in the minute they fire, as EventBridge delivers them within seconds.
@@ -314,6 +316,8 @@ export async function runScenario<World, Outcome extends object, Final extends o
   for (let minute = 1; minute <= (scenario.detectionMinutes ?? 30) && !started(); minute += 1) {
     const happened = scenario.during?.(account, world, minute);
     if (happened) add('fault', happened);
+    if (minute === scenario.startRequestAtMinute) await sendRequest();
+    if (started()) break;
     await platform.advance(60);
   }
   const injected = scenario.whileRunning?.(account, world);

@@ -131,6 +131,12 @@ export interface Scenario<World = unknown, Outcome extends object = object, Fina
    * the dispatcher right after the fault.
    */
   startRequest?(world: World): StartRequest;
+  /**
+   * The minute after the fault the start request is sent (a person starts the runbook once the
+   * fix is in).
+   * @default right after the fault
+   */
+  readonly startRequestAtMinute?: number;
   /** What happens in minute `minute` after the fault while no runbook runs yet (a fix deployed, say). */
   during?(account: SimulatedAccount, world: World, minute: number): string | undefined;
   /** Faults of the runbook's own calls while it runs; returns what was done, for the timeline. */

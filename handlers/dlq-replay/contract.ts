@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { alarmStateChangeEventSchema } from '../lib/alarm-event.js';
 import { approvalModes } from '../lib/approval-mode.js';
+import { manualStartSchema } from '../lib/manual-start-input.js';
 import { nonEmptyString, positiveInt, share } from '../lib/schemas.js';
 import { environments } from '../lib/step-deps.js';
 
@@ -38,9 +39,10 @@ export const manualReplayRequestSchema = z.object({
 
 export type ManualReplayRequest = z.infer<typeof manualReplayRequestSchema>;
 
-/** What starts a replay: an alarm on the DLQ's depth, or a person with a request. */
+/** What starts a replay: an alarm on the DLQ's depth, a person through the dispatcher, or a request. */
 export const dlqReplayInputSchema = z.union([
   z.looseObject(alarmStateChangeEventSchema.shape),
+  manualStartSchema,
   z.looseObject(manualReplayRequestSchema.shape),
 ]);
 

@@ -16,10 +16,12 @@ import * as z from 'zod/mini';
 import { alarmMetricStats, alarmStateChangeEventSchema } from '../lib/alarm-event.js';
 import { defineStep } from '../lib/define-step.js';
 import { InvalidInputError, TargetNotResolvedError } from '../lib/errors.js';
+import { manualStartSchema } from '../lib/manual-start-input.js';
 import { readMetrics, total } from '../lib/metric-window.js';
 import { parseInput } from '../lib/parse-input.js';
 import { positiveInt } from '../lib/schemas.js';
 import type { StepCore, StepDeps } from '../lib/step-deps.js';
+import { parseTarget } from '../lib/targets.js';
 import { withBackoff } from './backoff.js';
 import { dlqReplayInputSchema, type ManualReplayRequest, manualReplayRequestSchema } from './contract.js';
 import { failureSignature } from './failure-signature.js';
@@ -97,6 +99,15 @@ async function attributes(deps: StepDeps<'sqs'>, url: string): Promise<Record<st
 function requestOf(input: z.infer<typeof dlqReplayInputSchema>): ManualReplayRequest {
   const manual = manualReplayRequestSchema.safeParse(input);
   if (manual.success) return manual.data;
+  // `queue=<DLQ> [rate=<n>]` through the dispatcher, which checked the queue and the rate.
+  const started = manualStartSchema.safeParse(input);
+  if (started.success) {
+    const target = parseTarget(started.data.manualStart.target);
+    if (target.kind !== 'queue')
+      throw new TargetNotResolvedError(`${started.data.manualStart.target} is not a queue`);
+    const rate = started.data.manualStart.parameters.rate;
+    return { dlq: target.queueName, ...(rate ? { ratePerSecond: Number(rate) } : {}) };
+  }
   const alarm = alarmStateChangeEventSchema.parse(input);
   const queue = alarmMetricStats(alarm).find((s) => s.metric.dimensions.QueueName)?.metric.dimensions
     .QueueName;

@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import { alarmStateChangeEventSchema } from '../lib/alarm-event.js';
 import type { ApprovalMode } from '../lib/approval-mode.js';
 import { approvalModes } from '../lib/approval-mode.js';
-import { nonEmptyString, positiveInt, share } from '../lib/schemas.js';
+import { manualStartSchema } from '../lib/manual-start-input.js';
+import { positiveInt, share } from '../lib/schemas.js';
 import { environments } from '../lib/step-deps.js';
 
 /** Bounds on every concurrency change, declared in the runbook and carried in its definition. */
@@ -41,11 +42,6 @@ export const throttlingGuardrailsSchema = z.object({
 });
 
 export type ThrottlingGuardrails = z.infer<typeof throttlingGuardrailsSchema>;
-
-/** A manual start (`/runbook start lambda-throttling function=<name>`), as the dispatcher records it. */
-const manualStartSchema = z.looseObject({
-  manualStart: z.looseObject({ target: nonEmptyString(), requestedBy: nonEmptyString() }),
-});
 
 /** What starts the runbook: an alarm on throttles or concurrency, or a person naming a function. */
 export const throttlingInputSchema = z.union([

@@ -7,7 +7,7 @@ import { parseTarget } from './targets.js';
  * The kinds of value a person may give a runbook when starting it (`name=value`): one grammar for
  * the CLI, Slack and the dispatcher, so a value one refuses none accepts.
  */
-export const parameterKinds = ['runtime', 'environment', 'function-aliases'] as const;
+export const parameterKinds = ['runtime', 'environment', 'function-aliases', 'replay-rate'] as const;
 export type ParameterKind = (typeof parameterKinds)[number];
 
 /** A parameter a runbook takes: what it means, and the kind of value it is. */
@@ -45,6 +45,11 @@ function valueProblem(kind: ParameterKind, value: string, today: string): string
         [...problems, twice ? `${twice} is given twice` : undefined].filter(Boolean).join('; ') || undefined
       );
     }
+    case 'replay-rate':
+      // SQS's move task takes 1 to 500 messages a second (StartMessageMoveTask MaxNumberOfMessagesPerSecond).
+      return /^[1-9]\d{0,2}$/.test(value) && Number(value) <= 500
+        ? undefined
+        : `${quoted(value)} is not a whole number of messages a second from 1 to 500`;
     case 'function-aliases': {
       const problems = value.split(',').map((alias) => {
         try {

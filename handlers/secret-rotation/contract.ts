@@ -1,16 +1,8 @@
 import * as z from 'zod/mini';
 import type { ApprovalMode } from '../lib/approval-mode.js';
 import type { Finding } from '../lib/finding.js';
+import { manualStartSchema } from '../lib/manual-start-input.js';
 import { nonEmptyString } from '../lib/schemas.js';
-
-/** A person's or a schedule's start (`/runbook start secret-rotation secret=<name> [consumers=a:live,b:live]`). */
-export const manualStartSchema = z.looseObject({
-  manualStart: z.looseObject({
-    target: nonEmptyString(),
-    parameters: z._default(z.record(z.string(), z.string()), {}),
-    requestedBy: nonEmptyString(),
-  }),
-});
 
 /** Secrets Manager's RotationFailed event, as the dispatcher hands it on. */
 export const rotationFailedSchema = z.looseObject({

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { approvalModes } from '../lib/approval-mode.js';
 import { defineStep } from '../lib/define-step.js';
 import { TargetNotResolvedError } from '../lib/errors.js';
+import { manualStartSchema } from '../lib/manual-start-input.js';
 import { parseInput } from '../lib/parse-input.js';
 import { positiveInt } from '../lib/schemas.js';
 import { environments, type StepCore } from '../lib/step-deps.js';
@@ -10,7 +11,6 @@ import { parseTarget, targetKey } from '../lib/targets.js';
 import { consumersOf } from './consumers.js';
 import {
   consumersTag,
-  manualStartSchema,
   rotationFailedSchema,
   type SecretInspection,
   secretRotationInputSchema,

@@ -70,11 +70,18 @@ export const dlqReplay = defineRunbook({
     'requires it, replays without losing a message, stops if replayed messages come back, and reports.',
   trigger: {
     description:
-      'CloudWatch alarm on AWS/SQS ApproximateNumberOfMessagesVisible > 0 of a dead-letter queue (QueueName dimension), or a manual start with { dlq, source?, maxMessages?, ratePerSecond?, dryRun? }',
+      'CloudWatch alarm on AWS/SQS ApproximateNumberOfMessagesVisible > 0 of a dead-letter queue (QueueName dimension), a person (`queue=<DLQ>`, optionally `rate=<messages a second>` for a fixed rate), or an execution started with { dlq, source?, maxMessages?, ratePerSecond?, dryRun? }',
     metrics: [{ namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible' }],
   },
   targets: ['queue'],
   locks: ['target'],
+  parameters: {
+    rate: {
+      description:
+        'a fixed rate, messages a second (1 to 500): SQS’s move task at that rate, instead of following the consumer',
+      kind: 'replay-rate',
+    },
+  },
   inputSchema: dlqReplayInputSchema,
   approval: guardrails.approval,
   approverTiers: [

@@ -153,17 +153,7 @@ describe('game days under the IAM the CDK app deploys', () => {
     // far api-5xx-spike's run there (spoke-without-role, spoke-bad-deploy), so the other
     // runbooks' steps are not held to this yet. Removing those that are needed is checked below.
     const spokeGrant = (key: string) => key.includes('"sts:AssumeRole"');
-    // SQS's move task runs only for a fixed rate a person asks for, which no game day asks yet
-    // (the dispatcher does not carry a rate); its two steps' statements are listed, not waived.
-    const moveTaskSteps = ['start-move-task', 'check-move-task'];
-    const moveTask = (key: string) => moveTaskSteps.some((step) => (granted.get(key) ?? '').includes(step));
-    const unneeded = [...granted.keys()].filter(
-      (key) => !needed.has(key) && !spokeGrant(key) && !moveTask(key),
-    );
-    // Once a game day asks for a fixed rate, these are needed and the exception goes.
-    const moveTaskKeys = [...granted.keys()].filter(moveTask);
-    expect(moveTaskKeys.length).toBeGreaterThan(0);
-    expect(moveTaskKeys.filter((key) => needed.has(key))).toEqual([]);
+    const unneeded = [...granted.keys()].filter((key) => !needed.has(key) && !spokeGrant(key));
     expect(unneeded).toEqual([]);
     expect([...needed].filter(spokeGrant).length).toBeGreaterThan(0);
   });

@@ -58,6 +58,13 @@ export const dlqReplayScenarios: readonly Scenario<OrdersWorld, QueueOutcome, Or
     },
   }),
   ordersGameDay({
+    id: 'fixed-rate-requested',
+    fixedRate: 200,
+    description:
+      'On-call starts the replay once the fix is in, asking for a fixed 200 orders a second: SQS’s own move task moves them at that rate.',
+    expected: { runbookOutcome: 'replayed', replayed: 1_000, quarantined: 0, leftInDlq: 0, lost: 0 },
+  }),
+  ordersGameDay({
     id: 'consumer-fixed',
     description:
       'The consumer was fixed after 1,000 orders dead-lettered; the runbook moves them back as fast as the consumer keeps up.',

@@ -1,4 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import type { StartRequest } from '../../../handlers/dispatcher/start-request.js';
 import { originalIdOf } from '../../../handlers/dlq-replay/replay-attributes.js';
 import type { ReplayOutcome, ReplayReport } from '../../../handlers/dlq-replay/report-replay.js';
 import type { Environment } from '../../../handlers/lib/step-deps.js';
@@ -68,6 +69,12 @@ export interface OrdersIncident {
   /** Faults of the SQS API during the replay. */
   readonly faults?: SqsFaults;
   /**
+   * A person starts the replay (`queue=orders-dlq rate=<n>`) at minute 23, once the fixed consumer
+   * has run clean for ten minutes, before the DLQ alarm would.
+   * @default the DLQ alarm starts it
+   */
+  readonly fixedRate?: number;
+  /**
    * A consumer served at its capacity, messages a second by the orders it handled since the fix,
    * instead of 6,000 a minute; above it, it queues or fails (see CapacityConsumer).
    * @default 6,000 a minute
@@ -113,6 +120,19 @@ export function ordersGameDay(
     // The consumer works off what the replay put back.
     aftermathMinutes: 10,
     expected: incident.expected,
+    ...(incident.fixedRate
+      ? {
+          startRequestAtMinute: 23,
+          startRequest: (): StartRequest => ({
+            startRequest: {
+              runbook: 'dlq-replay',
+              target: `sqs:orders-dlq${suffix}`,
+              parameters: { rate: String(incident.fixedRate) },
+              requestedBy: 'slack:U01ONCALL',
+            },
+          }),
+        }
+      : {}),
     setup(account) {
       const queues = createOrdersQueues(account, { fifo, visibilityTimeout: 6 * consumerTimeoutSeconds });
       account.lambda.createFunction('orders-consumer', consumerTimeoutSeconds);

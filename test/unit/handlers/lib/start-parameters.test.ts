@@ -21,6 +21,16 @@ describe('parameterProblems', () => {
     expect(problems({}, {})).toEqual([]);
   });
 
+  it('takes a fixed replay rate of 1 to 500 messages a second, SQS’s move task range, and nothing else', () => {
+    const replay = { rate: 'replay-rate' } as const;
+    for (const rate of ['1', '200', '500'])
+      expect(parameterProblems('dlq-replay', replay, { rate }, on)).toEqual([]);
+    for (const rate of ['0', '501', '2.5', 'fast', '0200', '-3'])
+      expect(parameterProblems('dlq-replay', replay, { rate }, on)).toEqual([
+        `rate: "${rate}" is not a whole number of messages a second from 1 to 500`,
+      ]);
+  });
+
   it('names a parameter the runbook does not take, with those it does', () => {
     expect(problems(upgrade, { dryRun: 'true' })).toEqual([
       'rb takes the parameters runtime, environment, not "dryRun"',
