@@ -6,6 +6,7 @@ import {
   pageErrorsStyle,
   renderDiagramsScript,
 } from '../gameday/report/page-parts.js';
+import { rateChart } from '../gameday/report/rate-over-time.js';
 import type { EvidenceRecord } from '../handlers/evidence/evidence-record.js';
 import type { EvidenceIndex, ExportedRun, IndexEntry, RunRef } from './evidence-index.js';
 
@@ -141,6 +142,7 @@ ${run.problems.length ? `<p class="banner">This record does not verify with the 
 <p>States the run entered have a green border, a state that failed a red one, the last state a black one.</p>
 <div class="diagram"><pre class="mermaid">${escapeHtml(r.definition.diagram)}</pre></div>
 <p>${escapeHtml(r.definition.pathTaken.join(' → '))}</p>
+${r.pace?.length ? `<h2>Replay rate</h2>${rateChart(r.pace, r.execution.stoppedAt ?? undefined)}` : ''}
 <h2>Timeline</h2>${timeline(r)}
 <h2>Approvals</h2>${approvalsTable(r)}
 <h2>Changes</h2>${changesTable(r)}

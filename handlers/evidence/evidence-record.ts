@@ -87,6 +87,11 @@ export interface EvidenceRecord {
     readonly diagram: string;
   };
   readonly controls: readonly Control[];
+  /**
+   * An adaptive DLQ replay's rate over time and why it changed (its report's `rateLog`).
+   * @default absent: the run paced nothing
+   */
+  readonly pace?: readonly { readonly at: string; readonly rate: number; readonly reason: string }[];
   /** Null until signed (`signRecord`). */
   readonly signature: RecordSignature | null;
 }
@@ -337,6 +342,7 @@ export function buildEvidenceRecord(facts: ExecutionFacts): EvidenceRecord {
       }),
     },
     controls: controlsOf(subjects),
+    ...(Array.isArray(output.rateLog) ? { pace: output.rateLog as EvidenceRecord['pace'] } : {}),
     signature: null,
   };
 }

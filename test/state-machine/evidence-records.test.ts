@@ -59,6 +59,19 @@ describe('evidence records of the game days', () => {
     expect(record?.definition.diagram).toMatch(/\n {2}class \w+ endedHere/);
   });
 
+  it('carries an adaptive replay’s rate over time, and nothing of the kind for other runs', () => {
+    const paced = results.find((r) => r.scenario === 'consumer-fails-above-250');
+    const [record] = paced ? evidenceOf(paced).records : [];
+    expect(record?.pace?.[0]).toEqual({
+      at: expect.any(String),
+      rate: 100,
+      reason: "the runbook's default rate to start",
+    });
+    expect(record?.pace?.some((p) => p.reason.startsWith("the source queue's backlog grew"))).toBe(true);
+    const rollback = results.find((r) => r.scenario === 'bad-deploy');
+    expect(rollback && evidenceOf(rollback).records[0]?.pace).toBeUndefined();
+  });
+
   it('names every field changed after signing, and a record signed by another key', () => {
     const result = results.find((r) => r.scenario === 'approval-rejected');
     const [record] = result ? evidenceOf(result).records : [];
