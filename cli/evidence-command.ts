@@ -225,14 +225,15 @@ export async function exportEvidence(
     mkdirSync(join(out, 'runs'), { recursive: true });
     mkdirSync(join(out, 'records'), { recursive: true });
     const files = new Map<string, string>();
+    const taken = new Set<string>();
     for (const run of index.runs) {
       let file = fileNameOf(run.record.execution.name);
       // Runs of one name (other accounts, state machines or game days) get a page each.
-      for (let n = 2; [...files.values()].includes(file); n += 1)
-        file = `${fileNameOf(run.record.execution.name)}-${n}`;
+      for (let n = 2; taken.has(file); n += 1) file = `${fileNameOf(run.record.execution.name)}-${n}`;
+      taken.add(file);
       files.set(run.location, file);
-      const document = stored.find((s) => s.location === run.location)?.document;
-      writeFileSync(join(out, 'records', `${file}.json`), `${JSON.stringify(document, null, 2)}\n`);
+      // The record is the document as read (parsing checks it, it does not rebuild it).
+      writeFileSync(join(out, 'records', `${file}.json`), `${JSON.stringify(run.record, null, 2)}\n`);
       writeFileSync(join(out, 'runs', `${file}.html`), runPage(run, { record: `../records/${file}.json` }));
     }
     writeFileSync(

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { GetAccountSettingsCommand } from '@aws-sdk/client-lambda';
 import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
-import { type RouteRule, runbookTag } from '../../handlers/lib/alarm-routing.js';
+import { type RouteRule, ruleMatches, runbookTag } from '../../handlers/lib/alarm-routing.js';
 import type { AwsClients } from '../../handlers/lib/aws-clients.js';
 import type { Runbook } from '../../runbooks/runbook.js';
 import { slackCredentials } from '../../slack/slack-credentials.js';
@@ -37,17 +37,6 @@ async function stackOutputs(
   }
 }
 
-/** Whether a routing rule sends an alarm to a runbook (every field the rule names must match). */
-function routes(rule: RouteRule, alarm: MetricAlarm): boolean {
-  const name = alarm.AlarmName ?? '';
-  return (
-    (rule.alarmName === undefined || rule.alarmName === name) &&
-    (rule.alarmNamePrefix === undefined || name.startsWith(rule.alarmNamePrefix)) &&
-    (rule.namespace === undefined || rule.namespace === alarm.Namespace) &&
-    (rule.metricName === undefined || rule.metricName === alarm.MetricName)
-  );
-}
-
 /** Alarms on the metrics runbooks act on, and which of them nothing routes (no tag, no rule). */
 async function alarmsCheck(
   clients: AccountClients,
@@ -64,7 +53,11 @@ async function alarmsCheck(
   } while (NextToken);
   const unrouted: string[] = [];
   for (const alarm of alarms) {
-    if (rules.some((rule) => routes(rule, alarm))) continue;
+    const routed = {
+      name: alarm.AlarmName ?? '',
+      metrics: [{ namespace: alarm.Namespace ?? '', name: alarm.MetricName ?? '' }],
+    };
+    if (rules.some((rule) => ruleMatches(rule, routed))) continue;
     const { Tags = [] } = await clients.cloudwatch.send(
       new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }),
     );

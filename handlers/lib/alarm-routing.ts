@@ -156,15 +156,31 @@ function isComposite(event: AlarmStateChangeEvent): boolean {
   );
 }
 
-function matches(rule: RouteRule, event: AlarmStateChangeEvent): boolean {
-  const name = event.detail.alarmName;
-  const metrics = alarmMetricStats(event).map((s) => s.metric);
+/**
+ * Whether a routing rule sends an alarm to its runbook: every field the rule names must match the
+ * alarm's name or one of its metrics (a check of a deployment's alarms uses it too).
+ */
+export function ruleMatches(
+  rule: RouteRule,
+  alarm: {
+    readonly name: string;
+    readonly metrics: readonly { readonly namespace: string; readonly name: string }[];
+  },
+): boolean {
+  const { name, metrics } = alarm;
   return (
     (rule.alarmName === undefined || rule.alarmName === name) &&
     (rule.alarmNamePrefix === undefined || name.startsWith(rule.alarmNamePrefix)) &&
     (rule.namespace === undefined || metrics.some((m) => m.namespace === rule.namespace)) &&
     (rule.metricName === undefined || metrics.some((m) => m.name === rule.metricName))
   );
+}
+
+function matches(rule: RouteRule, event: AlarmStateChangeEvent): boolean {
+  return ruleMatches(rule, {
+    name: event.detail.alarmName,
+    metrics: alarmMetricStats(event).map((s) => s.metric),
+  });
 }
 
 /**
