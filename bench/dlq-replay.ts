@@ -5,81 +5,15 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { SimulatedAccount } from '../gameday/account/simulated-account.js';
-import { createOrdersQueues } from '../gameday/scenarios/dlq-replay/orders-queues.js';
-import { noReplayProgress } from '../handlers/dlq-replay/contract.js';
 import { adaptiveControl } from '../handlers/dlq-replay/plan-replay.js';
-import {
-  type ReplayBatchInput,
-  type ReplayBatchResult,
-  replayBatch,
-} from '../handlers/dlq-replay/replay-batch.js';
 import { logger } from '../handlers/lib/observability.js';
-import type { StepDeps } from '../handlers/lib/step-deps.js';
-import { dlqReplay } from '../runbooks/dlq-replay/runbook.js';
 import { type BenchResult, figure, repeat } from './bench-result.js';
+import { consumerFigures, replayAgainstConsumers } from './dlq-replay-consumers.js';
+import { guardrails, replayInput, replayUntilDone, sqsCalls, world } from './replay-world.js';
 
 const messages = 2_000;
 /** The naive replay takes 30 ms a message; a sample of this size says enough. */
 const naiveMessages = 100;
-const callLatencyMs = 10;
-const { guardrails } = dlqReplay;
-
-const sqsCalls = (account: SimulatedAccount) => [...account.sqs.calls.values()].reduce((a, b) => a + b, 0);
-
-/** A DLQ of `count` orders on an account whose SQS answers after 10 ms of real time. */
-function world(count: number) {
-  const account = new SimulatedAccount({ start: new Date() });
-  const queues = createOrdersQueues(account);
-  for (let i = 0; i < count; i += 1) {
-    account.sqs.sendMessage({
-      QueueUrl: queues.dlqUrl,
-      MessageBody: JSON.stringify({ type: 'order-placed', orderId: i }),
-      MessageAttributes: { tenant: { DataType: 'String', StringValue: `t${i % 5}` } },
-    });
-  }
-  account.sqs.calls.clear();
-  account.sqs.wallLatencyMs = callLatencyMs;
-  // Real time: the replay's token bucket and budget run on the wall clock, as in Lambda.
-  const deps = {
-    clients: account.clients(),
-    now: () => new Date(),
-    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-    remainingTimeMs: () => 900_000,
-    audit: { record: () => undefined },
-  } as Pick<StepDeps<'sqs'>, 'clients' | 'now' | 'sleep' | 'remainingTimeMs' | 'audit'> as StepDeps<'sqs'>;
-  const lost = () =>
-    count - account.sqs.contents(queues.sourceUrl).length - account.sqs.contents(queues.dlqUrl).length;
-  return { account, deps, lost, ...queues };
-}
-
-/** The replay step's input as the definition builds it for a DLQ of `count` messages, in dev. */
-function replayInput(
-  w: ReturnType<typeof world>,
-  count: number,
-  pacing: Pick<ReplayBatchInput, 'ratePerSecond' | 'control'>,
-): ReplayBatchInput {
-  return {
-    executionId: 'arn:aws:states:eu-west-1:123456789012:execution:runbook-dlq-replay:bench',
-    dlqUrl: w.dlqUrl,
-    sourceUrl: w.sourceUrl,
-    quarantineUrl: w.quarantineUrl,
-    quarantineAtStart: 0,
-    dlqInFlightAtStart: 0,
-    fifo: false,
-    ...pacing,
-    maxMessages: count,
-    maxReplays: guardrails.maxReplays,
-    quarantineSignatures: [],
-    dlqAtStart: count,
-    stopRatio: guardrails.stopRatio,
-    stopAfterLandedBack: guardrails.stopAfterLandedBack,
-    budgetSeconds: guardrails.batchBudgetSeconds,
-    concurrency: guardrails.replayConcurrency,
-    progress: noReplayProgress,
-  };
-}
-
 /**
  * The runbook's replay step, invoked until the DLQ is empty, as the definition invokes it in dev:
  * at that environment's highest rate, with the definition's budget and concurrency.
@@ -88,12 +22,7 @@ async function controlled() {
   const w = world(messages);
   const input = replayInput(w, messages, { ratePerSecond: guardrails.maxRatePerSecond.dev });
   const start = performance.now();
-  let progress = input.progress;
-  for (let done = false; !done; ) {
-    const result = await replayBatch({ ...input, progress }, w.deps);
-    progress = result;
-    done = result.done || result.stopped;
-  }
+  const progress = await replayUntilDone(w, input);
   const seconds = (performance.now() - start) / 1000;
   return {
     rate: progress.replayed / seconds,
@@ -128,15 +57,7 @@ async function adaptive() {
     ratePerSecond: adaptiveCap,
     control: adaptiveControl(adaptiveCap, guardrails.defaultRatePerSecond),
   });
-  let progress: ReplayBatchResult = { ...noReplayProgress, done: false, stopped: false, reason: '' };
-  try {
-    for (let done = false; !done; ) {
-      progress = await replayBatch({ ...input, progress }, w.deps);
-      done = progress.done || progress.stopped;
-    }
-  } finally {
-    clearInterval(clock);
-  }
+  const progress = await replayUntilDone(w, input).finally(() => clearInterval(clock));
   const end = Date.now();
   const reachedAt = Date.parse(progress.rateLog?.find((e) => e.rate >= adaptiveCap)?.at ?? '') || end;
   const leftAtCap = samples.find((s) => s.at >= reachedAt)?.left ?? 0;
@@ -227,6 +148,7 @@ export async function dlqReplayBench(): Promise<BenchResult[]> {
     slow: await naive(),
     adaptive: await adaptive(),
   }));
+  const againstConsumers = consumerFigures(await replayAgainstConsumers());
   const cap = guardrails.maxRatePerSecond.dev;
   return [
     figure(
@@ -288,6 +210,7 @@ export async function dlqReplayBench(): Promise<BenchResult[]> {
       'messages',
       runs.map((r) => r.adaptive.lost),
     ),
+    ...againstConsumers,
     figure(
       'dlq-replay speed-up over naive',
       'x',

@@ -1,4 +1,4 @@
-import { nextRate, type RateControl } from './rate-controller.js';
+import { ceilingFactor, nextRate, type RateControl } from './rate-controller.js';
 import type { TokenBucket } from './token-bucket.js';
 
 /** What the adaptive pacing keeps in the replay's progress, so the next invocation carries on. */
@@ -10,11 +10,21 @@ export interface PacingProgress {
   pausedSince?: string | null | undefined;
   rateLog?: { at: string; rate: number; reason: string }[] | undefined;
   readings?: { backlog: number; growths: number[]; sents: number[] } | undefined;
+  /** The rate the replay climbs back to after trouble, and since when (ISO time). */
+  ceiling?: { rate: number; since: string } | null | undefined;
 }
+
+/** Intervals of readings kept: the controller looks at the latest five growths. */
+const readingsKept = 4;
 
 /** How the pacing is configured for one invocation. */
 export interface PacingSetup {
-  readonly control: RateControl & { readonly intervalSeconds: number; readonly pauseLimitSeconds: number };
+  readonly control: RateControl & {
+    readonly intervalSeconds: number;
+    readonly pauseLimitSeconds: number;
+    /** How long a ceiling holds without trouble before the replay probes past it. */
+    readonly ceilingHoldSeconds: number;
+  };
   /** What the workers may have sent that no consumer polled yet: a batch each. */
   readonly burst: number;
   readonly bucket: TokenBucket;
@@ -43,7 +53,7 @@ export class AdaptivePacing {
         backlog: number;
         replayed: number;
         landedBack: number;
-        /** The backlog's growth and what was sent in the latest intervals (two at most). */
+        /** The backlog's growth and what was sent in the latest intervals (four at most). */
         growths: number[];
         sents: number[];
       }
@@ -80,8 +90,8 @@ export class AdaptivePacing {
         backlog,
         replayed: this.progress.replayed,
         landedBack: this.progress.landedBack,
-        growths: last ? [...last.growths, backlog - last.backlog].slice(-2) : [],
-        sents: last ? [...last.sents, this.progress.replayed - last.replayed].slice(-2) : [],
+        growths: last ? [...last.growths, backlog - last.backlog].slice(-readingsKept) : [],
+        sents: last ? [...last.sents, this.progress.replayed - last.replayed].slice(-readingsKept) : [],
       };
       this.progress.readings = { backlog, growths: this.last.growths, sents: this.last.sents };
     } finally {
@@ -108,6 +118,14 @@ export class AdaptivePacing {
     return Boolean(this.progress.pausedSince);
   }
 
+  /** The ceiling in force: none once it held long enough without trouble. */
+  private ceiling(): number | undefined {
+    const ceiling = this.progress.ceiling;
+    if (!ceiling) return undefined;
+    const heldFor = (this.setup.now().getTime() - Date.parse(ceiling.since)) / 1000;
+    return heldFor < this.setup.control.ceilingHoldSeconds ? ceiling.rate : undefined;
+  }
+
   private step(last: NonNullable<AdaptivePacing['last']>, backlog: number): void {
     const { control, bucket, now } = this.setup;
     const progress = this.progress;
@@ -124,10 +142,13 @@ export class AdaptivePacing {
         growthsBefore: last.growths,
         sentBefore: last.sents,
       },
-      { cutBefore: (progress.rateCuts ?? 0) > 0, paused: this.paused },
+      { cutBefore: (progress.rateCuts ?? 0) > 0, paused: this.paused, ceiling: this.ceiling() },
     );
     const at = now().toISOString();
-    if (step.change === 'down') progress.rateCuts = (progress.rateCuts ?? 0) + 1;
+    if (step.change === 'down') {
+      progress.rateCuts = (progress.rateCuts ?? 0) + 1;
+      progress.ceiling = { rate: Math.max(step.rate, Math.floor(rate * ceilingFactor)), since: at };
+    }
     if (step.change === 'pause' && !progress.pausedSince) {
       progress.pausedSince = at;
       logged(progress, at, 0, `paused: ${step.reason}`);

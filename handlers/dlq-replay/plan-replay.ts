@@ -29,12 +29,15 @@ export interface AdaptiveControl {
   readonly decreaseFactor: number;
   readonly intervalSeconds: number;
   readonly pauseLimitSeconds: number;
+  readonly ceilingHoldSeconds: number;
 }
 
 /**
  * Adaptive pacing up to `cap`: start at `start` (the runbook's default rate), add a tenth of the
  * cap every second the consumer keeps up, halve at the first sign it does not, never under a
- * hundredth of the cap, and stop (to escalate) after two minutes of trouble even there.
+ * hundredth of the cap, and stop (to escalate) after two minutes of trouble even there. After
+ * trouble, climb back to four fifths of the rate that had it, and probe past that only after two
+ * minutes without more.
  */
 export function adaptiveControl(cap: number, start: number): AdaptiveControl {
   const share = (fraction: number) => Math.max(1, Math.round(cap * fraction));
@@ -45,6 +48,7 @@ export function adaptiveControl(cap: number, start: number): AdaptiveControl {
     decreaseFactor: 0.5,
     intervalSeconds: 1,
     pauseLimitSeconds: 120,
+    ceilingHoldSeconds: 120,
   };
 }
 

@@ -29,7 +29,7 @@ export interface RateSignals {
   readonly cameBack: number;
   /** What the replay may have sent that no consumer could have polled yet: a batch per worker. */
   readonly burst: number;
-  /** How much the backlog grew in the intervals before this one, the latest last (up to two). */
+  /** How much the backlog grew in the intervals before this one, the latest last (up to four). */
   readonly growthsBefore: readonly number[];
   /** What the replay sent in those intervals, in the same order. */
   readonly sentBefore: readonly number[];
@@ -52,12 +52,17 @@ function tolerance(signals: RateSignals): number {
   return Math.max(20, 0.1 * signals.sent);
 }
 
+/** Intervals of growth running, however small, that say a consumer falls behind by a little. */
+const creepIntervals = 5;
+
 /**
  * Whether the backlog's growth says the consumer falls behind: in one interval by more than the
  * workers' last batches could explain (a reading taken right after a burst, before any consumer
- * polled, shows that much and no more); over the tolerance in two intervals running; or in three
+ * polled, shows that much and no more); over the tolerance in two intervals running; in three
  * running by more than a tenth of what they sent together, however slowly (a stalled consumer
- * under a replay at its floor).
+ * under a replay at its floor); or in five running at all (a consumer failing on the few messages
+ * a second sent above its capacity: those stay in flight, and a backlog a consumer keeps up with
+ * goes down between its polls).
  */
 function fallingBehind(signals: RateSignals, growth: number): boolean {
   const allowed = tolerance(signals);
@@ -67,8 +72,18 @@ function fallingBehind(signals: RateSignals, growth: number): boolean {
   if (secondLast === undefined || last === undefined) return false;
   const risen = growth + last + secondLast;
   const sent = signals.sent + signals.sentBefore.slice(-2).reduce((a, b) => a + b, 0);
-  return growth > 0 && last > 0 && secondLast > 0 && risen > Math.max(10, 0.1 * sent);
+  if (growth > 0 && last > 0 && secondLast > 0 && risen > Math.max(10, 0.1 * sent)) return true;
+  const running = [...signals.growthsBefore.slice(-(creepIntervals - 1)), growth];
+  return running.length === creepIntervals && running.every((g) => g > 0);
 }
+
+/**
+ * After trouble, the rate climbs back to at most this share of the rate it had: the consumer's
+ * limit lies below it (trouble is seen an interval or more late). Probing past it again waits
+ * until the ceiling is old (see AdaptivePacing), since every probe above the limit costs the
+ * consumer errors, and each error a visibility timeout before the message is handled.
+ */
+export const ceilingFactor = 0.8;
 
 /**
  * The rate for the next interval: cut at once when replayed messages came back or the source's
@@ -84,6 +99,8 @@ export function nextRate(
     readonly cutBefore: boolean;
     /** Whether the replay is paused. */
     readonly paused: boolean;
+    /** The rate it climbs back to and holds, after trouble; none: it probes on. */
+    readonly ceiling?: number | undefined;
   },
 ): RateStep {
   const growth = signals.backlogAfter - signals.backlogBefore;
@@ -107,10 +124,16 @@ export function nextRate(
   const increase = state.cutBefore
     ? Math.max(1, Math.round(control.increasePerSecond / 10))
     : control.increasePerSecond;
-  const raised = Math.min(control.capPerSecond, rate + increase);
+  const limit = Math.min(control.capPerSecond, state.ceiling ?? Number.POSITIVE_INFINITY);
+  const raised = Math.max(rate, Math.min(limit, rate + increase));
   return {
     rate: raised,
     change: raised > rate ? 'up' : 'hold',
-    reason: raised > rate ? 'the consumer keeps up' : 'at the cap',
+    reason:
+      raised > rate
+        ? 'the consumer keeps up'
+        : limit < control.capPerSecond
+          ? 'under the rate that caused trouble'
+          : 'at the cap',
   };
 }

@@ -39,6 +39,8 @@ const progressSchema = z.object({
   readings: z.optional(
     z.object({ backlog: nonNegativeInt(), growths: z.array(z.int()), sents: z.array(nonNegativeInt()) }),
   ),
+  /** The rate the adaptive replay climbs back to after trouble, and since when. */
+  ceiling: z.optional(z.nullable(z.object({ rate: z.number().check(z.positive()), since: z.string() }))),
   /** Each change of the adaptive rate, and why (the latest 50). */
   rateLog: z.optional(z.array(z.object({ at: z.string(), rate: z.number(), reason: z.string() }))),
 });
@@ -52,6 +54,8 @@ const controlSchema = z.object({
   intervalSeconds: z.number().check(z.positive()),
   /** A pause longer than this stops the run, which escalates. */
   pauseLimitSeconds: z.number().check(z.positive()),
+  /** A ceiling after trouble holds this long without more before the rate probes past it. */
+  ceilingHoldSeconds: z.number().check(z.positive()),
 });
 
 const inputSchema = z.object({

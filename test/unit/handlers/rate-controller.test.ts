@@ -42,6 +42,27 @@ describe('nextRate', () => {
     });
   });
 
+  it('climbs back no higher than the ceiling trouble left, and says why it holds', () => {
+    const state = { cutBefore: true, paused: false, ceiling: 240 };
+    expect(nextRate(237, control, steady, state)).toMatchObject({ rate: 240, change: 'up' });
+    expect(nextRate(240, control, steady, state)).toEqual({
+      rate: 240,
+      change: 'hold',
+      reason: 'under the rate that caused trouble',
+    });
+  });
+
+  it('cuts when the backlog grew five intervals running, however little', () => {
+    const creeping = { ...steady, backlogAfter: 102, sentBefore: [200, 200, 200, 200] };
+    const state = { cutBefore: true, paused: false };
+    expect(nextRate(260, control, { ...creeping, growthsBefore: [1, 2, 1, 3] }, state)).toMatchObject({
+      rate: 130,
+      change: 'down',
+    });
+    // One interval where the consumer gained on it: keeping up, with the source's noise.
+    expect(nextRate(260, control, { ...creeping, growthsBefore: [1, -2, 1, 3] }, state).change).toBe('up');
+  });
+
   it('halves when the backlog grows by more than a tenth of what was sent, never below the floor', () => {
     const growing = { ...steady, backlogAfter: 100 + 21 };
     expect(nextRate(300, control, growing, { cutBefore: false, paused: false })).toEqual({
