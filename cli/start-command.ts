@@ -49,6 +49,7 @@ export async function startCommand(words: readonly string[], options: StartOptio
       ...(command.where?.region ? { region: command.where.region } : {}),
       parameters: { ...command.parameters },
       requestedBy: `cli:${userInfo().username}`,
+      requestedAt: new Date().toISOString(),
       force: command.force,
     },
   };

@@ -126,14 +126,23 @@ export class InstalledPlatform {
     const { lambda } = this.account;
     lambda.createFunction(fn.name);
     const clients = this.clientsOf('rotate-secret');
-    lambda.code.deploy(fn.name, (event) =>
+    const rotate = (event: unknown) =>
       rotateSecret(event, {
         clients,
         credentialAdapter: fn.environment.CREDENTIAL_ADAPTER_FUNCTION ?? '',
         password: { length: 32, excludeCharacters: '/@"\'\\' },
         idempotencyTable: fn.environment.IDEMPOTENCY_TABLE_NAME ?? '',
         remainingTimeMs: () => stepTimeoutMs,
-      }),
-    );
+      });
+    // Under a fault schedule it can be cut off on its own, as any invocation.
+    lambda.code.deploy(fn.name, (event) => {
+      const faults = this.account.faults;
+      return faults
+        ? faults.invocation(
+            () => rotate(event),
+            async () => undefined,
+          )
+        : rotate(event);
+    });
   }
 }

@@ -6,9 +6,11 @@ import type { RunbookDefinition } from '../runbooks/runbook.js';
 import type { Approver } from '../state-machines/local-executor.js';
 import type { AccountIdentity } from './account/account-identity.js';
 import type { BusEvent } from './account/event-bus.js';
+import type { FaultScheduleOptions } from './account/faults/call-faults.js';
 import { type Denial, denialMessage } from './account/iam/access-denied.js';
 import { SimulatedAccount } from './account/simulated-account.js';
 import { SimulatedOrganization } from './account/simulated-organization.js';
+import { ResourceWatch, type WatchedRun } from './fault-schedules/resource-watch.js';
 import type { DeployedPlatform } from './iam/deployed-platform.js';
 import {
   defaultConfiguration,
@@ -72,6 +74,8 @@ export interface ScenarioResult<Outcome extends object = object, Final extends o
   readonly wallMs: number;
   /** Each execution's signed evidence record, when asked for (`evidence`). */
   readonly evidence?: RunEvidence;
+  /** The workload's resource states and the faults met, under a fault schedule (`faultSchedule`). */
+  readonly watched?: WatchedRun;
 }
 
 /** The accounts of a game day: the platform's (the hub), and every account, the hub's first. */
@@ -112,6 +116,12 @@ export interface RunOptions {
    * @default the built-in catalogue
    */
   readonly runbooks?: readonly RunbookDefinition[];
+  /**
+   * Faults at the platform's AWS calls from the game day's fault on, on this seeded schedule, with
+   * the workload's resource state watched (a probability of 0: watched, no fault).
+   * @default no fault, not watched
+   */
+  readonly faultSchedule?: FaultScheduleOptions;
 }
 
 /**
@@ -210,6 +220,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
   };
   const changes: AuditRecord[] = [];
   let firstStart: number | undefined;
+  let watch: ResourceWatch | undefined;
   let lastEnd: number | undefined;
   const platform = await SimulatedPlatform.deploy(hub, {
     environment: scenario.environment,
@@ -227,7 +238,10 @@ export async function runScenario<World, Outcome extends object, Final extends o
       : {}),
     observer: {
       onDispatch: (_event, outcome) => {
-        if (outcome.action === 'start') firstStart ??= account.clock.now().getTime();
+        if (outcome.action === 'start') {
+          firstStart ??= account.clock.now().getTime();
+          watch?.started();
+        }
         add(
           'dispatch',
           outcome.action === 'start' ? `started ${outcome.executionName}` : `ignored: ${outcome.reason}`,
@@ -298,6 +312,11 @@ export async function runScenario<World, Outcome extends object, Final extends o
   tracking = true;
   faultAt = account.clock.now().getTime();
   add('fault', await injectFault(scenario, account, world, (ms) => platform.advance(ms / 1000)));
+  const accounts = organization?.accounts ?? [hub];
+  if (options.faultSchedule) {
+    watch = new ResourceWatch(account, options.faultSchedule);
+    watch.arm(accounts);
+  }
   const request = scenario.startRequest?.(world);
   const sendRequest = async () => {
     if (!request) return;
@@ -336,6 +355,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
     await platform.settle();
   }
   await platform.advance((scenario.aftermathMinutes ?? 0) * 60);
+  const watched = watch?.finish(accounts);
   flushNotifications();
   // Entries arrive from several sources; order them by virtual time, keeping arrival order on ties.
   timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -387,5 +407,6 @@ export async function runScenario<World, Outcome extends object, Final extends o
     timeToMitigateSeconds: mitigated,
     wallMs: Math.round(performance.now() - wallStart),
     ...(evidence ? { evidence } : {}),
+    ...(watched ? { watched } : {}),
   };
 }

@@ -32,6 +32,7 @@ import type { SimulatedOrganization } from './account/simulated-organization.js'
 import type { SimulatedExecution } from './account/simulated-step-functions.js';
 import type { DeployedPlatform, DeployedRule } from './iam/deployed-platform.js';
 import { type DeploymentSettings, deployPlatform, deploySpoke } from './iam/platform-deployment.js';
+import { IdempotencyLocks } from './idempotency-locks.js';
 import { InstalledPlatform, stepTimeoutMs } from './platform-installation.js';
 import { InstalledSpoke } from './spoke-installation.js';
 
@@ -100,6 +101,7 @@ export class SimulatedPlatform {
   readonly topics: { readonly escalation: string; readonly approvals: string };
   readonly leaseTable: string;
   readonly idempotencyTable: string;
+  private readonly idempotencyLocks: IdempotencyLocks;
   readonly approvalTable: string;
   /** Deps with administrator clients, for tests and tooling that call a step's core directly. */
   readonly stepDeps: StepDeps;
@@ -169,6 +171,7 @@ export class SimulatedPlatform {
     this.topics = installed.topics;
     this.leaseTable = installed.leaseTable;
     this.idempotencyTable = installed.idempotencyTable;
+    this.idempotencyLocks = new IdempotencyLocks(account, this.idempotencyTable);
     this.approvalTable = installed.approvalTable;
     this.dispatcherConfig = installed.dispatcherConfig;
     for (const runbook of options.runbooks ?? catalogue) {
@@ -258,7 +261,14 @@ export class SimulatedPlatform {
    * constant input) does; it is dispatched at once, with any events pending.
    */
   async request(startRequest: StartRequest): Promise<void> {
-    this.pending.push({ rule: undefined, event: startRequest });
+    // Stamped as a sender stamps it, so Lambda's retries of the delivery name the same run.
+    const stamped = {
+      startRequest: {
+        requestedAt: this.account.clock.now().toISOString(),
+        ...startRequest.startRequest,
+      },
+    };
+    this.pending.push({ rule: undefined, event: stamped });
     await this.deliverPending();
   }
 
@@ -349,7 +359,7 @@ export class SimulatedPlatform {
     let failure: Error | undefined;
     for (let attempt = 0; attempt < 3; attempt += 1) {
       try {
-        await run(event as never);
+        await this.invocation(() => run(event as never));
         return;
       } catch (error) {
         failure = error as Error;
@@ -452,6 +462,26 @@ export class SimulatedPlatform {
     return { bucket, signingKey };
   }
 
+  /**
+   * One invocation of a platform function, under the account's fault schedule if any. One cut off
+   * ran out of time: it fails once the function's timeout has passed, and what it left in
+   * progress (idempotency) lapses then.
+   */
+  private async invocation<T>(invoke: () => Promise<T>): Promise<T> {
+    const startedAt = this.account.clock.now().getTime();
+    this.idempotencyLocks.lapse(startedAt);
+    const faults = this.account.faults;
+    try {
+      if (!faults) return await invoke();
+      return await faults.invocation(invoke, async () => {
+        this.moveTo(Math.max(this.account.clock.now().getTime(), startedAt + stepTimeoutMs));
+        await this.runServices();
+      });
+    } finally {
+      this.idempotencyLocks.note(startedAt + stepTimeoutMs);
+    }
+  }
+
   private async run(execution: SimulatedExecution): Promise<void> {
     const runbook = await this.definitionOf(execution.stateMachine);
     // Rendered once per state machine: DescribeStateMachineForExecution answers with it.
@@ -496,6 +526,7 @@ export class SimulatedPlatform {
             name: 'Lambda.AWSLambdaException',
           });
       },
+      aroundTask: (_step, invoke) => this.invocation(invoke),
       approver: this.options.approver,
       advanceTime: (seconds) => this.advance(seconds),
       executionName: execution.name,

@@ -66,6 +66,11 @@ export interface LocalRunOptions {
    * @default nothing is checked
    */
   readonly beforeTask?: (step: string) => Promise<void>;
+  /**
+   * Runs each invocation of a step (injected faults cut one off).
+   * @default the step runs as it is
+   */
+  readonly aroundTask?: <T>(step: string, invoke: () => Promise<T>) => Promise<T>;
   readonly approver: Approver;
   /** Moves virtual time forward; Wait states, retries and approval timeouts call it instead of sleeping. */
   readonly advanceTime: (seconds: number) => void | Promise<void>;
@@ -218,6 +223,9 @@ export async function runLocally(
     // no spoke role in other accounts: a step's first call there fails as STS would refuse it.
     const core = async (payload: unknown) => {
       await options.beforeTask?.(step.name);
+      return options.aroundTask ? options.aroundTask(step.name, () => invoke(payload)) : invoke(payload);
+    };
+    const invoke = async (payload: unknown) => {
       const { input, actingIn } = splitActingIn(payload);
       const here = {
         ...stepDeps,

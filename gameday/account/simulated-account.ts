@@ -19,6 +19,7 @@ import {
 } from '../../handlers/lib/aws-clients.js';
 import type { AccountIdentity } from './account-identity.js';
 import { EventBus } from './event-bus.js';
+import type { CallFaults } from './faults/call-faults.js';
 import { SimulatedFis } from './fis/simulated-fis.js';
 import { accessDeniedError } from './iam/access-denied.js';
 import { type AccessLookups, accessRequestsOf } from './iam/access-requests.js';
@@ -26,7 +27,7 @@ import { AccountIam, type Caller } from './iam/account-iam.js';
 import { lambdaOperations } from './lambda/lambda-operations.js';
 import { SimulatedLambda } from './lambda/simulated-lambda.js';
 import { MetricStore, minuteMs } from './metric-store.js';
-import { bindClient, type CallAuthorizer, type OperationLookup } from './sdk-binding.js';
+import { bindClient, type CallAuthorizer, type CallWrapper, type OperationLookup } from './sdk-binding.js';
 import { SimulatedSecretsManager } from './secrets/simulated-secrets-manager.js';
 import { SimulatedApiGateway } from './simulated-api-gateway.js';
 import { SimulatedCloudFormation } from './simulated-cloudformation.js';
@@ -110,6 +111,8 @@ export class SimulatedAccount {
   readonly iam: AccountIam;
   /** Every call a caller (a role session) made that IAM allowed, in order. */
   readonly trail: TrailEntry[] = [];
+  /** Faults injected into the calls callers make (the platform's functions), when a game day asks. */
+  faults: CallFaults | undefined;
   private readonly accessLookups: AccessLookups;
   private readonly workloads: Workload[] = [];
   private processedUntil: number;
@@ -234,9 +237,13 @@ export class SimulatedAccount {
    */
   clients(caller?: Caller, beforeEachCall?: () => Promise<void>): AwsClients {
     const authorize = caller ? this.authorizerFor(caller, beforeEachCall) : undefined;
+    // Faults are the platform's to meet: people's tooling and the game day's setup see none.
+    const wrap: CallWrapper | undefined = caller
+      ? (service, operation, run) => (this.faults ? this.faults.call(service, operation, run) : run())
+      : undefined;
     return lazyClients(allClientClasses, {
       region: this.identity.region,
-      configure: (client) => bindClient(client, this.lookup, authorize),
+      configure: (client) => bindClient(client, this.lookup, authorize, wrap),
     });
   }
 

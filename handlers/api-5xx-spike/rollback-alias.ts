@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
+import { foundMadeOnRetry } from '../lib/audit-trail.js';
 import { defineStep } from '../lib/define-step.js';
 import { AliasChangedError } from '../lib/errors.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
@@ -68,7 +69,22 @@ const rollbackAliasOnce: StepCore<RollbackInput, RollbackResult, 'lambda'> = asy
     currentConfig.functionVersion === target.functionVersion &&
     sameRouting(currentConfig.additionalVersionWeights, {})
   ) {
-    return { changed: false, before, after: currentConfig, rolledBackAt };
+    // Found rolled back, with the decision seeing it elsewhere: an earlier attempt's update took
+    // effect and its answer was lost (a timeout, a cut-off). The change is this run's, on record.
+    if (current.RevisionId === input.expected.revisionId)
+      return { changed: false, before, after: currentConfig, rolledBackAt };
+    await deps.audit.record({
+      at: rolledBackAt,
+      executionId: input.executionId,
+      runbook: input.runbook,
+      step: 'rollback-alias',
+      kind: 'alias-rollback',
+      action: foundMadeOnRetry('lambda:UpdateAlias'),
+      target: `${functionName}:${alias}`,
+      before,
+      after: currentConfig,
+    });
+    return { changed: true, before, after: currentConfig, rolledBackAt };
   }
   if (current.RevisionId !== input.expected.revisionId) {
     throw new AliasChangedError(

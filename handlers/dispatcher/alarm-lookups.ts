@@ -1,5 +1,6 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
+import { isTransientAwsError } from '../lib/errors.js';
 import { logger } from '../lib/observability.js';
 import type { AlarmLookups } from './decision.js';
 
@@ -14,6 +15,9 @@ export function cloudwatchLookups(cloudwatch: CloudWatchClient): AlarmLookups {
       try {
         return await tags(alarmArn);
       } catch (error) {
+        // Throttled or failing CloudWatch: the dispatch fails and Lambda delivers the event again,
+        // rather than routing an alarm as if it had no runbook tag.
+        if (isTransientAwsError(error)) throw error;
         logger.warn('could not read alarm tags; routing by table only', {
           alarm: alarmArn,
           error: (error as Error).name,

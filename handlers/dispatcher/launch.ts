@@ -7,7 +7,7 @@ import {
 import type { DispatchPlan } from '../lib/alarm-routing.js';
 import { aliasBehindApi } from '../lib/alias-target.js';
 import type { ChangeBudgetSettings } from '../lib/change-budget.js';
-import { InvalidInputError } from '../lib/errors.js';
+import { InvalidInputError, isTransientAwsError } from '../lib/errors.js';
 import { logger } from '../lib/observability.js';
 import { lockKeysOf } from '../lib/resource-locks.js';
 import type { Environment } from '../lib/step-deps.js';
@@ -57,14 +57,16 @@ export function ignored(
 /**
  * The resource a target stands for: an API's alarms are about the function behind it, so an API
  * target becomes that function (alias and all) and both contend for one lock. Unresolvable APIs
- * lock themselves.
+ * lock themselves; a passing AWS error while looking fails the dispatch (Lambda retries it), since
+ * locking the API instead would let another run act on the same function meanwhile.
  */
 async function resolved(target: Target, deps: DispatcherDeps): Promise<Target> {
   if (target.kind !== 'api') return target;
   try {
     const alias = await aliasBehindApi(target.apiName, deps.clients);
     return { kind: 'function', functionName: alias.functionName, alias: alias.alias };
-  } catch {
+  } catch (error) {
+    if (isTransientAwsError(error)) throw error;
     return target;
   }
 }

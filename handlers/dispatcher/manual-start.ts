@@ -16,6 +16,26 @@ interface ManualStartBase {
   readonly requestedBy: string;
   /** Act even if the runbook's cool-down on the target is not over. */
   readonly force: boolean;
+  /**
+   * When the person asked, as the sender stamped it: the run's name derives from it, so a
+   * redelivered request names the same run.
+   * @default when the dispatcher decides
+   */
+  readonly requestedAt?: Date;
+}
+
+/** How far a request's own time may be from the dispatcher's: clock skew and Lambda's retries, no more. */
+const requestedAtSkewMs = 15 * 60_000;
+
+/** When a request was made: its own stamp, refused when far from now (a replayed or forged one). */
+function requestTime(request: ManualStartBase, now: Date): Date {
+  const at = request.requestedAt;
+  if (!at) return now;
+  if (Math.abs(at.getTime() - now.getTime()) > requestedAtSkewMs)
+    throw new InvalidInputError(
+      `requestedAt ${at.toISOString()} is more than 15 minutes from now (${now.toISOString()}); send a new request`,
+    );
+  return at;
 }
 
 /**
@@ -91,7 +111,7 @@ function eventMetrics(
 
 /** The start a person asks for on a target they named, checked as every start is. */
 function decideOnTarget(request: Extract<ManualStart, { target: Target }>, deps: DecisionDeps): Decision {
-  const now = deps.now();
+  const now = requestTime(request, deps.now());
   const target = targetKey(request.target);
   // A target in a workload account: registered, in a region registered for it (default: the hub's).
   const place = request.where
@@ -148,7 +168,7 @@ export async function decideManualStart(request: ManualStart, deps: DecisionDeps
   const { alarm, tags } = described;
   const alarmArn = alarm.AlarmArn ?? '';
   const [, , , region = '', account = ''] = alarmArn.split(':');
-  const now = deps.now();
+  const now = requestTime(request, deps.now());
   const actual = alarm.StateValue ?? 'INSUFFICIENT_DATA';
   // A person starting a runbook declares an incident whatever the alarm says; the transition is
   // theirs, stamped now, so it never collides with the alarm's own execution name.

@@ -23,6 +23,11 @@ export const startRequestSchema = z.object({
       {},
     ),
     requestedBy: nonEmptyString(),
+    /**
+     * When the person asked (ISO 8601), stamped by the sender: a delivery Lambda retries names the
+     * same run. Default: when the dispatcher reads it.
+     */
+    requestedAt: z.optional(z.iso.datetime()),
     force: z._default(z.boolean(), false),
   }),
 });
@@ -38,7 +43,7 @@ export function isStartRequest(event: unknown): boolean {
 export function manualStartOf(event: unknown): ManualStart {
   const parsed = startRequestSchema.safeParse(event);
   if (!parsed.success) throw new InvalidInputError(`not a start request: ${problemsOf(parsed.error, event)}`);
-  const { runbook, alarm, target, parameters, requestedBy, force, account, region } =
+  const { runbook, alarm, target, parameters, requestedBy, requestedAt, force, account, region } =
     parsed.data.startRequest;
   if ((alarm === undefined) === (target === undefined)) {
     throw new InvalidInputError('a start request names either an alarm or a target');
@@ -46,7 +51,12 @@ export function manualStartOf(event: unknown): ManualStart {
   if (alarm !== undefined && (account !== undefined || region !== undefined))
     throw new InvalidInputError('account and region go with a target, not an alarm');
   if (region !== undefined && account === undefined) throw new InvalidInputError('region goes with account');
-  const request = { runbook, requestedBy, force };
+  const request = {
+    runbook,
+    requestedBy,
+    force,
+    ...(requestedAt === undefined ? {} : { requestedAt: new Date(requestedAt) }),
+  };
   if (alarm !== undefined) return { ...request, alarmName: alarm };
   return {
     ...request,

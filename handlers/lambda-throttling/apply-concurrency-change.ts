@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
+import { foundMadeOnRetry } from '../lib/audit-trail.js';
 import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
@@ -34,31 +35,39 @@ export interface AppliedChange {
 /**
  * Applies the decided concurrency change. Refuses (ConfigurationChangedError) when the setting is
  * neither what the decision saw nor already the target, so nobody's concurrent change is
- * overwritten; a retry that finds the target already set changes nothing.
+ * overwritten; a retry that finds the target already set changes nothing and records the change
+ * its earlier attempt made.
  */
 const applyOnce: StepCore<ApplyConcurrencyChangeInput, AppliedChange, 'lambda'> = async (rawInput, deps) => {
   const { executionId, runbook, change } = parseInput(inputSchema, rawInput, 'apply-concurrency-change');
   const appliedAt = deps.now().toISOString();
+  const record = (action: string, requestIds: readonly string[]) =>
+    deps.audit.record({
+      at: appliedAt,
+      executionId,
+      runbook,
+      step: 'apply-concurrency-change',
+      kind: changeKindOf(change),
+      action,
+      target: changedResource(change),
+      before: change.from,
+      after: change.to,
+      requestIds,
+    });
   const current = await currentValue(deps.clients.lambda, change);
-  if (current === change.to) return { changed: false, before: change.from, after: change.to, appliedAt };
+  if (current === change.to) {
+    // The decision saw `from`, and a change is never to the same value: an earlier attempt's
+    // call took effect and its answer was lost (a timeout, a cut-off). The change is this run's.
+    await record(foundMadeOnRetry(describeChange(change)), []);
+    return { changed: true, before: change.from, after: change.to, appliedAt };
+  }
   if (current !== change.from) {
     throw new ConfigurationChangedError(
       `${changedResource(change)} is ${current ?? 'unset'}, not ${change.from ?? 'unset'} as decided; not overwriting someone else's change`,
     );
   }
   const made = await setValue(deps.clients.lambda, change, change.to);
-  await deps.audit.record({
-    at: appliedAt,
-    executionId,
-    runbook,
-    step: 'apply-concurrency-change',
-    kind: changeKindOf(change),
-    action: describeChange(change),
-    target: changedResource(change),
-    before: change.from,
-    after: change.to,
-    requestIds: requestIdsOf(made),
-  });
+  await record(describeChange(change), requestIdsOf(made));
   return { changed: true, before: change.from, after: change.to, appliedAt };
 };
 

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
+import { ConfigurationChangedError } from '../lib/errors.js';
 import { parseInput } from '../lib/parse-input.js';
 import { requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString } from '../lib/schemas.js';
@@ -28,7 +29,8 @@ export interface RevertedChange {
 
 /**
  * Puts back exactly the configuration the change replaced (removing a setting that did not exist
- * before). Setting a value is idempotent: a retry that finds it restored changes nothing.
+ * before), when the setting holds what the change set. Setting a value is idempotent: a retry
+ * that finds it restored changes nothing.
  */
 export const revertConcurrencyChange: StepCore<
   RevertConcurrencyChangeInput,
@@ -39,6 +41,12 @@ export const revertConcurrencyChange: StepCore<
   const revertedAt = deps.now().toISOString();
   const current = await currentValue(deps.clients.lambda, change);
   if (current === change.from) return { reverted: false, restored: change.from, revertedAt };
+  // After a failed apply, the change may never have been made: a value that is neither is
+  // someone else's, and stays.
+  if (current !== change.to)
+    throw new ConfigurationChangedError(
+      `${changedResource(change)} is ${current ?? 'unset'}, neither ${change.to ?? 'unset'} as the runbook set it nor ${change.from ?? 'unset'} as it was; not overwriting someone else's change`,
+    );
   const made = await setValue(deps.clients.lambda, change, change.from);
   await deps.audit.record({
     at: revertedAt,

@@ -50,6 +50,13 @@ export interface AuditRecord {
   readonly requestIds?: readonly string[];
 }
 
+/**
+ * The action of a change a step found made when it ran again: its earlier attempt's call took
+ * effect and the answer was lost (a timeout, a cut-off), so the change is the run's, recorded
+ * without request ids (and twice, if that attempt recorded it before it was cut off).
+ */
+export const foundMadeOnRetry = (action: string) => `${action} (found made when retried)`;
+
 /** Where audit records go. A durable trail's write is awaited: a change not recorded is not done. */
 export interface AuditTrail {
   record(entry: AuditRecord): void | Promise<void>;

@@ -71,7 +71,13 @@ export class ApprovalRejectedError extends PlatformError {
 }
 
 /**
- * Throttling and server-side errors of the AWS APIs that steps call, as the SDK names them.
+ * Throttling, server-side and network errors of the AWS APIs that steps call, as the SDK names
+ * them once its own retries are used up: each service's (Lambda's TooManyRequestsException and
+ * ServiceException, SQS's RequestThrottled, SNS's ThrottledException and InternalErrorException,
+ * DynamoDB's InternalServerError, KMS's KMSInternalException, S3's SlowDown), the common errors
+ * every AWS API documents (ThrottlingException, InternalFailure, ServiceUnavailable:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html), and
+ * the SDK's TimeoutError (no answer; the call may have taken effect, so steps are idempotent).
  * Lambda service exceptions of the invocation itself are retried by the task's own policy.
  */
 export const retryableAwsErrors = [
@@ -81,7 +87,34 @@ export const retryableAwsErrors = [
   'ThrottlingException',
   'RequestThrottled',
   'ThrottledException',
+  'SlowDown',
   'ServiceException',
   'InternalServiceError',
   'InternalError',
+  'InternalErrorException',
+  'InternalServerError',
+  'InternalFailure',
+  'KMSInternalException',
+  'ServiceUnavailable',
+  'TimeoutError',
+] as const;
+
+/** Whether an AWS call failed for a passing reason (throttled, a server fault, no answer): worth trying again. */
+export function isTransientAwsError(error: unknown): boolean {
+  const e = error as { name?: string; $fault?: string };
+  return e.$fault === 'server' || (retryableAwsErrors as readonly string[]).includes(e.name ?? '');
+}
+
+/**
+ * A step's Lambda cut off mid-invocation (its timeout, or its sandbox died), as Step Functions
+ * names it, and what idempotency says of a retry that comes too soon after one. Steps are
+ * idempotent, so running one again finishes what was cut off, a rollback above all; one that
+ * times out every time fails after the retries like any other error.
+ */
+export const interruptedInvocationErrors = [
+  'Sandbox.Timedout',
+  // Powertools: a duplicate still running (or one cut off, until its time is up), and its table
+  // failing (throttled, say).
+  'IdempotencyAlreadyInProgressError',
+  'IdempotencyPersistenceLayerError',
 ] as const;

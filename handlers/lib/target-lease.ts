@@ -122,8 +122,10 @@ export class TargetLeases {
 
   /**
    * Acquires every key of a run, or none: keys are taken in sorted order (two runs needing the same
-   * keys cannot each hold half), and those taken by this call are let go again when one is held by
-   * another run. The first key is the target's own, the only one whose cool-down applies.
+   * keys cannot each hold half), and those the holder holds are let go again when one is held by
+   * another run or cooling down: taken by this call, or by an earlier attempt of the same dispatch
+   * whose answer was lost (an execution of the holder's holds every key, so none runs). The first
+   * key is the target's own, the only one whose cool-down applies.
    */
   async acquireAll(
     keys: readonly string[],
@@ -135,6 +137,7 @@ export class TargetLeases {
   ): Promise<LeaseResult & { readonly key: string }> {
     const [primary = ''] = keys;
     const taken: string[] = [];
+    const held: string[] = [];
     let result: LeaseResult & { readonly key: string } = {
       acquired: true,
       reentrant: true,
@@ -146,9 +149,10 @@ export class TargetLeases {
         ignoreCooldown: key !== primary || options.ignoreCooldown === true,
       });
       if (!lease.acquired) {
-        for (const own of taken) await this.release(own, holder, runbook, 0, now);
+        for (const own of held) await this.release(own, holder, runbook, 0, now);
         return { ...lease, key };
       }
+      held.push(key);
       if (!lease.reentrant) taken.push(key);
       if (key === primary) result = { ...lease, key };
     }

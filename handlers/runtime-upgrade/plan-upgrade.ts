@@ -138,11 +138,13 @@ export const planUpgrade: StepCore<
     return stop('escalate', `${functionName} has an update in progress`);
   if (!production)
     return stop('escalate', `${functionName} has no alias ${input.productionAlias}: a canary needs one`);
-  if (Object.keys(production.weights).length > 0)
-    return stop(
-      'escalate',
-      `${functionName}:${input.productionAlias} already splits traffic: another rollout is in progress`,
-    );
+  // A rollback puts each alias back to one version: one that splits traffic could not be.
+  for (const alias of [production, staging])
+    if (alias && Object.keys(alias.weights).length > 0)
+      return stop(
+        'escalate',
+        `${functionName}:${alias.name} already splits traffic: another rollout is in progress`,
+      );
   return {
     ...base,
     action: 'upgrade',

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
+import { foundMadeOnRetry } from '../lib/audit-trail.js';
 import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
 import { parseInput } from '../lib/parse-input.js';
@@ -53,7 +54,31 @@ export const setAliasRouting: StepCore<SetAliasRoutingInput, RoutedAlias, 'lambd
     await lambda.send(new GetAliasCommand({ FunctionName: input.functionName, Name: input.alias })),
   );
   const changedAt = deps.now().toISOString();
-  if (sameRouting(current, input.functionVersion, weights)) return { ...current, changedAt };
+  const record = (action: string, before: unknown, after: AliasState, requestIds: readonly string[]) =>
+    deps.audit.record({
+      at: changedAt,
+      executionId: input.executionId,
+      runbook: input.runbook,
+      step: 'set-alias-routing',
+      kind: 'runtime-upgrade',
+      action,
+      target: `lambda:${input.functionName}:${input.alias}`,
+      before,
+      after: { functionVersion: after.functionVersion, weights: after.weights },
+      requestIds,
+    });
+  if (sameRouting(current, input.functionVersion, weights)) {
+    // Set, at a revision this run did not see: an earlier attempt's update took effect and its
+    // answer was lost (a timeout, a cut-off). The change is this run's, on record.
+    if (current.revisionId !== input.expectRevisionId)
+      await record(
+        foundMadeOnRetry(`${input.purpose}: route ${input.functionName}:${input.alias}`),
+        { revisionId: input.expectRevisionId },
+        current,
+        [],
+      );
+    return { ...current, changedAt };
+  }
   if (current.revisionId !== input.expectRevisionId)
     throw new ConfigurationChangedError(
       `${input.functionName}:${input.alias} changed since this run last saw it (now version ${current.functionVersion}); not overwriting someone else's change`,
@@ -68,18 +93,12 @@ export const setAliasRouting: StepCore<SetAliasRoutingInput, RoutedAlias, 'lambd
     }),
   );
   const updated = stateOf(response);
-  await deps.audit.record({
-    at: changedAt,
-    executionId: input.executionId,
-    runbook: input.runbook,
-    step: 'set-alias-routing',
-    kind: 'runtime-upgrade',
-    action: `${input.purpose}: route ${input.functionName}:${input.alias}`,
-    target: `lambda:${input.functionName}:${input.alias}`,
-    before: { functionVersion: current.functionVersion, weights: current.weights },
-    after: { functionVersion: updated.functionVersion, weights: updated.weights },
-    requestIds: requestIdsOf(response),
-  });
+  await record(
+    `${input.purpose}: route ${input.functionName}:${input.alias}`,
+    { functionVersion: current.functionVersion, weights: current.weights },
+    updated,
+    requestIdsOf(response),
+  );
   return { ...updated, changedAt };
 };
 

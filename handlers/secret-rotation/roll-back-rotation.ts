@@ -9,6 +9,7 @@ import { type AwsResponse, requestIdsOf } from '../lib/request-ids.js';
 import { nonEmptyString } from '../lib/schemas.js';
 import type { StepCore, StepDeps } from '../lib/step-deps.js';
 import { type VersionStages, versionWith } from './contract.js';
+import { RestoreFailedError } from './rotation-errors.js';
 import { currentVersions, moveLabel, removeLabel } from './secret-labels.js';
 
 const inputSchema = z.object({
@@ -71,8 +72,10 @@ async function restore(
  * retrying it; has the rotation function set the previous credentials in the target system again
  * (a single user's old password is gone there once setSecret ran; harmless otherwise), while the new
  * credentials can still log in to do it; puts AWSCURRENT and AWSPREVIOUS back where they were; and
- * removes any leftover AWSPENDING so later rotations are not blocked. Labels move even if the
- * restore fails: the escalation says so.
+ * removes any leftover AWSPENDING so later rotations are not blocked. After a finished rotation,
+ * labels move only once the restore worked (RestoreFailedError otherwise, tried again by the
+ * definition); an unfinished one never changed the target, so they move even if it fails, and the
+ * escalation says so.
  */
 export const rollBackRotation: StepCore<
   RollBackRotationInput,
@@ -115,6 +118,10 @@ export const rollBackRotation: StepCore<
     );
   }
   const { problem: restoreProblem, response: restored } = await restore(input, deps);
+  // A finished rotation set the new credentials in the target (a single user's old password is
+  // gone there): AWSCURRENT goes back only once the old ones work again.
+  if (restoreProblem !== null && current === versionId)
+    throw new RestoreFailedError(`the previous credentials could not be restored: ${restoreProblem}`);
   if (restoreProblem === null)
     await audit(
       'set the previous credentials in the target system again',

@@ -18,3 +18,12 @@ export class SecretFormatError extends PlatformError {
 export class CredentialAdapterError extends PlatformError {
   override readonly name = 'CredentialAdapterError';
 }
+
+/**
+ * The rotation function could not make the previous credentials valid again after a finished
+ * rotation: moving AWSCURRENT back would hand consumers credentials the target refuses, so the
+ * labels stay where they work and the rollback is tried again.
+ */
+export class RestoreFailedError extends PlatformError {
+  override readonly name = 'RotationRestoreFailed';
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
+import { foundMadeOnRetry } from '../lib/audit-trail.js';
 import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { requestIdsOf } from '../lib/request-ids.js';
@@ -51,22 +52,28 @@ export const startRotation: StepCore<StartRotationInput, StartedRotation, 'secre
   const finished = mine?.stages.includes('AWSCURRENT') ?? false;
   const previousVersion = versionWith(versions, finished ? 'AWSPREVIOUS' : 'AWSCURRENT') ?? '';
   const startedAt = deps.now().toISOString();
-  if (!mine) {
-    const rotated = await sm.send(
-      new RotateSecretCommand({ SecretId: secretId, ClientRequestToken: versionId, RotateImmediately: true }),
-    );
-    await deps.audit.record({
+  const record = (action: string, requestIds: readonly string[]) =>
+    deps.audit.record({
       at: startedAt,
       executionId,
       runbook,
       step: 'start-rotation',
       kind: 'rotation',
-      action: 'rotate the secret',
+      action,
       target: secretId,
       before: { AWSCURRENT: previousVersion },
       after: { AWSPENDING: versionId },
-      requestIds: requestIdsOf(rotated),
+      requestIds,
     });
+  if (!mine) {
+    const rotated = await sm.send(
+      new RotateSecretCommand({ SecretId: secretId, ClientRequestToken: versionId, RotateImmediately: true }),
+    );
+    await record('rotate the secret', requestIdsOf(rotated));
+  } else if (!finished) {
+    // An earlier attempt's RotateSecret took effect and its answer was lost (a timeout, a
+    // cut-off): the rotation is this run's, and on record (again, if that attempt recorded it).
+    await record(foundMadeOnRetry('rotate the secret'), []);
   }
   return {
     versionId,

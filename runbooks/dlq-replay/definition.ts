@@ -130,9 +130,10 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
     resultPath: '$.progress',
     onFailure: escalate,
   })
-    // An invocation that dies mid-batch (timeout, crash) is retried; what it sent but did not delete is sent again.
+    // An invocation that dies mid-batch (timeout, crash) is retried; what it sent but did not
+    // delete is sent again. Sandbox.Timedout is every step's retry (taskStep); these are the rest.
     .addRetry({
-      errors: ['Sandbox.Timedout', ErrorNames.timeout, 'Lambda.Unknown'],
+      errors: [ErrorNames.timeout, 'Lambda.Unknown'],
       interval: Duration.seconds(5),
       maxAttempts: 5,
       backoffRate: 2,

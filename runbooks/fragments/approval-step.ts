@@ -6,6 +6,7 @@ import {
   type IChainable,
   type INextable,
   IntegrationPattern,
+  JitterType,
   JsonPath,
   type State,
   StateMachineFragment,
@@ -14,7 +15,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { ErrorNames } from '../../handlers/lib/errors.js';
+import { ErrorNames, interruptedInvocationErrors, retryableAwsErrors } from '../../handlers/lib/errors.js';
 import type { ApproverTier } from '../runbook.js';
 import { taskStep } from './task-step.js';
 
@@ -85,11 +86,22 @@ export class ApprovalStep extends StateMachineFragment {
     );
     tasks.forEach((task, index) => {
       const next = tasks[index + 1];
+      // Asking is idempotent (one record and one message per execution, token and group): an
+      // ask that failed on AWS, or whose Lambda was cut off, asks again.
+      task.addRetry({
+        errors: [...retryableAwsErrors, ...interruptedInvocationErrors],
+        interval: Duration.seconds(2),
+        maxAttempts: 4,
+        backoffRate: 2,
+        jitterStrategy: JitterType.FULL,
+      });
       if (next) task.addCatch(next, { errors: [ErrorNames.timeout], resultPath: JsonPath.DISCARD });
       task.addCatch(props.onDeclined, {
         errors: next ? [ErrorNames.approvalRejected] : [ErrorNames.approvalRejected, ErrorNames.timeout],
         resultPath: '$.failure',
       });
+      // An ask that cannot be made is no approval: the change is not made.
+      task.addCatch(props.onDeclined, { errors: [ErrorNames.all], resultPath: '$.failure' });
     });
     const [first] = tasks as [LambdaInvoke, ...LambdaInvoke[]];
     const withinBudget = taskStep(this, `${id}: within the change budget?`, {

@@ -3,7 +3,7 @@ import { type IChainable, InputType, JitterType, JsonPath, TaskInput } from 'aws
 import { LambdaInvoke, type LambdaInvokeProps } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { actingInField } from '../../handlers/lib/acting-in.js';
-import { ErrorNames, retryableAwsErrors } from '../../handlers/lib/errors.js';
+import { ErrorNames, interruptedInvocationErrors, retryableAwsErrors } from '../../handlers/lib/errors.js';
 import type { RunbookFunctions } from '../runbook.js';
 
 export interface TaskStepProps extends Omit<LambdaInvokeProps, 'payloadResponseOnly'> {
@@ -24,8 +24,8 @@ const actingIn = {
 };
 
 /**
- * A step handler as a Task: its result only (no Lambda envelope), retried on throttling and
- * transient AWS errors with exponential backoff and full jitter (LambdaInvoke already retries
+ * A step handler as a Task: its result only (no Lambda envelope), retried on throttling,
+ * transient AWS errors and a cut-off invocation with exponential backoff and full jitter (LambdaInvoke already retries
  * Lambda service exceptions on its own), and its failure route. Its payload, an object, also
  * carries where the run acts (`actingIn`), which the step's Lambda entry takes off.
  */
@@ -40,7 +40,7 @@ export function taskStep(scope: Construct, name: string, props: TaskStepProps): 
     payload: TaskInput.fromObject({ ...(payload.value as object), [actingInField]: actingIn }),
   });
   task.addRetry({
-    errors: [...retryableAwsErrors],
+    errors: [...retryableAwsErrors, ...interruptedInvocationErrors],
     interval: Duration.seconds(2),
     maxAttempts: 4,
     backoffRate: 2,

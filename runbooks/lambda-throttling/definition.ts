@@ -69,11 +69,13 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
     resultPath: '$.reverted',
     onFailure: escalate,
   }).next(escalate);
+  // A failed apply may have taken effect (its answer lost, its Lambda cut off after the call):
+  // the previous configuration goes back (a no-op when nothing changed) before a human takes over.
   const apply = taskStep(scope, 'Apply the change', {
     lambdaFunction: fn['apply-concurrency-change'],
     payload: changePayload,
     resultPath: '$.applied',
-    onFailure: escalate,
+    onFailure: revert,
   });
 
   // Verification: throttles must stay at or below the threshold for a whole window after the change.

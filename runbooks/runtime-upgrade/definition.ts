@@ -62,8 +62,28 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
     },
     '$.rolledBack',
   );
+  // Staging back to the version the plan read, when this run moved it; then `$LATEST`. A rollback
+  // leaves every alias and the configuration as they were, so no alias runs what `$LATEST` no
+  // longer is.
+  const stagingBack = alias(
+    'Point the staging alias back',
+    {
+      alias: JsonPath.stringAt('$.plan.staging.name'),
+      functionVersion: JsonPath.stringAt('$.plan.staging.functionVersion'),
+      // The plan refuses a staging alias that already splits traffic, too.
+      additional: null,
+      expectRevisionId: JsonPath.stringAt('$.staging.revisionId'),
+      purpose: 'rollback',
+    },
+    '$.stagingBack',
+  );
+  stagingBack.addCatch(revertConfiguration, { errors: ['States.ALL'], resultPath: '$.failure' });
+  stagingBack.next(revertConfiguration);
+  const undo = new Choice(scope, 'Staging moved?')
+    .when(Condition.isPresent('$.staging'), stagingBack)
+    .otherwise(revertConfiguration);
   rollBack.addCatch(escalate, { errors: ['States.ALL'], resultPath: '$.failure' });
-  rollBack.next(revertConfiguration);
+  rollBack.next(undo);
 
   const promote = alias(
     'Send all production traffic to the new version',
@@ -117,7 +137,7 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
     },
     '$.canary',
   );
-  canary.addCatch(revertConfiguration, { errors: ['States.ALL'], resultPath: '$.failure' });
+  canary.addCatch(undo, { errors: ['States.ALL'], resultPath: '$.failure' });
   canary
     .next(
       new Pass(scope, 'Start comparing', {
@@ -136,7 +156,7 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
     summaryPath: '$.plan.summary',
     evidencePath: '$.plan',
     tiers: runtimeUpgrade.approverTiers,
-    onDeclined: revertConfiguration,
+    onDeclined: undo,
   });
   approval.next(canary);
 

@@ -53,7 +53,16 @@ export function build(scope: Construct, fn: RunbookFunctions<StepNames>): IChain
     }),
     resultPath: '$.rollback',
     onFailure: escalate,
-  }).next(consumersAfterRollback);
+  })
+    // The old credentials could not be set again (the target or the rotation function failing):
+    // try again a while before handing over with AWSCURRENT where it still works.
+    .addRetry({
+      errors: ['RotationRestoreFailed'],
+      interval: Duration.seconds(10),
+      maxAttempts: 3,
+      backoffRate: 2,
+    })
+    .next(consumersAfterRollback);
 
   const consumers = taskStep(scope, 'Check consumers', {
     lambdaFunction: fn['check-consumers'],

@@ -65,6 +65,11 @@ export class SimulatedSqs {
     return this.capacityConsumers.attach(queueUrl, consumer);
   }
 
+  /** Every queue's URL, in the order they were created. */
+  queueUrls(): string[] {
+    return this.store.all().map((queue) => queue.url);
+  }
+
   /** Every API call, by operation: what the replay costs. */
   get calls(): Map<string, number> {
     return this.faults.calls;

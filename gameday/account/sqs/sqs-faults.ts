@@ -1,5 +1,6 @@
 import { RequestThrottled, SQSServiceException } from '@aws-sdk/client-sqs';
 import { PlatformError } from '../../../handlers/lib/errors.js';
+import { seeded } from '../seeded-random.js';
 import type { VirtualClock } from '../virtual-clock.js';
 
 /** Faults a game day injects into every call of the queue API. */
@@ -36,18 +37,6 @@ const faultedOperations = new Set([
   'DeleteMessageBatch',
   'ChangeMessageVisibilityBatch',
 ]);
-
-/** A small seeded generator, so a fault schedule replays exactly. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Counts every API call and applies the injected faults, on a repeatable schedule. */
 export class SqsFaultInjector {

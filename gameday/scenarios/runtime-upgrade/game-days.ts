@@ -33,7 +33,7 @@ export const runtimeUpgradeScenarios: readonly Scenario<UpgradeWorld, UpgradeOut
     id: 'canary-regression',
     environment: 'dev',
     description:
-      'On nodejs22.x the new version fails 10% of calls (a dependency relies on a removed API): the canary shows it, the production alias goes back exactly as it was.',
+      'On nodejs22.x the new version fails 10% of calls (a dependency relies on a removed API): the canary shows it; the production and staging aliases go back exactly as they were, and so does $LATEST.',
     setup: (account) => upgradeWorld(account, { parameters: toNode22 }),
     inject: (_account, world) => {
       world.onNewVersion.behaviour = { errorRate: 0.1, durationMs: 130 };
@@ -42,7 +42,7 @@ export const runtimeUpgradeScenarios: readonly Scenario<UpgradeWorld, UpgradeOut
     expected: {
       runbookOutcome: 'rolled-back',
       productionAlias: 'exactly as before',
-      stagingAlias: 'new version',
+      stagingAlias: 'as before',
       latestRuntime: 'nodejs18.x',
       versionsPublished: 1,
     },

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
+import { foundMadeOnRetry } from '../../../handlers/lib/audit-trail.js';
 import { defineStep } from '../../../handlers/lib/define-step.js';
 import { ConfigurationChangedError, InvalidInputError } from '../../../handlers/lib/errors.js';
 import { parseInput } from '../../../handlers/lib/parse-input.js';
@@ -35,7 +36,8 @@ export interface SetQueueSettingsResult {
 /**
  * Sets the queue's visibility timeout and redrive policy from `from` to `to`; the runbook's
  * rollback is the same step the other way round, so what it puts back is exactly what it read.
- * Idempotent without a record: a retry that finds `to` already there changes nothing. Refuses
+ * Idempotent without a record: a retry that finds `to` already there changes nothing (and records
+ * the change its earlier attempt made, unless `from` was `to` already). Refuses
  * (ConfigurationChangedError) when the queue holds neither, so a person's change in between is
  * never overwritten. (SQS has no conditional update: a change in the instant between the read and
  * the write is the one case this cannot see.)
@@ -48,8 +50,25 @@ export const setQueueSettings: StepCore<SetQueueSettingsInput, SetQueueSettingsR
   // SetQueueAttributes leaves out what it is not given: a policy to drop would need its own call.
   if ((input.from.RedrivePolicy === undefined) !== (input.to.RedrivePolicy === undefined))
     throw new InvalidInputError('from and to must both have a redrive policy, or neither');
+  const record = (action: string, before: QueueSettings, requestIds: readonly string[]) =>
+    deps.audit.record({
+      at: deps.now().toISOString(),
+      executionId: input.executionId,
+      runbook: input.runbook,
+      step: 'set-queue-settings',
+      kind: 'queue-settings',
+      action,
+      target: input.queueUrl,
+      before,
+      after: input.to,
+      requestIds,
+    });
   const current = await readSettings(deps.clients.sqs, input.queueUrl);
-  if (sameSettings(current, input.to)) return { changed: false, before: current, after: current };
+  if (sameSettings(current, input.to)) {
+    if (sameSettings(input.from, input.to)) return { changed: false, before: current, after: current };
+    await record(foundMadeOnRetry('sqs:SetQueueAttributes'), input.from, []);
+    return { changed: true, before: input.from, after: current };
+  }
   if (!sameSettings(current, input.from)) {
     throw new ConfigurationChangedError(
       `${input.queueUrl} changed since it was inspected (visibility timeout ${current.VisibilityTimeout} s, redrive ${
@@ -66,18 +85,7 @@ export const setQueueSettings: StepCore<SetQueueSettingsInput, SetQueueSettingsR
       },
     }),
   );
-  await deps.audit.record({
-    at: deps.now().toISOString(),
-    executionId: input.executionId,
-    runbook: input.runbook,
-    step: 'set-queue-settings',
-    kind: 'queue-settings',
-    action: 'sqs:SetQueueAttributes',
-    target: input.queueUrl,
-    before: current,
-    after: input.to,
-    requestIds: requestIdsOf(set),
-  });
+  await record('sqs:SetQueueAttributes', current, requestIdsOf(set));
   return { changed: true, before: current, after: input.to };
 };
 
