@@ -20,6 +20,17 @@ import { fileNameOf } from './evidence-pages.js';
  * timeline (or, with `--json`, one JSON document); `--html` also writes the report. On a terminal a
  * progress line shows which game day is running; it is never written to `--json` output or to a pipe.
  */
+/** The platform configuration `--configuration` names; the error lists the names there are. */
+export function configurationNamed(name: string) {
+  const names: readonly string[] = platformConfigurationNames;
+  if (!names.includes(name)) {
+    throw new InvalidInputError(
+      `--configuration is one of ${platformConfigurationNames.join(', ')}, not "${name}"`,
+    );
+  }
+  return platformConfiguration(name as PlatformConfigurationName);
+}
+
 export async function simulate(
   ids: readonly string[],
   options: {
@@ -31,13 +42,7 @@ export async function simulate(
   },
 ): Promise<number> {
   const { json } = options;
-  const names: readonly string[] = platformConfigurationNames;
-  if (!names.includes(options.configuration)) {
-    throw new InvalidInputError(
-      `--configuration is one of ${platformConfigurationNames.join(', ')}, not "${options.configuration}"`,
-    );
-  }
-  const configuration = platformConfiguration(options.configuration as PlatformConfigurationName);
+  const configuration = configurationNamed(options.configuration);
   const scenarios = ids.map(findScenario);
   if (!json) {
     console.log(

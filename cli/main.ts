@@ -57,6 +57,9 @@ async function main(argv: string[]): Promise<number> {
       speed: { type: 'string' },
       configuration: { type: 'string', default: 'default' },
       target: { type: 'string', default: 'queue' },
+      faults: { type: 'string' },
+      seed: { type: 'string' },
+      scenario: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -189,6 +192,16 @@ async function main(argv: string[]): Promise<number> {
           },
         );
       }
+      if (values.faults !== undefined)
+        return (await import('./gameday-faults-command.js')).gamedayFaults({
+          faults: values.faults,
+          seed: values.seed,
+          scenario: values.scenario,
+          json: values.json,
+          configuration: values.configuration,
+        });
+      if (values.seed !== undefined || values.scenario !== undefined)
+        throw new UsageError('--seed and --scenario go with --faults <n>');
       const { scenarios } = await import('../gameday/scenarios/catalogue.js');
       const { simulate } = await import('./gameday-command.js');
       return simulate(

@@ -26,6 +26,14 @@ Commands:
                              app synthesizes it for the configuration (default: cdk.json's
                              defaults; scoped-prod: examples/scoped-prod.context.json), and every
                              call its functions make is authorized by its IAM policies
+  gameday --faults <n> [--seed <s>] [--scenario <id>] [--json]
+                             every game day (or one) under n seeded fault schedules (seeds s to
+                             s+n-1, default 1): throttling, 5xx, a timeout after a call took
+                             effect, a Lambda cut off after a call, at any AWS call the platform
+                             makes; per runbook: schedules, faults injected and invariants broken
+                             (resource between before and intended, a run that never ends, a lease
+                             kept, a change not audited, an untrue report, a message lost), each
+                             with the seed that reproduces it. Exit 1 on any violation
   doctor [--aws [--region <r>]] [--json]
                              what stands between this deployment and runbooks that start and reach
                              people, each with what to do: settings, routing, IAM scope, the Slack

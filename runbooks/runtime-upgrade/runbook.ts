@@ -62,7 +62,8 @@ export const runtimeUpgrade = defineRunbook({
     'it Successful, a version is published and smoke-tested with the function’s test event, the ' +
     'staging alias points at it, and after approval the production alias sends 10% of traffic to it ' +
     'while its errors and latency are compared with the old version’s over the same minutes; then ' +
-    '100%. A regression puts the production alias back exactly as it was (by RevisionId) and ' +
+    '100%. A regression puts the production and staging aliases back exactly as they were (by ' +
+    'RevisionId) and ' +
     '`$LATEST`’s previous configuration back, and escalates; a function already failing is left alone.',
   trigger: {
     description:

@@ -205,4 +205,29 @@ describe('runbook simulate for a DLQ game day', () => {
       { name: 'orders-dlq-quarantine', visible: 50, inFlight: 0 },
     ]);
   });
+
+  it('runs a game day under fault schedules and prints what each runbook met, in JSON and text', async () => {
+    const json = await run(
+      'gameday',
+      '--faults',
+      '2',
+      '--seed',
+      '7',
+      '--scenario',
+      'reserved-too-low',
+      '--json',
+    );
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { runbook: 'lambda-throttling', schedules: 2, faultsInjected: expect.any(Number), violations: [] },
+    ]);
+    const text = await run('gameday', '--faults', '1', '--seed', '7', '--scenario', 'reserved-too-low');
+    expect(text.stdout).toMatch(/fault schedules of seed 7 on 1 game day/);
+    expect(text.stdout).toMatch(/lambda-throttling\s+1\s+\d+\s+0/);
+    const refused = await run('gameday', '--faults', '0');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--faults takes a whole number from 1 to 10000, not "0"');
+    const unknown = await run('gameday', '--faults', '1', '--scenario', 'no-such-game-day');
+    expect(unknown.stderr).toContain('unknown scenario "no-such-game-day"');
+  });
 });
