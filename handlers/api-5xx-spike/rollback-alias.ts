@@ -64,6 +64,19 @@ const rollbackAliasOnce: StepCore<RollbackInput, RollbackResult, 'lambda'> = asy
     additionalVersionWeights: current.RoutingConfig?.AdditionalVersionWeights ?? {},
   };
   const rolledBackAt = deps.now().toISOString();
+  const record = (action: string, from: AliasConfig, to: AliasConfig, requestIds: readonly string[]) =>
+    deps.audit.record({
+      at: rolledBackAt,
+      executionId: input.executionId,
+      runbook: input.runbook,
+      step: 'rollback-alias',
+      kind: 'alias-rollback',
+      action,
+      target: `${functionName}:${alias}`,
+      before: from,
+      after: to,
+      requestIds,
+    });
 
   if (
     currentConfig.functionVersion === target.functionVersion &&
@@ -73,17 +86,7 @@ const rollbackAliasOnce: StepCore<RollbackInput, RollbackResult, 'lambda'> = asy
     // effect and its answer was lost (a timeout, a cut-off). The change is this run's, on record.
     if (current.RevisionId === input.expected.revisionId)
       return { changed: false, before, after: currentConfig, rolledBackAt };
-    await deps.audit.record({
-      at: rolledBackAt,
-      executionId: input.executionId,
-      runbook: input.runbook,
-      step: 'rollback-alias',
-      kind: 'alias-rollback',
-      action: foundMadeOnRetry('lambda:UpdateAlias'),
-      target: `${functionName}:${alias}`,
-      before,
-      after: currentConfig,
-    });
+    await record(foundMadeOnRetry('lambda:UpdateAlias'), before, currentConfig, []);
     return { changed: true, before, after: currentConfig, rolledBackAt };
   }
   if (current.RevisionId !== input.expected.revisionId) {
@@ -105,18 +108,7 @@ const rollbackAliasOnce: StepCore<RollbackInput, RollbackResult, 'lambda'> = asy
     functionVersion: updated.FunctionVersion ?? target.functionVersion,
     additionalVersionWeights: updated.RoutingConfig?.AdditionalVersionWeights ?? {},
   };
-  await deps.audit.record({
-    at: rolledBackAt,
-    executionId: input.executionId,
-    runbook: input.runbook,
-    step: 'rollback-alias',
-    kind: 'alias-rollback',
-    action: 'lambda:UpdateAlias',
-    target: `${functionName}:${alias}`,
-    before: currentConfig,
-    after,
-    requestIds: requestIdsOf(updated),
-  });
+  await record('lambda:UpdateAlias', currentConfig, after, requestIdsOf(updated));
   return { changed: true, before: currentConfig, after, rolledBackAt };
 };
 

@@ -6,7 +6,6 @@ import {
   type IChainable,
   type INextable,
   IntegrationPattern,
-  JitterType,
   JsonPath,
   type State,
   StateMachineFragment,
@@ -15,9 +14,9 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { ErrorNames, interruptedInvocationErrors, retryableAwsErrors } from '../../handlers/lib/errors.js';
+import { ErrorNames } from '../../handlers/lib/errors.js';
 import type { ApproverTier } from '../runbook.js';
-import { taskStep } from './task-step.js';
+import { taskStep, transientRetry } from './task-step.js';
 
 export interface ApprovalStepProps {
   readonly runbook: string;
@@ -88,13 +87,7 @@ export class ApprovalStep extends StateMachineFragment {
       const next = tasks[index + 1];
       // Asking is idempotent (one record and one message per execution, token and group): an
       // ask that failed on AWS, or whose Lambda was cut off, asks again.
-      task.addRetry({
-        errors: [...retryableAwsErrors, ...interruptedInvocationErrors],
-        interval: Duration.seconds(2),
-        maxAttempts: 4,
-        backoffRate: 2,
-        jitterStrategy: JitterType.FULL,
-      });
+      task.addRetry(transientRetry);
       if (next) task.addCatch(next, { errors: [ErrorNames.timeout], resultPath: JsonPath.DISCARD });
       task.addCatch(props.onDeclined, {
         errors: next ? [ErrorNames.approvalRejected] : [ErrorNames.approvalRejected, ErrorNames.timeout],

@@ -1,5 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
-import { type IChainable, InputType, JitterType, JsonPath, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  type IChainable,
+  InputType,
+  JitterType,
+  JsonPath,
+  type RetryProps,
+  TaskInput,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, type LambdaInvokeProps } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { actingInField } from '../../handlers/lib/acting-in.js';
@@ -13,6 +20,18 @@ export interface TaskStepProps extends Omit<LambdaInvokeProps, 'payloadResponseO
    */
   readonly onFailure?: IChainable;
 }
+
+/**
+ * Every Task's retry: throttling, transient AWS errors and a cut-off invocation, 2 s doubling,
+ * four times, full jitter (steps are idempotent).
+ */
+export const transientRetry: RetryProps = {
+  errors: [...retryableAwsErrors, ...interruptedInvocationErrors],
+  interval: Duration.seconds(2),
+  maxAttempts: 4,
+  backoffRate: 2,
+  jitterStrategy: JitterType.FULL,
+};
 
 /** Where the run acts and for whom, from the execution's input (the dispatcher's context). */
 const actingIn = {
@@ -39,13 +58,7 @@ export function taskStep(scope: Construct, name: string, props: TaskStepProps): 
     ...invoke,
     payload: TaskInput.fromObject({ ...(payload.value as object), [actingInField]: actingIn }),
   });
-  task.addRetry({
-    errors: [...retryableAwsErrors, ...interruptedInvocationErrors],
-    interval: Duration.seconds(2),
-    maxAttempts: 4,
-    backoffRate: 2,
-    jitterStrategy: JitterType.FULL,
-  });
+  task.addRetry(transientRetry);
   if (onFailure) task.addCatch(onFailure, { errors: [ErrorNames.all], resultPath: '$.failure' });
   return task;
 }

@@ -54,7 +54,7 @@ describe('runbooks under faults at any AWS call', () => {
     // the run has to roll back, the invariants see staging left between before and after.
     const setAlias = runtimeUpgrade.steps.find((s) => s.name === 'set-alias-routing');
     if (!setAlias) throw new Error('runtime-upgrade has no set-alias-routing step');
-    const run = setAlias.core as (input: { purpose: string }, deps: never) => Promise<unknown>;
+    const run = setAlias.core as unknown as (input: { purpose: string }, deps: never) => Promise<unknown>;
     const broken = {
       ...runtimeUpgrade,
       steps: runtimeUpgrade.steps.map((s) =>
