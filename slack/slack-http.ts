@@ -39,6 +39,8 @@ export type SlackWork =
       readonly command: DeferredCommand;
       readonly user: string;
       readonly responseUrl: string;
+      /** When Slack's request came (ISO 8601): a retried hand-off names the same run. */
+      readonly requestedAt: string;
     }
   | { readonly kind: 'approval'; readonly answer: ApprovalAnswer; readonly responseUrl: string };
 
@@ -107,6 +109,7 @@ async function slashCommand(body: URLSearchParams, deps: SlackEndpointDeps): Pro
     command,
     user: parsed.data.user_id,
     responseUrl: parsed.data.response_url,
+    requestedAt: deps.now().toISOString(),
   });
   return ephemeral({
     text:

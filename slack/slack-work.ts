@@ -25,7 +25,9 @@ export function runCommand(
   work: Extract<SlackWork, { kind: 'command' }>,
   deps: CommandDeps & { readonly chat: Respond },
 ): Promise<void> {
-  return answering(work, deps.chat, () => answerLater(work.command, work.user, deps));
+  return answering(work, deps.chat, () =>
+    answerLater(work.command, work.user, deps, new Date(work.requestedAt)),
+  );
 }
 
 /** An Approve or Reject click the endpoint handed off. */

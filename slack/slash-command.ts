@@ -172,18 +172,28 @@ async function resumeAnswer(user: string, deps: CommandDeps): Promise<ChatMessag
   };
 }
 
-/** `start`, `status` and `resume`, on behalf of a Slack user; the answer goes back through `response_url`. */
+/**
+ * `start`, `status` and `resume`, on behalf of a Slack user; the answer goes back through
+ * `response_url`. A start is named after when Slack's request came, so a retried hand-off
+ * names the same run.
+ */
 export async function answerLater(
   command: DeferredCommand,
   user: string,
   deps: CommandDeps,
+  requestedAt: Date,
 ): Promise<ChatMessage> {
   if (command.kind === 'status') return statusAnswer(command.execution, deps);
   if (command.kind === 'resume') return resumeAnswer(user, deps);
   const permission = mayStart(deps.policy, user, command.runbook);
   if (!permission.allowed) return { text: md`Not started: ${permission.reason}.` };
   try {
-    const request = { runbook: command.runbook, requestedBy: `slack:${user}`, force: command.force };
+    const request = {
+      runbook: command.runbook,
+      requestedBy: `slack:${user}`,
+      force: command.force,
+      ...(Number.isNaN(requestedAt.getTime()) ? {} : { requestedAt }),
+    };
     const outcome = await startManually(
       'alarm' in command.on
         ? { ...request, alarmName: command.on.alarm }
