@@ -238,10 +238,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
       : {}),
     observer: {
       onDispatch: (_event, outcome) => {
-        if (outcome.action === 'start') {
-          firstStart ??= account.clock.now().getTime();
-          watch?.started();
-        }
+        if (outcome.action === 'start') firstStart ??= account.clock.now().getTime();
         add(
           'dispatch',
           outcome.action === 'start' ? `started ${outcome.executionName}` : `ignored: ${outcome.reason}`,
@@ -252,6 +249,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
         flushNotifications();
         timelineFor(event, add);
       },
+      onStarted: () => watch?.started(),
       onAudit: (entry) => {
         changes.push(entry);
         // A change in a workload account is named with its account, as its alarm is.

@@ -44,6 +44,8 @@ export interface PlatformObserver {
   /** Every execution history event, with state input and output. */
   readonly onHistory?: (execution: SimulatedExecution, event: unknown) => void;
   readonly onAudit?: (record: AuditRecord) => void;
+  /** An execution begins to run (its first state next). */
+  readonly onStarted?: (execution: SimulatedExecution) => void;
   readonly onFinished?: (execution: SimulatedExecution, result: LocalRunResult) => void;
   /** A delivery or an asynchronous invocation that did not happen, and why (AccessDenied, say). */
   readonly onUndelivered?: (what: string) => void;
@@ -483,6 +485,7 @@ export class SimulatedPlatform {
   }
 
   private async run(execution: SimulatedExecution): Promise<void> {
+    this.observer.onStarted?.(execution);
     const runbook = await this.definitionOf(execution.stateMachine);
     // Rendered once per state machine: DescribeStateMachineForExecution answers with it.
     if (!this.rendered.has(execution.stateMachine)) {

@@ -173,8 +173,10 @@ export async function launch(
         input: JSON.stringify({ ...start.input, dispatch }),
       }),
     );
+    // Re-entrant here (not marked started): an earlier attempt of this delivery took the lease
+    // and its answer was lost before it started the run, or marked it. StartExecution of the same
+    // name and input starts it, or returns the one it started: a start either way, never two.
     await leases.markStarted(primary, executionName);
-    if (lease.reentrant) return duplicate('is already running');
     deps.metrics.count('StartedRunbooks');
     logger.info(`started ${runbook} on ${target}`, { executionName, requestedBy: request.requestedBy });
     return {

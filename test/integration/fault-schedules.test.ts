@@ -11,7 +11,8 @@ import { runtimeUpgrade } from '../../runbooks/runtime-upgrade/runbook.js';
  * throttled alarm-tag read routed nothing; a lost answer left a dispatcher's lease behind; steps
  * found their own change made on retry and recorded nothing; a retried start request was named
  * anew and locked out by its own lease; a rollback moved AWSCURRENT back to credentials the
- * database no longer took.
+ * database no longer took; a dispatch retried after its lease write's answer was lost started
+ * the run and called it a duplicate.
  */
 const regressions: readonly (readonly [string, number])[] = [
   ['raise-not-enough', 1],
@@ -29,6 +30,8 @@ const regressions: readonly (readonly [string, number])[] = [
   ['queue-visibility-largest-consumer', 10],
   ['queue-visibility-already-fine', 9],
   ['consumer-still-failing', 9],
+  ['rotation-succeeds', 35],
+  ['previous-rotation-stuck', 45],
 ];
 
 describe('runbooks under faults at any AWS call', () => {
