@@ -19,7 +19,7 @@ export {
   type TriggerPattern,
 } from './handlers/dispatcher/event-trigger.js';
 export { type ApprovalMode, approvalModes } from './handlers/lib/approval-mode.js';
-export { foundMadeOnRetry } from './handlers/lib/audit-trail.js';
+export { foundMade } from './handlers/lib/audit-trail.js';
 export {
   defineFunction,
   defineStep,

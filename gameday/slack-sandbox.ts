@@ -185,7 +185,12 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
           defer: async (work) =>
             track(
               (work.kind === 'command'
-                ? runCommand(work, as('slack-command-worker'))
+                ? // Slack's signatures are checked on the real clock, the simulated AWS runs on its
+                  // own: the request is stamped with the account's time, as AWS's clock would.
+                  runCommand(
+                    { ...work, requestedAt: account.clock.now().toISOString() },
+                    as('slack-command-worker'),
+                  )
                 : runApproval(work, as('slack-approval-worker'))
               ).then(runExecutions),
             ),

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import { foundMadeOnRetry } from '../lib/audit-trail.js';
+import { foundMade } from '../lib/audit-trail.js';
 import { defineStep } from '../lib/define-step.js';
 import { AliasChangedError } from '../lib/errors.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
@@ -86,7 +86,7 @@ const rollbackAliasOnce: StepCore<RollbackInput, RollbackResult, 'lambda'> = asy
     // effect and its answer was lost (a timeout, a cut-off). The change is this run's, on record.
     if (current.RevisionId === input.expected.revisionId)
       return { changed: false, before, after: currentConfig, rolledBackAt };
-    await record(foundMadeOnRetry('lambda:UpdateAlias'), before, currentConfig, []);
+    await record(foundMade('lambda:UpdateAlias'), before, currentConfig, []);
     return { changed: true, before, after: currentConfig, rolledBackAt };
   }
   if (current.RevisionId !== input.expected.revisionId) {

@@ -173,10 +173,11 @@ export async function launch(
         input: JSON.stringify({ ...start.input, dispatch }),
       }),
     );
-    // Re-entrant here (not marked started): an earlier attempt of this delivery took the lease
-    // and its answer was lost before it started the run, or marked it. StartExecution of the same
-    // name and input starts it, or returns the one it started: a start either way, never two.
     await leases.markStarted(primary, executionName);
+    // Re-entrant here (not marked started): another delivery of the same trigger is starting it
+    // alongside, or an earlier attempt of this one took the lease and lost its answer. Either way
+    // StartExecution of the same name and input ran it once; it is counted once, by the other.
+    if (lease.reentrant) return duplicate('is running');
     deps.metrics.count('StartedRunbooks');
     logger.info(`started ${runbook} on ${target}`, { executionName, requestedBy: request.requestedBy });
     return {

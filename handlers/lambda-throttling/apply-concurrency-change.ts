@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import { foundMadeOnRetry } from '../lib/audit-trail.js';
+import { foundMade } from '../lib/audit-trail.js';
 import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
 import { idempotentStep } from '../lib/idempotent-step.js';
@@ -58,7 +58,7 @@ const applyOnce: StepCore<ApplyConcurrencyChangeInput, AppliedChange, 'lambda'> 
   if (current === change.to) {
     // The decision saw `from`, and a change is never to the same value: an earlier attempt's
     // call took effect and its answer was lost (a timeout, a cut-off). The change is this run's.
-    await record(foundMadeOnRetry(describeChange(change)), []);
+    await record(foundMade(describeChange(change)), []);
     return { changed: true, before: change.from, after: change.to, appliedAt };
   }
   if (current !== change.from) {

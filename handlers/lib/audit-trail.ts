@@ -51,11 +51,13 @@ export interface AuditRecord {
 }
 
 /**
- * The action of a change a step found made when it ran again: its earlier attempt's call took
- * effect and the answer was lost (a timeout, a cut-off), so the change is the run's, recorded
- * without request ids (and twice, if that attempt recorded it before it was cut off).
+ * The action of a change a step found already made since it decided it: most likely its own
+ * earlier attempt, whose answer was lost (a timeout, a cut-off Lambda), possibly someone making
+ * the same change at that moment; the target is leased to the run, so no other run. Recorded
+ * without request ids, as found: never missing from the trail, at worst there twice.
  */
-export const foundMadeOnRetry = (action: string) => `${action} (found made when retried)`;
+export const foundMade = (action: string) =>
+  `${action} (found made: an earlier attempt's answer was lost, or someone made the same change)`;
 
 /** Where audit records go. A durable trail's write is awaited: a change not recorded is not done. */
 export interface AuditTrail {

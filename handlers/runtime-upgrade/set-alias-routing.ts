@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import { foundMadeOnRetry } from '../lib/audit-trail.js';
+import { foundMade } from '../lib/audit-trail.js';
 import { defineStep } from '../lib/define-step.js';
 import { ConfigurationChangedError } from '../lib/errors.js';
 import { parseInput } from '../lib/parse-input.js';
@@ -72,7 +72,7 @@ export const setAliasRouting: StepCore<SetAliasRoutingInput, RoutedAlias, 'lambd
     // answer was lost (a timeout, a cut-off). The change is this run's, on record.
     if (current.revisionId !== input.expectRevisionId)
       await record(
-        foundMadeOnRetry(`${input.purpose}: route ${input.functionName}:${input.alias}`),
+        foundMade(`${input.purpose}: route ${input.functionName}:${input.alias}`),
         { revisionId: input.expectRevisionId },
         current,
         [],

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
-import { foundMadeOnRetry } from '../lib/audit-trail.js';
+import { foundMade } from '../lib/audit-trail.js';
 import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import { requestIdsOf } from '../lib/request-ids.js';
@@ -73,7 +73,7 @@ export const startRotation: StepCore<StartRotationInput, StartedRotation, 'secre
   } else if (!finished) {
     // An earlier attempt's RotateSecret took effect and its answer was lost (a timeout, a
     // cut-off): the rotation is this run's, and on record (again, if that attempt recorded it).
-    await record(foundMadeOnRetry('rotate the secret'), []);
+    await record(foundMade('rotate the secret'), []);
   }
   return {
     versionId,

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
-import { foundMadeOnRetry } from '../../../handlers/lib/audit-trail.js';
+import { foundMade } from '../../../handlers/lib/audit-trail.js';
 import { defineStep } from '../../../handlers/lib/define-step.js';
 import { ConfigurationChangedError, InvalidInputError } from '../../../handlers/lib/errors.js';
 import { parseInput } from '../../../handlers/lib/parse-input.js';
@@ -66,7 +66,7 @@ export const setQueueSettings: StepCore<SetQueueSettingsInput, SetQueueSettingsR
   const current = await readSettings(deps.clients.sqs, input.queueUrl);
   if (sameSettings(current, input.to)) {
     if (sameSettings(input.from, input.to)) return { changed: false, before: current, after: current };
-    await record(foundMadeOnRetry('sqs:SetQueueAttributes'), input.from, []);
+    await record(foundMade('sqs:SetQueueAttributes'), input.from, []);
     return { changed: true, before: input.from, after: current };
   }
   if (!sameSettings(current, input.from)) {

@@ -54,12 +54,21 @@ describe('rollbackAlias', () => {
     expect(account.lambda.aliasConfig(world.functionName, world.alias).functionVersion).toBe('5');
   });
 
-  it('changes nothing when the alias is already where another run put it', async () => {
-    const { audit, deps, input } = await badDeploy();
+  it('changes nothing when it finds the alias rolled back since it decided, and records the change as found', async () => {
+    const { account, world, audit, deps, input } = await badDeploy();
     await rollbackAlias(input, deps);
+    // Not the same run's stored result: its answer was lost, or the change was made alongside.
     const other = await rollbackAlias({ ...input, executionId: 'exec-2' }, deps);
-    expect(other.changed).toBe(false);
-    expect(audit).toHaveLength(1);
+    expect(other.changed).toBe(true);
+    expect(account.lambda.aliasConfig(world.functionName, world.alias).functionVersion).toBe('5');
+    expect(audit).toHaveLength(2);
+    expect(audit[1]).toMatchObject({
+      executionId: 'exec-2',
+      action: expect.stringContaining('lambda:UpdateAlias (found made'),
+      before: { functionVersion: '6' },
+      after: { functionVersion: '5' },
+      requestIds: [],
+    });
   });
 
   it('removes canary routing when rolling back', async () => {

@@ -95,15 +95,16 @@ describe('setAliasRouting', () => {
     expect(routing()).toEqual({ functionVersion: '5', weights: { '6': 0.5 } });
   });
 
-  it('returns the routing it finds already set (a retry), changing and recording nothing', async () => {
+  it('returns the routing it finds already set (a retry), changing nothing and recording it as found', async () => {
     const { deps, input, audit, routing } = await twoVersions();
     const first = input();
     await setAliasRouting(first, deps);
-    // The retry carries the revision it started with, now stale.
+    // The retry carries the revision it started with, now stale: the first answer may have been lost.
     const again = await setAliasRouting(first, deps);
     expect(again).toMatchObject({ functionVersion: '5', weights: { '6': 0.1 } });
     expect(routing()).toEqual({ functionVersion: '5', weights: { '6': 0.1 } });
-    expect(audit).toHaveLength(1);
+    expect(audit).toHaveLength(2);
+    expect(audit[1]).toMatchObject({ action: expect.stringContaining('(found made'), requestIds: [] });
   });
 
   it('refuses to overwrite a change someone else made since the run last saw the alias', async () => {

@@ -134,24 +134,27 @@ describe('rollBackRotation', () => {
     expect(again.actions).not.toContain('put AWSPREVIOUS back');
   });
 
-  it('moves the labels back even when the restore fails, and says why', async () => {
+  it('after a finished rotation, leaves AWSCURRENT where it works when the restore fails, and says why', async () => {
     const setup = secretWithHistory('fails');
     finished(setup);
-    const result = await rollBackRotation(setup.input, setup.deps);
-    expect(result).toMatchObject({
-      restored: false,
-      restoreProblem: 'RestoreFailed: login refused for version v1',
+    const before = setup.stages();
+    // The database has the new password only: moving AWSCURRENT back would hand out refused credentials.
+    await expect(rollBackRotation(setup.input, setup.deps)).rejects.toMatchObject({
+      name: 'RotationRestoreFailed',
+      message: 'the previous credentials could not be restored: RestoreFailed: login refused for version v1',
     });
-    expect(result.actions).toEqual(['move AWSCURRENT back to the previous version', 'put AWSPREVIOUS back']);
-    expect(setup.stages()).toEqual({ [v0]: ['AWSPREVIOUS'], [v1]: ['AWSCURRENT'] });
+    expect(setup.stages()).toEqual(before);
+    expect(setup.audit).toEqual([]);
   });
 
   it('reports a rotation function it could not invoke', async () => {
     const setup = secretWithHistory('missing');
     finished(setup);
-    const result = await rollBackRotation(setup.input, setup.deps);
-    expect(result.restoreProblem).toBe('could not invoke the rotation function: ResourceNotFoundException');
-    expect(setup.stages()).toEqual({ [v0]: ['AWSPREVIOUS'], [v1]: ['AWSCURRENT'] });
+    const before = setup.stages();
+    await expect(rollBackRotation(setup.input, setup.deps)).rejects.toThrow(
+      'could not invoke the rotation function: ResourceNotFoundException',
+    );
+    expect(setup.stages()).toEqual(before);
   });
 
   it('refuses to roll back over someone else’s change, changing nothing', async () => {
@@ -175,7 +178,9 @@ describe('rollBackRotation', () => {
   it('reports a restore that failed without a message by its error type alone', async () => {
     const setup = secretWithHistory('fails-silently');
     finished(setup);
-    expect((await rollBackRotation(setup.input, setup.deps)).restoreProblem).toBe('RestoreFailed:');
+    await expect(rollBackRotation(setup.input, setup.deps)).rejects.toThrow(
+      /could not be restored: RestoreFailed:$/,
+    );
   });
 
   it('removes an AWSPENDING left on a version other than AWSCURRENT, and only then', async () => {

@@ -57,12 +57,16 @@ describe('set-queue-settings', () => {
     ]);
   });
 
-  it('changes nothing on a retry that finds the settings already made', async () => {
+  it('changes nothing on a retry that finds the settings already made, and records them as found', async () => {
     const q = ordersQueue();
     await q.set(q.before, q.after);
     const again = await q.set(q.before, q.after);
-    expect(again.changed).toBe(false);
-    expect(q.audit).toHaveLength(1);
+    expect(again.changed).toBe(true);
+    expect(q.audit).toHaveLength(2);
+    expect(q.audit[1]).toMatchObject({
+      action: expect.stringContaining('sqs:SetQueueAttributes (found made'),
+      requestIds: [],
+    });
   });
 
   it('puts back exactly what it replaced when run the other way round', async () => {
