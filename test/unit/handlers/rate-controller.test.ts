@@ -63,6 +63,54 @@ describe('nextRate', () => {
     expect(nextRate(260, control, { ...creeping, growthsBefore: [1, -2, 1, 3] }, state).change).toBe('up');
   });
 
+  it('cuts on two readings running over a tenth of what was sent, not on one the batches in flight explain', async () => {
+    // 400 sent: a tenth is 40; the workers' batches in flight explain another 40.
+    const reading = { ...steady, sent: 400, burst: 40, backlogBefore: 100, backlogAfter: 145 };
+    const state = { cutBefore: false, paused: false };
+    expect(
+      nextRate(400, control, { ...reading, growthsBefore: [0, 45], sentBefore: [400, 400] }, state),
+    ).toMatchObject({
+      rate: 200,
+      change: 'down',
+    });
+    expect(
+      nextRate(400, control, { ...reading, growthsBefore: [0, 30], sentBefore: [400, 400] }, state).change,
+    ).toBe('up');
+    expect(nextRate(400, control, { ...reading, growthsBefore: [], sentBefore: [] }, state).change).toBe(
+      'up',
+    );
+    // The tolerance grows with what was sent: 1,000 sent allows 100.
+    expect(
+      nextRate(
+        400,
+        control,
+        { ...reading, sent: 1_000, growthsBefore: [0, 45], sentBefore: [1_000, 1_000] },
+        state,
+      ).change,
+    ).toBe('up');
+  });
+
+  it('cuts on three small growths running that add up to more than a tenth of the three intervals’ sends', async () => {
+    const state = { cutBefore: true, paused: false };
+    const small = (growth: number, before: number[]) => ({
+      ...steady,
+      sent: 100,
+      burst: 40,
+      backlogBefore: 100,
+      backlogAfter: 100 + growth,
+      growthsBefore: before,
+      sentBefore: [100, 100],
+    });
+    // 36 over 300 sent: more than a tenth.
+    expect(nextRate(100, control, small(12, [12, 12]), state).change).toBe('down');
+    // 15 over 300 sent: the source's own noise.
+    expect(nextRate(100, control, small(5, [5, 5]), state).change).toBe('up');
+    // One of the three went down: the consumer gained on it.
+    expect(nextRate(100, control, small(12, [12, -1]), state).change).toBe('up');
+    expect(nextRate(100, control, small(12, [-1, 12]), state).change).toBe('up');
+    expect(nextRate(100, control, small(12, [12]), state).change).toBe('up');
+  });
+
   it('halves when the backlog grows by more than a tenth of what was sent, never below the floor', () => {
     const growing = { ...steady, backlogAfter: 100 + 21 };
     expect(nextRate(300, control, growing, { cutBefore: false, paused: false })).toEqual({
