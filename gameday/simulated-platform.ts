@@ -470,11 +470,12 @@ export class SimulatedPlatform {
    * progress (idempotency) lapses then.
    */
   private async invocation<T>(invoke: () => Promise<T>): Promise<T> {
+    const faults = this.account.faults;
+    // Only a fault leaves a record in progress (Powertools removes its own on an error).
+    if (!faults) return invoke();
     const startedAt = this.account.clock.now().getTime();
     this.idempotencyLocks.lapse(startedAt);
-    const faults = this.account.faults;
     try {
-      if (!faults) return await invoke();
       return await faults.invocation(invoke, async () => {
         this.moveTo(Math.max(this.account.clock.now().getTime(), startedAt + stepTimeoutMs));
         await this.runServices();

@@ -31,8 +31,7 @@ export interface FaultCampaignOptions {
 }
 
 /** Faults a schedule of this seed injects: from one to `max`, as the seed draws. */
-export const faultsOf = (seed: number, max: number) =>
-  1 + ((Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) >>> 0) % max);
+const faultsOf = (seed: number, max: number) => 1 + ((Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) >>> 0) % max);
 
 /**
  * Runs every game day fault-free (what it is meant to do, and how many AWS calls the platform

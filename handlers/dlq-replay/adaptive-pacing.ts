@@ -1,3 +1,5 @@
+import type { StepDeps } from '../lib/step-deps.js';
+import type { AdaptiveControl } from './plan-replay.js';
 import { ceilingFactor, nextRate, type RateControl } from './rate-controller.js';
 import type { TokenBucket } from './token-bucket.js';
 
@@ -18,18 +20,12 @@ export interface PacingProgress {
 const readingsKept = 4;
 
 /** How the pacing is configured for one invocation. */
-export interface PacingSetup {
-  readonly control: RateControl & {
-    readonly intervalSeconds: number;
-    readonly pauseLimitSeconds: number;
-    /** How long a ceiling holds without trouble before the replay probes past it. */
-    readonly ceilingHoldSeconds: number;
-  };
+export interface PacingSetup extends Pick<StepDeps, 'now' | 'sleep'> {
+  readonly control: RateControl &
+    Pick<AdaptiveControl, 'intervalSeconds' | 'pauseLimitSeconds' | 'ceilingHoldSeconds'>;
   /** What the workers may have sent that no consumer polled yet: a batch each. */
   readonly burst: number;
   readonly bucket: TokenBucket;
-  readonly now: () => Date;
-  readonly sleep: (ms: number) => Promise<void>;
   /** The source queue's backlog now: visible and in flight. */
   readonly backlog: () => Promise<number>;
 }

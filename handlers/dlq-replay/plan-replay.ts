@@ -29,6 +29,7 @@ export interface AdaptiveControl {
   readonly decreaseFactor: number;
   readonly intervalSeconds: number;
   readonly pauseLimitSeconds: number;
+  /** How long a ceiling holds without trouble before the replay probes past it. */
   readonly ceilingHoldSeconds: number;
 }
 

@@ -28,7 +28,7 @@ import { changeVisibility, invalidHandle } from './visibility.js';
 
 export { sqsLimits } from './queue-store.js';
 export type { SimulatedConsumer } from './queue-traffic.js';
-export { SimulatedCrash, type SqsFaults } from './sqs-faults.js';
+export type { SqsFaults } from './sqs-faults.js';
 
 /**
  * SQS as a replay depends on it, behind its API: queues and messages (`QueueStore`), batch limits

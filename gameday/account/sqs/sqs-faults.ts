@@ -1,5 +1,5 @@
 import { RequestThrottled, SQSServiceException } from '@aws-sdk/client-sqs';
-import { PlatformError } from '../../../handlers/lib/errors.js';
+import { LambdaCutOff } from '../faults/call-faults.js';
 import { seeded } from '../seeded-random.js';
 import type { VirtualClock } from '../virtual-clock.js';
 
@@ -18,11 +18,6 @@ export interface SqsFaults {
    * crash): the messages were sent, the caller never learns it and never deletes them.
    */
   readonly crashAfterSendRate?: number;
-}
-
-/** The caller died mid-batch, as Lambda reports a timed-out invocation. */
-export class SimulatedCrash extends PlatformError {
-  override readonly name = 'Sandbox.Timedout';
 }
 
 /**
@@ -79,7 +74,7 @@ export class SqsFaultInjector {
   /** Throws when the caller dies after a batch was sent. */
   crashAfterSend(): void {
     if (this.faults.crashAfterSendRate && this.random() < this.faults.crashAfterSendRate) {
-      throw new SimulatedCrash('the invocation timed out after SendMessageBatch');
+      throw new LambdaCutOff('the invocation timed out after SendMessageBatch');
     }
   }
 }
