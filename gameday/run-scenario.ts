@@ -118,7 +118,7 @@ export interface RunOptions {
   readonly runbooks?: readonly RunbookDefinition[];
   /**
    * Faults at the platform's AWS calls from the game day's fault on, on this seeded schedule, with
-   * the workload's resource state watched (a probability of 0: watched, no fault).
+   * the workload's resource state watched (no faults in the schedule: watched, nothing injected).
    * @default no fault, not watched
    */
   readonly faultSchedule?: FaultScheduleOptions;
