@@ -62,6 +62,8 @@ export interface ScenarioResult<Outcome extends object = object, Final extends o
     readonly executions: { readonly name: string; readonly status: string }[];
     /** Leases and cool-downs left in the lease table. */
     readonly leases: Record<string, unknown>[];
+    /** When the state was read: epoch seconds on the platform account's clock. */
+    readonly readAt: number;
   };
   readonly report: unknown;
   /** Virtual seconds from the first runbook start to the end of the last execution. */
@@ -397,6 +399,7 @@ export async function runScenario<World, Outcome extends object, Final extends o
       ...(await scenario.finalState(account, world)),
       executions: executions.map(({ name, status }) => ({ name, status })),
       leases: hub.dynamodb.scan(platform.leaseTable).map((item) => unmarshall(item)),
+      readAt: Math.floor(hub.clock.now().getTime() / 1000),
     },
     report: facts.report,
     runbookSeconds:

@@ -8,6 +8,8 @@ export const launchPermissions = [
   // Alarm events carry no tags: routing reads them; a start by alarm name describes the alarm.
   { actions: ['cloudwatch:ListTagsForResource', 'cloudwatch:DescribeAlarms'], on: 'alarms' },
   { actions: ['states:StartExecution'], on: 'state-machines' },
+  // A lapsed claim is only taken over when its execution does not run.
+  { actions: ['states:DescribeExecution'], on: 'executions' },
   { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], on: 'lease-table' },
   // An API's alarm locks the alias behind the API.
   { actions: ['apigateway:GET'], on: 'rest-apis' },

@@ -1,4 +1,9 @@
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import {
   GetQueueUrlCommand,
   paginateListDeadLetterSourceQueues,
@@ -11,7 +16,7 @@ import { InvalidInputError, isTransientAwsError } from '../lib/errors.js';
 import { logger } from '../lib/observability.js';
 import { lockKeysOf } from '../lib/resource-locks.js';
 import type { Environment } from '../lib/step-deps.js';
-import { TargetLeases } from '../lib/target-lease.js';
+import { claimSeconds, type LeaseHolder, TargetLeases } from '../lib/target-lease.js';
 import { type Target, targetKey } from '../lib/targets.js';
 import type { Decision, DispatchRequest, RunbookStart } from './decision.js';
 import { type DispatcherDeps, deployedRunbookOf, environmentOf } from './dispatcher-config.js';
@@ -94,6 +99,20 @@ async function boundTo(target: Target, deps: DispatcherDeps): Promise<Target[]> 
   return sources;
 }
 
+/** Whether the execution holding a lapsed claim runs (its dispatch started it, then was cut off). */
+async function runs(held: LeaseHolder, deps: DispatcherDeps): Promise<boolean> {
+  const machine = deployedRunbookOf(deps.config, held.runbook);
+  if (!machine) return false;
+  const executionArn = `${machine.stateMachineArn.replace(':stateMachine:', ':execution:')}:${held.holder}`;
+  try {
+    const { status } = await deps.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return status === 'RUNNING';
+  } catch (error) {
+    if (error instanceof ExecutionDoesNotExist) return false;
+    throw error;
+  }
+}
+
 /**
  * Starts a runbook on a target, exactly once per trigger and never while another runbook holds the
  * target: a runbook is only started on the kinds of target it declares; a DynamoDB lease (with the
@@ -123,8 +142,10 @@ export async function launch(
   const [primary = target] = locks;
   const leases = new TargetLeases(deps.clients.dynamodb, deps.config.leaseTable);
   const now = deps.now();
-  const lease = await leases.acquireAll(locks, executionName, runbook, deployed.leaseSeconds, now, {
+  const claim = Math.min(claimSeconds, deployed.leaseSeconds);
+  const lease = await leases.acquireAll(locks, executionName, runbook, claim, now, {
     ignoreCooldown: request.force,
+    running: (held) => runs(held, deps),
   });
   if (!lease.acquired) {
     return 'heldBy' in lease
@@ -173,7 +194,7 @@ export async function launch(
         input: JSON.stringify({ ...start.input, dispatch }),
       }),
     );
-    await leases.markStarted(primary, executionName);
+    await leases.markStarted(locks, executionName, deployed.leaseSeconds, now);
     // Re-entrant here (not marked started): another delivery of the same trigger is starting it
     // alongside, or an earlier attempt of this one took the lease and lost its answer. Either way
     // StartExecution of the same name and input ran it once; it is counted once, by the other.

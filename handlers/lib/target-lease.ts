@@ -29,6 +29,26 @@ interface LeaseItem {
   readonly [cooldown: `cooldown_${string}`]: number | undefined;
 }
 
+/**
+ * How long a dispatch holds its target before the execution it starts is marked started (which
+ * gives the lease the run's length): many times the dispatcher's 30-second timeout, so a live
+ * dispatch never loses it, and short enough that a dispatch cut off for good frees the target soon.
+ */
+export const claimSeconds = 300;
+
+/** How an acquire tells a lapsed claim whose execution runs after all from one that never started. */
+export interface AcquireOptions {
+  readonly ignoreCooldown?: boolean;
+  /** Whether the holder of a lapsed, never-marked claim runs; without it such a claim is taken. */
+  readonly running?: (lease: LeaseHolder) => Promise<boolean>;
+}
+
+/** Released or taken between a refused write and the look after it: reported, not retried here. */
+const raced: LeaseResult = {
+  acquired: false,
+  heldBy: { holder: 'unknown', runbook: 'unknown', expiresAt: 0, started: false },
+};
+
 const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 const keyOf = (target: string) => marshall({ pk: `target#${target}` });
 const cooldownAttribute = (runbook: string) => `cooldown_${runbook}` as const;
@@ -40,7 +60,9 @@ const ttlAfter = (time: number) => time + 86_400;
  * conditional write that succeeds only when the target is free (or its lease expired) and the
  * runbook's cool-down on it is over, so two dispatchers racing on one target cannot both win. A
  * failed write returns the item, which tells a redelivery of the holder's own event (re-entrant)
- * from another execution holding the target or a cool-down.
+ * from another execution holding the target or a cool-down. A dispatch first takes a short claim
+ * and gives it the run's length once the execution started: a dispatch cut off in between, its
+ * retries failing too, locks the target for the claim, not for a whole run.
  */
 export class TargetLeases {
   constructor(
@@ -54,42 +76,14 @@ export class TargetLeases {
     runbook: string,
     leaseSeconds: number,
     now: Date,
-    options: { readonly ignoreCooldown?: boolean } = {},
+    options: AcquireOptions = {},
   ): Promise<LeaseResult> {
     const nowSeconds = epochSeconds(now);
     const expiresAt = nowSeconds + leaseSeconds;
-    const free = '(attribute_not_exists(holder) OR expiresAt < :now)';
-    const cooled = '(attribute_not_exists(#cooldown) OR #cooldown <= :now)';
-    let current: LeaseItem | undefined;
-    try {
-      await this.dynamodb.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: keyOf(target),
-          UpdateExpression:
-            'SET holder = :holder, runbook = :runbook, expiresAt = :expires, started = :false, #ttl = :ttl',
-          ConditionExpression: options.ignoreCooldown ? free : `${free} AND ${cooled}`,
-          ExpressionAttributeNames: {
-            '#ttl': 'ttl',
-            ...(options.ignoreCooldown ? {} : { '#cooldown': cooldownAttribute(runbook) }),
-          },
-          ExpressionAttributeValues: marshall({
-            ':holder': holder,
-            ':runbook': runbook,
-            ':expires': expiresAt,
-            ':false': false,
-            ':now': nowSeconds,
-            ':ttl': ttlAfter(expiresAt),
-          }),
-          // The failed write then returns the item, saving a read.
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { acquired: true, reentrant: false, started: false };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      if (error.Item) current = unmarshall(error.Item) as LeaseItem;
-    }
+    // An expired lease whose execution was never marked started is only taken after a look (below).
+    const free = 'attribute_not_exists(holder) OR (expiresAt < :now AND started = :true)';
+    let current = await this.take(target, holder, runbook, expiresAt, nowSeconds, free, options);
+    if (current === 'taken') return { acquired: true, reentrant: false, started: false };
     if (!current) {
       // Servers that do not return the old item on failure: read it.
       const read = await this.dynamodb.send(
@@ -97,27 +91,105 @@ export class TargetLeases {
       );
       if (read.Item) current = unmarshall(read.Item) as LeaseItem;
     }
-    if (current?.holder === holder)
-      return { acquired: true, reentrant: true, started: current.started === true };
-    if (current?.holder !== undefined && (current.expiresAt ?? 0) >= nowSeconds) {
-      return {
-        acquired: false,
-        heldBy: {
-          holder: current.holder,
-          runbook: current.runbook ?? 'unknown',
-          expiresAt: current.expiresAt ?? 0,
-          started: current.started === true,
+    if (current?.holder === holder) {
+      if (current.started === true) return { acquired: true, reentrant: true, started: true };
+      // A retried dispatch renews its claim, so nobody takes it as lapsed while it starts the run.
+      const renewed = await this.take(
+        target,
+        holder,
+        runbook,
+        expiresAt,
+        nowSeconds,
+        'holder = :holder AND started = :false',
+        {
+          ...options,
+          ignoreCooldown: true,
         },
+      );
+      return renewed === 'taken' ? { acquired: true, reentrant: true, started: false } : raced;
+    }
+    if (current?.holder !== undefined) {
+      const heldBy: LeaseHolder = {
+        holder: current.holder,
+        runbook: current.runbook ?? 'unknown',
+        expiresAt: current.expiresAt ?? 0,
+        started: current.started === true,
       };
+      if (heldBy.expiresAt >= nowSeconds) return { acquired: false, heldBy };
+      if (!heldBy.started) {
+        // A claim that lapsed with its execution never marked started: that execution may run all
+        // the same (the dispatch that started it was cut off before marking it), and then holds it.
+        if ((await options.running?.(heldBy)) ?? false) return { acquired: false, heldBy };
+        const lapsed = `holder = :old AND expiresAt = :oldExpires AND started = :false`;
+        const taken = await this.take(target, holder, runbook, expiresAt, nowSeconds, lapsed, options, {
+          ':old': heldBy.holder,
+          ':oldExpires': heldBy.expiresAt,
+        });
+        if (taken === 'taken') return { acquired: true, reentrant: false, started: false };
+        if (taken) current = taken;
+      }
     }
     const cooldown = current?.[cooldownAttribute(runbook)];
     if (cooldown !== undefined && cooldown > nowSeconds)
       return { acquired: false, coolingDownUntil: new Date(cooldown * 1000) };
-    // Released or expired between the write and the read: report the race rather than retry it here.
-    return {
-      acquired: false,
-      heldBy: { holder: 'unknown', runbook: 'unknown', expiresAt: 0, started: false },
+    return raced;
+  }
+
+  /**
+   * One conditional write making the holder the target's: 'taken', or the item the condition
+   * refused (when the server returns it).
+   */
+  private async take(
+    target: string,
+    holder: string,
+    runbook: string,
+    expiresAt: number,
+    nowSeconds: number,
+    condition: string,
+    options: AcquireOptions,
+    values: Record<string, string | number> = {},
+  ): Promise<'taken' | LeaseItem | undefined> {
+    const cooled = '(attribute_not_exists(#cooldown) OR #cooldown <= :now)';
+    const update =
+      'SET holder = :holder, runbook = :runbook, expiresAt = :expires, started = :false, #ttl = :ttl';
+    // DynamoDB refuses redundant parentheses.
+    const grouped = condition.includes(' OR ') ? `(${condition})` : condition;
+    const conditionExpression = options.ignoreCooldown ? condition : `${grouped} AND ${cooled}`;
+    const offered: Record<string, string | number | boolean> = {
+      ':holder': holder,
+      ':runbook': runbook,
+      ':expires': expiresAt,
+      ':false': false,
+      ':true': true,
+      ':now': nowSeconds,
+      ':ttl': ttlAfter(expiresAt),
+      ...values,
     };
+    // It refuses values the expressions do not use, too.
+    const used = Object.entries(offered).filter(([name]) =>
+      new RegExp(`${name}\\b`).test(`${update} ${conditionExpression}`),
+    );
+    try {
+      await this.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: keyOf(target),
+          UpdateExpression: update,
+          ConditionExpression: conditionExpression,
+          ExpressionAttributeNames: {
+            '#ttl': 'ttl',
+            ...(options.ignoreCooldown ? {} : { '#cooldown': cooldownAttribute(runbook) }),
+          },
+          ExpressionAttributeValues: marshall(Object.fromEntries(used)),
+          // The failed write then returns the item, saving a read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'taken';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return error.Item ? (unmarshall(error.Item) as LeaseItem) : undefined;
+    }
   }
 
   /**
@@ -133,7 +205,7 @@ export class TargetLeases {
     runbook: string,
     leaseSeconds: number,
     now: Date,
-    options: { readonly ignoreCooldown?: boolean } = {},
+    options: AcquireOptions = {},
   ): Promise<LeaseResult & { readonly key: string }> {
     const [primary = ''] = keys;
     const taken: string[] = [];
@@ -146,6 +218,7 @@ export class TargetLeases {
     };
     for (const key of [...keys].sort()) {
       const lease = await this.acquire(key, holder, runbook, leaseSeconds, now, {
+        ...options,
         ignoreCooldown: key !== primary || options.ignoreCooldown === true,
       });
       if (!lease.acquired) {
@@ -177,17 +250,29 @@ export class TargetLeases {
     return released;
   }
 
-  /** Records that the holder's execution was started, so redeliveries can skip StartExecution. */
-  async markStarted(target: string, holder: string): Promise<void> {
-    await this.dynamodb.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: keyOf(target),
-        UpdateExpression: 'SET started = :true',
-        ConditionExpression: 'holder = :holder',
-        ExpressionAttributeValues: marshall({ ':true': true, ':holder': holder }),
-      }),
-    );
+  /**
+   * Records that the holder's execution was started, on every key it holds, and gives the claim
+   * the run's full length: redeliveries then skip StartExecution, and the lease lasts the run.
+   */
+  async markStarted(keys: readonly string[], holder: string, leaseSeconds: number, now: Date): Promise<void> {
+    const expiresAt = epochSeconds(now) + leaseSeconds;
+    for (const key of keys) {
+      await this.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          UpdateExpression: 'SET started = :true, expiresAt = :expires, #ttl = :ttl',
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: marshall({
+            ':true': true,
+            ':holder': holder,
+            ':expires': expiresAt,
+            ':ttl': ttlAfter(expiresAt),
+          }),
+        }),
+      );
+    }
   }
 
   /**

@@ -42,7 +42,7 @@ describe.each(backends)('TargetLeases on %s', (_name, start) => {
   it('lets the holder acquire again (a redelivered event) and remembers that it started', async () => {
     const t = nextTarget();
     await leases.acquire(t, 'exec-a', 'api-5xx-spike', 600, t0);
-    await leases.markStarted(t, 'exec-a');
+    await leases.markStarted([t], 'exec-a', 600, later(1));
     expect(await leases.acquire(t, 'exec-a', 'api-5xx-spike', 600, later(5))).toEqual({
       acquired: true,
       reentrant: true,
@@ -102,6 +102,60 @@ describe.each(backends)('TargetLeases on %s', (_name, start) => {
       reentrant: true,
       started: false,
     });
+  });
+
+  it('gives a started run the full lease on every key, and a claim that lapsed unstarted to another', async () => {
+    const [t, queue] = [nextTarget(), nextTarget()];
+    await leases.acquireAll([t, queue], 'exec-a', 'dlq-replay', 300, t0);
+    await leases.markStarted([t, queue], 'exec-a', 7200, later(10));
+    for (const key of [t, queue])
+      expect(await leases.acquire(key, 'exec-b', 'api-5xx-spike', 300, later(3600))).toMatchObject({
+        acquired: false,
+        heldBy: { holder: 'exec-a', started: true, expiresAt: epoch(later(7210)) },
+      });
+
+    // A dispatch cut off after taking its claim, its retries failing too: its claim lapses.
+    const cutOff = nextTarget();
+    await leases.acquire(cutOff, 'exec-c', 'dlq-replay', 300, t0);
+    expect(
+      await leases.acquire(cutOff, 'exec-d', 'dlq-replay', 300, later(301), { running: async () => false }),
+    ).toEqual({
+      acquired: true,
+      reentrant: false,
+      started: false,
+    });
+  });
+
+  it('keeps a lapsed claim whose execution runs, and lets a retried dispatch renew its claim', async () => {
+    // The dispatch started the execution and was cut off before marking it started.
+    const t = nextTarget();
+    await leases.acquire(t, 'exec-a', 'api-5xx-spike', 300, t0);
+    const asked: string[] = [];
+    const running = async (held: { holder: string }) => {
+      asked.push(held.holder);
+      return true;
+    };
+    expect(await leases.acquire(t, 'exec-b', 'api-5xx-spike', 300, later(400), { running })).toMatchObject({
+      acquired: false,
+      heldBy: { holder: 'exec-a', started: false },
+    });
+    expect(asked).toEqual(['exec-a']);
+
+    const retried = nextTarget();
+    await leases.acquire(retried, 'exec-c', 'api-5xx-spike', 300, t0);
+    expect(await leases.acquire(retried, 'exec-c', 'api-5xx-spike', 300, later(290))).toEqual({
+      acquired: true,
+      reentrant: true,
+      started: false,
+    });
+    // Renewed at 290 s: still held at 301 s without asking whether it runs.
+    expect(
+      await leases.acquire(retried, 'exec-d', 'api-5xx-spike', 300, later(301), { running }),
+    ).toMatchObject({
+      acquired: false,
+      heldBy: { holder: 'exec-c', expiresAt: epoch(later(590)) },
+    });
+    expect(asked).toEqual(['exec-a']);
   });
 
   it('holds a lease up to its last second and hands it over the second after', async () => {

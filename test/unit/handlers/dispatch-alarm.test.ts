@@ -1,3 +1,5 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dispatchAlarm } from '../../../handlers/dispatcher/dispatch-alarm.js';
 import { startManually } from '../../../handlers/dispatcher/manual-start.js';
@@ -61,6 +63,37 @@ describe('dispatchAlarm', () => {
     });
     expect(started()).toHaveLength(1);
     expect(counted).toContain('LockedTargetTriggers');
+  });
+
+  it('takes over a lapsed claim only once the run that holds it no longer runs', async () => {
+    const { deps, alarmEvent, started, account } = await dispatchFixture();
+    const event = alarmEvent();
+    const first = await dispatchAlarm(event, deps);
+    // Its dispatch started the run and was cut off before marking it: an unmarked claim, lapsed.
+    await deps.clients.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: deps.config.leaseTable,
+        Key: marshall({ pk: 'target#lambda:checkout-api' }),
+        UpdateExpression: 'SET started = :false, expiresAt = :past',
+        ExpressionAttributeValues: marshall({
+          ':false': false,
+          ':past': account.clock.now().getTime() / 1000 - 1,
+        }),
+      }),
+    );
+    const at = (timestamp: string) => ({
+      ...event,
+      detail: { ...event.detail, state: { ...(event.detail.state as object), timestamp } },
+    });
+    expect(await dispatchAlarm(at('2026-03-02T09:40:00.000+0000'), deps)).toMatchObject({
+      action: 'ignore',
+      reason: expect.stringContaining(`is locked by api-5xx-spike execution ${first.executionName}`),
+    });
+    const [run] = started();
+    if (!run) throw new Error('no run started');
+    account.stepFunctions.finish(run, 'FAILED');
+    expect(await dispatchAlarm(at('2026-03-02T09:41:00.000+0000'), deps)).toMatchObject({ action: 'start' });
+    expect(started()).toHaveLength(2);
   });
 
   it('respects the cool-down after a run unless a human forces it', async () => {

@@ -19,13 +19,17 @@ const refused = (item?: Record<string, unknown>) =>
     ...(item ? { Item: marshall(item) } : {}),
   });
 
-/** A DynamoDB that refuses the lease write as given, answers reads with `stored`, and records what it was sent. */
-function dynamodb(write: Error, stored?: Record<string, unknown>) {
+/**
+ * A DynamoDB that refuses the lease write as given (the first `refusals` writes; every one by
+ * default), answers reads with `stored`, and records what it was sent.
+ */
+function dynamodb(write: Error, stored?: Record<string, unknown>, refusals = Number.POSITIVE_INFINITY) {
   const sent: (UpdateItemCommand | GetItemCommand)[] = [];
+  let refused = 0;
   const client = {
     send: async (command: UpdateItemCommand | GetItemCommand) => {
       sent.push(command);
-      if (command instanceof UpdateItemCommand) throw write;
+      if (command instanceof UpdateItemCommand && refused++ < refusals) throw write;
       return stored ? { Item: marshall(stored) } : {};
     },
   } as unknown as DynamoDBClient;
@@ -69,10 +73,22 @@ describe('TargetLeases reading who holds a target', () => {
 
   it('tells its own redelivery apart from another holder, and whether the run started', async () => {
     const item = { pk: 'target#t', holder: 'exec-a', runbook: 'dlq-replay', expiresAt: now + 60 };
-    expect(await dynamodb(refused(item)).leases.acquire('t', 'exec-a', 'dlq-replay', 600, t0)).toEqual({
+    const unstarted = dynamodb(refused({ ...item, started: false }), undefined, 1);
+    expect(await unstarted.leases.acquire('t', 'exec-a', 'dlq-replay', 600, t0)).toEqual({
       acquired: true,
       reentrant: true,
       started: false,
+    });
+    // Not started yet: the redelivery renews its claim, on the condition that it still holds it.
+    expect(unstarted.sent[1]?.input).toMatchObject({
+      ConditionExpression: 'holder = :holder AND started = :false',
+      ExpressionAttributeValues: marshall({
+        ':holder': 'exec-a',
+        ':runbook': 'dlq-replay',
+        ':expires': now + 600,
+        ':ttl': now + 600 + 86_400,
+        ':false': false,
+      }),
     });
     expect(
       await dynamodb(refused({ ...item, started: true })).leases.acquire(
@@ -127,7 +143,7 @@ describe('TargetLeases on the simulated account', () => {
     expect(await leases.acquire('t', 'exec-b', 'dlq-replay', 600, t0)).toMatchObject({
       heldBy: { holder: 'exec-a', started: false },
     });
-    await leases.markStarted('t', 'exec-a');
+    await leases.markStarted(['t'], 'exec-a', 600, t0);
     expect(await leases.acquire('t', 'exec-b', 'dlq-replay', 600, t0)).toMatchObject({
       heldBy: { holder: 'exec-a', started: true },
     });
