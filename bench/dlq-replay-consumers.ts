@@ -1,7 +1,7 @@
 import type { CapacityConsumer } from '../gameday/account/sqs/capacity-consumer.js';
 import { adaptiveControl } from '../handlers/dlq-replay/plan-replay.js';
 import { type BenchResult, figure, repeat } from './bench-result.js';
-import { guardrails, replayInput, replayUntilDone, world } from './replay-world.js';
+import { guardrails, replayInput, replayUntilDone, consumer as watched, world } from './replay-world.js';
 import { onVirtualTime } from './virtual-time.js';
 
 /** The size: a DLQ of 20,000 messages, each SQS call taking 10 ms. */
@@ -57,7 +57,7 @@ function drain(consumer: Consumer, pacing: { fixed: number } | 'adaptive'): Prom
       w,
       messages,
       pacing === 'adaptive'
-        ? { ratePerSecond: cap, control: adaptiveControl(cap, guardrails.defaultRatePerSecond) }
+        ? { ratePerSecond: cap, control: adaptiveControl(cap, guardrails.defaultRatePerSecond, watched) }
         : { ratePerSecond: pacing.fixed },
     );
     await replayUntilDone(w, input).finally(() => clearInterval(clock));

@@ -9,7 +9,14 @@ import { adaptiveControl } from '../handlers/dlq-replay/plan-replay.js';
 import { logger } from '../handlers/lib/observability.js';
 import { type BenchResult, figure, repeat } from './bench-result.js';
 import { consumerFigures, replayAgainstConsumers } from './dlq-replay-consumers.js';
-import { guardrails, replayInput, replayUntilDone, sqsCalls, world } from './replay-world.js';
+import {
+  guardrails,
+  replayInput,
+  replayUntilDone,
+  sqsCalls,
+  consumer as watched,
+  world,
+} from './replay-world.js';
 
 const messages = 2_000;
 /** The naive replay takes 30 ms a message; a sample of this size says enough. */
@@ -55,7 +62,7 @@ async function adaptive() {
   }, 10);
   const input = replayInput(w, adaptiveMessages, {
     ratePerSecond: adaptiveCap,
-    control: adaptiveControl(adaptiveCap, guardrails.defaultRatePerSecond),
+    control: adaptiveControl(adaptiveCap, guardrails.defaultRatePerSecond, watched),
   });
   const progress = await replayUntilDone(w, input).finally(() => clearInterval(clock));
   const end = Date.now();

@@ -21,9 +21,14 @@ export const sqsCalls = (account: SimulatedAccount) =>
  * or virtual under `onVirtualTime`). The replay's token bucket and budget run on that clock too,
  * as in Lambda.
  */
+/** The consumer the benchmarks attach to the source queue, as the adaptive replay watches it. */
+export const consumer = { functionName: 'orders-consumer', concurrencyLimit: null } as const;
+
 export function world(count: number) {
   const account = new SimulatedAccount({ start: new Date() });
   const queues = createOrdersQueues(account);
+  // The queue's consumer, whose AWS/Lambda metrics the adaptive replay reads.
+  account.lambda.createFunction(consumer.functionName, 30);
   for (let i = 0; i < count; i += 1) {
     account.sqs.sendMessage({
       QueueUrl: queues.dlqUrl,
@@ -39,7 +44,10 @@ export function world(count: number) {
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     remainingTimeMs: () => 900_000,
     audit: { record: () => undefined },
-  } as Pick<StepDeps<'sqs'>, 'clients' | 'now' | 'sleep' | 'remainingTimeMs' | 'audit'> as StepDeps<'sqs'>;
+  } as Pick<
+    StepDeps<'sqs' | 'cloudwatch'>,
+    'clients' | 'now' | 'sleep' | 'remainingTimeMs' | 'audit'
+  > as StepDeps<'sqs' | 'cloudwatch'>;
   const lost = () =>
     count - account.sqs.contents(queues.sourceUrl).length - account.sqs.contents(queues.dlqUrl).length;
   return { account, deps, lost, ...queues };

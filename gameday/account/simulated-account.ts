@@ -147,18 +147,35 @@ export class SimulatedAccount {
       this.iam,
     );
     this.fis = new SimulatedFis(this.clock, this.lambda, this.cloudwatch);
-    this.sqs = new SimulatedSqs(this.identity, this.clock, this.metrics, (queueArn) => {
-      const mapping = this.lambda.mappings.of(queueArn);
-      if (!mapping) return undefined;
-      const reserved = this.lambda.concurrency.reservedOf(this.lambda.fn(mapping.functionArn).name);
-      return {
-        batchSize: mapping.batchSize,
-        ...(mapping.maximumConcurrency === undefined
-          ? {}
-          : { maximumConcurrency: mapping.maximumConcurrency }),
-        ...(reserved === undefined ? {} : { reserved }),
-      };
-    });
+    this.sqs = new SimulatedSqs(
+      this.identity,
+      this.clock,
+      this.metrics,
+      (queueArn) => {
+        const mapping = this.lambda.mappings.of(queueArn);
+        if (!mapping) return undefined;
+        const reserved = this.lambda.concurrency.reservedOf(this.lambda.fn(mapping.functionArn).name);
+        return {
+          batchSize: mapping.batchSize,
+          ...(mapping.maximumConcurrency === undefined
+            ? {}
+            : { maximumConcurrency: mapping.maximumConcurrency }),
+          ...(reserved === undefined ? {} : { reserved }),
+        };
+      },
+      (functionName, served, at) => {
+        // A consumer with no function in this account (a benchmark's bare queue) publishes nothing.
+        if (!this.lambda.has(functionName)) return;
+        this.lambda.invocations.recordInvocations(
+          functionName,
+          served.invocations,
+          served.errors,
+          at,
+          0,
+          served.concurrency,
+        );
+      },
+    );
   }
 
   /** The event bus of that name (created on first use, as a stack creates it), the default's too. */

@@ -1,6 +1,7 @@
 import type { StepDeps } from '../lib/step-deps.js';
+import { type ConsumerSignals, minuteOf } from './consumer-signals.js';
 import type { AdaptiveControl } from './plan-replay.js';
-import { ceilingFactor, nextRate, type RateControl } from './rate-controller.js';
+import { ceilingFactor, nextRate, type RateControl, type RateStep } from './rate-controller.js';
 import type { TokenBucket } from './token-bucket.js';
 
 /** What the adaptive pacing keeps in the replay's progress, so the next invocation carries on. */
@@ -11,9 +12,11 @@ export interface PacingProgress {
   rateCuts?: number | undefined;
   pausedSince?: string | null | undefined;
   rateLog?: { at: string; rate: number; reason: string }[] | undefined;
-  readings?: { backlog: number; growths: number[]; sents: number[] } | undefined;
+  readings?: { backlog: number; growths: number[]; sents: number[]; cut?: boolean | undefined } | undefined;
   /** The rate the replay climbs back to after trouble, and since when (ISO time). */
   ceiling?: { rate: number; since: string } | null | undefined;
+  /** The minute whose start the consumer's metrics were last read at, and whether it ran at its limit. */
+  consumer?: { minute: string; atLimit: string | null } | undefined;
 }
 
 /** Intervals of readings kept: the controller looks at the latest five growths. */
@@ -28,6 +31,8 @@ export interface PacingSetup extends Pick<StepDeps, 'now' | 'sleep'> {
   readonly bucket: TokenBucket;
   /** The source queue's backlog now: visible and in flight. */
   readonly backlog: () => Promise<number>;
+  /** What the consumer's metrics say up to the minute starting at `minute`; none: not watched. */
+  readonly consumer?: ((minute: number) => Promise<ConsumerSignals>) | undefined;
 }
 
 /** A change of rate, kept in the progress's log (the latest 50). */
@@ -52,6 +57,8 @@ export class AdaptivePacing {
         /** The backlog's growth and what was sent in the latest intervals (four at most). */
         growths: number[];
         sents: number[];
+        /** Whether the rate was cut at this reading. */
+        cut: boolean;
       }
     | undefined;
 
@@ -68,6 +75,7 @@ export class AdaptivePacing {
         landedBack: progress.landedBack,
         growths: [...readings.growths],
         sents: [...readings.sents],
+        cut: readings.cut === true,
       };
   }
 
@@ -80,16 +88,24 @@ export class AdaptivePacing {
     this.adapting = true;
     try {
       const backlog = await this.setup.backlog();
-      if (last) this.step(last, backlog);
+      const change = last ? this.step(last, backlog, await this.consumerSignals(at)) : undefined;
+      // A growth a cut answered counts as none: no later run of growths is judged with it again.
+      const growth = last && change !== 'down' ? backlog - last.backlog : 0;
       this.last = {
         at,
         backlog,
         replayed: this.progress.replayed,
         landedBack: this.progress.landedBack,
-        growths: last ? [...last.growths, backlog - last.backlog].slice(-readingsKept) : [],
+        growths: last ? [...last.growths, growth].slice(-readingsKept) : [],
         sents: last ? [...last.sents, this.progress.replayed - last.replayed].slice(-readingsKept) : [],
+        cut: change === 'down',
       };
-      this.progress.readings = { backlog, growths: this.last.growths, sents: this.last.sents };
+      this.progress.readings = {
+        backlog,
+        growths: this.last.growths,
+        sents: this.last.sents,
+        cut: this.last.cut,
+      };
     } finally {
       this.adapting = false;
     }
@@ -122,7 +138,31 @@ export class AdaptivePacing {
     return heldFor < this.setup.control.ceilingHoldSeconds ? ceiling.rate : undefined;
   }
 
-  private step(last: NonNullable<AdaptivePacing['last']>, backlog: number): void {
+  /**
+   * The consumer's signals, read once a minute (its metrics come per minute). Errors of a minute
+   * in which the rate was cut already (or since) are the trouble that cut answered, not new.
+   */
+  private async consumerSignals(at: number): Promise<ConsumerSignals> {
+    const read = this.setup.consumer;
+    if (!read) return {};
+    const minute = minuteOf(at);
+    const known = this.progress.consumer;
+    if (known && Date.parse(known.minute) >= minute) return known.atLimit ? { atLimit: known.atLimit } : {};
+    const signals = await read(minute);
+    this.progress.consumer = { minute: new Date(minute).toISOString(), atLimit: signals.atLimit ?? null };
+    const since = this.progress.ceiling?.since;
+    const answered = since !== undefined && Date.parse(since) >= minute - 60_000;
+    return {
+      ...(signals.trouble && !answered ? { trouble: signals.trouble } : {}),
+      ...(signals.atLimit ? { atLimit: signals.atLimit } : {}),
+    };
+  }
+
+  private step(
+    last: NonNullable<AdaptivePacing['last']>,
+    backlog: number,
+    consumer: ConsumerSignals,
+  ): RateStep['change'] {
     const { control, bucket, now } = this.setup;
     const progress = this.progress;
     const rate = progress.rate ?? control.floorPerSecond;
@@ -137,8 +177,14 @@ export class AdaptivePacing {
         burst: this.setup.burst,
         growthsBefore: last.growths,
         sentBefore: last.sents,
+        consumer,
       },
-      { cutBefore: (progress.rateCuts ?? 0) > 0, paused: this.paused, ceiling: this.ceiling() },
+      {
+        cutBefore: (progress.rateCuts ?? 0) > 0,
+        justCut: last.cut,
+        paused: this.paused,
+        ceiling: this.ceiling(),
+      },
     );
     const at = now().toISOString();
     if (step.change === 'down') {
@@ -157,5 +203,6 @@ export class AdaptivePacing {
       progress.rate = step.rate;
       logged(progress, at, step.rate, step.reason);
     }
+    return step.change;
   }
 }

@@ -1,5 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
+  GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
   ListEventSourceMappingsCommand,
@@ -23,6 +24,7 @@ import { positiveInt } from '../lib/schemas.js';
 import type { StepCore, StepDeps } from '../lib/step-deps.js';
 import { parseTarget } from '../lib/targets.js';
 import { withBackoff } from './backoff.js';
+import type { WatchedConsumer } from './consumer-signals.js';
 import { dlqReplayInputSchema, type ManualReplayRequest, manualReplayRequestSchema } from './contract.js';
 import { failureSignature } from './failure-signature.js';
 import { visibilityChanges } from './visibility-changes.js';
@@ -50,7 +52,11 @@ export interface DlqEvidence {
   readonly source: QueueFacts & {
     readonly visibilityTimeout: number;
     readonly maxReceiveCount: number;
-    readonly consumer: { readonly functionName: string; readonly timeoutSeconds: number } | null;
+    readonly consumer:
+      | (WatchedConsumer & {
+          readonly timeoutSeconds: number;
+        })
+      | null;
     readonly consumerHealth: {
       readonly invocations: number;
       readonly errors: number;
@@ -124,10 +130,18 @@ async function consumerOf(
   const mappings = await deps.clients.lambda.send(
     new ListEventSourceMappingsCommand({ EventSourceArn: sourceArn }),
   );
-  const functionArn = mappings.EventSourceMappings?.[0]?.FunctionArn;
+  const [mapping] = mappings.EventSourceMappings ?? [];
+  const functionArn = mapping?.FunctionArn;
   if (!functionArn) return { consumer: null, consumerHealth: null };
   const config = await deps.clients.lambda.send(
     new GetFunctionConfigurationCommand({ FunctionName: functionArn }),
+  );
+  // What bounds how many executions it runs at once: its reservation, its mapping's maximum.
+  const { ReservedConcurrentExecutions: reserved } = await deps.clients.lambda.send(
+    new GetFunctionConcurrencyCommand({ FunctionName: functionArn }),
+  );
+  const limits = [reserved, mapping.ScalingConfig?.MaximumConcurrency].filter(
+    (limit): limit is number => limit !== undefined,
   );
   const functionName = config.FunctionName ?? functionArn.split(':').pop() ?? '';
   const end = deps.now();
@@ -152,7 +166,11 @@ async function consumerOf(
   const invocations = total(series.invocations ?? []);
   const errors = total(series.errors ?? []);
   return {
-    consumer: { functionName, timeoutSeconds: config.Timeout ?? 3 },
+    consumer: {
+      functionName,
+      timeoutSeconds: config.Timeout ?? 3,
+      concurrencyLimit: limits.length ? Math.min(...limits) : null,
+    },
     consumerHealth: { invocations, errors, errorRate: invocations > 0 ? errors / invocations : 0 },
   };
 }
@@ -301,7 +319,7 @@ export const step = defineStep({
       on: 'replay-queues',
     },
     { actions: ['lambda:ListEventSourceMappings'], on: 'any' },
-    { actions: ['lambda:GetFunctionConfiguration'], on: 'replay-consumers' },
+    { actions: ['lambda:GetFunctionConfiguration', 'lambda:GetFunctionConcurrency'], on: 'replay-consumers' },
     { actions: ['cloudwatch:GetMetricData'], on: 'any' },
   ],
 });

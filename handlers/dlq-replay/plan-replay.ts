@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { defineStep } from '../lib/define-step.js';
 import { parseInput } from '../lib/parse-input.js';
 import type { StepCore } from '../lib/step-deps.js';
+import type { WatchedConsumer } from './consumer-signals.js';
 import { replayGuardrailsSchema } from './contract.js';
 import { unparseableSignature } from './failure-signature.js';
 import type { DlqEvidence } from './inspect-dlq.js';
@@ -31,6 +32,8 @@ export interface AdaptiveControl {
   readonly pauseLimitSeconds: number;
   /** How long a ceiling holds without trouble before the replay probes past it. */
   readonly ceilingHoldSeconds: number;
+  /** The source's consumer, whose own metrics it follows too; null: none found. */
+  readonly consumer: WatchedConsumer | null;
 }
 
 /**
@@ -38,9 +41,14 @@ export interface AdaptiveControl {
  * cap every second the consumer keeps up, halve at the first sign it does not, never under a
  * hundredth of the cap, and stop (to escalate) after two minutes of trouble even there. After
  * trouble, climb back to four fifths of the rate that had it, and probe past that only after two
- * minutes without more.
+ * minutes without more. Where the source has a consumer, its errors and throttles rising cut the rate
+ * too, and its running at its concurrency limit holds it.
  */
-export function adaptiveControl(cap: number, start: number): AdaptiveControl {
+export function adaptiveControl(
+  cap: number,
+  start: number,
+  consumer: WatchedConsumer | null,
+): AdaptiveControl {
   const share = (fraction: number) => Math.max(1, Math.round(cap * fraction));
   return {
     startPerSecond: Math.min(cap, start),
@@ -50,6 +58,7 @@ export function adaptiveControl(cap: number, start: number): AdaptiveControl {
     intervalSeconds: 1,
     pauseLimitSeconds: 120,
     ceilingHoldSeconds: 120,
+    consumer,
   };
 }
 
@@ -140,7 +149,13 @@ export const planReplay: StepCore<PlanReplayInput, ReplayPlan> = async (rawInput
   const path = controlled || !fixedRate ? 'controlled' : 'move-task';
   const control =
     path === 'controlled' && !fixedRate
-      ? adaptiveControl(ratePerSecond, guardrails.defaultRatePerSecond)
+      ? adaptiveControl(
+          ratePerSecond,
+          guardrails.defaultRatePerSecond,
+          consumer
+            ? { functionName: consumer.functionName, concurrencyLimit: consumer.concurrencyLimit }
+            : null,
+        )
       : null;
   const toMove = Math.min(messages, maxMessages);
   const estimatedSeconds = Math.ceil(toMove / ratePerSecond);

@@ -1,3 +1,5 @@
+import type { ConsumerSignals } from './consumer-signals.js';
+
 /**
  * How the adaptive replay paces itself (additive increase, multiplicative decrease, as TCP's
  * congestion control): a little faster every interval the consumer keeps up, much slower at the
@@ -33,6 +35,8 @@ export interface RateSignals {
   readonly growthsBefore: readonly number[];
   /** What the replay sent in those intervals, in the same order. */
   readonly sentBefore: readonly number[];
+  /** What the consumer's own metrics say, where the replay watches them (see consumer-signals.ts). */
+  readonly consumer?: ConsumerSignals;
 }
 
 /** The next interval's rate, and why. */
@@ -69,6 +73,10 @@ function fallingBehind(signals: RateSignals, growth: number): boolean {
   const [secondLast, last] = signals.growthsBefore.slice(-2);
   if (growth > allowed + signals.burst) return true;
   if (last !== undefined && growth > allowed && last > allowed) return true;
+  // Twice running the backlog grew by all that was sent: the consumer takes nothing (stalled).
+  const lastSent = signals.sentBefore.at(-1);
+  if (last !== undefined && lastSent && signals.sent > 0 && growth >= signals.sent && last >= lastSent)
+    return true;
   if (secondLast === undefined || last === undefined) return false;
   const risen = growth + last + secondLast;
   const sent = signals.sent + signals.sentBefore.slice(-2).reduce((a, b) => a + b, 0);
@@ -86,9 +94,10 @@ function fallingBehind(signals: RateSignals, growth: number): boolean {
 export const ceilingFactor = 0.8;
 
 /**
- * The rate for the next interval: cut at once when replayed messages came back or the source's
- * backlog grew by more than a tenth of what was sent, down to the floor and then paused; raised
- * otherwise (never over the cap), which also ends a pause.
+ * The rate for the next interval: cut at once when replayed messages came back, the consumer's
+ * errors or throttles rose, or the source's backlog grew (see fallingBehind), down to the floor and
+ * then paused; held while the consumer runs at its concurrency limit; raised otherwise (never over
+ * the cap), which also ends a pause.
  */
 export function nextRate(
   rate: number,
@@ -97,6 +106,8 @@ export function nextRate(
   state: {
     /** Whether the rate was cut before in this replay. */
     readonly cutBefore: boolean;
+    /** Whether the rate was cut at the reading before: a backlog still growing then is no room to climb. */
+    readonly justCut?: boolean;
     /** Whether the replay is paused. */
     readonly paused: boolean;
     /** The rate it climbs back to and holds, after trouble; none: it probes on. */
@@ -107,9 +118,11 @@ export function nextRate(
   const trouble =
     signals.cameBack > 0
       ? `${signals.cameBack} replayed message(s) came back to the DLQ`
-      : fallingBehind(signals, growth)
-        ? `the source queue's backlog grew by ${growth} (${signals.backlogBefore} → ${signals.backlogAfter})`
-        : undefined;
+      : signals.consumer?.trouble !== undefined
+        ? signals.consumer.trouble
+        : fallingBehind(signals, growth)
+          ? `the source queue's backlog grew by ${growth} (${signals.backlogBefore} → ${signals.backlogAfter})`
+          : undefined;
   if (trouble) {
     const cut = Math.max(control.floorPerSecond, Math.floor(rate * control.decreaseFactor));
     return { rate: cut, change: cut < rate ? 'down' : 'pause', reason: trouble };
@@ -121,6 +134,15 @@ export function nextRate(
       change: 'pause',
       reason: `the source queue's backlog is not going down (${signals.backlogAfter})`,
     };
+  if (state.justCut && !state.paused && growth > 0)
+    return {
+      rate,
+      change: 'hold',
+      reason: `the source queue's backlog still grows after the cut (by ${growth})`,
+    };
+  // At its limit the consumer takes no more: what more is sent only waits in the queue.
+  if (signals.consumer?.atLimit !== undefined && !state.paused)
+    return { rate, change: 'hold', reason: signals.consumer.atLimit };
   const increase = state.cutBefore
     ? Math.max(1, Math.round(control.increasePerSecond / 10))
     : control.increasePerSecond;

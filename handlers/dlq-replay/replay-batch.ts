@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
@@ -7,6 +8,7 @@ import { nonEmptyString, nonNegativeInt, positiveInt, share } from '../lib/schem
 import type { StepCore } from '../lib/step-deps.js';
 import { AdaptivePacing } from './adaptive-pacing.js';
 import { withBackoff } from './backoff.js';
+import { judge, lastMinutes } from './consumer-signals.js';
 import { type BatchMove, moveBatch } from './move-batch.js';
 import { batchLimits } from './replay-entries.js';
 import { TokenBucket } from './token-bucket.js';
@@ -37,10 +39,18 @@ const progressSchema = z.object({
   pausedSince: z.optional(z.nullable(z.string())),
   /** The source's backlog at the last reading, and its latest growths with what was sent meanwhile. */
   readings: z.optional(
-    z.object({ backlog: nonNegativeInt(), growths: z.array(z.int()), sents: z.array(nonNegativeInt()) }),
+    z.object({
+      backlog: nonNegativeInt(),
+      growths: z.array(z.int()),
+      sents: z.array(nonNegativeInt()),
+      /** Whether the rate was cut at that reading. */
+      cut: z.optional(z.boolean()),
+    }),
   ),
   /** The rate the adaptive replay climbs back to after trouble, and since when. */
   ceiling: z.optional(z.nullable(z.object({ rate: z.number().check(z.positive()), since: z.string() }))),
+  /** The minute the consumer's metrics were last read at, and whether it ran at its limit. */
+  consumer: z.optional(z.object({ minute: z.string(), atLimit: z.nullable(z.string()) })),
   /** Each change of the adaptive rate, and why (the latest 50). */
   rateLog: z.optional(z.array(z.object({ at: z.string(), rate: z.number(), reason: z.string() }))),
 });
@@ -56,6 +66,10 @@ const controlSchema = z.object({
   pauseLimitSeconds: z.number().check(z.positive()),
   /** A ceiling after trouble holds this long without more before the rate probes past it. */
   ceilingHoldSeconds: z.number().check(z.positive()),
+  /** The source's consumer, whose AWS/Lambda metrics the pacing reads too; null: none found. */
+  consumer: z.optional(
+    z.nullable(z.object({ functionName: nonEmptyString(), concurrencyLimit: z.nullable(positiveInt()) })),
+  ),
 });
 
 const inputSchema = z.object({
@@ -111,7 +125,10 @@ export interface ReplayBatchResult extends ReplayProgress {
  * message twice, which its original-id attribute (and, on FIFO queues, its deduplication id) lets
  * consumers drop.
  */
-export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> = async (rawInput, deps) => {
+export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs' | 'cloudwatch'> = async (
+  rawInput,
+  deps,
+) => {
   const input = parseInput(inputSchema, rawInput, 'replay-batch');
   const progress: ReplayProgress = { ...input.progress, invocations: input.progress.invocations + 1 };
   const started = deps.now().getTime();
@@ -206,6 +223,7 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
   const workers = control
     ? Math.min(maxWorkers, Math.max(input.concurrency, Math.ceil(control.capPerSecond / perWorkerPerSecond)))
     : input.concurrency;
+  const watched = control?.consumer ?? undefined;
   const pacing = control
     ? new AdaptivePacing(
         {
@@ -218,6 +236,14 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
             const source = await depthOf(input.sourceUrl);
             return source.visible + source.inFlight;
           },
+          consumer: watched
+            ? async (minute) => {
+                const { before, last } = await call(() =>
+                  lastMinutes(deps.clients.cloudwatch, watched, minute),
+                );
+                return judge(watched, before, last);
+              }
+            : undefined,
         },
         progress,
       )
@@ -314,7 +340,7 @@ export const replayBatch: StepCore<ReplayBatchInput, ReplayBatchResult, 'sqs'> =
 export const step = defineStep({
   name: 'replay-batch',
   module: import.meta.url,
-  clients: { sqs: SQSClient },
+  clients: { sqs: SQSClient, cloudwatch: CloudWatchClient },
   core: replayBatch,
   audits: DynamoDBClient,
   permissions: [
@@ -328,6 +354,8 @@ export const step = defineStep({
       ],
       on: 'replay-queues',
     },
+    // The adaptive pacing reads the consumer's errors, throttles and concurrency.
+    { actions: ['cloudwatch:GetMetricData'], on: 'any' },
   ],
 });
 // Stryker restore all

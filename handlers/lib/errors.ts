@@ -113,8 +113,13 @@ export function isTransientAwsError(error: unknown): boolean {
  */
 export const interruptedInvocationErrors = [
   'Sandbox.Timedout',
-  // Powertools: a duplicate still running (or one cut off, until its time is up), and its table
-  // failing (throttled, say).
-  'IdempotencyAlreadyInProgressError',
+  // Powertools' table failing (throttled, say).
   'IdempotencyPersistenceLayerError',
 ] as const;
+
+/**
+ * Powertools: a duplicate still running, or one cut off (or whose failure it could not record)
+ * until that invocation's time is up: its in-progress record expires when the function would have
+ * timed out (https://github.com/aws-powertools/powertools-lambda-python/pull/1387).
+ */
+export const inProgressError = 'IdempotencyAlreadyInProgressError';

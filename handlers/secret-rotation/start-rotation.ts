@@ -62,7 +62,7 @@ export const startRotation: StepCore<StartRotationInput, StartedRotation, 'secre
       action,
       target: secretId,
       before: { AWSCURRENT: previousVersion },
-      after: { AWSPENDING: versionId },
+      after: finished ? { AWSCURRENT: versionId } : { AWSPENDING: versionId },
       requestIds,
     });
   if (!mine) {
@@ -70,9 +70,10 @@ export const startRotation: StepCore<StartRotationInput, StartedRotation, 'secre
       new RotateSecretCommand({ SecretId: secretId, ClientRequestToken: versionId, RotateImmediately: true }),
     );
     await record('rotate the secret', requestIdsOf(rotated));
-  } else if (!finished) {
+  } else {
     // An earlier attempt's RotateSecret took effect and its answer was lost (a timeout, a
-    // cut-off): the rotation is this run's, and on record (again, if that attempt recorded it).
+    // cut-off): the rotation, in progress or already finished, is this run's, and on record
+    // (again, if that attempt recorded it).
     await record(foundMade('rotate the secret'), []);
   }
   return {

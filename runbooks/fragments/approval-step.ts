@@ -16,7 +16,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { ErrorNames } from '../../handlers/lib/errors.js';
 import type { ApproverTier } from '../runbook.js';
-import { taskStep, transientRetry } from './task-step.js';
+import { taskStep, transientRetries } from './task-step.js';
 
 export interface ApprovalStepProps {
   readonly runbook: string;
@@ -87,7 +87,7 @@ export class ApprovalStep extends StateMachineFragment {
       const next = tasks[index + 1];
       // Asking is idempotent (one record and one message per execution, token and group): an
       // ask that failed on AWS, or whose Lambda was cut off, asks again.
-      task.addRetry(transientRetry);
+      for (const retry of transientRetries) task.addRetry(retry);
       if (next) task.addCatch(next, { errors: [ErrorNames.timeout], resultPath: JsonPath.DISCARD });
       task.addCatch(props.onDeclined, {
         errors: next ? [ErrorNames.approvalRejected] : [ErrorNames.approvalRejected, ErrorNames.timeout],

@@ -10,7 +10,12 @@ import {
 import { LambdaInvoke, type LambdaInvokeProps } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { actingInField } from '../../handlers/lib/acting-in.js';
-import { ErrorNames, interruptedInvocationErrors, retryableAwsErrors } from '../../handlers/lib/errors.js';
+import {
+  ErrorNames,
+  inProgressError,
+  interruptedInvocationErrors,
+  retryableAwsErrors,
+} from '../../handlers/lib/errors.js';
 import type { RunbookFunctions } from '../runbook.js';
 
 export interface TaskStepProps extends Omit<LambdaInvokeProps, 'payloadResponseOnly'> {
@@ -22,16 +27,21 @@ export interface TaskStepProps extends Omit<LambdaInvokeProps, 'payloadResponseO
 }
 
 /**
- * Every Task's retry: throttling, transient AWS errors and a cut-off invocation, 2 s doubling,
- * four times, full jitter (steps are idempotent).
+ * Every Task's retries: an earlier attempt still in progress, waited out past a step's 30-second
+ * timeout (10 s, 1.5×, four times: 81 s in all; no jitter, so the wait is sure), then throttling,
+ * transient AWS errors and a cut-off invocation, 2 s doubling, four times, full jitter (steps are
+ * idempotent). Step Functions uses the first retrier that names the error.
  */
-export const transientRetry: RetryProps = {
-  errors: [...retryableAwsErrors, ...interruptedInvocationErrors],
-  interval: Duration.seconds(2),
-  maxAttempts: 4,
-  backoffRate: 2,
-  jitterStrategy: JitterType.FULL,
-};
+export const transientRetries: readonly RetryProps[] = [
+  { errors: [inProgressError], interval: Duration.seconds(10), maxAttempts: 4, backoffRate: 1.5 },
+  {
+    errors: [...retryableAwsErrors, ...interruptedInvocationErrors],
+    interval: Duration.seconds(2),
+    maxAttempts: 4,
+    backoffRate: 2,
+    jitterStrategy: JitterType.FULL,
+  },
+];
 
 /** Where the run acts and for whom, from the execution's input (the dispatcher's context). */
 const actingIn = {
@@ -58,7 +68,7 @@ export function taskStep(scope: Construct, name: string, props: TaskStepProps): 
     ...invoke,
     payload: TaskInput.fromObject({ ...(payload.value as object), [actingInField]: actingIn }),
   });
-  task.addRetry(transientRetry);
+  for (const retry of transientRetries) task.addRetry(retry);
   if (onFailure) task.addCatch(onFailure, { errors: [ErrorNames.all], resultPath: '$.failure' });
   return task;
 }

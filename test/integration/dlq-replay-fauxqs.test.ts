@@ -122,7 +122,7 @@ async function replayAll(base: Omit<ReplayBatchInput, 'progress'>, invocation: (
       sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
       remainingTimeMs: () => 60_000,
       audit: { record: () => undefined },
-    } as unknown as StepDeps<'sqs'>;
+    } as unknown as StepDeps<'sqs' | 'cloudwatch'>;
     try {
       const result = await replayBatch({ ...base, progress }, deps);
       progress = result;

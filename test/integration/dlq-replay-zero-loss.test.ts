@@ -108,7 +108,12 @@ describe('DLQ replay loses no message', () => {
               },
             });
           world.account.sqs.injectFaults(schedule, seed);
-          const result = await runToEnd(world, fifo, concurrency, adaptive ? adaptiveControl(100, 20) : null);
+          const result = await runToEnd(
+            world,
+            fifo,
+            concurrency,
+            adaptive ? adaptiveControl(100, 20, null) : null,
+          );
           // Done only once the DLQ is empty: nothing left visible, nothing a crash left in flight.
           expect(result?.done).toBe(true);
           expect(world.account.sqs.depth(world.dlqUrl)).toEqual({ visible: 0, inFlight: 0 });

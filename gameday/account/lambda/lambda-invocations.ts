@@ -78,19 +78,24 @@ export class LambdaInvocations {
     return results;
   }
 
-  /** Records invocations of a function not reached through an alias (an SQS consumer, say). */
+  /**
+   * Records invocations of a function not reached through an alias (an SQS consumer, say), and
+   * when known the executions that ran at once.
+   */
   recordInvocations(
     functionName: string,
     invocations: number,
     errors: number,
     at: Date,
     throttles = 0,
+    concurrency?: number,
   ): void {
     this.lambda.fn(functionName);
     if (invocations + throttles === 0) return;
     const dimensions = [{ FunctionName: functionName }];
     this.countMetrics(dimensions, invocations, errors, 100, at);
     for (const d of dimensions) this.point('Throttles', d, throttles, at);
+    if (concurrency !== undefined) this.point('ConcurrentExecutions', dimensions[0] ?? {}, concurrency, at);
   }
 
   /** The versions a request lands on, with their share of it and their behaviour. */

@@ -206,6 +206,11 @@ export class SimulatedLambda implements FunctionLookup {
     return this.mappings.add(eventSourceArn, this.fn(functionName).arn, options, this.clock.now());
   }
 
+  /** Whether a function of that name exists. */
+  has(name: string): boolean {
+    return this.functions.has(name);
+  }
+
   /** A function by name or ARN; ResourceNotFoundException as Lambda answers otherwise. */
   fn(name: string): SimulatedFunction {
     const bare = name.replace(/^arn:aws[a-z-]*:lambda:[^:]+:\d+:function:/, '').replace(/:[^:]+$/, '');

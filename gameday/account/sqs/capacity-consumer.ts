@@ -26,7 +26,28 @@ export interface CapacityConsumer {
     readonly body: string;
     readonly attributes: StoredMessage['attributes'];
   }) => boolean;
+  /**
+   * The executions its capacity takes: working at capacity it runs this many at once (with
+   * `queue`, never more: its reserved concurrency or its mapping's maximum concurrency, which the
+   * game day sets on the function too, is what bounds it).
+   * @default 10
+   */
+  readonly concurrency?: number;
 }
+
+/**
+ * What a slice of a second cost the consumer's function, published as its AWS/Lambda metrics:
+ * invocations (batches of up to 10, the mapping's default), the failed ones, and the executions
+ * running at once.
+ */
+export interface Served {
+  readonly invocations: number;
+  readonly errors: number;
+  readonly concurrency: number;
+}
+
+/** Messages in one invocation: an SQS event source mapping's default batch size. */
+const batchSize = 10;
 
 /** What a consumer did so far. */
 export interface ConsumerCounts {
@@ -52,6 +73,7 @@ export class CapacityConsumers {
   constructor(
     private readonly store: QueueStore,
     private readonly clock: VirtualClock,
+    private readonly publish: (functionName: string, served: Served, at: Date) => void,
   ) {}
 
   attach(queueUrl: string, consumer: CapacityConsumer): ConsumerCounts {
@@ -92,5 +114,20 @@ export class CapacityConsumers {
     }
     a.counts.errors += taken.length - succeeding;
     a.credit -= succeeding;
+    if (taken.length) {
+      const concurrency = a.consumer.concurrency ?? 10;
+      // Each execution handles its share of the capacity; a failing consumer scales past it.
+      const perExecution = (Math.max(perSecond, 1) * elapsedMs) / 1000 / concurrency;
+      const running = Math.ceil(taken.length / Math.max(perExecution, Number.EPSILON));
+      this.publish(
+        a.consumer.functionName,
+        {
+          invocations: Math.ceil(taken.length / batchSize),
+          errors: Math.ceil((taken.length - succeeding) / batchSize),
+          concurrency: a.consumer.aboveCapacity === 'queue' ? Math.min(concurrency, running) : running,
+        },
+        at,
+      );
+    }
   }
 }

@@ -18,7 +18,12 @@ import type { AccountIdentity } from '../account-identity.js';
 import type { MetricStore } from '../metric-store.js';
 import type { VirtualClock } from '../virtual-clock.js';
 import { checkBatchIds, checkBatchSize } from './batch-limits.js';
-import { type CapacityConsumer, CapacityConsumers, type ConsumerCounts } from './capacity-consumer.js';
+import {
+  type CapacityConsumer,
+  CapacityConsumers,
+  type ConsumerCounts,
+  type Served,
+} from './capacity-consumer.js';
 import { MoveTasks } from './move-tasks.js';
 import { queueAttributes, settableAttributes } from './queue-attributes.js';
 import { md5, type OutgoingMessage, QueueStore, sqsLimits } from './queue-store.js';
@@ -52,12 +57,14 @@ export class SimulatedSqs {
     private readonly clock: VirtualClock,
     metrics: MetricStore,
     capacityOf?: (queueArn: string) => PollingCapacity | undefined,
+    /** Publishes what a capacity consumer's function did (nothing by default). */
+    publish: (functionName: string, served: Served, at: Date) => void = () => undefined,
   ) {
     this.store = new QueueStore(clock);
     this.faults = new SqsFaultInjector(clock);
     this.moveTasks = new MoveTasks(this.store, clock);
     this.traffic = new QueueTraffic(this.store, metrics, capacityOf);
-    this.capacityConsumers = new CapacityConsumers(this.store, clock);
+    this.capacityConsumers = new CapacityConsumers(this.store, clock, publish);
   }
 
   /** A consumer served continuously at its capacity (see CapacityConsumer); its counts, live. */

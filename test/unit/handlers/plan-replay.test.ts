@@ -35,7 +35,7 @@ function evidence(
       name: 'orders',
       visibilityTimeout: 180,
       maxReceiveCount: 3,
-      consumer: { functionName: 'orders-consumer', timeoutSeconds: 30 },
+      consumer: { functionName: 'orders-consumer', timeoutSeconds: 30, concurrencyLimit: null },
       consumerHealth: { invocations: 200, errors: 0, errorRate: 0 },
       ...overrides.source,
     },
