@@ -19,12 +19,18 @@ type Consumer = Pick<CapacityConsumer, 'aboveCapacity'> & {
 };
 
 /**
- * The simulated consumers of the game days, at the benchmark's size. The one slowing halfway fails
- * above its capacity here (Lambda scaling into a slowed dependency), the harder case.
+ * The simulated consumers of the game days, at the benchmark's size: the one slowing halfway as the
+ * game day has it (it takes no more than it can), and again failing above its capacity (Lambda
+ * scaling into a slowed dependency), the harder case.
  */
 const consumers: readonly Consumer[] = [
   { name: 'headroom (1,000/s)', perSecond: () => 1_000, aboveCapacity: 'queue' },
   { name: 'fails above 250/s', perSecond: () => 250, aboveCapacity: 'fail' },
+  {
+    name: 'slows halfway (400→100/s, queues above)',
+    perSecond: (processed) => (processed < messages / 2 ? 400 : 100),
+    aboveCapacity: 'queue',
+  },
   {
     name: 'slows halfway (400→100/s, fails above)',
     perSecond: (processed) => (processed < messages / 2 ? 400 : 100),
