@@ -70,7 +70,8 @@ const creepIntervals = 5;
  */
 function fallingBehind(signals: RateSignals, growth: number): boolean {
   const allowed = tolerance(signals);
-  const [secondLast, last] = signals.growthsBefore.slice(-2);
+  const last = signals.growthsBefore.at(-1);
+  const secondLast = signals.growthsBefore.at(-2);
   if (growth > allowed + signals.burst) return true;
   if (last !== undefined && growth > allowed && last > allowed) return true;
   // Twice running the backlog grew by all that was sent: the consumer takes nothing (stalled).

@@ -186,4 +186,44 @@ describe('nextRate', () => {
       reason: '1 replayed message(s) came back to the DLQ',
     });
   });
+
+  it("cuts on the consumer's own trouble, and holds while it runs at its limit (not while paused)", () => {
+    const free = { cutBefore: false, paused: false };
+    const erring = { trouble: "orders-consumer's errors rose to 40 a minute (from 0)" };
+    expect(nextRate(200, control, { ...steady, consumer: erring }, free)).toEqual({
+      rate: 100,
+      change: 'down',
+      reason: erring.trouble,
+    });
+    const atLimit = 'orders-consumer runs 10 executions at once, its limit (10)';
+    expect(nextRate(200, control, { ...steady, consumer: { atLimit } }, free)).toEqual({
+      rate: 200,
+      change: 'hold',
+      reason: atLimit,
+    });
+    const caughtUp = { ...steady, backlogBefore: 100, backlogAfter: 50, consumer: { atLimit } };
+    expect(nextRate(5, control, caughtUp, { cutBefore: true, paused: true }).change).toBe('up');
+  });
+
+  it('raises nothing right after a cut while the backlog still grows, and resumes once it does not', () => {
+    const justCut = { cutBefore: true, paused: false, justCut: true };
+    expect(nextRate(100, control, { ...steady, backlogAfter: 101 }, justCut)).toEqual({
+      rate: 100,
+      change: 'hold',
+      reason: "the source queue's backlog still grows after the cut (by 1)",
+    });
+    expect(nextRate(100, control, { ...steady, backlogAfter: 100 }, justCut)).toMatchObject({
+      rate: 105,
+      change: 'up',
+    });
+  });
+
+  it('takes a backlog growing by all that was sent twice running for a stalled consumer, however slow', () => {
+    const free = { cutBefore: true, paused: false };
+    const stalled = { ...steady, sent: 8, backlogAfter: 108, growthsBefore: [8], sentBefore: [8] };
+    expect(nextRate(8, control, stalled, free)).toMatchObject({ rate: 5, change: 'down' });
+    // Once is a reading taken before the consumer polled; some of it taken is a consumer working.
+    expect(nextRate(8, control, { ...stalled, growthsBefore: [0] }, free).change).toBe('up');
+    expect(nextRate(8, control, { ...stalled, backlogAfter: 107 }, free).change).toBe('up');
+  });
 });
