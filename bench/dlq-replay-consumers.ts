@@ -10,6 +10,8 @@ const messages = 20_000;
 const cap = guardrails.maxRatePerSecond.dev;
 /** Fixed rates tried for the best in hindsight: every 50/s up to the cap. */
 const fixedRates = Array.from({ length: cap / 50 }, (_, i) => (i + 1) * 50);
+/** How often the account's clock (and so the consumer) moves, during the replay and after. */
+const clockStepMs = 10;
 /** Waiting for the consumer beyond this (virtual) time: not drained. */
 const drainLimitMs = 3_600_000;
 
@@ -58,7 +60,7 @@ function drain(consumer: Consumer, pacing: { fixed: number } | 'adaptive'): Prom
       aboveCapacity: consumer.aboveCapacity,
     });
     const start = Date.now();
-    const clock = setInterval(() => w.account.advanceTo(Date.now()), 10);
+    const clock = setInterval(() => w.account.advanceTo(Date.now()), clockStepMs);
     const input = replayInput(
       w,
       messages,
@@ -67,11 +69,13 @@ function drain(consumer: Consumer, pacing: { fixed: number } | 'adaptive'): Prom
         : { ratePerSecond: pacing.fixed },
     );
     await replayUntilDone(w, input).finally(() => clearInterval(clock));
-    // The replay is over; the consumer works through what it left, retries included.
+    // The replay is over; the consumer works through what it left, retries included, served in
+    // the same 10 ms steps as during the replay: a consumer failing above its capacity takes all
+    // that became visible in a step at once, so coarser steps would make it fail more afterwards.
     let at = Date.now();
     const inDlq = () => w.account.sqs.contents(w.dlqUrl).length;
     while (counts.processed < messages && inDlq() === 0 && at - start < drainLimitMs) {
-      at += 1_000;
+      at += clockStepMs;
       w.account.advanceTo(at);
     }
     const left = inDlq();
