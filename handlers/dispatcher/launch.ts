@@ -186,35 +186,38 @@ export async function launch(
     cooldownSeconds: deployed.cooldownSeconds,
     changeBudget: deps.config.changeBudget,
   };
+  let started: { executionArn?: string | undefined };
   try {
-    const started = await deps.clients.sfn.send(
+    started = await deps.clients.sfn.send(
       new StartExecutionCommand({
         stateMachineArn: deployed.stateMachineArn,
         name: executionName,
         input: JSON.stringify({ ...start.input, dispatch }),
       }),
     );
-    await leases.markStarted(locks, executionName, deployed.leaseSeconds, now);
-    // Re-entrant here (not marked started): another delivery of the same trigger is starting it
-    // alongside, or an earlier attempt of this one took the lease and lost its answer. Either way
-    // StartExecution of the same name and input ran it once; it is counted once, by the other.
-    if (lease.reentrant) return duplicate('is running');
-    deps.metrics.count('StartedRunbooks');
-    logger.info(`started ${runbook} on ${target}`, { executionName, requestedBy: request.requestedBy });
-    return {
-      action: 'start',
-      runbook,
-      target,
-      executionName,
-      reason: start.reason,
-      ...(started.executionArn ? { executionArn: started.executionArn } : {}),
-    };
   } catch (error) {
     // The execution of this trigger already ran and closed: this one is a late duplicate.
     if (!lease.reentrant) await leases.releaseAll(locks, executionName, runbook, 0, now);
     if (error instanceof ExecutionAlreadyExists) return duplicate('already exists');
     throw error;
   }
+  // The run is started: a failure from here on keeps its claim (Lambda retries the dispatch, which
+  // renews it, finds the run and marks it; without a retry the claim is kept while the run runs).
+  await leases.markStarted(locks, executionName, deployed.leaseSeconds, now);
+  // Re-entrant here (not marked started): another delivery of the same trigger is starting it
+  // alongside, or an earlier attempt of this one took the lease and lost its answer. Either way
+  // StartExecution of the same name and input ran it once; it is counted once, by the other.
+  if (lease.reentrant) return duplicate('is running');
+  deps.metrics.count('StartedRunbooks');
+  logger.info(`started ${runbook} on ${target}`, { executionName, requestedBy: request.requestedBy });
+  return {
+    action: 'start',
+    runbook,
+    target,
+    executionName,
+    reason: start.reason,
+    ...(started.executionArn ? { executionArn: started.executionArn } : {}),
+  };
 }
 
 /** Carries out a decision: a refusal is counted and logged, a start is launched. */

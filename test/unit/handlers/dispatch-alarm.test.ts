@@ -96,6 +96,50 @@ describe('dispatchAlarm', () => {
     expect(started()).toHaveLength(2);
   });
 
+  it('keeps the lease of a run it started when marking it started fails, and marks it on the retry', async () => {
+    const { deps, alarmEvent, started } = await dispatchFixture();
+    const event = alarmEvent();
+    const dynamodb = deps.clients.dynamodb;
+    let refused = false;
+    const failingMark = {
+      ...deps,
+      clients: {
+        ...deps.clients,
+        dynamodb: {
+          send: (command: UpdateItemCommand) => {
+            if (!refused && command.input.UpdateExpression?.startsWith('SET started = :true')) {
+              refused = true;
+              return Promise.reject(new Error('ProvisionedThroughputExceededException'));
+            }
+            return dynamodb.send(command);
+          },
+        } as unknown as typeof dynamodb,
+      },
+    };
+    await expect(dispatchAlarm(event, failingMark)).rejects.toThrow('ProvisionedThroughputExceededException');
+    expect(started()).toHaveLength(1);
+    const later = {
+      ...event,
+      detail: {
+        ...event.detail,
+        state: { ...(event.detail.state as object), timestamp: '2026-03-02T09:40:00.000+0000' },
+      },
+    };
+    // The run holds its target: another trigger is locked out, not started beside it.
+    expect(await dispatchAlarm(later, deps)).toMatchObject({
+      action: 'ignore',
+      reason: expect.stringMatching(/is locked by/),
+    });
+    // Lambda's retry of the first delivery finds the run and marks it started.
+    expect(await dispatchAlarm(structuredClone(event), deps)).toMatchObject({
+      reason: expect.stringMatching(/^duplicate delivery: .* is running/),
+    });
+    expect(await dispatchAlarm(structuredClone(event), deps)).toMatchObject({
+      reason: expect.stringMatching(/^duplicate delivery: .* already started/),
+    });
+    expect(started()).toHaveLength(1);
+  });
+
   it('respects the cool-down after a run unless a human forces it', async () => {
     const { deps, alarmEvent, started, platform } = await dispatchFixture();
     const event = alarmEvent();
