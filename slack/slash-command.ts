@@ -1,4 +1,5 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
+import { executionArnOf } from '../handlers/dispatcher/dispatcher-config.js';
 import type { DispatchOutcome } from '../handlers/dispatcher/launch.js';
 import { startManually } from '../handlers/dispatcher/manual-start.js';
 import { ChangeBudget } from '../handlers/lib/change-budget.js';
@@ -122,9 +123,7 @@ function startAnswer(outcome: DispatchOutcome): ChatMessage {
 async function describe(execution: string, deps: CommandDeps) {
   const candidates = execution.startsWith('arn:')
     ? [execution]
-    : Object.values(deps.dispatcher.runbooks).map(
-        (r) => `${r.stateMachineArn.replace(':stateMachine:', ':execution:')}:${execution}`,
-      );
+    : Object.values(deps.dispatcher.runbooks).map((r) => executionArnOf(r, execution));
   for (const executionArn of candidates) {
     try {
       return await deps.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));

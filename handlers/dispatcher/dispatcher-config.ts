@@ -117,6 +117,11 @@ export function deployedIds(config: DispatcherConfig): string[] {
   return Object.keys(config.runbooks);
 }
 
+/** The ARN of a runbook's execution by name: its state machine's, as Step Functions derives it. */
+export function executionArnOf(runbook: DeployedRunbook, executionName: string): string {
+  return `${runbook.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+}
+
 /**
  * A deployed runbook by id. Ids come from tags, routes and people, so only the configuration's own
  * keys count (`__proto__` or `constructor` name no runbook).

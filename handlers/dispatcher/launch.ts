@@ -19,7 +19,12 @@ import type { Environment } from '../lib/step-deps.js';
 import { claimSeconds, type LeaseHolder, TargetLeases } from '../lib/target-lease.js';
 import { type Target, targetKey } from '../lib/targets.js';
 import type { Decision, DispatchRequest, RunbookStart } from './decision.js';
-import { type DispatcherDeps, deployedRunbookOf, environmentOf } from './dispatcher-config.js';
+import {
+  type DispatcherDeps,
+  deployedRunbookOf,
+  environmentOf,
+  executionArnOf,
+} from './dispatcher-config.js';
 
 export const alarmRequest: DispatchRequest = { requestedBy: 'alarm', force: false };
 
@@ -103,9 +108,10 @@ async function boundTo(target: Target, deps: DispatcherDeps): Promise<Target[]> 
 async function runs(held: LeaseHolder, deps: DispatcherDeps): Promise<boolean> {
   const machine = deployedRunbookOf(deps.config, held.runbook);
   if (!machine) return false;
-  const executionArn = `${machine.stateMachineArn.replace(':stateMachine:', ':execution:')}:${held.holder}`;
   try {
-    const { status } = await deps.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const { status } = await deps.clients.sfn.send(
+      new DescribeExecutionCommand({ executionArn: executionArnOf(machine, held.holder) }),
+    );
     return status === 'RUNNING';
   } catch (error) {
     if (error instanceof ExecutionDoesNotExist) return false;
