@@ -55,7 +55,7 @@ function drain(consumer: Consumer, pacing: { fixed: number } | 'adaptive'): Prom
   return onVirtualTime(async () => {
     const w = world(messages);
     const counts = w.account.sqs.attachCapacityConsumer(w.sourceUrl, {
-      functionName: 'orders-consumer',
+      functionName: watched.functionName,
       capacityPerSecond: () => consumer.perSecond(counts.processed),
       aboveCapacity: consumer.aboveCapacity,
     });

@@ -50,7 +50,7 @@ const adaptiveMessages = 20_000;
 async function adaptive() {
   const w = world(adaptiveMessages);
   const consumer = w.account.sqs.attachCapacityConsumer(w.sourceUrl, {
-    functionName: 'orders-consumer',
+    functionName: watched.functionName,
     capacityPerSecond: () => 5_000,
     aboveCapacity: 'queue',
   });

@@ -16,14 +16,14 @@ export const { guardrails } = dlqReplay;
 export const sqsCalls = (account: SimulatedAccount) =>
   [...account.sqs.calls.values()].reduce((a, b) => a + b, 0);
 
+/** The consumer the benchmarks attach to the source queue, as the adaptive replay watches it. */
+export const consumer = { functionName: 'orders-consumer', concurrencyLimit: null } as const;
+
 /**
  * A DLQ of `count` orders on an account whose SQS answers after 10 ms (of the timers' time: real,
  * or virtual under `onVirtualTime`). The replay's token bucket and budget run on that clock too,
  * as in Lambda.
  */
-/** The consumer the benchmarks attach to the source queue, as the adaptive replay watches it. */
-export const consumer = { functionName: 'orders-consumer', concurrencyLimit: null } as const;
-
 export function world(count: number) {
   const account = new SimulatedAccount({ start: new Date() });
   const queues = createOrdersQueues(account);

@@ -22,9 +22,10 @@ const claimsChange = new Set(['remediated', 'upgraded', 'rotated', 'rolled-back'
  * What every run must hold whatever AWS did underneath it, read from the run under faults and the
  * same game day without faults (`intended`): the resource ends as some execution found it or as
  * the fault-free run left it, never in between; every execution ended; no lease outlives its
- * execution (a claim whose execution never started lapses within minutes); a resource that changed has the change in the audit trail; a report that claims the
- * change the fault-free run made is true of the resource; no message is lost; AWSCURRENT's
- * credentials log in wherever they did in the fault-free run.
+ * execution (a claim whose execution never started lapses within minutes); a resource that
+ * changed has the change in the audit trail; a report that claims the change the fault-free run
+ * made is true of the resource; no message is lost; AWSCURRENT's credentials log in wherever they
+ * did in the fault-free run.
  */
 export function violationsOf(run: ScenarioResult, intended: ScenarioResult): Violation[] {
   const watched = run.watched;

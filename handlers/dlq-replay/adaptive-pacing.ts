@@ -1,5 +1,5 @@
 import type { StepDeps } from '../lib/step-deps.js';
-import { type ConsumerSignals, minuteOf } from './consumer-signals.js';
+import { type ConsumerSignals, minuteMs, minuteOf } from './consumer-signals.js';
 import type { AdaptiveControl } from './plan-replay.js';
 import { ceilingFactor, nextRate, type RateControl, type RateStep } from './rate-controller.js';
 import type { TokenBucket } from './token-bucket.js';
@@ -151,7 +151,7 @@ export class AdaptivePacing {
     const signals = await read(minute);
     this.progress.consumer = { minute: new Date(minute).toISOString(), atLimit: signals.atLimit ?? null };
     const since = this.progress.ceiling?.since;
-    const answered = since !== undefined && Date.parse(since) >= minute - 60_000;
+    const answered = since !== undefined && Date.parse(since) >= minute - minuteMs;
     return {
       ...(signals.trouble && !answered ? { trouble: signals.trouble } : {}),
       ...(signals.atLimit ? { atLimit: signals.atLimit } : {}),

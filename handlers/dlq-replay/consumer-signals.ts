@@ -22,7 +22,8 @@ export interface ConsumerSignals {
   readonly atLimit?: string;
 }
 
-const minuteMs = 60_000;
+/** CloudWatch's period for Lambda's metrics. */
+export const minuteMs = 60_000;
 
 /** The start of the minute `at` falls in. */
 export const minuteOf = (at: number) => Math.floor(at / minuteMs) * minuteMs;

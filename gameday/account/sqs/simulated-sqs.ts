@@ -56,9 +56,9 @@ export class SimulatedSqs {
     private readonly identity: AccountIdentity,
     private readonly clock: VirtualClock,
     metrics: MetricStore,
-    capacityOf?: (queueArn: string) => PollingCapacity | undefined,
-    /** Publishes what a capacity consumer's function did (nothing by default). */
-    publish: (functionName: string, served: Served, at: Date) => void = () => undefined,
+    capacityOf: (queueArn: string) => PollingCapacity | undefined,
+    /** Publishes what a capacity consumer's function did. */
+    publish: (functionName: string, served: Served, at: Date) => void,
   ) {
     this.store = new QueueStore(clock);
     this.faults = new SqsFaultInjector(clock);

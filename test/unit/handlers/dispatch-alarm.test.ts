@@ -1,6 +1,7 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
+import type { BusEvent } from '../../../gameday/account/event-bus.js';
 import { dispatchAlarm } from '../../../handlers/dispatcher/dispatch-alarm.js';
 import { startManually } from '../../../handlers/dispatcher/manual-start.js';
 import { manualStartOf } from '../../../handlers/dispatcher/start-request.js';
@@ -10,6 +11,12 @@ import { releaseLease } from '../../../handlers/shared/release-lease.js';
 import { runbooks } from '../../../runbooks/catalogue.js';
 import { alarmEvent } from '../../support/alarm-event.js';
 import { dispatchFixture } from '../../support/dispatch-fixture.js';
+
+/** The same alarm going to ALARM again at `timestamp`: another trigger for the same target. */
+const againAt = (event: BusEvent, timestamp: string): BusEvent => ({
+  ...event,
+  detail: { ...event.detail, state: { ...(event.detail.state as object), timestamp } },
+});
 
 describe('dispatchAlarm', () => {
   it('starts the tagged runbook once, with the alarm event and the dispatch context as input', async () => {
@@ -49,13 +56,7 @@ describe('dispatchAlarm', () => {
     const { deps, alarmEvent, started, counted } = await dispatchFixture();
     const event = alarmEvent();
     await dispatchAlarm(event, deps);
-    const other = {
-      ...event,
-      detail: {
-        ...event.detail,
-        state: { ...(event.detail.state as object), timestamp: '2026-03-02T09:40:00.000+0000' },
-      },
-    };
+    const other = againAt(event, '2026-03-02T09:40:00.000+0000');
     const outcome = await dispatchAlarm(other, deps);
     expect(outcome).toMatchObject({
       action: 'ignore',
@@ -81,18 +82,16 @@ describe('dispatchAlarm', () => {
         }),
       }),
     );
-    const at = (timestamp: string) => ({
-      ...event,
-      detail: { ...event.detail, state: { ...(event.detail.state as object), timestamp } },
-    });
-    expect(await dispatchAlarm(at('2026-03-02T09:40:00.000+0000'), deps)).toMatchObject({
+    expect(await dispatchAlarm(againAt(event, '2026-03-02T09:40:00.000+0000'), deps)).toMatchObject({
       action: 'ignore',
       reason: expect.stringContaining(`is locked by api-5xx-spike execution ${first.executionName}`),
     });
     const [run] = started();
     if (!run) throw new Error('no run started');
     account.stepFunctions.finish(run, 'FAILED');
-    expect(await dispatchAlarm(at('2026-03-02T09:41:00.000+0000'), deps)).toMatchObject({ action: 'start' });
+    expect(await dispatchAlarm(againAt(event, '2026-03-02T09:41:00.000+0000'), deps)).toMatchObject({
+      action: 'start',
+    });
     expect(started()).toHaveLength(2);
   });
 
@@ -118,13 +117,7 @@ describe('dispatchAlarm', () => {
     };
     await expect(dispatchAlarm(event, failingMark)).rejects.toThrow('ProvisionedThroughputExceededException');
     expect(started()).toHaveLength(1);
-    const later = {
-      ...event,
-      detail: {
-        ...event.detail,
-        state: { ...(event.detail.state as object), timestamp: '2026-03-02T09:40:00.000+0000' },
-      },
-    };
+    const later = againAt(event, '2026-03-02T09:40:00.000+0000');
     // The run holds its target: another trigger is locked out, not started beside it.
     expect(await dispatchAlarm(later, deps)).toMatchObject({
       action: 'ignore',
@@ -149,13 +142,7 @@ describe('dispatchAlarm', () => {
       { executionName: first.executionName ?? '', executionInput: JSON.parse(execution?.input ?? '{}') },
       platform.stepDeps,
     );
-    const next = {
-      ...event,
-      detail: {
-        ...event.detail,
-        state: { ...(event.detail.state as object), timestamp: '2026-03-02T09:45:00.000+0000' },
-      },
-    };
+    const next = againAt(event, '2026-03-02T09:45:00.000+0000');
     expect(await dispatchAlarm(next, deps)).toMatchObject({
       action: 'ignore',
       reason: expect.stringMatching(/^cool-down: /),
